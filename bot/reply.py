@@ -12,14 +12,16 @@ class Part:
 
     template: str
     context: dict[str, Any] = field(default_factory=dict)
+    quick_replies: bool = True  # False: show this part's bubbles but not its quick replies
 
 
 @dataclass(frozen=True)
 class Reply:
     """A skill's answer: one or more template parts rendered in order.
 
-    Outputs of all parts are concatenated (the validator keeps them within
-    Kakao's limits); quick replies come from the last part that defines any.
+    Outputs of all parts are concatenated and so are the quick replies of the
+    parts whose `quick_replies` flag is set (duplicate labels dropped); the
+    validator keeps the result within Kakao's limits.
     `context_values` become Kakao `context.values`; `data` becomes top-level `data`.
     """
 
@@ -31,6 +33,14 @@ class Reply:
     def of(cls, template: str, context: dict[str, Any] | None = None, **kw: Any) -> Reply:
         """Build a single-part reply: `Reply.of("wallet/balance", {"amount": 3})`."""
         return cls(parts=(Part(template, dict(context or {})),), **kw)
+
+    def quiet(self) -> Reply:
+        """Return this reply with its quick replies switched off (for a detour answer)."""
+        return Reply(
+            parts=tuple(Part(p.template, p.context, False) for p in self.parts),
+            context_values=self.context_values,
+            data=self.data,
+        )
 
     def then(self, other: Reply) -> Reply:
         """Return a reply that shows this one's parts followed by `other`'s."""

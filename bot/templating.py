@@ -1,0 +1,183 @@
+"""Operator templates: YAML files whose strings are Jinja2, rendered in a sandbox.
+
+A template file `templates/<group>/<name>.yaml` describes one answer (see README,
+"답변 템플릿 고치기"). The YAML is parsed first and only its string values are
+rendered, so a value coming from data (a notice title with ':' or '#') can never
+break the structure. `if:` and `for:` keys on list items are Jinja expressions.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2 import StrictUndefined, TemplateError as JinjaError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from . import filters
+
+log = logging.getLogger(__name__)
+
+SETTINGS_FILE = "settings.yaml"
+META_KEYS = ("sample", "samples", "about", "partial")
+
+
+class TemplateError(Exception):
+    """A template is missing, malformed, or failed to render; names the file."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(f"{name}: {message}")
+        self.name = name
+        self.message = message
+
+
+@dataclass
+class _Loaded:
+    mtime: float
+    spec: dict[str, Any]
+
+
+class TemplateStore:
+    """Loads, caches (reloading on change) and renders the templates under one folder."""
+
+    def __init__(self, roots: str | os.PathLike[str], auto_reload: bool = True) -> None:
+        # Several folders may be given (os.pathsep-separated); the first holding a name wins.
+        self.roots = [Path(r) for r in str(roots).split(os.pathsep) if r]
+        self.root = self.roots[0]
+        self.auto_reload = auto_reload
+        self._cache: dict[str, _Loaded] = {}
+        self._lock = threading.Lock()
+        self.env = ImmutableSandboxedEnvironment(
+            undefined=StrictUndefined,
+            autoescape=False,  # Kakao bubbles are plain text, not HTML
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=False,
+        )
+        self.env.filters.update(filters.FILTERS)
+        self._compiled: dict[str, Any] = {}
+        self._expressions: dict[str, Any] = {}
+
+    # -- files -------------------------------------------------------------
+    def path(self, name: str) -> Path:
+        """Return the file behind a template name such as 'wallet/balance'."""
+        if ".." in name.split("/") or name.startswith("/"):
+            raise TemplateError(name, "invalid template name")
+        for root in self.roots:
+            candidate = root / f"{name}.yaml"
+            if candidate.is_file():
+                return candidate
+        return self.root / f"{name}.yaml"
+
+    def names(self) -> list[str]:
+        """Every answer template name (files inside sub-folders), sorted."""
+        return sorted({
+            str(p.relative_to(root).with_suffix("")).replace(os.sep, "/")
+            for root in self.roots
+            for p in root.glob("*/**/*.yaml")
+        })
+
+    def is_partial(self, name: str) -> bool:
+        """Partials hold only quick replies shared through `use:`; they are no answer."""
+        return bool(self.spec(name).get("partial"))
+
+    def exists(self, name: str) -> bool:
+        """Whether a template file exists."""
+        return self.path(name).is_file()
+
+    def _read(self, path: Path, name: str) -> _Loaded:
+        try:
+            mtime = path.stat().st_mtime
+        except FileNotFoundError:
+            raise TemplateError(name, f"template file not found ({path.name})") from None
+        cached = self._cache.get(name)
+        if cached and (not self.auto_reload or cached.mtime == mtime):
+            return cached
+        try:
+            spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise TemplateError(name, f"YAML error: {exc}") from None
+        if not isinstance(spec, dict):
+            raise TemplateError(name, "the file must be a mapping (key: value lines)")
+        loaded = _Loaded(mtime, spec)
+        with self._lock:
+            self._cache[name] = loaded
+        return loaded
+
+    def spec(self, name: str) -> dict[str, Any]:
+        """The parsed YAML of a template (cached; reloaded when the file changes)."""
+        return self._read(self.path(name), name).spec
+
+    def settings(self) -> dict[str, Any]:
+        """Operator-editable settings (`templates/settings.yaml`), available as `settings`."""
+        path = self.root / SETTINGS_FILE
+        if not path.is_file():
+            return {}
+        return self._read(path, "settings").spec
+
+    def samples(self, name: str) -> list[dict[str, Any]]:
+        """Sample contexts kept in the template file, for checks and previews."""
+        spec = self.spec(name)
+        if isinstance(spec.get("samples"), list):
+            return [s or {} for s in spec["samples"]]
+        return [spec.get("sample") or {}]
+
+    # -- rendering ---------------------------------------------------------
+    def render_spec(self, name: str, context: dict[str, Any]) -> dict[str, Any]:
+        """Render every string of the template; return the filled-in structure."""
+        spec = {k: v for k, v in self.spec(name).items() if k not in META_KEYS}
+        scope = {"settings": self.settings(), **context}
+        try:
+            return self._walk(spec, scope)
+        except TemplateError:
+            raise
+        except JinjaError as exc:  # includes SecurityError and UndefinedError
+            raise TemplateError(name, f"{type(exc).__name__}: {exc}") from None
+        except Exception as exc:  # a filter or data error must not take the skill down
+            raise TemplateError(name, f"{type(exc).__name__}: {exc}") from None
+
+    def render_string(self, source: str, scope: dict[str, Any]) -> str:
+        """Render one Jinja2 string in the sandbox (compiled once per source)."""
+        compiled = self._compiled.get(source)
+        if compiled is None:
+            compiled = self.env.from_string(source)
+            self._compiled[source] = compiled
+        return compiled.render(scope).strip()
+
+    def evaluate(self, expression: str, scope: dict[str, Any]) -> Any:
+        """Evaluate an `if:` / `for:` expression in the sandbox."""
+        compiled = self._expressions.get(expression)
+        if compiled is None:
+            compiled = self.env.compile_expression(expression, undefined_to_none=False)
+            self._expressions[expression] = compiled
+        return compiled(**scope)
+
+    def _walk(self, node: Any, scope: dict[str, Any]) -> Any:
+        if isinstance(node, str):
+            return self.render_string(node, scope) if ("{" in node or "%" in node) else node
+        if isinstance(node, list):
+            return list(self._items(node, scope))
+        if isinstance(node, dict):
+            return {k: self._walk(v, scope) for k, v in node.items() if k not in ("if", "for")}
+        return node
+
+    def _items(self, items: list[Any], scope: dict[str, Any]) -> Iterator[Any]:
+        """Expand `for:` items and drop items whose `if:` is false."""
+        for item in items:
+            if not isinstance(item, dict):
+                yield self._walk(item, scope)
+                continue
+            if "for" in item:
+                var, _, source = str(item["for"]).partition(" in ")
+                for value in self.evaluate(source.strip(), scope) or ():
+                    inner = {**scope, var.strip(): value}
+                    if "if" not in item or self.evaluate(str(item["if"]), inner):
+                        yield self._walk(item, inner)
+            elif "if" not in item or self.evaluate(str(item["if"]), scope):
+                yield self._walk(item, scope)

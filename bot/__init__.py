@@ -1,0 +1,74 @@
+"""단골 만들기 지원센터 skill server: the Flask app factory."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from flask import Flask
+
+from . import logs
+from .config import Config
+from .keys import Keys
+from .merchants import MerchantStore
+from .pipeline import Pipeline, Services
+from .redisconn import connect
+from .render import Renderer
+from .session import SessionStore
+from .templating import TemplateStore
+
+try:
+    __version__ = version("danggol-bot")
+except PackageNotFoundError:  # running from a source tree without installing
+    __version__ = "0.0.0"
+
+
+@dataclass
+class Bot:
+    """Everything a request needs, kept on app.extensions['bot']."""
+
+    services: Services
+    pipeline: Pipeline
+    renderer: Renderer
+    templates: TemplateStore
+    version: str
+
+
+def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
+    """Create the skill server. Tests pass `config`; production reads the environment."""
+    if config is None:
+        config = Config.from_env()
+    settings = config.as_mapping() if isinstance(config, Config) else {
+        **Config().as_mapping(), **config}
+
+    app = Flask(__name__)
+    app.config.from_mapping(settings)
+    app.json.ensure_ascii = False  # Korean goes out as UTF-8, not \\uXXXX
+    logs.setup(app.config["LOG_LEVEL"])
+
+    client = connect(app.config["REDIS_URL"], app.config["EMBEDDED_DATA_DIR"],
+                     app.config["REDIS_SOCKET_TIMEOUT"])
+    keys = Keys(app.config["REDIS_PREFIX"])
+    sessions = SessionStore(client, keys, app.config["SESSION_TTL"], app.config["DRAFT_TTL"])
+    services = Services(config=app.config, redis=client, keys=keys, sessions=sessions,
+                        merchants=MerchantStore(client, keys))
+    templates = TemplateStore(app.config["TEMPLATES_DIR"], app.config["TEMPLATES_AUTO_RELOAD"])
+
+    import skills
+
+    skills.init_services(services)
+    app.extensions["bot"] = Bot(
+        services=services,
+        pipeline=Pipeline(services),
+        renderer=Renderer(templates, strict=app.config["STRICT_RESPONSES"]),
+        templates=templates,
+        version=__version__,
+    )
+
+    from . import cli, webhook
+
+    app.register_blueprint(webhook.bp)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,160 @@
+"""The request pipeline: per-user lock, session, active form first, then the skill.
+
+Flask-free: the webhook hands in a parsed SkillRequest and gets back a Reply
+plus an outcome label for the request log. Nothing in here raises: every
+failure becomes an apology template, because Kakao must always get a reply.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from typing import Any
+
+import redis
+
+from . import dialog
+from .kakao import SkillRequest
+from .keys import Keys
+from .merchants import MerchantStore
+from .registry import FORMS, SKILLS, FormEntry
+from .reply import Reply
+from .session import LockTimeout, Session, SessionStore
+
+log = logging.getLogger(__name__)
+
+MARGIN = 0.25  # seconds kept back from the budget for rendering and the network
+
+
+@dataclass
+class Services:
+    """What skills may use; built once per app by create_app."""
+
+    config: Mapping[str, Any]
+    redis: redis.Redis
+    keys: Keys
+    sessions: SessionStore
+    merchants: MerchantStore
+    clock: Callable[[], float] = time.time
+    ext: dict[str, Any] = field(default_factory=dict)  # outside clients added by features
+
+    def interrupt(self, req: SkillRequest, session: Session) -> Callable[[str], Reply | None] | None:
+        """The mid-form question answerer (the FAQ plugs in as ext['faq'])."""
+        faq = self.ext.get("faq")
+        if faq is None:
+            return None
+        return lambda text: faq.answer_mid_form(text, req, session, self)
+
+
+@dataclass(frozen=True)
+class Result:
+    """What the pipeline produced for one request."""
+
+    reply: Reply
+    outcome: str  # ok | unknown_skill | busy | unavailable | error | timeout
+
+
+# -- forms -----------------------------------------------------------------
+def apply_outcome(svc: Services, session: Session, form: str, outcome: dialog.Outcome) -> Reply:
+    """Store a dialog outcome in the session and the draft area; return its reply."""
+    session.dialog = outcome.state
+    if outcome.state is not None:
+        svc.sessions.save_draft(session.user_id, form, outcome.state)
+    else:
+        svc.sessions.drop_draft(session.user_id, form)
+    return outcome.reply
+
+
+def open_form(form_name: str, req: SkillRequest, session: Session, svc: Services) -> Reply:
+    """Start a registered form, or offer back its unfinished draft."""
+    form = FORMS[form_name].form
+    if session.dialog and session.dialog.get("form") == form_name:
+        session.dialog["pending"] = None
+        return dialog.ask(form, session.dialog)
+    draft = svc.sessions.load_draft(session.user_id, form_name)
+    now = svc.clock()
+    if draft:
+        return apply_outcome(svc, session, form_name, dialog.offer_resume(form, draft, now))
+    return apply_outcome(svc, session, form_name, dialog.start(form, now, env=svc))
+
+
+def offer_any_draft(session: Session, svc: Services) -> Reply | None:
+    """If the user left a form unfinished, offer it back (used by the fallback)."""
+    for name, entry in FORMS.items():
+        draft = svc.sessions.load_draft(session.user_id, name)
+        if draft:
+            outcome = dialog.offer_resume(entry.form, draft, svc.clock())
+            return apply_outcome(svc, session, name, outcome)
+    return None
+
+
+# -- pipeline --------------------------------------------------------------
+class Pipeline:
+    """Runs one skill request end to end within the time budget."""
+
+    def __init__(self, svc: Services, workers: int = 8) -> None:
+        self.svc = svc
+        self.budget = float(svc.config.get("SKILL_BUDGET", 2.0))
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="skill")
+
+    def close(self) -> None:
+        """Stop the worker threads (tests build many apps)."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def run(self, name: str, req: SkillRequest) -> Result:
+        """Answer within the budget: a hung dependency yields a polite 'try again' reply."""
+        if name not in SKILLS:
+            log.warning("unknown skill %r requested", name)
+            return Result(Reply.of("common/unknown_skill"), "unknown_skill")
+        abandoned = threading.Event()
+        future = self._pool.submit(self._process, name, req, abandoned)
+        try:
+            return future.result(timeout=max(self.budget - MARGIN, 0.1))
+        except FutureTimeout:
+            abandoned.set()  # the late worker must not save a state the user never saw
+            log.error("skill %s exceeded its %.1fs budget", name, self.budget)
+            return Result(Reply.of("common/busy"), "timeout")
+
+    def _process(self, name: str, req: SkillRequest, abandoned: threading.Event) -> Result:
+        sessions = self.svc.sessions
+        cfg = self.svc.config
+        try:
+            with sessions.lock(req.user_id, cfg.get("LOCK_WAIT", 0.8), cfg.get("LOCK_TTL", 5.0)):
+                session = sessions.load(req.user_id)
+                reply = self.dispatch(name, req, session)
+                if not abandoned.is_set():
+                    sessions.save(session)
+            return Result(reply, "ok")
+        except LockTimeout:
+            return Result(Reply.of("common/busy"), "busy")
+        except redis.RedisError as exc:
+            log.error("redis unavailable: %s", type(exc).__name__)
+            return Result(Reply.of("common/unavailable"), "unavailable")
+        except Exception:
+            log.exception("skill %s failed", name)
+            return Result(Reply.of("common/error"), "error")
+
+    def dispatch(self, name: str, req: SkillRequest, session: Session) -> Reply:
+        """An active form gets free text first; another skill pauses it (draft kept)."""
+        state = session.dialog
+        entry: FormEntry | None = FORMS.get(state.get("form", "")) if state else None
+        if state and entry is None:
+            session.dialog = None  # a form that no longer exists
+        elif state and entry:
+            if name == "fallback":
+                outcome = dialog.advance(
+                    entry.form, state, req.utterance, self.svc.clock(), env=self.svc,
+                    extra=req.client_extra, interrupt=self.svc.interrupt(req, session))
+                return apply_outcome(self.svc, session, entry.form.name, outcome)
+            if name == entry.skill:  # the form's own button again: re-show the current step
+                state["pending"] = None
+                return dialog.ask(entry.form, state)
+            session.dialog = None  # paused: the draft stays for DRAFT_TTL
+            answer = SKILLS[name](req, session, self.svc)
+            return answer.then(Reply.of("dialog/paused", {"form_title": entry.form.title}))
+        return SKILLS[name](req, session, self.svc)

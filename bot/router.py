@@ -1,0 +1,45 @@
+"""Keyword router for free text: clear requests go straight to a skill.
+
+The phrases are routing keywords, not wording: they must keep matching the
+`message:` texts of the main-menu quick replies in templates/common/main_menu.yaml.
+Order matters: more specific rules come first ("신청 현황" before "신청").
+"""
+
+from __future__ import annotations
+
+import re
+
+RESUME = "resume"  # pseudo-route: continue an unfinished form
+
+ROUTES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (target, re.compile(pattern))
+    for target, pattern in (
+        ("welcome", r"^(처음으로|메뉴|메인메뉴|시작|홈|처음)$"),
+        (RESUME, r"^(이어서|이어서하기|계속하기|이어하기)$"),
+        ("operator", r"(상담원|상담사|사람이랑|사람과|직원연결|상담연결|전화상담)"),
+        ("apply-status", r"(신청현황|접수현황|진행상황|심사결과|처리현황|승인됐|승인되었|"
+                         r"언제들어와|언제들어오|언제입금|언제지급|접수번호)"),
+        ("wallet", r"(잔액|월렛잔액|캐시얼마|남은캐시|캐시남은|얼마남|잔고|내월렛|월렛확인|"
+                   r"월렛조회|지갑잔액)"),
+        ("notices", r"(지원사업공고|공고|지원사업|정책자금|대출지원|알림끄기|알림받기)"),
+        ("faq", r"^(자주묻는질문|faq|질문목록|자주하는질문)$"),
+        ("apply", r"(지원금신청|신청하기|신청할래|신청하고싶|신청하려|받고싶어|지원금받|"
+                  r"지원받고|^신청$)"),
+    )
+)
+
+
+def normalise(text: str) -> str:
+    """Lowercase and drop spaces and punctuation so '신청 현황?' matches '신청현황'."""
+    return re.sub(r"[\s\.\,\!\?~·…\"'()\[\]]+", "", text.lower())
+
+
+def route(text: str) -> str | None:
+    """Return the skill (or pseudo-route) a free-text request clearly asks for."""
+    key = normalise(text)
+    if not key:
+        return None
+    for target, pattern in ROUTES:
+        if pattern.search(key):
+            return target
+    return None

@@ -1,0 +1,17 @@
+"""Every skill module, imported in one visible list (importing registers them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import fallback, operator, welcome
+
+MODULES = (welcome, fallback, operator)
+
+
+def init_services(services: Any) -> None:
+    """Let skill modules attach their outside clients (wallet API, matcher…) to services."""
+    for module in MODULES:
+        init = getattr(module, "init_services", None)
+        if init is not None:
+            init(services)

@@ -1,0 +1,46 @@
+"""Free text (Open Builder's fallback block). Templates: fallback/*.
+
+An active form never reaches this function: the pipeline hands it the text
+first. Here: clear requests are routed to their skill, then the FAQ matcher
+(when installed) answers, then an unfinished form is offered back, and only
+then comes an honest "I don't know" with the main menu.
+"""
+
+from __future__ import annotations
+
+from bot import dialog, router
+from bot.kakao import SkillRequest
+from bot.pipeline import Services, offer_any_draft
+from bot.registry import FORMS, SKILLS, skill
+from bot.reply import Reply
+from bot.session import Session
+
+
+def resume_draft(session: Session, svc: Services) -> Reply | None:
+    """Continue the user's unfinished form right where it stopped."""
+    for name, entry in FORMS.items():
+        draft = svc.sessions.load_draft(session.user_id, name)
+        if draft:
+            draft["pending"] = None
+            session.dialog = draft
+            return dialog.ask(entry.form, draft)
+    return None
+
+
+@skill("fallback")
+def fallback(req: SkillRequest, session: Session, svc: Services) -> Reply:
+    """Route, match, or admit we do not know."""
+    target = router.route(req.utterance)
+    if target == router.RESUME:
+        return resume_draft(session, svc) or Reply.of("fallback/no_draft")
+    if target is not None and target != "fallback":
+        handler = SKILLS.get(target)
+        if handler is None:
+            return Reply.of("common/not_ready", {"feature": target})
+        return handler(req, session, svc)
+    faq = svc.ext.get("faq")
+    if faq is not None:
+        answer = faq.answer(req.utterance, req, session, svc)
+        if answer is not None:
+            return answer
+    return offer_any_draft(session, svc) or Reply.of("fallback/unknown")

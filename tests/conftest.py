@@ -1,0 +1,132 @@
+"""Fixtures: a real Redis flushed around every test, outbound HTTP locked down, a Chat."""
+
+from __future__ import annotations
+
+import os
+import socket
+import tempfile
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+import pytest
+import redis as redis_lib
+import responses
+
+from bot import create_app
+from bot.config import ROOT, TestConfig
+from tests.kakao import Chat
+
+TEST_TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _test_redis_url() -> str:
+    """TEST_REDIS_URL, else REDIS_URL's server on db 15 (never the app's db), else embedded."""
+    if os.environ.get("TEST_REDIS_URL"):
+        return os.environ["TEST_REDIS_URL"]
+    url = os.environ.get("REDIS_URL")
+    if url and not url.startswith("unix:"):
+        parts = urlparse(url)
+        return urlunparse(parts._replace(path=f"/{os.environ.get('TEST_REDIS_DB', '15')}"))
+    if url:
+        return url
+    from bot.redisconn import embedded_url
+
+    return embedded_url(tempfile.mkdtemp(prefix="danggol-test-redis-"))
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The Redis every test talks to (real server; see _test_redis_url)."""
+    return _test_redis_url()
+
+
+@pytest.fixture
+def config(redis_url: str) -> TestConfig:
+    """Test configuration; tests may `replace()` fields before the app is built."""
+    return TestConfig(
+        REDIS_URL=redis_url,
+        TEMPLATES_DIR=os.pathsep.join([str(ROOT / "templates"), str(TEST_TEMPLATES)]),
+    )
+
+
+@pytest.fixture
+def make_app(config: TestConfig):
+    """Factory for apps with config overrides; every app's Redis is flushed before and after."""
+    apps = []
+
+    def factory(**overrides):
+        app = create_app(replace(config, **overrides))
+        app.extensions["bot"].services.redis.flushdb()
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        bot = app.extensions["bot"]
+        try:
+            bot.services.redis.flushdb()
+        except redis_lib.RedisError:
+            pass
+        bot.pipeline.close()
+
+
+@pytest.fixture
+def app(make_app):
+    """The skill server under test."""
+    return make_app()
+
+
+@pytest.fixture
+def redis(app) -> redis_lib.Redis:
+    """The app's Redis client (decoded strings)."""
+    return app.extensions["bot"].services.redis
+
+
+@pytest.fixture
+def client(app):
+    """Flask test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """Flask CLI runner."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def chat(app) -> Chat:
+    """A merchant talking to the bot: `chat.say("잔액")`."""
+    return Chat(app)
+
+
+@pytest.fixture(autouse=True)
+def http() -> Iterator[responses.RequestsMock]:
+    """Every test runs with `responses`: an unmocked outbound HTTP call fails the test."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield mock
+        unmatched = [c.request.url for c in mock.calls
+                     if isinstance(c.response, Exception)
+                     and "Connection refused by Responses" in str(c.response)]
+        if unmatched:
+            pytest.fail(f"unmocked outbound HTTP call(s): {unmatched}")
+
+
+_real_connect = socket.socket.connect
+
+
+def _guarded_connect(self: socket.socket, address) -> None:  # type: ignore[no-untyped-def]
+    """Allow Unix sockets and loopback only: tests never reach the outside world."""
+    if self.family in (socket.AF_INET, socket.AF_INET6):
+        host = address[0]
+        if not (host in ("localhost", "::1") or str(host).startswith("127.")):
+            raise AssertionError(f"test tried to connect to {address!r} outside loopback")
+    return _real_connect(self, address)
+
+
+@pytest.fixture(autouse=True)
+def no_outside_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Refuse raw socket connections beyond loopback (catches non-requests clients)."""
+    monkeypatch.setattr(socket.socket, "connect", _guarded_connect)

@@ -1,0 +1,44 @@
+"""The fallback's keyword router and the main menu working through it."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import router
+
+
+@pytest.mark.parametrize("text, target", [
+    ("처음으로", "welcome"), ("메뉴", "welcome"),
+    ("상담원 연결", "operator"), ("사람이랑 얘기하고 싶어요", "operator"),
+    ("신청 현황", "apply-status"), ("지원금 언제 들어와요?", "apply-status"),
+    ("월렛 잔액", "wallet"), ("캐시 얼마 남았어", "wallet"), ("잔액 알려줘", "wallet"),
+    ("지원사업 공고", "notices"), ("대출 지원 있어?", "notices"), ("공고", "notices"),
+    ("자주 묻는 질문", "faq"),
+    ("지원금 신청", "apply"), ("신청", "apply"), ("지원금 받고 싶어요", "apply"),
+    ("이어서 하기", router.RESUME),
+    ("오늘 날씨 어때", None), ("", None), ("월렛이 뭐예요", None),
+])
+def test_route(text, target):
+    assert router.route(text) == target
+
+
+def test_every_main_menu_button_reaches_a_skill_or_a_ready_notice(chat):
+    menu = chat.say("안녕", skill="welcome")
+    assert menu.quick_replies == ["자주 묻는 질문", "지원금 신청", "신청 현황", "월렛 잔액",
+                                  "지원사업 공고", "상담원 연결"]
+    for label in menu.quick_replies:
+        chat.last = menu
+        said = chat.tap(label)
+        assert said.template not in ("fallback/unknown", "common/error"), label
+
+
+def test_operator_gets_the_operator_button(chat):
+    said = chat.say("상담원 연결")
+    assert said.template == "operator/connect"
+    assert any(b["action"] == "operator" for b in said.buttons)
+
+
+def test_unknown_text_is_honest_and_offers_the_menu(chat):
+    said = chat.say("오늘 날씨 어때")
+    assert said.template == "fallback/unknown"
+    assert "상담원 연결" in said.quick_replies

@@ -1,0 +1,117 @@
+"""Flask CLI commands: `flask templates check`, `flask chat`, `flask serve`."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
+
+from . import checks, simulator
+
+templates_cli = AppGroup("templates", help="Operator answer templates.")
+
+
+@templates_cli.command("check")
+def templates_check() -> None:
+    """Render every template with its samples and validate it against Kakao's limits."""
+    bot = current_app.extensions["bot"]
+    problems = checks.check_all(bot.renderer)
+    names = bot.templates.names()
+    for problem in problems:
+        click.echo(f"✗ {problem}", err=True)
+    if problems:
+        click.echo(f"{len(problems)} problem(s) in {len(names)} templates", err=True)
+        sys.exit(1)
+    click.echo(f"✓ {len(names)} templates OK")
+
+
+@click.command("chat")
+@with_appcontext
+@click.option("--user", default="tester", help="Simulated KakaoTalk user name.")
+def chat(user: str) -> None:
+    """Chat with the bot in the terminal through the real app (no Kakao needed)."""
+    client = current_app.test_client()
+    bot = current_app.extensions["bot"]
+    headers = {"X-Skill-Secret": current_app.config.get("KAKAO_SKILL_SECRET") or ""}
+    replies: list[dict[str, Any]] = []
+    click.echo("단골 만들기 지원센터 시뮬레이터 — 번호를 입력하면 버튼을 누른 것과 같아요.")
+    click.echo("/user 이름: 사용자 바꾸기 · /reset: 대화 초기화 · /quit: 끝내기\n")
+
+    def send(skill: str, text: str, extra: dict[str, Any] | None = None) -> None:
+        nonlocal replies
+        body = simulator.payload(text, simulator.sim_user_id(user), extra)
+        response = client.post(f"/skill/{skill}", json=body, headers=headers)
+        lines, replies = simulator.draw(response.get_json() or {})
+        click.echo("\n".join(lines))
+
+    send("welcome", "안녕")
+    while True:
+        try:
+            text = click.prompt(f"\n{user}", prompt_suffix="> ", default="",
+                                show_default=False).strip()
+        except (EOFError, click.Abort):
+            break
+        if not text:
+            continue
+        if text in ("/quit", "/exit"):
+            break
+        if text.startswith("/user"):
+            user = text.partition(" ")[2].strip() or "tester"
+            send("welcome", "안녕")
+            continue
+        if text == "/reset":
+            uid = simulator.sim_user_id(user)
+            bot.services.sessions.clear(uid)
+            for key in bot.services.redis.scan_iter(bot.services.keys.draft(uid, "*")):
+                bot.services.redis.delete(key)
+            send("welcome", "안녕")
+            continue
+        extra = None
+        if text.isdigit() and 1 <= int(text) <= len(replies):
+            tapped = replies[int(text) - 1]
+            text, extra = tapped.get("messageText") or tapped["label"], tapped.get("extra")
+        click.echo(f"  {user}: {text}")
+        send("fallback", text, extra)
+
+
+@click.command("serve")
+@with_appcontext
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=lambda: int(os.environ.get("PORT", "8000")), type=int)
+@click.option("--workers", default=2, type=int)
+def serve(host: str, port: int, workers: int) -> None:
+    """Run the app under gunicorn (the app, and any embedded Redis, load once before forking)."""
+    from gunicorn.app.base import BaseApplication
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("preload_app", True)
+            self.cfg.set("timeout", 30)
+
+        def load(self) -> Flask:
+            return app
+
+    click.echo(f"skill server on http://{host}:{port}/skill/<name> — health: /healthz")
+    Server().run()
+
+
+def init_app(app: Flask) -> None:
+    """Attach the commands to an app."""
+    app.cli.add_command(templates_cli)
+    app.cli.add_command(chat)
+    app.cli.add_command(serve)
+
+
+def main() -> None:
+    """Console entry point `danggol`: the same commands without --app."""
+    from . import create_app
+
+    FlaskGroup(create_app=create_app)()

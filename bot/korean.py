@@ -1,0 +1,57 @@
+"""Korean text analysis shared by the FAQ matcher and notice search (kiwipiepy).
+
+The Kiwi model loads once per process (about a second), lazily and thread-safely.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from typing import Any
+
+_KIWI: Any = None
+_LOCK = threading.Lock()
+
+# Morpheme tags that carry meaning: nouns, verb/adjective stems, roots, foreign words, numbers.
+CONTENT_TAGS = ("NNG", "NNP", "NNB", "NR", "NP", "VV", "VA", "XR", "SL", "SN", "MAG")
+# Domain words Kiwi should keep whole (so "무상캐시" is not split into 무상 + 캐시).
+DOMAIN_WORDS = ("비즈월렛", "월렛", "무상캐시", "유상캐시", "톡채널", "카톡채널", "카카오톡채널",
+                "비즈니스채널", "사업자등록번호", "사업자등록증", "단골데이", "프로젝트단골",
+                "친구톡", "알림톡", "세금계산서", "소상공인", "지원사업")
+
+
+def kiwi() -> Any:
+    """The process-wide Kiwi analyser, loaded on first use."""
+    global _KIWI
+    if _KIWI is None:
+        with _LOCK:
+            if _KIWI is None:
+                from kiwipiepy import Kiwi
+
+                analyser = Kiwi()
+                for word in DOMAIN_WORDS:
+                    analyser.add_user_word(word, "NNP", 0.0)
+                _KIWI = analyser
+    return _KIWI
+
+
+def fold(text: str) -> str:
+    """NFKC-fold, lowercase and collapse spaces (full-width digits, odd spaces)."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text or "")).strip().lower()
+
+
+def tokens(text: str) -> list[str]:
+    """Content morphemes of a sentence, e.g. '지원금 언제 들어와용' → ['지원금', '언제', '들어오']."""
+    folded = fold(text)
+    if not folded:
+        return []
+    return [t.form for t in kiwi().tokenize(folded) if t.tag in CONTENT_TAGS]
+
+
+def char_ngrams(text: str, n: int = 2) -> list[str]:
+    """Character n-grams of the text without spaces (tolerates spacing errors and typos)."""
+    compact = re.sub(r"\s+", "", fold(text))
+    if len(compact) < n:
+        return [compact] if compact else []
+    return [compact[i:i + n] for i in range(len(compact) - n + 1)]

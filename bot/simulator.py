@@ -1,0 +1,88 @@
+"""The terminal chat simulator's logic: build payloads, draw Kakao replies as text."""
+
+from __future__ import annotations
+
+import textwrap
+import uuid
+from typing import Any
+
+
+def payload(utterance: str, user_id: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A realistic SkillPayload as Kakao would send for a typed or tapped utterance."""
+    return {
+        "intent": {"id": "sim", "name": "simulator"},
+        "userRequest": {
+            "timezone": "Asia/Seoul",
+            "params": {"surface": "Kakaotalk.plusfriend"},
+            "block": {"id": "sim", "name": "simulator"},
+            "utterance": utterance,
+            "lang": "ko",
+            "user": {"id": user_id, "type": "botUserKey",
+                     "properties": {"botUserKey": user_id, "isFriend": True,
+                                    "plusfriendUserKey": user_id[:12]}},
+        },
+        "bot": {"id": "simulator", "name": "simulator"},
+        "action": {"id": uuid.uuid4().hex[:8], "name": "sim", "params": {},
+                   "detailParams": {}, "clientExtra": extra or {}},
+        "contexts": [],
+    }
+
+
+def sim_user_id(name: str) -> str:
+    """A stable fake botUserKey for a simulator user name."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"danggol-sim:{name}").hex
+
+
+def _wrap(text: str, indent: str = "  │ ") -> list[str]:
+    lines: list[str] = []
+    for raw in str(text).splitlines() or [""]:
+        lines += textwrap.wrap(raw, 60) or [""]
+    return [indent + line for line in lines]
+
+
+def _buttons(card: dict[str, Any]) -> list[str]:
+    lines = []
+    for b in card.get("buttons") or []:
+        target = b.get("webLinkUrl") or b.get("phoneNumber") or b.get("messageText") or b["action"]
+        lines.append(f"  │ [{b['label']}] → {target}")
+    return lines
+
+
+def _card(kind: str, card: dict[str, Any]) -> list[str]:
+    lines = [f"  ┌ {kind}"]
+    if card.get("thumbnail"):
+        lines.append(f"  │ (이미지) {card['thumbnail'].get('imageUrl')}")
+    if kind == "listCard":
+        lines.append(f"  │ ■ {card['header']['title']}")
+        for item in card.get("items", []):
+            desc = f" — {item['description']}" if item.get("description") else ""
+            lines.append(f"  │ • {item['title']}{desc}")
+    if kind == "itemCard":
+        for row in card.get("itemList", []):
+            lines.append(f"  │ {row['title']}: {row['description']}")
+    if card.get("title"):
+        lines += _wrap(f"■ {card['title']}")
+    if card.get("description"):
+        lines += _wrap(card["description"])
+    return lines + _buttons(card) + ["  └"]
+
+
+def draw(response: dict[str, Any]) -> tuple[list[str], list[dict[str, Any]]]:
+    """Return the lines that show a Kakao response, and its quick replies in order."""
+    template = response.get("template") or {}
+    lines: list[str] = []
+    for output in template.get("outputs", []):
+        (kind, body), = output.items()
+        if kind == "simpleText":
+            lines += ["  ┌"] + _wrap(body["text"]) + ["  └"]
+        elif kind == "simpleImage":
+            lines.append(f"  [이미지] {body.get('altText') or body['imageUrl']}")
+        elif kind == "carousel":
+            for i, item in enumerate(body["items"], 1):
+                lines += [f"  ◀ {i}/{len(body['items'])} ▶"] + _card(body["type"], item)
+        else:
+            lines += _card(kind, body)
+    replies = template.get("quickReplies") or []
+    if replies:
+        lines.append("  " + "  ".join(f"({i}) {qr['label']}" for i, qr in enumerate(replies, 1)))
+    return lines, replies

@@ -13,10 +13,12 @@ from . import logs
 from .config import Config
 from .keys import Keys
 from .merchants import MerchantStore
+from .profiles import ProfileStore
 from .pipeline import Pipeline, Services
 from .redisconn import connect
 from .render import Renderer
 from .session import SessionStore
+from .subscriptions import SubscriptionStore
 from .templating import TemplateStore
 
 try:
@@ -53,7 +55,9 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     keys = Keys(app.config["REDIS_PREFIX"])
     sessions = SessionStore(client, keys, app.config["SESSION_TTL"], app.config["DRAFT_TTL"])
     services = Services(config=app.config, redis=client, keys=keys, sessions=sessions,
-                        merchants=MerchantStore(client, keys))
+                        merchants=MerchantStore(client, keys),
+                        profiles=ProfileStore(client, keys),
+                        subscriptions=SubscriptionStore(client, keys))
     templates = TemplateStore(app.config["TEMPLATES_DIR"], app.config["TEMPLATES_AUTO_RELOAD"])
 
     import skills

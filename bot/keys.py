@@ -44,6 +44,18 @@ class Keys:
         """Set: user keys linked to one business."""
         return f"{self.prefix}:biz:{{{business_number}}}:users"
 
+    def profile(self, user_id: str) -> str:
+        """Hash: what we last saw of a user (friend status, Event API keys)."""
+        return self._user(user_id, "profile")
+
+    def subscription(self, user_id: str) -> str:
+        """Hash: a user's notice-alert consent (categories, regions, consent time)."""
+        return self._user(user_id, "subscription")
+
+    def subscribers(self) -> str:
+        """Set: user keys with an active notice-alert subscription."""
+        return f"{self.prefix}:subscribers"
+
     def all_pattern(self) -> str:
         """SCAN pattern matching every key of this prefix."""
         return f"{self.prefix}:*"

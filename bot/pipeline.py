@@ -22,9 +22,11 @@ from . import dialog
 from .kakao import SkillRequest
 from .keys import Keys
 from .merchants import MerchantStore
+from .profiles import ProfileStore
 from .registry import FORMS, SKILLS, FormEntry
 from .reply import Reply
 from .session import LockTimeout, Session, SessionStore
+from .subscriptions import SubscriptionStore
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,8 @@ class Services:
     keys: Keys
     sessions: SessionStore
     merchants: MerchantStore
+    profiles: ProfileStore
+    subscriptions: SubscriptionStore
     clock: Callable[[], float] = time.time
     ext: dict[str, Any] = field(default_factory=dict)  # outside clients added by features
 
@@ -126,6 +130,8 @@ class Pipeline:
         try:
             with sessions.lock(req.user_id, cfg.get("LOCK_WAIT", 0.8), cfg.get("LOCK_TTL", 5.0)):
                 session = sessions.load(req.user_id)
+                self.svc.profiles.seen(req.user_id, req.is_friend, req.plusfriend_user_key,
+                                       self.svc.clock())
                 reply = self.dispatch(name, req, session)
                 if not abandoned.is_set():
                     sessions.save(session)

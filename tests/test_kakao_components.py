@@ -204,7 +204,9 @@ def test_item_card_profile_image_title_and_head_mapping() -> None:
     assert card["head"] == {"title": "머리"}
     assert card["profile"] == {"title": "가게", "imageUrl": IMG}
     assert card["imageTitle"]["title"] == "제목"
-    assert k.item_card([("a", "b")]) == {"itemCard": {"itemList": [{"title": "a", "description": "b"}]}}
+    assert k.item_card([("a", "b")]) == {
+        "itemCard": {"itemList": [{"title": "a", "description": "b"}]}
+    }
 
 
 def test_carousel_unwraps_cards_and_takes_a_header() -> None:
@@ -278,7 +280,9 @@ BUILT = {
         [
             k.text_card("제목", "설명", [k.message_button("네"), k.message_button("아니요")]),
             k.basic_card(k.thumbnail(IMG, fixed_ratio=True), "t", "d", [k.share_button("공유")]),
-            k.list_card("목록", [k.list_item("a", message_text="a"), k.list_item("b", block_id="x")]),
+            k.list_card(
+                "목록", [k.list_item("a", message_text="a"), k.list_item("b", block_id="x")]
+            ),
         ],
         [k.quick_reply(str(i)) for i in range(10)],
     ),
@@ -287,7 +291,10 @@ BUILT = {
         [
             k.carousel(
                 "basicCard",
-                [k.basic_card(IMG, f"상품 {i}", buttons=[k.web_link_button("보기", IMG)]) for i in range(10)],
+                [
+                    k.basic_card(IMG, f"상품 {i}", buttons=[k.web_link_button("보기", IMG)])
+                    for i in range(10)
+                ],
                 k.carousel_header("추천", "오늘", IMG),
             )
         ]

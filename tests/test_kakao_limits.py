@@ -115,12 +115,22 @@ LIMITS: dict[str, tuple[Callable[[int], dict[str, Any]], int, str]] = {
         f"{CAR}.title",
     ),
     "commerce_title": (
-        lambda n: resp({"commerceCard": {"title": text(n), "price": 1000, "thumbnails": [k.thumbnail(IMG)]}}),
+        lambda n: resp(
+            {"commerceCard": {"title": text(n), "price": 1000, "thumbnails": [k.thumbnail(IMG)]}}
+        ),
         30,
         f"{OUT}.commerceCard.title",
     ),
     "commerce_description": (
-        lambda n: resp({"commerceCard": {"description": text(n), "price": 1000, "thumbnails": [k.thumbnail(IMG)]}}),
+        lambda n: resp(
+            {
+                "commerceCard": {
+                    "description": text(n),
+                    "price": 1000,
+                    "thumbnails": [k.thumbnail(IMG)],
+                }
+            }
+        ),
         40,
         f"{OUT}.commerceCard.description",
     ),
@@ -199,7 +209,9 @@ LIMITS: dict[str, tuple[Callable[[int], dict[str, Any]], int, str]] = {
         f"{OUT}.itemCard.description",
     ),
     "item_combined_in_carousel": (
-        lambda n: carousel_of("itemCard", [k.item_card(item_rows(1), title="t", description=text(n - 1))]),
+        lambda n: carousel_of(
+            "itemCard", [k.item_card(item_rows(1), title="t", description=text(n - 1))]
+        ),
         100,
         f"{CAR}.description",
     ),
@@ -267,7 +279,11 @@ STRUCTURE: dict[str, tuple[Any, str, bool]] = {
     "version_wrong": ({**resp(k.simple_text("a")), "version": "1.0"}, "version", False),
     "template_missing": ({"version": "2.0"}, "template", True),
     "template_not_object": ({"version": "2.0", "template": []}, "template", True),
-    "outputs_not_array": ({"version": "2.0", "template": {"outputs": {}}}, "template.outputs", True),
+    "outputs_not_array": (
+        {"version": "2.0", "template": {"outputs": {}}},
+        "template.outputs",
+        True,
+    ),
     "output_not_object": (resp("hello", k.simple_text("a")), OUT, False),  # type: ignore[arg-type]
     "output_two_components": (
         resp({"simpleText": {"text": "a"}, "textCard": {"title": "b"}}),
@@ -276,62 +292,273 @@ STRUCTURE: dict[str, tuple[Any, str, bool]] = {
     ),
     "output_unknown_component": (resp({"video": {"url": IMG}}, k.simple_text("a")), OUT, False),
     "only_output_unknown": (resp({"video": {"url": IMG}}), OUT, True),
-    "component_not_object": (resp({"simpleText": "a"}, k.simple_text("b")), f"{OUT}.simpleText", False),
-    "simple_text_empty": (resp(k.simple_text("  "), k.simple_text("a")), f"{OUT}.simpleText.text", False),
+    "component_not_object": (
+        resp({"simpleText": "a"}, k.simple_text("b")),
+        f"{OUT}.simpleText",
+        False,
+    ),
+    "simple_text_empty": (
+        resp(k.simple_text("  "), k.simple_text("a")),
+        f"{OUT}.simpleText.text",
+        False,
+    ),
     "simple_text_not_string": (resp({"simpleText": {"text": 3}}), f"{OUT}.simpleText.text", True),
-    "simple_image_bad_url": (resp(k.simple_image("ftp://x/y.png"), k.simple_text("a")), f"{OUT}.simpleImage.imageUrl", False),
+    "simple_image_bad_url": (
+        resp(k.simple_image("ftp://x/y.png"), k.simple_text("a")),
+        f"{OUT}.simpleImage.imageUrl",
+        False,
+    ),
     "text_card_empty": (resp(k.text_card(), k.simple_text("a")), f"{OUT}.textCard", False),
     "text_card_title_not_string": (resp(k.text_card(5, "d")), f"{OUT}.textCard.title", False),  # type: ignore[arg-type]
-    "basic_card_no_thumbnail": (resp({"basicCard": {"title": "t"}}, k.simple_text("a")), f"{OUT}.basicCard.thumbnail", False),
-    "basic_card_thumbnail_no_url": (resp({"basicCard": {"thumbnail": {}}}, k.simple_text("a")), f"{OUT}.basicCard.thumbnail.imageUrl", False),
-    "thumbnail_fixed_ratio_not_bool": (resp(k.basic_card({"imageUrl": IMG, "fixedRatio": "yes"})), f"{OUT}.basicCard.thumbnail.fixedRatio", False),
-    "commerce_no_price": (resp({"commerceCard": {"thumbnails": [k.thumbnail(IMG)]}}, k.simple_text("a")), f"{OUT}.commerceCard.price", False),
-    "commerce_price_string": (resp({"commerceCard": {"price": "1000", "thumbnails": [k.thumbnail(IMG)]}}, k.simple_text("a")), f"{OUT}.commerceCard.price", False),
-    "commerce_no_thumbnail": (resp({"commerceCard": {"price": 1, "thumbnails": []}}, k.simple_text("a")), f"{OUT}.commerceCard.thumbnails", False),
-    "commerce_rate_without_price": (resp({"commerceCard": {"price": 1, "discountRate": 10, "thumbnails": [k.thumbnail(IMG)]}}), f"{OUT}.commerceCard.discountRate", False),
-    "commerce_currency": (resp({"commerceCard": {"price": 1, "currency": "usd", "thumbnails": [k.thumbnail(IMG)]}}), f"{OUT}.commerceCard.currency", False),
-    "commerce_profile_nickname": (resp({"commerceCard": {"price": 1, "profile": {}, "thumbnails": [k.thumbnail(IMG)]}}), f"{OUT}.commerceCard.profile.nickname", False),
-    "list_no_header": (resp({"listCard": {"items": [k.list_item("a")]}}, k.simple_text("a")), f"{OUT}.listCard.header", False),
-    "list_header_empty_title": (resp(k.list_card(" ", [k.list_item("a")]), k.simple_text("a")), f"{OUT}.listCard.header.title", False),
-    "list_item_no_title": (resp(k.list_card("h", [{"description": "d"}, k.list_item("a")])), f"{OUT}.listCard.items[0].title", False),
-    "list_item_block_without_id": (resp(k.list_card("h", [{"title": "a", "action": "block"}])), f"{OUT}.listCard.items[0].action", False),
-    "list_item_message_without_text": (resp(k.list_card("h", [{"title": "a", "action": "message"}])), f"{OUT}.listCard.items[0].action", False),
-    "button_not_object": (resp({"textCard": {"title": "t", "buttons": ["x"]}}), f"{OUT}.textCard.buttons[0]", False),
-    "button_empty_label": (resp(k.text_card("t", buttons=[k.share_button("")])), f"{OUT}.textCard.buttons[0].label", False),
-    "button_weblink_ftp": (resp(k.text_card("t", buttons=[k.web_link_button("열기", "ftp://x"), SHARE])), f"{OUT}.textCard.buttons[0].webLinkUrl", False),
-    "button_weblink_missing": (resp(k.text_card("t", buttons=[{"label": "a", "action": "webLink"}])), f"{OUT}.textCard.buttons[0].webLinkUrl", False),
-    "button_phone_missing": (resp(k.text_card("t", buttons=[{"label": "a", "action": "phone"}])), f"{OUT}.textCard.buttons[0].phoneNumber", False),
-    "button_block_missing": (resp(k.text_card("t", buttons=[{"label": "a", "action": "block"}])), f"{OUT}.textCard.buttons[0].blockId", False),
-    "button_unknown_action": (resp(k.text_card("t", buttons=[{"label": "a", "action": "osLink"}])), f"{OUT}.textCard.buttons[0].action", False),
-    "button_unhashable_action": (resp(k.text_card("t", buttons=[{"label": "a", "action": ["x"]}])), f"{OUT}.textCard.buttons[0].action", False),
-    "buttons_not_array": (resp(k.text_card("t"), {"textCard": {"title": "t", "buttons": "x"}}), "template.outputs[1].textCard.buttons", False),
-    "button_layout_unknown": (resp(k.text_card("t", layout="diagonal")), f"{OUT}.textCard.buttonLayout", False),
-    "quick_replies_not_array": ({"version": "2.0", "template": {"outputs": [k.simple_text("a")], "quickReplies": {}}}, "template.quickReplies", False),
-    "quick_reply_no_label": (resp(k.simple_text("a"), quick_replies=[{"action": "message"}]), "template.quickReplies[0].label", False),
-    "quick_reply_block_without_id": (resp(k.simple_text("a"), quick_replies=[{"label": "a", "action": "block"}]), "template.quickReplies[0].blockId", False),
-    "quick_reply_capitalised_action": (resp(k.simple_text("a"), quick_replies=[{"label": "a", "action": "Message"}]), "template.quickReplies[0].action", False),
-    "quick_reply_unknown_action": (resp(k.simple_text("a"), quick_replies=[{"label": "a", "action": "webLink"}]), "template.quickReplies[0].action", False),
-    "item_head_and_profile": (resp(k.item_card(item_rows(1), head="h", profile={"title": "p"})), f"{OUT}.itemCard.profile", False),
-    "item_description_without_title": (resp(k.item_card(item_rows(1), description="d")), f"{OUT}.itemCard.description", False),
-    "item_alignment": (resp(k.item_card(item_rows(1), alignment="center")), f"{OUT}.itemCard.itemListAlignment", False),
-    "item_row_without_description": (resp(k.item_card([{"title": "a"}, ("b", "c")])), f"{OUT}.itemCard.itemList[0].description", False),
-    "item_summary_without_description": (resp(k.item_card(item_rows(1), summary={"title": "합계"})), f"{OUT}.itemCard.itemListSummary.description", False),
-    "carousel_bad_type": (resp(k.carousel("simpleText", [{"text": "a"}]), k.simple_text("a")), "template.outputs[0].carousel.type", False),
-    "carousel_header_on_text_cards": (resp(k.carousel("textCard", [k.text_card("t")], k.carousel_header("h", "d", IMG))), "template.outputs[0].carousel.header", False),
-    "carousel_header_on_list_cards": (resp(k.carousel("listCard", [k.list_card("h", [k.list_item("a")])], k.carousel_header("h", "d", IMG))), "template.outputs[0].carousel.header", False),
-    "carousel_header_without_image": (resp(k.carousel("basicCard", [card()], {"title": "h", "description": "d"})), "template.outputs[0].carousel.header.thumbnail", False),
-    "carousel_header_without_description": (resp(k.carousel("basicCard", [card()], {"title": "h", "thumbnail": {"imageUrl": IMG}})), "template.outputs[0].carousel.header.description", False),
-    "carousel_card_invalid": (resp(k.carousel("basicCard", [{"title": "no image"}, card()])), f"{CAR}.thumbnail", False),
-    "carousel_card_not_object": (resp({"carousel": {"type": "basicCard", "items": ["x", card()["basicCard"]]}}), CAR, False),
+    "basic_card_no_thumbnail": (
+        resp({"basicCard": {"title": "t"}}, k.simple_text("a")),
+        f"{OUT}.basicCard.thumbnail",
+        False,
+    ),
+    "basic_card_thumbnail_no_url": (
+        resp({"basicCard": {"thumbnail": {}}}, k.simple_text("a")),
+        f"{OUT}.basicCard.thumbnail.imageUrl",
+        False,
+    ),
+    "thumbnail_fixed_ratio_not_bool": (
+        resp(k.basic_card({"imageUrl": IMG, "fixedRatio": "yes"})),
+        f"{OUT}.basicCard.thumbnail.fixedRatio",
+        False,
+    ),
+    "commerce_no_price": (
+        resp({"commerceCard": {"thumbnails": [k.thumbnail(IMG)]}}, k.simple_text("a")),
+        f"{OUT}.commerceCard.price",
+        False,
+    ),
+    "commerce_price_string": (
+        resp(
+            {"commerceCard": {"price": "1000", "thumbnails": [k.thumbnail(IMG)]}},
+            k.simple_text("a"),
+        ),
+        f"{OUT}.commerceCard.price",
+        False,
+    ),
+    "commerce_no_thumbnail": (
+        resp({"commerceCard": {"price": 1, "thumbnails": []}}, k.simple_text("a")),
+        f"{OUT}.commerceCard.thumbnails",
+        False,
+    ),
+    "commerce_rate_without_price": (
+        resp({"commerceCard": {"price": 1, "discountRate": 10, "thumbnails": [k.thumbnail(IMG)]}}),
+        f"{OUT}.commerceCard.discountRate",
+        False,
+    ),
+    "commerce_currency": (
+        resp({"commerceCard": {"price": 1, "currency": "usd", "thumbnails": [k.thumbnail(IMG)]}}),
+        f"{OUT}.commerceCard.currency",
+        False,
+    ),
+    "commerce_profile_nickname": (
+        resp({"commerceCard": {"price": 1, "profile": {}, "thumbnails": [k.thumbnail(IMG)]}}),
+        f"{OUT}.commerceCard.profile.nickname",
+        False,
+    ),
+    "list_no_header": (
+        resp({"listCard": {"items": [k.list_item("a")]}}, k.simple_text("a")),
+        f"{OUT}.listCard.header",
+        False,
+    ),
+    "list_header_empty_title": (
+        resp(k.list_card(" ", [k.list_item("a")]), k.simple_text("a")),
+        f"{OUT}.listCard.header.title",
+        False,
+    ),
+    "list_item_no_title": (
+        resp(k.list_card("h", [{"description": "d"}, k.list_item("a")])),
+        f"{OUT}.listCard.items[0].title",
+        False,
+    ),
+    "list_item_block_without_id": (
+        resp(k.list_card("h", [{"title": "a", "action": "block"}])),
+        f"{OUT}.listCard.items[0].action",
+        False,
+    ),
+    "list_item_message_without_text": (
+        resp(k.list_card("h", [{"title": "a", "action": "message"}])),
+        f"{OUT}.listCard.items[0].action",
+        False,
+    ),
+    "button_not_object": (
+        resp({"textCard": {"title": "t", "buttons": ["x"]}}),
+        f"{OUT}.textCard.buttons[0]",
+        False,
+    ),
+    "button_empty_label": (
+        resp(k.text_card("t", buttons=[k.share_button("")])),
+        f"{OUT}.textCard.buttons[0].label",
+        False,
+    ),
+    "button_weblink_ftp": (
+        resp(k.text_card("t", buttons=[k.web_link_button("열기", "ftp://x"), SHARE])),
+        f"{OUT}.textCard.buttons[0].webLinkUrl",
+        False,
+    ),
+    "button_weblink_missing": (
+        resp(k.text_card("t", buttons=[{"label": "a", "action": "webLink"}])),
+        f"{OUT}.textCard.buttons[0].webLinkUrl",
+        False,
+    ),
+    "button_phone_missing": (
+        resp(k.text_card("t", buttons=[{"label": "a", "action": "phone"}])),
+        f"{OUT}.textCard.buttons[0].phoneNumber",
+        False,
+    ),
+    "button_block_missing": (
+        resp(k.text_card("t", buttons=[{"label": "a", "action": "block"}])),
+        f"{OUT}.textCard.buttons[0].blockId",
+        False,
+    ),
+    "button_unknown_action": (
+        resp(k.text_card("t", buttons=[{"label": "a", "action": "osLink"}])),
+        f"{OUT}.textCard.buttons[0].action",
+        False,
+    ),
+    "button_unhashable_action": (
+        resp(k.text_card("t", buttons=[{"label": "a", "action": ["x"]}])),
+        f"{OUT}.textCard.buttons[0].action",
+        False,
+    ),
+    "buttons_not_array": (
+        resp(k.text_card("t"), {"textCard": {"title": "t", "buttons": "x"}}),
+        "template.outputs[1].textCard.buttons",
+        False,
+    ),
+    "button_layout_unknown": (
+        resp(k.text_card("t", layout="diagonal")),
+        f"{OUT}.textCard.buttonLayout",
+        False,
+    ),
+    "quick_replies_not_array": (
+        {"version": "2.0", "template": {"outputs": [k.simple_text("a")], "quickReplies": {}}},
+        "template.quickReplies",
+        False,
+    ),
+    "quick_reply_no_label": (
+        resp(k.simple_text("a"), quick_replies=[{"action": "message"}]),
+        "template.quickReplies[0].label",
+        False,
+    ),
+    "quick_reply_block_without_id": (
+        resp(k.simple_text("a"), quick_replies=[{"label": "a", "action": "block"}]),
+        "template.quickReplies[0].blockId",
+        False,
+    ),
+    "quick_reply_capitalised_action": (
+        resp(k.simple_text("a"), quick_replies=[{"label": "a", "action": "Message"}]),
+        "template.quickReplies[0].action",
+        False,
+    ),
+    "quick_reply_unknown_action": (
+        resp(k.simple_text("a"), quick_replies=[{"label": "a", "action": "webLink"}]),
+        "template.quickReplies[0].action",
+        False,
+    ),
+    "item_head_and_profile": (
+        resp(k.item_card(item_rows(1), head="h", profile={"title": "p"})),
+        f"{OUT}.itemCard.profile",
+        False,
+    ),
+    "item_description_without_title": (
+        resp(k.item_card(item_rows(1), description="d")),
+        f"{OUT}.itemCard.description",
+        False,
+    ),
+    "item_alignment": (
+        resp(k.item_card(item_rows(1), alignment="center")),
+        f"{OUT}.itemCard.itemListAlignment",
+        False,
+    ),
+    "item_row_without_description": (
+        resp(k.item_card([{"title": "a"}, ("b", "c")])),
+        f"{OUT}.itemCard.itemList[0].description",
+        False,
+    ),
+    "item_summary_without_description": (
+        resp(k.item_card(item_rows(1), summary={"title": "합계"})),
+        f"{OUT}.itemCard.itemListSummary.description",
+        False,
+    ),
+    "carousel_bad_type": (
+        resp(k.carousel("simpleText", [{"text": "a"}]), k.simple_text("a")),
+        "template.outputs[0].carousel.type",
+        False,
+    ),
+    "carousel_header_on_text_cards": (
+        resp(k.carousel("textCard", [k.text_card("t")], k.carousel_header("h", "d", IMG))),
+        "template.outputs[0].carousel.header",
+        False,
+    ),
+    "carousel_header_on_list_cards": (
+        resp(
+            k.carousel(
+                "listCard", [k.list_card("h", [k.list_item("a")])], k.carousel_header("h", "d", IMG)
+            )
+        ),
+        "template.outputs[0].carousel.header",
+        False,
+    ),
+    "carousel_header_without_image": (
+        resp(k.carousel("basicCard", [card()], {"title": "h", "description": "d"})),
+        "template.outputs[0].carousel.header.thumbnail",
+        False,
+    ),
+    "carousel_header_without_description": (
+        resp(k.carousel("basicCard", [card()], {"title": "h", "thumbnail": {"imageUrl": IMG}})),
+        "template.outputs[0].carousel.header.description",
+        False,
+    ),
+    "carousel_card_invalid": (
+        resp(k.carousel("basicCard", [{"title": "no image"}, card()])),
+        f"{CAR}.thumbnail",
+        False,
+    ),
+    "carousel_card_not_object": (
+        resp({"carousel": {"type": "basicCard", "items": ["x", card()["basicCard"]]}}),
+        CAR,
+        False,
+    ),
     "context_not_object": ({**resp(k.simple_text("a")), "context": []}, "context", False),
-    "context_values_missing": ({**resp(k.simple_text("a")), "context": {}}, "context.values", False),
-    "context_value_no_name": (resp(k.simple_text("a"), context_values=[{"lifeSpan": 1}]), "context.values[0].name", False),
-    "context_value_bad_lifespan": (resp(k.simple_text("a"), context_values=[{"name": "c", "lifeSpan": "3"}]), "context.values[0].lifeSpan", False),
-    "context_value_negative_lifespan": (resp(k.simple_text("a"), context_values=[{"name": "c", "lifeSpan": -1}]), "context.values[0].lifeSpan", False),
-    "context_param_not_string": (resp(k.simple_text("a"), context_values=[{"name": "c", "lifeSpan": 1, "params": {"n": 3}}]), "context.values[0].params.n", False),
-    "context_ttl_not_int": (resp(k.simple_text("a"), context_values=[{"name": "c", "lifeSpan": 1, "ttl": "60"}]), "context.values[0].ttl", False),
+    "context_values_missing": (
+        {**resp(k.simple_text("a")), "context": {}},
+        "context.values",
+        False,
+    ),
+    "context_value_no_name": (
+        resp(k.simple_text("a"), context_values=[{"lifeSpan": 1}]),
+        "context.values[0].name",
+        False,
+    ),
+    "context_value_bad_lifespan": (
+        resp(k.simple_text("a"), context_values=[{"name": "c", "lifeSpan": "3"}]),
+        "context.values[0].lifeSpan",
+        False,
+    ),
+    "context_value_negative_lifespan": (
+        resp(k.simple_text("a"), context_values=[{"name": "c", "lifeSpan": -1}]),
+        "context.values[0].lifeSpan",
+        False,
+    ),
+    "context_param_not_string": (
+        resp(k.simple_text("a"), context_values=[{"name": "c", "lifeSpan": 1, "params": {"n": 3}}]),
+        "context.values[0].params.n",
+        False,
+    ),
+    "context_ttl_not_int": (
+        resp(k.simple_text("a"), context_values=[{"name": "c", "lifeSpan": 1, "ttl": "60"}]),
+        "context.values[0].ttl",
+        False,
+    ),
     "data_not_object": ({**resp(k.simple_text("a")), "data": [1]}, "data", False),
-    "use_callback_not_bool": ({**k.callback_ack(), "useCallback": "yes", "data": {}}, "useCallback", False),
+    "use_callback_not_bool": (
+        {**k.callback_ack(), "useCallback": "yes", "data": {}},
+        "useCallback",
+        False,
+    ),
     "nan": (resp(k.simple_text("a"), data={"x": NAN}), "", True),
 }
 
@@ -358,7 +585,9 @@ def test_structural_rule_lenient_repairs(name: str) -> None:
     assert check(fixed) == []
     assert notes and all(isinstance(note, str) for note in notes)
     assert fallback_used(fixed) is falls_back
-    assert json.dumps(response, sort_keys=True, default=str) == json.dumps(before, sort_keys=True, default=str)
+    assert json.dumps(response, sort_keys=True, default=str) == json.dumps(
+        before, sort_keys=True, default=str
+    )
 
 
 VALID = {
@@ -367,13 +596,21 @@ VALID = {
     "context_only": k.response([], context_values=[k.context_value("order", 3, {"orderId": "3"})]),
     "data_only": {"version": "2.0", "data": {"eta": "내일"}},
     "context_delete": resp(k.simple_text("a"), context_values=[k.context_value("order", 0)]),
-    "message_button_without_text": resp(k.text_card("t", buttons=[{"label": "a", "action": "message"}])),
-    "message_quick_reply_without_text": resp(k.simple_text("a"), quick_replies=[{"label": "a", "action": "message"}]),
+    "message_button_without_text": resp(
+        k.text_card("t", buttons=[{"label": "a", "action": "message"}])
+    ),
+    "message_quick_reply_without_text": resp(
+        k.simple_text("a"), quick_replies=[{"label": "a", "action": "message"}]
+    ),
     "vertical_layout_beats_fixed_ratio": resp(card(3, fixed=True, layout="vertical")),
     "all_button_actions": resp(
         k.text_card(
             "t",
-            buttons=[k.web_link_button("웹", IMG), k.phone_button("전화", "010"), k.block_button("블록", "b1")],
+            buttons=[
+                k.web_link_button("웹", IMG),
+                k.phone_button("전화", "010"),
+                k.block_button("블록", "b1"),
+            ],
         ),
         k.text_card("t", buttons=[k.share_button("공유"), k.operator_button("상담원")]),
     ),
@@ -408,7 +645,11 @@ VALID = {
     "header_carousels": resp(
         k.carousel("basicCard", [card()], k.carousel_header("h", "d", IMG)),
         k.carousel("itemCard", [k.item_card(item_rows(1))], k.carousel_header("h", "d", IMG)),
-        k.carousel("commerceCard", [{"price": 1, "thumbnails": [k.thumbnail(IMG)]}], k.carousel_header("h", "d", IMG)),
+        k.carousel(
+            "commerceCard",
+            [{"price": 1, "thumbnails": [k.thumbnail(IMG)]}],
+            k.carousel_header("h", "d", IMG),
+        ),
     ),
     "extra_top_level_keys": {**resp(k.simple_text("a")), "extra": {"mentions": {}}},
 }
@@ -602,7 +843,9 @@ def test_combined_budget_shortens_the_description() -> None:
 
 
 def test_item_card_title_alone_over_budget() -> None:
-    fixed, _ = enforce(resp(k.item_card(item_rows(1), title=text(250), description="d")), False, FALLBACK)
+    fixed, _ = enforce(
+        resp(k.item_card(item_rows(1), title=text(250), description="d")), False, FALLBACK
+    )
     body = fixed["template"]["outputs"][0]["itemCard"]
     assert len(body["title"]) == 200 and "description" not in body
 
@@ -617,7 +860,9 @@ def test_broken_card_in_carousel_is_dropped_alone() -> None:
 def test_context_params_are_stringified_and_bad_values_dropped() -> None:
     values = [{"name": "a", "lifeSpan": 1, "params": {"n": 3, "s": "x"}}, {"lifeSpan": 2}]
     fixed, _ = enforce(resp(k.simple_text("a"), context_values=values), False, FALLBACK)
-    assert fixed["context"]["values"] == [{"name": "a", "lifeSpan": 1, "params": {"n": "3", "s": "x"}}]
+    assert fixed["context"]["values"] == [
+        {"name": "a", "lifeSpan": 1, "params": {"n": "3", "s": "x"}}
+    ]
 
 
 GARBAGE = [
@@ -632,7 +877,10 @@ GARBAGE = [
     {"version": "2.0", "template": {"outputs": []}},
     {"version": "2.0", "template": {"outputs": [None, 1, "x", [], {}]}},
     {"version": 2, "template": {"outputs": [{"simpleText": {"text": ""}}], "quickReplies": 7}},
-    {"version": "2.0", "template": {"outputs": [{"carousel": {"type": "basicCard", "items": [{}]}}]}},
+    {
+        "version": "2.0",
+        "template": {"outputs": [{"carousel": {"type": "basicCard", "items": [{}]}}]},
+    },
     {"version": "2.0", "template": {"outputs": [{"simpleText": {"text": "\ud800"}}]}},
     {"version": "2.0", "template": {"outputs": [{"simpleText": {"text": "a"}}]}, "data": {1j: 1}},
 ]
@@ -641,7 +889,10 @@ GARBAGE = [
 @pytest.mark.parametrize("garbage", GARBAGE, ids=repr)
 def test_garbage_gets_the_fallback_text(garbage: Any) -> None:
     fixed, notes = enforce(garbage, False, FALLBACK)
-    assert fixed == {"version": "2.0", "template": {"outputs": [{"simpleText": {"text": FALLBACK}}]}}
+    assert fixed == {
+        "version": "2.0",
+        "template": {"outputs": [{"simpleText": {"text": FALLBACK}}]},
+    }
     assert notes
 
 
@@ -653,7 +904,12 @@ def test_garbage_raises_in_strict_mode(garbage: Any) -> None:
 
 def test_fallback_keeps_a_valid_context_and_data() -> None:
     value = k.context_value("order", 3)
-    response = {"version": "2.0", "template": {"outputs": []}, "context": {"values": [value]}, "data": {"a": "b"}}
+    response = {
+        "version": "2.0",
+        "template": {"outputs": []},
+        "context": {"values": [value]},
+        "data": {"a": "b"},
+    }
     fixed, _ = enforce(response, False, FALLBACK)
     assert fallback_used(fixed)
     assert fixed["context"] == {"values": [value]} and fixed["data"] == {"a": "b"}
@@ -663,7 +919,9 @@ def test_fallback_keeps_a_valid_context_and_data() -> None:
     ("fallback_text", "expected"),
     [("", "\u2026"), ("   ", "\u2026"), (None, "\u2026"), ("\ud800 안내", "? 안내")],
 )
-def test_unusable_fallback_text_still_gives_a_valid_response(fallback_text: Any, expected: str) -> None:
+def test_unusable_fallback_text_still_gives_a_valid_response(
+    fallback_text: Any, expected: str
+) -> None:
     fixed, _ = enforce(None, False, fallback_text)
     assert fixed["template"]["outputs"][0]["simpleText"]["text"] == expected
     assert check(fixed) == []
@@ -702,14 +960,18 @@ SCALARS = (
     | st.booleans()
     | st.integers(-5, 20)
     | st.floats(allow_nan=True)
-    | st.sampled_from(["2.0", "message", "block", "webLink", "horizontal", IMG, "basicCard", "listCard"])
+    | st.sampled_from(
+        ["2.0", "message", "block", "webLink", "horizontal", IMG, "basicCard", "listCard"]
+    )
     | st.text(max_size=30)
     | st.sampled_from([SENTENCE * 40, text(1200), text(60)])
 )
 JSONISH = st.recursive(
     SCALARS,
-    lambda inner: st.lists(inner, max_size=12)
-    | st.dictionaries(st.sampled_from(KAKAO_KEYS) | st.text(max_size=5), inner, max_size=6),
+    lambda inner: (
+        st.lists(inner, max_size=12)
+        | st.dictionaries(st.sampled_from(KAKAO_KEYS) | st.text(max_size=5), inner, max_size=6)
+    ),
     max_leaves=40,
 )
 
@@ -736,9 +998,20 @@ LAYOUT = st.sampled_from([None, "vertical", "horizontal"])
 CARDS = st.one_of(
     st.builds(k.simple_text, TEXTS),
     st.builds(k.text_card, TEXTS, TEXTS, BUTTONS, LAYOUT),
-    st.builds(k.basic_card, st.builds(k.thumbnail, st.just(IMG), LABELS, fixed_ratio=st.booleans()), TEXTS, TEXTS, BUTTONS, LAYOUT),
-    st.builds(k.list_card, LABELS, st.lists(st.builds(k.list_item, LABELS, LABELS), max_size=7), BUTTONS),
-    st.builds(k.item_card, st.lists(st.tuples(LABELS, LABELS), max_size=12), title=LABELS, buttons=BUTTONS),
+    st.builds(
+        k.basic_card,
+        st.builds(k.thumbnail, st.just(IMG), LABELS, fixed_ratio=st.booleans()),
+        TEXTS,
+        TEXTS,
+        BUTTONS,
+        LAYOUT,
+    ),
+    st.builds(
+        k.list_card, LABELS, st.lists(st.builds(k.list_item, LABELS, LABELS), max_size=7), BUTTONS
+    ),
+    st.builds(
+        k.item_card, st.lists(st.tuples(LABELS, LABELS), max_size=12), title=LABELS, buttons=BUTTONS
+    ),
 )
 
 
@@ -756,7 +1029,11 @@ def built_responses(draw: st.DrawFn) -> dict[str, Any]:
     return k.response(outputs, replies)
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(
+    max_examples=250,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 @given(response=built_responses())
 def test_builder_made_responses_are_repaired_not_replaced(response: dict[str, Any]) -> None:
     fixed, notes = enforce(response, False, FALLBACK)

@@ -239,8 +239,9 @@ def json_values() -> st.SearchStrategy[Any]:
     scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8)
     return st.recursive(
         scalars,
-        lambda inner: st.lists(inner, max_size=4)
-        | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+        lambda inner: (
+            st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+        ),
         max_leaves=12,
     )
 
@@ -352,7 +353,7 @@ def test_params_keep_json_strings_and_param_decodes_them() -> None:
         ("강남", "강남"),
         ("3", "3"),
         ('{"amount": 1}', {"amount": 1}),
-        (' [1, 2] ', [1, 2]),
+        (" [1, 2] ", [1, 2]),
         ("{not json}", "{not json}"),
         ("[" * 5000 + "]" * 5000, "[" * 5000 + "]" * 5000),
         ({"amount": 3}, {"amount": 3}),

@@ -31,6 +31,7 @@ from .subscriptions import SubscriptionStore
 log = logging.getLogger(__name__)
 
 MARGIN = 0.25  # seconds kept back from the budget for rendering and the network
+PROFILE_REFRESH = 24 * 3600  # re-record an unchanged profile at most daily
 
 
 @dataclass
@@ -125,16 +126,14 @@ class Pipeline:
             return Result(Reply.of("common/busy"), "timeout")
 
     def _process(self, name: str, req: SkillRequest, abandoned: threading.Event) -> Result:
-        sessions = self.svc.sessions
-        cfg = self.svc.config
+        svc = self.svc
+        cfg = svc.config
         try:
-            with sessions.lock(req.user_id, cfg.get("LOCK_WAIT", 0.8), cfg.get("LOCK_TTL", 5.0)):
-                session = sessions.load(req.user_id)
-                self.svc.profiles.seen(req.user_id, req.is_friend, req.plusfriend_user_key,
-                                       self.svc.clock())
-                reply = self.dispatch(name, req, session)
-                if not abandoned.is_set():
-                    sessions.save(session)
+            with svc.sessions.checkout(req.user_id, cfg.get("LOCK_WAIT", 0.8),
+                                       cfg.get("LOCK_TTL", 5.0)) as turn:
+                reply = self.dispatch(name, req, turn.session)
+                if not abandoned.is_set():  # a timed-out turn is not saved: the user retries
+                    turn.commit(self._profile_writer(req, turn.session))
             return Result(reply, "ok")
         except LockTimeout:
             return Result(Reply.of("common/busy"), "busy")
@@ -144,6 +143,17 @@ class Pipeline:
         except Exception:
             log.exception("skill %s failed", name)
             return Result(Reply.of("common/error"), "error")
+
+    def _profile_writer(self, req: SkillRequest,
+                        session: Session) -> Callable[[Any], None] | None:
+        """Record the user's profile when it changed or is a day old (saves work per request)."""
+        now = self.svc.clock()
+        mark = [req.is_friend, req.plusfriend_user_key, int(now // PROFILE_REFRESH)]
+        if session.data.get("_seen") == mark:
+            return None
+        session.data["_seen"] = mark
+        return lambda pipe: self.svc.profiles.seen(
+            req.user_id, req.is_friend, req.plusfriend_user_key, now, pipe)
 
     def dispatch(self, name: str, req: SkillRequest, session: Session) -> Reply:
         """An active form gets free text first; another skill pauses it (draft kept)."""

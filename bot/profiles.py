@@ -7,6 +7,7 @@ as channel friends (Kakao's Event API fails for non-friends).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import redis
 
@@ -33,15 +34,17 @@ class ProfileStore:
         self.keys = keys
 
     def seen(self, user_id: str, is_friend: bool, plusfriend_user_key: str | None,
-             now: float) -> None:
-        """Record a request of this user (one round trip)."""
+             now: float, pipe: Any = None) -> None:
+        """Record a request of this user (queued on `pipe` when given, else one round trip)."""
         key = self.keys.profile(user_id)
-        pipe = self.redis.pipeline(transaction=False)
+        own = pipe is None
+        pipe = self.redis.pipeline(transaction=False) if own else pipe
         pipe.hset(key, mapping={"user_id": user_id, "is_friend": "1" if is_friend else "0",
                                 "plusfriend_user_key": plusfriend_user_key or "",
                                 "last_seen": f"{now:.0f}"})
         pipe.expire(key, PROFILE_TTL)
-        pipe.execute()
+        if own:
+            pipe.execute()
 
     def get(self, user_id: str) -> Profile | None:
         """The profile of a user, if ever seen."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import time
 from collections import deque
 from collections.abc import Iterable
 from typing import Any
@@ -21,6 +23,17 @@ ERROR_TEMPLATE = "common/error"
 # Sent after every rendered reply (like Flask's template_rendered): tests listen to it.
 reply_rendered = Namespace().signal("reply-rendered")
 MAX_USE_DEPTH = 3
+CACHE_SECONDS = 2.0  # an edited template shows within a few seconds
+CACHE_SIZE = 1024
+
+
+def _cache_key(reply: Reply) -> str | None:
+    """A key for replies made of plain values; None when something is not JSON."""
+    try:
+        return json.dumps([[(p.template, p.context, p.quick_replies, p.chrome) for p in reply.parts],
+                           reply.context_values, reply.data], sort_keys=True, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return None
 
 
 def _text(value: Any) -> str:
@@ -34,12 +47,30 @@ class Renderer:
         self.store = store
         self.strict = strict  # limit violations raise (tests, development) instead of degrading
         self.errors: deque[str] = deque(maxlen=50)  # recent template failures, for tests
+        self._cache: dict[str, tuple[float, dict[str, Any]]] = {}
         # Rendered once at start-up: the answer of last resort needs no working template.
         self._last_resort = self._render_parts((Part(ERROR_TEMPLATE),))
         self._fallback_text = self._last_resort["outputs"][0]["simpleText"]["text"]
 
     # -- public ------------------------------------------------------------
     def to_kakao(self, reply: Reply) -> dict[str, Any]:
+        """Render a reply (cached briefly: menus and prompts are the same for everyone)."""
+        key = _cache_key(reply)
+        hit = self._cache.get(key) if key else None
+        now = time.monotonic()
+        if hit is not None and now - hit[0] < CACHE_SECONDS:
+            response = hit[1]
+        else:
+            errors = len(self.errors)
+            response = self._render(reply)
+            if key and len(self.errors) == errors:  # never cache an apology for a broken file
+                if len(self._cache) >= CACHE_SIZE:
+                    self._cache.clear()
+                self._cache[key] = (now, response)
+        reply_rendered.send(self, reply=reply, response=response)
+        return response
+
+    def _render(self, reply: Reply) -> dict[str, Any]:
         """Render a reply; on a template error answer the apology template instead."""
         try:
             body = self._render_parts(reply.parts)
@@ -57,7 +88,6 @@ class Renderer:
         fixed, warnings = limits.enforce(response, self.strict, fallback_text=self._fallback_text)
         for warning in warnings:
             log.warning("response degraded (%s): %s", reply.template, warning)
-        reply_rendered.send(self, reply=reply, response=fixed)
         return fixed
 
     def render_part(self, part: Part) -> dict[str, list[dict[str, Any]]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -71,7 +71,6 @@ class SessionStore:
         self.keys = keys
         self.ttl = ttl
         self.draft_ttl = draft_ttl
-        self._release = client.register_script(_RELEASE)
 
     # -- sessions ----------------------------------------------------------
     def load(self, user_id: str) -> Session:
@@ -105,23 +104,68 @@ class SessionStore:
         """Delete a draft (the form was finished or cancelled)."""
         self.redis.delete(self.keys.draft(user_id, form))
 
-    # -- lock --------------------------------------------------------------
-    @contextmanager
-    def lock(self, user_id: str, wait: float, ttl: float) -> Iterator[None]:
-        """Hold the user's lock; wait at most `wait` seconds, else raise LockTimeout."""
-        key = self.keys.lock(user_id)
+    # -- lock ------------------------------------------------------------
+    def _acquire(self, user_id: str, wait: float, ttl: float) -> tuple[str, str | None]:
+        """Take the user's lock and read the session in the same round trip."""
+        lock_key, session_key = self.keys.lock(user_id), self.keys.session(user_id)
         token = secrets.token_hex(8)
         deadline = time.monotonic() + wait
         pause = 0.005
-        while not self.redis.set(key, token, nx=True, px=int(ttl * 1000)):
+        while True:
+            pipe = self.redis.pipeline(transaction=False)
+            pipe.set(lock_key, token, nx=True, px=int(ttl * 1000))
+            pipe.get(session_key)
+            acquired, raw = pipe.execute()
+            if acquired:
+                return token, raw
             if time.monotonic() + pause > deadline:
                 raise LockTimeout(user_id)
             time.sleep(pause)
             pause = min(pause * 2, 0.05)
+
+    def _release(self, user_id: str, token: str, pipe: Any = None) -> None:
+        # EVAL rather than a registered script: inside a pipeline redis-py would add a
+        # SCRIPT EXISTS round trip to every request.
+        target = pipe if pipe is not None else self.redis
         try:
-            yield
+            target.eval(_RELEASE, 1, self.keys.lock(user_id), token)
+        except redis.RedisError:
+            pass  # the lock expires by itself after its ttl
+
+    @contextmanager
+    def checkout(self, user_id: str, wait: float, ttl: float) -> Iterator[Checkout]:
+        """Lock the user and load the session (one round trip); commit saves and unlocks."""
+        token, raw = self._acquire(user_id, wait, ttl)
+        checkout = Checkout(self, Session.from_json(user_id, raw), token)
+        try:
+            yield checkout
         finally:
-            try:
-                self._release(keys=[key], args=[token])
-            except redis.RedisError:
-                pass  # the lock expires by itself after `ttl`
+            if not checkout.done:
+                self._release(user_id, token)
+
+    @contextmanager
+    def lock(self, user_id: str, wait: float, ttl: float) -> Iterator[None]:
+        """Hold the user's lock; wait at most `wait` seconds, else raise LockTimeout."""
+        with self.checkout(user_id, wait, ttl):
+            yield
+
+
+class Checkout:
+    """A locked session: `commit()` saves it and releases the lock in one round trip."""
+
+    def __init__(self, store: SessionStore, session: Session, token: str) -> None:
+        self.store = store
+        self.session = session
+        self.token = token
+        self.done = False
+
+    def commit(self, also: Callable[[Any], None] | None = None) -> None:
+        """Save the session (restarting its TTL), queue `also(pipe)` writes, release the lock."""
+        store = self.store
+        pipe = store.redis.pipeline(transaction=False)
+        pipe.set(store.keys.session(self.session.user_id), self.session.to_json(), ex=store.ttl)
+        if also is not None:
+            also(pipe)
+        store._release(self.session.user_id, self.token, pipe)
+        pipe.execute()
+        self.done = True

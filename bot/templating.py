@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,16 +42,21 @@ class TemplateError(Exception):
 class _Loaded:
     mtime: float
     spec: dict[str, Any]
+    path: Path
+    checked: float  # time.monotonic() of the last look at the file
 
 
 class TemplateStore:
     """Loads, caches (reloading on change) and renders the templates under one folder."""
 
-    def __init__(self, roots: str | os.PathLike[str], auto_reload: bool = True) -> None:
+    def __init__(self, roots: str | os.PathLike[str], auto_reload: bool = True,
+                 reload_interval: float = 1.0) -> None:
         # Several folders may be given (os.pathsep-separated); the first holding a name wins.
         self.roots = [Path(r) for r in str(roots).split(os.pathsep) if r]
         self.root = self.roots[0]
         self.auto_reload = auto_reload
+        # Look at a file's mtime at most this often: a stat per render is measurable.
+        self.reload_interval = reload_interval
         self._cache: dict[str, _Loaded] = {}
         self._lock = threading.Lock()
         self.env = ImmutableSandboxedEnvironment(
@@ -91,13 +97,18 @@ class TemplateStore:
         """Whether a template file exists."""
         return self.path(name).is_file()
 
-    def _read(self, path: Path, name: str) -> _Loaded:
+    def _read(self, name: str, path: Path | None = None) -> _Loaded:
+        cached = self._cache.get(name)
+        now = time.monotonic()
+        if cached and (not self.auto_reload or now - cached.checked < self.reload_interval):
+            return cached
+        path = path or self.path(name)
         try:
             mtime = path.stat().st_mtime
         except FileNotFoundError:
             raise TemplateError(name, f"template file not found ({path.name})") from None
-        cached = self._cache.get(name)
-        if cached and (not self.auto_reload or cached.mtime == mtime):
+        if cached and cached.mtime == mtime and cached.path == path:
+            cached.checked = now
             return cached
         try:
             spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -105,21 +116,21 @@ class TemplateStore:
             raise TemplateError(name, f"YAML error: {exc}") from None
         if not isinstance(spec, dict):
             raise TemplateError(name, "the file must be a mapping (key: value lines)")
-        loaded = _Loaded(mtime, spec)
+        loaded = _Loaded(mtime, spec, path, now)
         with self._lock:
             self._cache[name] = loaded
         return loaded
 
     def spec(self, name: str) -> dict[str, Any]:
         """The parsed YAML of a template (cached; reloaded when the file changes)."""
-        return self._read(self.path(name), name).spec
+        return self._read(name).spec
 
     def settings(self) -> dict[str, Any]:
         """Operator-editable settings (`templates/settings.yaml`), available as `settings`."""
         path = self.root / SETTINGS_FILE
-        if not path.is_file():
+        if "settings" not in self._cache and not path.is_file():
             return {}
-        return self._read(path, "settings").spec
+        return self._read("settings", path).spec
 
     def samples(self, name: str) -> list[dict[str, Any]]:
         """Sample contexts kept in the template file, for checks and previews."""

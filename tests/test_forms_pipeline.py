@@ -104,14 +104,14 @@ def test_cancel_drops_the_draft(chat, app):
 def test_two_simultaneous_answers_are_processed_one_after_the_other(chat, app, monkeypatch):
     chat.say("시작", skill="demo")
     sessions = app.extensions["bot"].services.sessions
-    load = sessions.load
+    pipeline = app.extensions["bot"].pipeline
+    dispatch = pipeline.dispatch
 
-    def slow_load(user_id):
-        session = load(user_id)
+    def slow_dispatch(name, req, session):
         time.sleep(0.1)  # widen the race window: without the lock both would read one state
-        return session
+        return dispatch(name, req, session)
 
-    monkeypatch.setattr(sessions, "load", slow_load)
+    monkeypatch.setattr(pipeline, "dispatch", slow_dispatch)
     results = []
     threads = [threading.Thread(target=lambda: results.append(chat.as_user(chat.user_id)
                                                               .say("작음").templates))
@@ -122,7 +122,7 @@ def test_two_simultaneous_answers_are_processed_one_after_the_other(chat, app, m
         t.join()
     assert all(r != ["common/busy"] for r in results)
     # "작음" is a valid name and a valid size: processed in turn, both steps are filled.
-    assert load(chat.user_id).dialog["answers"] == {"name": "작음", "size": "작음"}
+    assert sessions.load(chat.user_id).dialog["answers"] == {"name": "작음", "size": "작음"}
 
 
 @time_machine.travel("2026-11-21 10:00:00+09:00", tick=False)

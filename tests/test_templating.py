@@ -17,7 +17,7 @@ def store(tmp_path) -> TemplateStore:
     (tmp_path / "common").mkdir()
     (tmp_path / "common" / "error.yaml").write_text("text: 죄송해요\n", encoding="utf-8")
     (tmp_path / "t").mkdir()
-    return TemplateStore(tmp_path)
+    return TemplateStore(tmp_path, reload_interval=0)
 
 
 def write(store: TemplateStore, name: str, body: str) -> None:

@@ -260,13 +260,7 @@ def quick_reply(
 ) -> Json:
     """Return a quick reply: a "block" action with `block_id`, else "message"."""
     if block_id is not None:
-        return _clean(
-            label=label,
-            action="block",
-            blockId=block_id,
-            messageText=text,
-            extra=_copy(extra),
-        )
+        return block_button(label, block_id, text, extra)  # same shape as the card button
     return _clean(
         label=label,
         action="message",

@@ -17,14 +17,9 @@ from tests.wallet_helpers import (
     OTHER_BIZ,
     TOKEN,
     WALLET_URL,
-    Clock,
+    clock_fixture,  # noqa: F401 (fixture)
     wallet_json,
 )
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
 @pytest.fixture

@@ -9,24 +9,13 @@ import pytest
 
 from bot import events
 from bot.wallet.sandbox import SpendRefused, Spent
-from tests.wallet_helpers import BIZ, OTHER_BIZ, Clock
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def services(app, clock):
-    services = app.extensions["bot"].services
-    services.clock = clock
-    return services
-
-
-@pytest.fixture
-def sandbox(services):
-    return services.ext["wallet"]
+from tests.wallet_helpers import (  # noqa: F401 (fixtures)
+    BIZ,
+    OTHER_BIZ,
+    clock_fixture,
+    sandbox_fixture,
+    services_fixture,
+)
 
 
 def test_application_paid_credits_300000_not_activated(services, sandbox, chat):

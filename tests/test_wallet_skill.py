@@ -5,24 +5,14 @@ from __future__ import annotations
 import pytest
 
 from bot import router
-from tests.wallet_helpers import BIZ, OTHER_BIZ, Clock
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def services(app, clock):
-    services = app.extensions["bot"].services
-    services.clock = clock
-    return services
-
-
-@pytest.fixture
-def sandbox(services):
-    return services.ext["wallet"]
+from tests.kakao import Chat
+from tests.wallet_helpers import (  # noqa: F401 (fixtures)
+    BIZ,
+    OTHER_BIZ,
+    clock_fixture,
+    sandbox_fixture,
+    services_fixture,
+)
 
 
 @pytest.fixture
@@ -113,8 +103,6 @@ def test_heads_up_thresholds_are_settings(make_app, clock):
     services.clock = clock
     services.merchants.link("u-1", BIZ, "staff")
     services.ext["wallet"].credit_free(BIZ, 300_000)
-    from tests.kakao import Chat
-
     heads_up = Chat(app, "u-1").say("잔액").context_of("wallet/heads_up")
     assert heads_up["low"] is True and heads_up["expiring"] is False
 

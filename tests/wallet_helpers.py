@@ -1,9 +1,14 @@
-"""Shared values for the wallet tests: business numbers, a frozen clock, service JSON."""
+"""Shared values and fixtures for the wallet tests: numbers, a frozen clock, service JSON.
+
+Test modules import the fixtures they use (`clock_fixture`, …: pytest finds them by name).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+
+import pytest
 
 from bot.filters import KST
 
@@ -43,3 +48,23 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
+
+
+@pytest.fixture(name="clock")
+def clock_fixture() -> Clock:
+    """A movable clock, not yet attached to any app."""
+    return Clock()
+
+
+@pytest.fixture(name="services")
+def services_fixture(app: Any, clock: Clock) -> Any:
+    """The app's services with the clock frozen at NOW."""
+    services = app.extensions["bot"].services
+    services.clock = clock
+    return services
+
+
+@pytest.fixture(name="sandbox")
+def sandbox_fixture(services: Any) -> Any:
+    """The app's sandbox wallet backend."""
+    return services.ext["wallet"]

@@ -10,7 +10,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
-from . import checks, simulator
+from . import checks, simulator, wallet_cli
 
 templates_cli = AppGroup("templates", help="Operator answer templates.")
 
@@ -108,6 +108,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(templates_cli)
     app.cli.add_command(chat)
     app.cli.add_command(serve)
+    wallet_cli.init_app(app)
 
 
 def main() -> None:

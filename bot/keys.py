@@ -44,6 +44,33 @@ class Keys:
         """Set: user keys linked to one business."""
         return f"{self.prefix}:biz:{{{business_number}}}:users"
 
+    def _business(self, business_number: str, kind: str) -> str:
+        return f"{self.prefix}:biz:{{{business_number}}}:{kind}"
+
+    def wallet(self, business_number: str) -> str:
+        """Hash: the sandbox wallet of one business (balances in won, status, expiry)."""
+        return self._business(business_number, "wallet")
+
+    def wallet_ledger(self, business_number: str) -> str:
+        """List: the sandbox wallet's movements, newest first (JSON entries)."""
+        return self._business(business_number, "wallet-ledger")
+
+    def wallet_receipts(self, business_number: str) -> str:
+        """Set: application receipts already credited (a repeated event credits once)."""
+        return self._business(business_number, "wallet-receipts")
+
+    def wallet_cache(self, business_number: str) -> str:
+        """JSON: the wallet service's last good answer for one business (short TTL)."""
+        return self._business(business_number, "wallet-cache")
+
+    def wallet_breaker(self) -> str:
+        """Hash: the wallet service's circuit breaker, shared by every worker."""
+        return f"{self.prefix}:{{wallet-api}}:breaker"
+
+    def wallet_probe(self) -> str:
+        """The one trial call allowed while the breaker is half-open."""
+        return f"{self.prefix}:{{wallet-api}}:probe"
+
     def profile(self, user_id: str) -> str:
         """Hash: what we last saw of a user (friend status, Event API keys)."""
         return self._user(user_id, "profile")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from . import pricing
+
 RESUME = "resume"  # pseudo-route: continue an unfinished form
 
 ROUTES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -20,7 +22,7 @@ ROUTES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("apply-status", r"(신청현황|접수현황|진행상황|심사결과|처리현황|승인됐|승인되었|"
                          r"언제들어와|언제들어오|언제입금|언제지급|접수번호)"),
         ("wallet", r"(잔액|월렛잔액|캐시얼마|남은캐시|캐시남은|얼마남|잔고|내월렛|월렛확인|"
-                   r"월렛조회|지갑잔액)"),
+                   r"월렛조회|지갑잔액|발송비용|비용계산|보내면얼마)"),
         ("notices", r"(지원사업공고|공고|지원사업|정책자금|대출지원|알림끄기|알림받기)"),
         ("faq", r"^(자주묻는질문|faq|질문목록|자주하는질문)$"),
         ("apply", r"(지원금신청|신청하기|신청할래|신청하고싶|신청하려|받고싶어|지원금받|"
@@ -42,4 +44,6 @@ def route(text: str) -> str | None:
     for target, pattern in ROUTES:
         if pattern.search(key):
             return target
+    if pricing.friend_count(text) is not None:  # "친구 500명에게 보내면?": the cost calculator
+        return "wallet"
     return None

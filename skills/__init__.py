@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import fallback, operator, welcome
+from . import fallback, operator, wallet, welcome
 
-MODULES = (welcome, fallback, operator)
+MODULES = (welcome, fallback, operator, wallet)
 
 
 def init_services(services: Any) -> None:

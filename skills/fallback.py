@@ -1,7 +1,8 @@
 """Free text (Open Builder's fallback block). Templates: fallback/*.
 
 An active form never reaches this function: the pipeline hands it the text
-first. Here: clear requests are routed to their skill, then the FAQ matcher
+first. Here: clear requests are routed to their skill, then an answer a skill
+is waiting for goes back to it (AWAITING), then the FAQ matcher
 (when installed) answers, then an unfinished form is offered back, and only
 then comes an honest "I don't know" with the main menu.
 """
@@ -14,6 +15,10 @@ from bot.pipeline import Services, offer_any_draft
 from bot.registry import FORMS, SKILLS, skill
 from bot.reply import Reply
 from bot.session import Session
+
+# session.data key: a skill that asked a free-text question ("친구가 몇 명이에요?"). The next
+# utterance no route claims goes back to it; that skill clears the mark.
+AWAITING = "awaiting"
 
 
 def resume_draft(session: Session, svc: Services) -> Reply | None:
@@ -31,6 +36,10 @@ def resume_draft(session: Session, svc: Services) -> Reply | None:
 def fallback(req: SkillRequest, session: Session, svc: Services) -> Reply:
     """Route, match, or admit we do not know."""
     target = router.route(req.utterance)
+    awaiting = session.data.get(AWAITING)
+    if target is None and awaiting in SKILLS:
+        return SKILLS[awaiting](req, session, svc)
+    session.data.pop(AWAITING, None)  # the merchant moved on
     if target == router.RESUME:
         return resume_draft(session, svc) or Reply.of("fallback/no_draft")
     if target is not None and target != "fallback":

@@ -1,0 +1,211 @@
+"""Wallet balance and what it is worth in messages. Kakao block: 월렛 잔액 (skill `wallet`).
+
+Templates: wallet/* — balance, heads_up, estimate, ask_friends, friends_invalid,
+not_linked, not_found, unavailable. A merchant only ever sees the wallet of the
+business linked to their own user key (svc.merchants); nothing they type can
+name another business. Free text reaches this skill through the fallback's
+router ("잔액", "친구 500명에게 보내면?") or, right after "친구가 몇 명이에요?",
+through the fallback's AWAITING hand-over (a bare "500").
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from bot import events, pricing, router
+from bot.filters import KST, days_left
+from bot.kakao import SkillRequest
+from bot.pipeline import Services
+from bot.registry import SKILLS, skill
+from bot.reply import Reply
+from bot.session import Session
+from bot.wallet import FOUND, NOT_FOUND, STALE, Lookup, Wallet, backends
+from bot.wallet.sandbox import SandboxWallet
+from skills.fallback import AWAITING
+
+SKILL = "wallet"
+# Matching keywords (after router.normalise): the merchant asks for the cost calculator.
+CALCULATOR_WORDS = ("비용계산", "발송비용", "보내면얼마", "몇명에게", "몇명한테", "계산기")
+EXTRA_KEY, EXTRA_ASK = "wallet", "ask_friends"  # clientExtra of the calculator quick reply
+FRIENDS_PARAM = "friends"  # an Open Builder block parameter may carry the count
+MISSED = "wallet_missed"  # session.data: the friend-count question was already re-asked
+
+
+def init_services(services: Services) -> None:
+    """Attach the configured wallet backend; the sandbox credits paid applications."""
+    backend = backends.build(services.config, services.redis, services.keys,
+                             lambda: services.clock())
+    services.ext[SKILL] = backend
+    if isinstance(backend, SandboxWallet):
+        # blinker holds a bound method weakly: connected exactly as long as the backend lives.
+        events.application_paid.connect(backend.on_application_paid, sender=services)
+
+
+# -- the skill ---------------------------------------------------------------------
+@skill(SKILL)
+def wallet(req: SkillRequest, session: Session, svc: Services) -> Reply:
+    """Show the balance, ask for a friend count, or price a broadcast."""
+    # A wallet phrase ("잔액") from the wallet block itself is a new request, not the answer.
+    asked = session.data.pop(AWAITING, None) == SKILL and router.route(req.utterance) is None
+    if req.client_extra.get(EXTRA_KEY) == EXTRA_ASK or _asks_calculator(req.utterance):
+        return ask_friends(session)
+    friends = _param_friends(req) or pricing.friend_count(req.utterance, bare=asked)
+    if friends is not None:
+        session.data.pop(MISSED, None)
+        return estimate(friends, req, svc)
+    if asked:
+        return _not_a_count(req, session, svc)
+    return balance(req, svc)
+
+
+def _asks_calculator(text: str) -> bool:
+    key = router.normalise(text)
+    return any(word in key for word in CALCULATOR_WORDS)
+
+
+def _param_friends(req: SkillRequest) -> int | None:
+    value = req.param(FRIENDS_PARAM)
+    if isinstance(value, dict):  # sys.number entity: {"amount": 500, "unit": null}
+        value = value.get("amount")
+    return pricing.friend_count(str(value), bare=True) if value not in (None, "") else None
+
+
+def ask_friends(session: Session) -> Reply:
+    """Ask how many friends; the fallback hands the next free text back to this skill."""
+    session.data[AWAITING] = SKILL
+    session.data.pop(MISSED, None)
+    return Reply.of("wallet/ask_friends")
+
+
+def _not_a_count(req: SkillRequest, session: Session, svc: Services) -> Reply:
+    """The answer was no count: a question goes to the FAQ; else re-ask once, then let go."""
+    detour = svc.interrupt(req, session)
+    answer = detour(req.utterance) if detour else None
+    if answer is not None:
+        return answer
+    if session.data.pop(MISSED, False):
+        return SKILLS["fallback"](req, session, svc)  # as if we had never asked
+    session.data[AWAITING] = SKILL
+    session.data[MISSED] = True
+    return Reply.of("wallet/friends_invalid", {"said": req.utterance[:40]})
+
+
+def _lookup(req: SkillRequest, svc: Services) -> tuple[str | None, Lookup | None]:
+    """The merchant's own business and its wallet (None, None when not linked)."""
+    number = svc.merchants.business_of(req.user_id)
+    if not number:
+        return None, None
+    return number, svc.ext[SKILL].lookup(number)
+
+
+def balance(req: SkillRequest, svc: Services) -> Reply:
+    """The merchant's wallet: 무상캐시, 유상캐시, state, and what it pays for."""
+    number, found = _lookup(req, svc)
+    if number is None or found is None:
+        return Reply.of("wallet/not_linked")
+    if found.outcome == NOT_FOUND:
+        return Reply.of("wallet/not_found", {"business_number": number})
+    if found.outcome not in (FOUND, STALE) or found.wallet is None:
+        return Reply.of("wallet/unavailable", {"reason": found.reason})
+    view = wallet_view(found, svc)
+    reply = Reply.of("wallet/balance", view)
+    heads_up = heads_up_of(view, svc)
+    return reply.then(Reply.of("wallet/heads_up", heads_up).quiet()) if heads_up else reply
+
+
+def estimate(friends: int, req: SkillRequest, svc: Services) -> Reply:
+    """Cost of one broadcast to `friends` friends and how many the balance still pays for."""
+    number, found = _lookup(req, svc)
+    wallet = found.wallet if found is not None and found.outcome in (FOUND, STALE) else None
+    usable = _today_usable(wallet, svc) if wallet else None
+    kinds = {kind: pricing.estimate(friends, usable, kind) for kind in pricing.PRICES}
+    return Reply.of("wallet/estimate", {
+        "friends": friends,
+        "general": vars(kinds[pricing.GENERAL]),
+        "target": vars(kinds[pricing.TARGET]),
+        "usable": usable,
+        "linked": number is not None,
+        "wallet_known": wallet is not None,
+        "stale": found is not None and found.outcome == STALE,
+        "as_of": found.as_of if found else None,
+        "free_waiting": bool(wallet and _waiting_free(wallet, svc)),
+    })
+
+
+# -- views -------------------------------------------------------------------------
+def _today(svc: Services) -> date:
+    return datetime.fromtimestamp(svc.clock(), KST).date()
+
+
+def _free_left(w: Wallet, svc: Services) -> tuple[int, int | None]:
+    """무상캐시 still valid today and the days to its expiry (negative once past)."""
+    days = days_left(w.free_expires_at, _today(svc))
+    return (0 if days is not None and days < 0 else w.free_balance), days
+
+
+def _waiting_free(w: Wallet, svc: Services) -> int:
+    """무상캐시 that waits for 사용하기 (0 once pressed)."""
+    return 0 if w.free_activated else _free_left(w, svc)[0]
+
+
+def _today_usable(w: Wallet, svc: Services) -> int:
+    """유상캐시 plus activated, unexpired 무상캐시."""
+    free, _ = _free_left(w, svc)
+    return w.paid_balance + (free if w.free_activated else 0)
+
+
+def _epoch(text: str | None) -> float | None:
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=KST)).timestamp()
+
+
+def wallet_view(found: Lookup, svc: Services) -> dict[str, Any]:
+    """Template values for wallet/balance (plain JSON values only)."""
+    w = found.wallet
+    if w is None:
+        raise ValueError("wallet_view needs a lookup with a wallet")
+    free, days = _free_left(w, svc)
+    usable = _today_usable(w, svc)
+    waiting = _waiting_free(w, svc)
+    return {
+        "business_number": w.business_number,
+        "state": w.status.lower(),  # active | suspended | blocked
+        "free": {
+            "balance": free, "granted": w.free_granted, "used": max(w.free_granted - free, 0),
+            "activated": w.free_activated, "expires_at": w.free_expires_at,
+            "days_left": days, "expired": days is not None and days < 0 and w.free_granted > 0,
+        },
+        "paid": {"balance": w.paid_balance},
+        "usable": usable,
+        "messages": {kind: pricing.messages_for(usable, kind) for kind in pricing.PRICES},
+        # what 사용하기 would add: shown while the free cash waits for it
+        "messages_if_activated": ({kind: pricing.messages_for(usable + waiting, kind)
+                                   for kind in pricing.PRICES} if waiting else None),
+        "updated_at": _epoch(w.updated_at) or found.as_of,
+        "stale": found.outcome == STALE,
+        "as_of": found.as_of,
+        "sandbox": bool(getattr(svc.ext[SKILL], "sandbox", False)),
+    }
+
+
+def heads_up_of(view: dict[str, Any], svc: Services) -> dict[str, Any] | None:
+    """A gentle warning when the 무상캐시 is nearly spent or about to expire (settings)."""
+    free = view["free"]
+    if free["balance"] <= 0:
+        return None
+    low_mark = backends.setting(svc.config, "WALLET_LOW_FREE_CASH")
+    warn_days = backends.setting(svc.config, "WALLET_EXPIRY_WARN_DAYS")
+    low = free["granted"] > 0 and free["balance"] <= low_mark
+    expiring = free["days_left"] is not None and 0 <= free["days_left"] <= warn_days
+    if not (low or expiring):
+        return None
+    return {"low": low, "expiring": expiring, "balance": free["balance"],
+            "days_left": free["days_left"], "expires_at": free["expires_at"],
+            "activated": free["activated"],
+            "general_left": pricing.messages_for(free["balance"], pricing.GENERAL)}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import fallback, operator, welcome
+from . import apply, fallback, operator, welcome
 
-MODULES = (welcome, fallback, operator)
+MODULES = (welcome, fallback, operator, apply)
 
 
 def init_services(services: Any) -> None:

@@ -24,6 +24,7 @@ import requests
 from . import events
 from .filters import KST, mask_bizno, mask_phone
 from .keys import Keys, user_hash
+from .session import _RELEASE  # compare-and-delete: the session lock's script, reused
 
 log = logging.getLogger(__name__)
 
@@ -70,14 +71,6 @@ if ARGV[5] == '1' then
 end
 return {1, receipt}
 """
-
-_RELEASE = """
-if redis.call('get', KEYS[1]) == ARGV[1] then
-  return redis.call('del', KEYS[1])
-end
-return 0
-"""
-
 
 class ApplicationError(Exception):
     """A staff action that cannot be done; the message is shown to staff as is."""

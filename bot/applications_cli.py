@@ -74,20 +74,24 @@ def _change(receipt: str, status: str, by: str, reason: str = "") -> None:
     click.echo(f"{app.receipt} is now {app.status} (by {by})")
 
 
-@applications_cli.command("review")
-@click.argument("receipt")
-@_by
-def review(receipt: str, by: str) -> None:
-    """Mark an application as being reviewed (검토 중)."""
-    _change(receipt, apps.REVIEWING, by)
+def _status_command(name: str, status: str, summary: str) -> None:
+    """Register `flask applications <name> RECEIPT [--by]`, which moves it to `status`."""
+
+    @applications_cli.command(name, help=summary)
+    @click.argument("receipt")
+    @_by
+    def command(receipt: str, by: str) -> None:
+        """Change the application's status (help text set per command)."""
+        _change(receipt, status, by)
 
 
-@applications_cli.command("approve")
-@click.argument("receipt")
-@_by
-def approve(receipt: str, by: str) -> None:
-    """Approve an application (승인)."""
-    _change(receipt, apps.APPROVED, by)
+for _name, _status, _summary in (
+    ("review", apps.REVIEWING, "Mark an application as being reviewed (검토 중)."),
+    ("approve", apps.APPROVED, "Approve an application (승인)."),
+    ("mark-paid", apps.PAID,
+     "Mark an approved application paid (지급 완료); the wallet feature credits it."),
+):
+    _status_command(_name, _status, _summary)
 
 
 @applications_cli.command("reject")
@@ -99,14 +103,6 @@ def reject(receipt: str, reason: str, by: str) -> None:
     if not reason.strip():
         raise click.BadParameter("a reason is required", param_hint="--reason")
     _change(receipt, apps.REJECTED, by, reason.strip())
-
-
-@applications_cli.command("mark-paid")
-@click.argument("receipt")
-@_by
-def mark_paid(receipt: str, by: str) -> None:
-    """Mark an approved application paid (지급 완료); the wallet feature credits it."""
-    _change(receipt, apps.PAID, by)
 
 
 @applications_cli.command("export")

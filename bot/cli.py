@@ -11,6 +11,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from . import checks, simulator, wallet_cli
+from .applications_cli import applications_cli
 
 templates_cli = AppGroup("templates", help="Operator answer templates.")
 
@@ -109,6 +110,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(chat)
     app.cli.add_command(serve)
     wallet_cli.init_app(app)
+    app.cli.add_command(applications_cli)
 
 
 def main() -> None:

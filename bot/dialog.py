@@ -24,6 +24,7 @@ CANCEL_WORDS = ("취소", "그만", "신청 취소", "그만하기", "중단")
 RESTART_WORDS = ("처음부터", "다시 시작", "처음부터 다시", "처음으로")
 HELP_WORDS = ("도움말", "도움", "help")
 OPERATOR_WORDS = ("상담원 연결", "상담원", "상담", "상담사 연결", "상담사")
+PAUSE_WORDS = ("나중에", "나중에 할게요", "나중에 이어서", "나중에 이어서 하기", "다음에 할게요")
 YES_WORDS = ("네", "예", "응", "확인", "넵", "네네", "좋아요", "맞아요", "그래요", "ㅇㅇ",
              "yes", "ok")
 NO_WORDS = ("아니요", "아니오", "아니", "아뇨", "아니에요", "ㄴㄴ", "no", "계속", "계속하기")
@@ -51,7 +52,7 @@ _PENDING = (PENDING_CANCEL, PENDING_RESTART, PENDING_RESUME)
 
 # clientExtra keys a button may set so its label can change without breaking matching.
 EXTRA_COMMAND = "command"  # "cancel" | "restart" | "back" | "help" | "operator" | "keep" |
-#                            "submit" | "yes" | "no" | "resume" | "fresh"
+#                            "pause" | "submit" | "yes" | "no" | "resume" | "fresh"
 EXTRA_EDIT = "edit"  # a step name to reopen from the review
 
 _COMMANDS = (
@@ -60,6 +61,7 @@ _COMMANDS = (
     ("back", BACK_WORDS),
     ("help", HELP_WORDS),
     ("operator", OPERATOR_WORDS),
+    ("pause", PAUSE_WORDS),
 )
 
 _SPACES = re.compile(r"\s+")
@@ -142,8 +144,9 @@ class Outcome:
     """The result of one turn: the state to store (None = form over) and the reply.
 
     `reason` is one of: started, answered, kept, invalid, interrupted, back, no_back,
-    help, operator, pending, declined, edit, review, offered, resume, restarted, cancelled,
-    completed, ended.
+    help, operator, paused, pending, declined, edit, review, offered, resume, restarted,
+    cancelled, completed, ended. For "paused" the caller keeps `state` as a draft only and
+    leaves the form (free text is free again until the user resumes).
     """
 
     state: dict[str, Any] | None
@@ -573,6 +576,12 @@ def _operator(call: _Call, s: dict[str, Any]) -> Outcome:
     return _asking(call, s, "operator", operator)
 
 
+def _pause(call: _Call, s: dict[str, Any]) -> Outcome:
+    """Leave the form for now; the caller keeps the state as a draft to offer back later."""
+    paused = Reply.of("dialog/paused", {"form_title": call.form.title})
+    return Outcome({**s, "pending": None, "misses": 0}, paused, False, "paused")
+
+
 def _keep(call: _Call, s: dict[str, Any]) -> Outcome:
     """Accept the value already stored for this step, as if typed again."""
     step = call.form.step(s["step"])
@@ -656,5 +665,6 @@ _COMMAND_HANDLERS: dict[str, Callable[[_Call, dict[str, Any]], Outcome]] = {
     "back": _back,
     "help": _help,
     "operator": _operator,
+    "pause": _pause,
     "keep": _keep,
 }

@@ -83,6 +83,44 @@ class Keys:
         """Set: user keys with an active notice-alert subscription."""
         return f"{self.prefix}:subscribers"
 
+    # Applications: every key shares the `{apps}` hash tag so the submit script and the
+    # status transactions may touch a claim, a counter, an application and the indexes
+    # together (one Redis Cluster slot). Business numbers are hashed in key names.
+    def _apps(self, kind: str) -> str:
+        return f"{self.prefix}:{{apps}}:{kind}"
+
+    def application(self, receipt: str) -> str:
+        """Hash: one application (answers, status, history, delivery record)."""
+        return self._apps(f"app:{receipt}")
+
+    def application_prefix(self) -> str:
+        """The part of application() before the receipt (the submit script appends it)."""
+        return self._apps("app:")
+
+    def application_claim(self, business_number: str) -> str:
+        """String: the receipt holding a business's one active application."""
+        return self._apps(f"claim:{user_hash(business_number)}")
+
+    def application_seq(self, day: str) -> str:
+        """Counter: receipts issued on one KST day (YYYYMMDD)."""
+        return self._apps(f"seq:{day}")
+
+    def application_index(self) -> str:
+        """Sorted set: every receipt, scored by submission time."""
+        return self._apps("index")
+
+    def application_outbox(self) -> str:
+        """Set: receipts not yet delivered to the intake endpoint."""
+        return self._apps("outbox")
+
+    def application_delivery(self, receipt: str) -> str:
+        """Lock: one delivery attempt of a receipt at a time."""
+        return self._apps(f"delivering:{receipt}")
+
+    def user_applications(self, user_id: str) -> str:
+        """List: receipts a user submitted, oldest first."""
+        return self._apps(f"user:{user_hash(user_id)}")
+
     def all_pattern(self) -> str:
         """SCAN pattern matching every key of this prefix."""
         return f"{self.prefix}:*"

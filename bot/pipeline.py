@@ -64,10 +64,29 @@ class Result:
     outcome: str  # ok | unknown_skill | busy | unavailable | error | timeout
 
 
+@dataclass(frozen=True)
+class FormEnv:
+    """A form's `env`: the services plus the request being answered (who is asking).
+
+    Attribute access falls through to the services, so parsers may use `env.redis`
+    or `env.clock()` as before; `env.services` is the object events are sent with.
+    """
+
+    services: Services
+    request: SkillRequest
+
+    def __getattr__(self, name: str) -> Any:
+        """Delegate everything else to the services."""
+        if name in ("services", "request"):  # not set yet (copy/unpickle): no recursion
+            raise AttributeError(name)
+        return getattr(self.services, name)
+
+
 # -- forms -----------------------------------------------------------------
 def apply_outcome(svc: Services, session: Session, form: str, outcome: dialog.Outcome) -> Reply:
     """Store a dialog outcome in the session and the draft area; return its reply."""
-    session.dialog = outcome.state
+    # A paused form lives on as a draft only, so free text is routed normally again.
+    session.dialog = None if outcome.reason == "paused" else outcome.state
     if outcome.state is not None:
         svc.sessions.save_draft(session.user_id, form, outcome.state)
     else:
@@ -164,7 +183,8 @@ class Pipeline:
         elif state and entry:
             if name == "fallback":
                 outcome = dialog.advance(
-                    entry.form, state, req.utterance, self.svc.clock(), env=self.svc,
+                    entry.form, state, req.utterance, self.svc.clock(),
+                    env=FormEnv(self.svc, req),
                     extra=req.client_extra, interrupt=self.svc.interrupt(req, session))
                 return apply_outcome(self.svc, session, entry.form.name, outcome)
             if name == entry.skill:  # the form's own button again: re-show the current step

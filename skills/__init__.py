@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import fallback, operator, wallet, welcome
+from . import apply, fallback, operator, wallet, welcome
 
-MODULES = (welcome, fallback, operator, wallet)
+MODULES = (welcome, fallback, operator, apply, wallet)
 
 
 def init_services(services: Any) -> None:

@@ -404,6 +404,22 @@ def test_operator_keeps_the_draft_and_the_question() -> None:
     assert talk.step == "phone"
 
 
+@pytest.mark.parametrize("word", ["나중에", "나중에 할게요", "다음에 할게요"])
+def test_pause_keeps_the_answers_for_later(word: str) -> None:
+    talk = Talk().walk_to("team")
+    state = dict(talk.state)
+    talk.say(word)
+    assert talk.templates == ["dialog/paused"] and talk.reason == "paused"
+    assert talk.outcome.finished is False
+    assert talk.answers == state["answers"] and talk.step == "team"
+
+
+def test_pause_by_button_extra() -> None:
+    talk = Talk().walk_to("size")
+    talk.say("잠시 멈출게요", command="pause")
+    assert talk.reason == "paused" and talk.step == "size"
+
+
 # -- review and edit -------------------------------------------------------------
 def test_review_lists_fields_with_labels_and_sensitivity() -> None:
     talk = Talk().walk_to(REVIEW)

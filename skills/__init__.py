@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import fallback, operator, welcome
+from . import fallback, notices, operator, welcome
 
-MODULES = (welcome, fallback, operator)
+MODULES = (welcome, fallback, operator, notices)
 
 
 def init_services(services: Any) -> None:

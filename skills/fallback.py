@@ -2,7 +2,8 @@
 
 An active form never reaches this function: the pipeline hands it the text
 first. Here: clear requests are routed to their skill, then the FAQ matcher
-(when installed) answers, then an unfinished form is offered back, and only
+(when installed) answers, then a short topic word becomes a notice search (when
+the notices feature is installed), then an unfinished form is offered back, and only
 then comes an honest "I don't know" with the main menu.
 """
 
@@ -41,6 +42,11 @@ def fallback(req: SkillRequest, session: Session, svc: Services) -> Reply:
     faq = svc.ext.get("faq")
     if faq is not None:
         answer = faq.answer(req.utterance, req, session, svc)
+        if answer is not None:
+            return answer
+    topic = svc.ext.get("notices_fallback")  # '수출', '교육': a short notice search
+    if topic is not None:
+        answer = topic(req, session, svc)
         if answer is not None:
             return answer
     return offer_any_draft(session, svc) or Reply.of("fallback/unknown")

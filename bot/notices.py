@@ -261,6 +261,15 @@ def region_of(text: str) -> str | None:
     return NATIONWIDE if NATIONWIDE in compact else None
 
 
+def without_regions(text: str) -> str:
+    """The text with 시·도 names taken out (so '서울특별시' does not become a search word)."""
+    for long, _ in REGION_ALIASES:
+        text = text.replace(long, " ")
+    for region in (*REGIONS, NATIONWIDE):
+        text = text.replace(region, " ")
+    return text
+
+
 def normalise_regions(values: Iterable[str]) -> tuple[str, ...]:
     """Canonical 시·도 names; any 전국 tag (or none at all) means nationwide: ()."""
     found: list[str] = []
@@ -490,16 +499,10 @@ class NoticeStore:
             self._unindex(pipe, old)
         keys = self.keys
         pipe.set(keys.notice(notice.id), notice.to_json())
-        pipe.sadd(keys.notice_ids(), notice.id)
         if not notice.hidden:
             pipe.zadd(keys.notice_deadlines(), {notice.id: notice.score})
-        pipe.sadd(keys.notice_category(notice.category), notice.id)
-        for region in notice.regions or (NATIONWIDE,):
-            pipe.sadd(keys.notice_region(region), notice.id)
-        for target in notice.targets:
-            pipe.sadd(keys.notice_target(target), notice.id)
-        for token in notice.tokens:
-            pipe.sadd(keys.notice_token(token), notice.id)
+        for key in self._sets_of(notice):
+            pipe.sadd(key, notice.id)
         pipe.execute()
         return notice
 
@@ -521,17 +524,18 @@ class NoticeStore:
         pipe.execute()
         return True
 
-    def _unindex(self, pipe: Any, notice: Notice) -> None:
+    def _sets_of(self, notice: Notice) -> list[str]:
+        """Every index set the notice belongs to."""
         keys = self.keys
-        pipe.srem(keys.notice_ids(), notice.id)
-        pipe.zrem(keys.notice_deadlines(), notice.id)
-        pipe.srem(keys.notice_category(notice.category), notice.id)
-        for region in notice.regions or (NATIONWIDE,):
-            pipe.srem(keys.notice_region(region), notice.id)
-        for target in notice.targets:
-            pipe.srem(keys.notice_target(target), notice.id)
-        for token in notice.tokens:
-            pipe.srem(keys.notice_token(token), notice.id)
+        return [keys.notice_ids(), keys.notice_category(notice.category),
+                *(keys.notice_region(r) for r in notice.regions or (NATIONWIDE,)),
+                *(keys.notice_target(t) for t in notice.targets),
+                *(keys.notice_token(t) for t in notice.tokens)]
+
+    def _unindex(self, pipe: Any, notice: Notice) -> None:
+        pipe.zrem(self.keys.notice_deadlines(), notice.id)
+        for key in self._sets_of(notice):
+            pipe.srem(key, notice.id)
 
 
 def _best_matches(token_sets: list[set[str]]) -> set[str]:

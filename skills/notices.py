@@ -30,6 +30,7 @@ from bot.notices import (
     notice_context,
     region_of,
     today_of,
+    without_regions,
 )
 from bot.pipeline import Services
 from bot.registry import skill
@@ -144,7 +145,7 @@ def notice_id_in(req: SkillRequest) -> str | None:
 
 def search_words(text: str) -> tuple[str, ...]:
     """What a message asks about: its content morphemes minus 'show me'-words and 지역."""
-    words = [t for t in korean.tokens(text) if t not in STOP_TOKENS and region_of(t) is None]
+    words = [t for t in korean.tokens(without_regions(text)) if t not in STOP_TOKENS]
     return tuple(dict.fromkeys(words))
 
 

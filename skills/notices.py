@@ -22,6 +22,7 @@ from bot.notices import (
     CATEGORIES,
     CATEGORY_SYNONYMS,
     NATIONWIDE,
+    OTHER_CATEGORY,
     REGIONS,
     Notice,
     NoticeStore,
@@ -66,7 +67,7 @@ STOP_TOKENS = frozenset((
 ))
 # Words that make a short free-text message a notice search even without 공고/지원사업.
 TOPIC_WORDS = frozenset((
-    *[c for c in CATEGORIES if c != "기타"],
+    *[c for c in CATEGORIES if c != OTHER_CATEGORY],
     *[w for words in CATEGORY_SYNONYMS.values() for w in words],
     "교육", "정책", "판로", "마케팅", "디지털", "수출", "재창업", "컨설팅",
 ))

@@ -12,6 +12,7 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from . import checks, simulator, wallet_cli
 from .applications_cli import applications_cli
+from .notices_cli import notices_cli
 
 templates_cli = AppGroup("templates", help="Operator answer templates.")
 
@@ -111,6 +112,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(serve)
     wallet_cli.init_app(app)
     app.cli.add_command(applications_cli)
+    app.cli.add_command(notices_cli)
 
 
 def main() -> None:

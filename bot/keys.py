@@ -121,6 +121,42 @@ class Keys:
         """List: receipts a user submitted, oldest first."""
         return self._apps(f"user:{user_hash(user_id)}")
 
+    def notice_prefs(self, user_id: str) -> str:
+        """Hash: a user's remembered notice filters (지역), kept beyond the short session."""
+        return self._user(user_id, "notice-prefs")
+
+    # Notice keys share the `{notices}` hash tag so an index update is one MULTI in one slot.
+    def _notices(self, kind: str) -> str:
+        return f"{self.prefix}:{{notices}}:{kind}"
+
+    def notice(self, notice_id: str) -> str:
+        """JSON of one support notice (지원사업 공고)."""
+        return self._notices(f"n:{notice_id}")
+
+    def notice_ids(self) -> str:
+        """Set: every stored notice id (open, closed or hidden)."""
+        return self._notices("ids")
+
+    def notice_deadlines(self) -> str:
+        """Sorted set: visible notices scored by deadline YYYYMMDD (상시/미정 score last)."""
+        return self._notices("deadline")
+
+    def notice_category(self, category: str) -> str:
+        """Set: notice ids of one 분야 (금융, 기술 …)."""
+        return self._notices(f"cat:{category}")
+
+    def notice_region(self, region: str) -> str:
+        """Set: notice ids of one 지역 (전국 for nationwide notices)."""
+        return self._notices(f"region:{region}")
+
+    def notice_target(self, target: str) -> str:
+        """Set: notice ids of one 지원대상 (소상공인, 중소기업 …)."""
+        return self._notices(f"target:{target}")
+
+    def notice_token(self, token: str) -> str:
+        """Set: notice ids whose text holds one search token (Korean morpheme)."""
+        return self._notices(f"tok:{token}")
+
     def all_pattern(self) -> str:
         """SCAN pattern matching every key of this prefix."""
         return f"{self.prefix}:*"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import apply, fallback, operator, wallet, welcome
+from . import apply, fallback, notices, operator, wallet, welcome
 
-MODULES = (welcome, fallback, operator, apply, wallet)
+MODULES = (welcome, fallback, operator, apply, wallet, notices)
 
 
 def init_services(services: Any) -> None:

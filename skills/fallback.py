@@ -2,8 +2,9 @@
 
 An active form never reaches this function: the pipeline hands it the text
 first. Here: clear requests are routed to their skill, then an answer a skill
-is waiting for goes back to it (AWAITING), then the FAQ matcher
-(when installed) answers, then an unfinished form is offered back, and only
+is waiting for goes back to it (AWAITING), then the FAQ matcher (when installed)
+answers, then a short topic word becomes a notice search (when the notices
+feature is installed), then an unfinished form is offered back, and only
 then comes an honest "I don't know" with the main menu.
 """
 
@@ -50,6 +51,11 @@ def fallback(req: SkillRequest, session: Session, svc: Services) -> Reply:
     faq = svc.ext.get("faq")
     if faq is not None:
         answer = faq.answer(req.utterance, req, session, svc)
+        if answer is not None:
+            return answer
+    topic = svc.ext.get("notices_fallback")  # '수출', '교육': a short notice search
+    if topic is not None:
+        answer = topic(req, session, svc)
         if answer is not None:
             return answer
     return offer_any_draft(session, svc) or Reply.of("fallback/unknown")

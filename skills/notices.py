@@ -1,0 +1,303 @@
+"""지원사업 공고 for merchants: list, filter, page, search, explain, and notice alerts.
+
+Kakao blocks: 지원사업 공고 (skill `notices`; the fallback routes 공고/지원사업/정책자금/
+알림 받기/알림 끄기 here too) and 공고 상세 (skill `notice`). Templates: notices/*.
+Our buttons carry clientExtra {"notices": {...}} (filters, page, menu, subscribe) or
+{"notice_id": ...}; their message texts also work when typed, through the router.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import asdict, replace
+from typing import Any
+
+import redis
+
+from bot import korean, router
+from bot.config import ROOT
+from bot.kakao import SkillRequest
+from bot.notices import (
+    CATEGORIES,
+    CATEGORY_SYNONYMS,
+    NATIONWIDE,
+    OTHER_CATEGORY,
+    REGIONS,
+    Notice,
+    NoticeStore,
+    Query,
+    load_samples,
+    notice_context,
+    region_of,
+    today_of,
+    without_regions,
+)
+from bot.pipeline import Services
+from bot.registry import skill
+from bot.reply import Reply
+from bot.session import Session
+
+log = logging.getLogger(__name__)
+
+EXTRA = "notices"  # clientExtra key of our quick replies
+EXTRA_ID = "notice_id"  # clientExtra key of a "자세히 보기" button
+SESSION_KEY = "notices"  # the last listing, for a typed "다음 공고"
+PAGE_SIZE = 5
+PREFS_TTL = 400 * 24 * 3600  # the remembered 지역 lives as long as the user profile
+SAMPLE_FILE = ROOT / "data" / "sample_notices.yaml"
+
+# -- matching keywords (compared after router.normalise: no spaces, lower case) ---------------
+NEXT_WORDS = ("다음",)
+UNSUBSCRIBE_WORDS = ("알림끄기", "알림꺼", "알림해제", "알림중지", "알림그만", "알림취소",
+                     "수신거부", "알림안받")
+SUBSCRIBE_WORDS = ("알림받기", "알림받을", "알림신청", "알림설정", "알림켜")
+CONSENT_WORDS = ("동의",)
+CATEGORY_MENU_WORDS = ("분야선택", "분야별", "분야고르")
+REGION_MENU_WORDS = ("지역선택", "지역별", "지역고르", "지역변경", "지역바꾸")
+REGION_MORE_WORDS = ("다른지역",)
+ALL_WORDS = ("전체공고", "모든공고", "전체분야", "모든분야", "공고전체")
+# Morphemes that say "show me notices" rather than what about (korean.tokens output).
+STOP_TOKENS = frozenset((
+    "공고", "공고문", "지원사업", "지원", "사업", "있", "없", "알리", "알", "보이", "보", "주",
+    "하", "되", "다음", "상세", "목록", "신청", "뭐", "무엇", "어떤", "어떻", "좀", "것", "거",
+    "수", "관련", "정보", "찾", "싶", "받", "궁금", "요즘", "지금", "현재", "최근", "이번", "올해",
+    "소상공인", "사장", "사장님", "저", "제", "나", "우리", "전체", "모든", "모두", "분야", "지역",
+    "선택", "혜택", "프로그램", "알림", "가능", "해당", "그", "이", "더", "또", "요",
+))
+# Words that make a short free-text message a notice search even without 공고/지원사업.
+TOPIC_WORDS = frozenset((
+    *[c for c in CATEGORIES if c != OTHER_CATEGORY],
+    *[w for words in CATEGORY_SYNONYMS.values() for w in words],
+    "교육", "정책", "판로", "마케팅", "디지털", "수출", "재창업", "컨설팅",
+))
+MAX_TOPIC_TOKENS = 3  # longer messages are questions for the FAQ, not a search
+REGION_PAGES = ((NATIONWIDE, "서울", "경기", "인천", "부산", "대구", "광주", "대전", "울산"),
+                ("세종", "강원", "충북", "충남", "전북", "전남", "경북", "경남", "제주"))
+_NOTICE_ID = re.compile(r"(?<![A-Za-z0-9_])([A-Z]{2,10}_[A-Za-z0-9_\-]{2,50})")
+
+
+# -- services ----------------------------------------------------------------------------------
+def init_services(services: Services) -> None:
+    """Attach the notice store; load the sample notices when there is no feed and no notice."""
+    store = NoticeStore(services.redis, services.keys)
+    services.ext["notices"] = store
+    services.ext["notices_fallback"] = answer_topic
+    try:
+        korean.kiwi()  # load the analyser now: loading it inside a request breaks the budget
+    except Exception as exc:  # search degrades to listing; the bot must still start
+        log.warning("korean analyser not loaded: %s", type(exc).__name__)
+    if services.config.get("BIZINFO_API_KEY"):
+        return
+    path = str(services.config.get("NOTICES_SAMPLE_FILE") or SAMPLE_FILE)
+    try:
+        if store.count() == 0:
+            count = load_samples(store, path, today_of(services.clock()))
+            log.info("loaded %d sample notices (no BIZINFO_API_KEY)", count)
+    except (redis.RedisError, OSError, ValueError) as exc:
+        log.warning("sample notices not loaded: %s", exc)
+
+
+def _store(svc: Services) -> NoticeStore:
+    return svc.ext["notices"]
+
+
+def _page_size(svc: Services) -> int:
+    try:
+        return max(1, min(10, int(svc.config.get("NOTICES_PAGE_SIZE", PAGE_SIZE))))
+    except (TypeError, ValueError):
+        return PAGE_SIZE
+
+
+# -- the remembered region ---------------------------------------------------------------------
+def remembered_region(svc: Services, user_id: str) -> str | None:
+    """The 지역 this merchant chose last (kept beyond the short-lived session)."""
+    return svc.redis.hget(svc.keys.notice_prefs(user_id), "region") or None
+
+
+def remember_region(svc: Services, user_id: str, region: str) -> None:
+    """Keep the merchant's 지역 for later listings and alert subscriptions."""
+    key = svc.keys.notice_prefs(user_id)
+    pipe = svc.redis.pipeline(transaction=False)
+    pipe.hset(key, mapping={"region": region, "updated_at": f"{svc.clock():.0f}"})
+    pipe.expire(key, PREFS_TTL)
+    pipe.execute()
+
+
+# -- reading the request -----------------------------------------------------------------------
+def _has(key: str, words: tuple[str, ...]) -> bool:
+    return any(word in key for word in words)
+
+
+def _extra(req: SkillRequest) -> dict[str, Any]:
+    value = req.client_extra.get(EXTRA) if req.client_extra else None
+    return value if isinstance(value, dict) else {}
+
+
+def notice_id_in(req: SkillRequest) -> str | None:
+    """The notice a button or message points at: clientExtra, a block param, or the text."""
+    for value in (req.client_extra.get(EXTRA_ID) if req.client_extra else None,
+                  req.param(EXTRA_ID)):
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    match = _NOTICE_ID.search(req.utterance or "")
+    return match.group(1) if match else None
+
+
+def search_words(text: str) -> tuple[str, ...]:
+    """What a message asks about: its content morphemes minus 'show me'-words and 지역."""
+    words = [t for t in korean.tokens(without_regions(text)) if t not in STOP_TOKENS]
+    return tuple(dict.fromkeys(words))
+
+
+def _int(value: Any, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _query_from(req: SkillRequest, session: Session, svc: Services) -> tuple[Query, bool]:
+    """The listing asked for, and whether the 지역 was given now (to remember it)."""
+    extra, key = _extra(req), router.normalise(req.utterance)
+    if {"category", "region", "q", "page"} & set(extra):
+        category = extra.get("category") if extra.get("category") in CATEGORIES else None
+        region = extra.get("region") if extra.get("region") in (*REGIONS, NATIONWIDE) else None
+        label = str(extra.get("q") or "").strip()
+        page = max(1, _int(extra.get("page"), 1))
+        return Query(category, region, search_words(label), page, label), bool(region)
+    last = session.data.get(SESSION_KEY)
+    if _has(key, NEXT_WORDS) and isinstance(last, dict):
+        return Query(last.get("category"), last.get("region"), tuple(last.get("words") or ()),
+                     _int(last.get("page"), 1) + 1, str(last.get("label") or "")), False
+    region = region_of(req.utterance)
+    words = () if _has(key, ALL_WORDS) else search_words(req.utterance)
+    if len(words) == 1 and words[0] in CATEGORIES:
+        return Query(words[0], region), region is not None
+    joined = "".join(words)
+    label = joined if joined in key else " ".join(words)
+    return Query(None, region, words, 1, label), region is not None
+
+
+# -- answers -----------------------------------------------------------------------------------
+def show_list(query: Query, req: SkillRequest, session: Session, svc: Services) -> Reply:
+    """A carousel page of open notices for the filters, soonest deadline first."""
+    today = today_of(svc.clock())
+    store = _store(svc)
+    ids = store.query(query, today)
+    size = _page_size(svc)
+    pages = max(1, -(-len(ids) // size))
+    page = min(query.page, pages)
+    shown = store.many(ids[(page - 1) * size:page * size])
+    session.data[SESSION_KEY] = {**asdict(query), "words": list(query.words), "page": page}
+    context = {
+        "notices": [notice_context(n, today) for n in shown],
+        "total": len(ids), "page": page, "pages": pages, "first": (page - 1) * size + 1,
+        "last": (page - 1) * size + len(shown), "has_more": page < pages, "next_page": page + 1,
+        "category": query.category or "", "region": query.region or "",
+        "q": query.label or " ".join(query.words),
+        "any_sample": any(n.source == "sample" for n in shown),
+    }
+    return Reply.of("notices/list" if shown else "notices/empty", context)
+
+
+def show_detail(notice_id: str, svc: Services) -> Reply:
+    """One notice explained in plain words (closed ones say so)."""
+    notice: Notice | None = _store(svc).get(notice_id)
+    if notice is None or notice.hidden:
+        return Reply.of("notices/not_found", {"id": notice_id})
+    return Reply.of("notices/detail", notice_context(notice, today_of(svc.clock())))
+
+
+def pick_category(region: str | None) -> Reply:
+    """Quick replies to filter by 분야."""
+    return Reply.of("notices/pick_category", {"categories": list(CATEGORIES),
+                                              "region": region or ""})
+
+
+def pick_region(more: bool, region: str | None) -> Reply:
+    """Quick replies to filter by 지역 (two pages: Kakao shows at most 10 chips)."""
+    return Reply.of("notices/pick_region", {"regions": list(REGION_PAGES[1 if more else 0]),
+                                            "more": more, "region": region or ""})
+
+
+def offer_alerts(req: SkillRequest, svc: Services) -> Reply:
+    """Explain the alerts and ask for consent (분야 chips)."""
+    current = svc.subscriptions.get(req.user_id)
+    active = current is not None and current.active
+    return Reply.of("notices/subscribe", {
+        "categories": list(CATEGORIES), "region": remembered_region(svc, req.user_id) or "",
+        "subscribed": active, "current": list(current.categories) if active and current else []})
+
+
+def start_alerts(req: SkillRequest, svc: Services) -> Reply:
+    """Record consent (time kept) for the chosen 분야 and the remembered 지역."""
+    chosen = _extra(req).get("category")
+    if chosen not in CATEGORIES:
+        chosen = next((c for c in CATEGORIES if c in (req.utterance or "")), None)
+    current = svc.subscriptions.get(req.user_id)
+    if chosen is None:
+        categories: list[str] = []
+    elif current and current.active and current.categories:
+        categories = sorted({*current.categories, chosen}, key=CATEGORIES.index)
+    else:
+        categories = [chosen]
+    region = remembered_region(svc, req.user_id)
+    regions = [region] if region and region != NATIONWIDE else []
+    sub = svc.subscriptions.subscribe(req.user_id, categories=categories, regions=regions,
+                                      now=svc.clock(), source="notices")
+    return Reply.of("notices/subscribed", {"categories": list(sub.categories),
+                                           "regions": list(sub.regions),
+                                           "consent_at": sub.consent_at})
+
+
+def stop_alerts(req: SkillRequest, svc: Services) -> Reply:
+    """Opt out of notice alerts (the record keeps the time)."""
+    stopped = svc.subscriptions.unsubscribe(req.user_id, svc.clock())
+    return Reply.of("notices/unsubscribed", {"was_subscribed": stopped})
+
+
+# -- skills ------------------------------------------------------------------------------------
+@skill("notices")
+def notices(req: SkillRequest, session: Session, svc: Services) -> Reply:
+    """List, filter, page, search and explain notices; start or stop notice alerts."""
+    notice_id = notice_id_in(req)
+    if notice_id:
+        return show_detail(notice_id, svc)
+    extra, key = _extra(req), router.normalise(req.utterance)
+    subscribe = extra.get("subscribe")
+    if subscribe == "off" or _has(key, UNSUBSCRIBE_WORDS):
+        return stop_alerts(req, svc)
+    if subscribe == "confirm" or (_has(key, SUBSCRIBE_WORDS) and _has(key, CONSENT_WORDS)):
+        return start_alerts(req, svc)
+    if subscribe or _has(key, SUBSCRIBE_WORDS):
+        return offer_alerts(req, svc)
+    region = remembered_region(svc, req.user_id)
+    menu = extra.get("menu")
+    if menu == "category" or (not menu and _has(key, CATEGORY_MENU_WORDS)):
+        return pick_category(region)
+    if menu in ("region", "region-more") or (not menu and _has(key, REGION_MENU_WORDS)):
+        return pick_region(menu == "region-more" or _has(key, REGION_MORE_WORDS), region)
+    query, region_given = _query_from(req, session, svc)
+    if region_given and query.region:
+        remember_region(svc, req.user_id, query.region)
+    elif query.region is None and region:
+        query = replace(query, region=region)
+    return show_list(query, req, session, svc)
+
+
+@skill("notice")
+def notice(req: SkillRequest, session: Session, svc: Services) -> Reply:
+    """One notice in detail (a 자세히 보기 button); without an id, the list."""
+    notice_id = notice_id_in(req)
+    if notice_id:
+        return show_detail(notice_id, svc)
+    return notices(req, session, svc)
+
+
+def answer_topic(req: SkillRequest, session: Session, svc: Services) -> Reply | None:
+    """For the fallback: a short message about a 분야 ('수출', '교육') becomes a notice search."""
+    words = search_words(req.utterance)
+    if not words or len(words) > MAX_TOPIC_TOKENS or not TOPIC_WORDS & set(words):
+        return None
+    return notices(req, session, svc)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import fallback, operator, welcome
+from . import fallback, notice_push, operator, welcome
 
-MODULES = (welcome, fallback, operator)
+MODULES = (welcome, fallback, operator, notice_push)
 
 
 def init_services(services: Any) -> None:

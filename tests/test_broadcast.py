@@ -427,3 +427,20 @@ def test_with_a_worker_process_send_queues_an_rq_job(make_app, redis_url):
     queue = Queue("danggol", connection=Redis.from_url(redis_url))
     assert queue.count == 1 and queue.jobs[0].args == (bid,)
     assert bc(app).get(bid)["status"] == "queued"
+
+
+def test_status_shows_progress_while_sending(live, http):
+    seed(live, 400)
+    bid = bc(live).create("N1")["id"]
+    seen: list[str] = []
+
+    def look(n):
+        if n == 3:  # two calls made, the third on its way
+            seen.append(live.test_cli_runner().invoke(args=["broadcast", "status", bid]).output)
+
+    mock_kakao(http, on_talk=look)
+    send(live, bid)
+    assert "[###############---------------]  50%" in seen[0]
+    assert "calls made for 2/4 batches" in seen[0] and "sending" in seen[0]
+    listing = live.test_cli_runner().invoke(args=["broadcast", "list"]).output
+    assert f"{bid}  done" in listing and "400 delivered" in listing

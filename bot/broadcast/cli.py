@@ -119,10 +119,10 @@ def status(broadcast_id: str) -> None:
 
 def _print_status(r: dict[str, Any]) -> None:
     stalled = " (STALLED: run send again)" if r["stalled"] else ""
-    finished = sum(r["batch_states"].get(s, 0) for s in st.FINISHED)
     click.echo(f"broadcast {r['id']} — {r['status']}{stalled}"
                f" — notice {r['notice_id']}: {r['notice'].get('title')}")
-    click.echo(f"  {_bar(r['progress'])}  batches {finished}/{r['batches']}")
+    click.echo(f"  {_bar(r['progress'])}  calls made for {r['called']}/{r['batches']} batches, "
+               f"delivery known for {r['reported']}")
     click.echo(f"  recipients {r['recipients']:>7,}   sent {r['sent']:>7,}   "
                f"delivered {r['delivered']:>7,}   failed {r['failed']:>7,}")
     rate = f" ({r['calls_per_s']:.1f}/s)" if r["calls_per_s"] else ""

@@ -199,13 +199,15 @@ class BroadcastService:
         meta = self.get(bid)
         states = Counter(b["state"] for _, b in self.store.iter_batches(bid, meta["batches"]))
         held = sum(1 for b in self.store.batches(bid).values() if b.get("held"))
-        done_batches = sum(states[s] for s in st.FINISHED)
+        called = meta["batches"] - states[st.PENDING] - states[st.SENDING]
         elapsed = (meta["sent_at"] or self.svc.clock()) - (meta["started_at"] or 0)
         return {
             **meta,
             "batch_states": dict(states),
             "held": held,
-            "progress": done_batches / meta["batches"] if meta["batches"] else 1.0,
+            "called": called,  # batches whose call is behind us
+            "reported": sum(states[s] for s in st.FINISHED),  # ... and whose outcome is known
+            "progress": called / meta["batches"] if meta["batches"] else 1.0,
             "stalled": meta["status"] == st.RUNNING and not self.svc.redis.exists(
                 self.svc.keys.broadcast_lock(bid)),
             "failed_reasons": Counter(self.store.outcomes(bid, "failed").values()),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import redis
@@ -19,6 +19,21 @@ import redis
 from ..keys import Keys
 
 CHUNK = 1000  # list pushes / profile reads per round trip
+
+# Before each call, in one atomic step: still our lock? not cancelled? then mark the
+# batch and record who was left out of it. One round trip instead of five.
+_BEGIN_BATCH = """
+if redis.call('get', KEYS[1]) ~= ARGV[1] then return 'lost' end
+if redis.call('hget', KEYS[2], 'cancel') == '1' then return 'cancelled' end
+redis.call('pexpire', KEYS[1], ARGV[2])
+redis.call('hset', KEYS[3], ARGV[3], ARGV[4])
+local skipped = tonumber(ARGV[5])
+if skipped > 0 then
+  redis.call('hincrby', KEYS[2], 'skipped', skipped)
+  for i = 6, #ARGV, 2 do redis.call('hset', KEYS[4], ARGV[i], ARGV[i + 1]) end
+end
+return 'ok'
+"""
 
 # Batch states.
 PENDING, SENDING, ACCEPTED, DONE = "pending", "sending", "accepted", "done"
@@ -41,6 +56,7 @@ class BroadcastStore:
     def __init__(self, client: redis.Redis, keys: Keys) -> None:
         self.redis = client
         self.keys = keys
+        self._begin = client.register_script(_BEGIN_BATCH)
 
     # -- creation ------------------------------------------------------------
     def new_id(self) -> str:
@@ -70,18 +86,14 @@ class BroadcastStore:
         raw = self.redis.hgetall(self.keys.broadcast(bid))
         return _decode_meta(raw) if raw else None
 
-    def cancelled(self, bid: str) -> bool:
-        """Whether staff asked to stop this broadcast (read before every call)."""
-        return self.redis.hget(self.keys.broadcast(bid), "cancel") == "1"
-
     def ids(self, limit: int = 20) -> list[str]:
         """The newest broadcast ids first."""
         return list(self.redis.zrevrange(self.keys.broadcasts(), 0, limit - 1))
 
-    def batch_slice(self, bid: str, n: int, size: int) -> list[str]:
-        """The recipients planned for batch n."""
+    def batch_slice(self, bid: str, n: int, size: int, count: int = 1) -> list[str]:
+        """The recipients planned for batch n (and the `count - 1` batches after it)."""
         return self.redis.lrange(self.keys.broadcast_recipients(bid), n * size,
-                                 (n + 1) * size - 1)
+                                 (n + count) * size - 1)
 
     def batch(self, bid: str, n: int) -> dict[str, Any]:
         """Batch n's recorded state ({'state': 'pending'} when never touched)."""
@@ -126,11 +138,19 @@ class BroadcastStore:
                 pipe.hset(self.keys.broadcast_outcomes(bid, kind), mapping=reasons)
         pipe.execute()
 
-    def clear_outcomes(self, bid: str, kind: str, users: Iterable[str]) -> None:
-        """Forget outcomes of one kind for some users (an unconfirmed user later confirmed)."""
-        users = list(users)
-        if users:
-            self.redis.hdel(self.keys.broadcast_outcomes(bid, kind), *users)
+    def begin_batch(self, bid: str, n: int, token: str, ttl: float, state: dict[str, Any],
+                    skipped: dict[str, str]) -> str:
+        """Mark batch n before its call if we still hold the lock and nobody cancelled.
+
+        Returns 'ok', 'cancelled' or 'lost' (another worker owns the broadcast now).
+        """
+        keys = [self.keys.broadcast_lock(bid), self.keys.broadcast(bid),
+                self.keys.broadcast_batches(bid), self.keys.broadcast_outcomes(bid, "skipped")]
+        args: list[Any] = [token, int(ttl * 1000), str(n), json.dumps(state, ensure_ascii=False),
+                           len(skipped)]
+        for user, reason in skipped.items():
+            args += [user, reason]
+        return str(self._begin(keys=keys, args=args))
 
     # -- one worker at a time -------------------------------------------------
     def acquire(self, bid: str, ttl: float) -> str | None:
@@ -138,14 +158,6 @@ class BroadcastStore:
         token = uuid.uuid4().hex
         ok = self.redis.set(self.keys.broadcast_lock(bid), token, nx=True, px=int(ttl * 1000))
         return token if ok else None
-
-    def refresh(self, bid: str, token: str, ttl: float) -> bool:
-        """Extend our lock; False if we lost it (then we must stop sending)."""
-        key = self.keys.broadcast_lock(bid)
-        if self.redis.get(key) != token:
-            return False
-        self.redis.pexpire(key, int(ttl * 1000))
-        return True
 
     def release(self, bid: str, token: str) -> None:
         """Drop our lock (only ours)."""

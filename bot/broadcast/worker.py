@@ -34,6 +34,7 @@ from .store import BroadcastStore
 
 log = logging.getLogger(__name__)
 
+PREFETCH = 10  # batches whose recipients are read (and opt-outs checked) per round trip
 RECEIPT_SKEW = 5.0  # seconds: clocks of the skill server and the worker may differ a little
 OPT_OUT = "opted_out"
 
@@ -126,46 +127,50 @@ class BroadcastWorker:
     def _send_pending(self, bid: str, meta: dict[str, Any], token: str) -> RunResult | None:
         data = {"notice_id": meta["notice_id"], "broadcast_id": bid,
                 "ad": "1" if meta["ad"] else "0"}
+        ahead: dict[int, tuple[list[str], dict[str, str]]] = {}
         for n, batch in self.store.iter_batches(bid, meta["batches"]):
             if batch["state"] != st.PENDING:
                 continue
-            if self.store.cancelled(bid):  # staff pressed cancel: stop before the next call
-                return None
             now = self.clock()
             if self.s.is_quiet(now):
                 self.store.update(bid, status=st.PAUSED)
                 return RunResult(st.PAUSED, self.s.next_open(now))
-            if not self.store.refresh(bid, token, self.s.lock_ttl):
-                log.error("broadcast %s: lost the worker lock, stopping", bid)
-                return RunResult("busy")
             if not meta["started_at"]:
                 meta["started_at"] = now
                 self.store.update(bid, status=st.RUNNING, started_at=now)
-            users = batch.get("users") or self._eligible(bid, n, meta)
-            if not users:
-                self.store.set_batch(bid, n, {"state": st.SKIPPED, "n": 0})
-                continue
-            sending = {"state": st.SENDING, "at": now, "n": len(users)}
+            if batch.get("users"):  # a re-send of part of a batch: exactly these users
+                users, gone = list(batch["users"]), {}
+            else:
+                if n not in ahead:
+                    ahead = self._read_ahead(bid, n, meta)
+                users, gone = ahead.pop(n)
+            state = {"state": st.SENDING, "at": now, "n": len(users)} if users else {
+                "state": st.SKIPPED, "n": 0}
             if batch.get("users"):
-                sending["users"] = users  # a re-send of part of a batch: keep exactly whom
-            self.store.set_batch(bid, n, sending)
-            self._record(bid, n, sending, users, self.sender.send(users, data))
+                state["users"] = users
+            verdict = self.store.begin_batch(bid, n, token, self.s.lock_ttl, state, gone)
+            if verdict == "cancelled":  # staff pressed cancel: stop before the next call
+                return None
+            if verdict == "lost":
+                log.error("broadcast %s: lost the worker lock, stopping", bid)
+                return RunResult("busy")
+            if users:
+                self._record(bid, n, state, users, self.sender.send(users, data))
         self.store.update(bid, sent_at=self.clock())
         return None
 
-    def _eligible(self, bid: str, n: int, meta: dict[str, Any]) -> list[str]:
-        """Batch n's recipients, minus those skipped and those who opted out since creation."""
-        planned = self.store.batch_slice(bid, n, meta["batch_size"])
-        skipped = self.store.skipped_among(bid, planned)
-        users = [u for u in planned if u not in skipped]
-        if meta["test"]:
-            return users
-        active = self.subscriptions.active_among(users)
-        gone = {u: OPT_OUT for u in users if u not in active}
-        if gone:
-            self.store.set_batch(bid, n, None, counters={"skipped": len(gone)},
-                                 outcomes={"skipped": gone})
-        return [u for u in users if u in active]
+    def _read_ahead(self, bid: str, first: int,
+                    meta: dict[str, Any]) -> dict[int, tuple[list[str], dict[str, str]]]:
+        """Recipients of the next PREFETCH batches, split into (still subscribed, opted out)."""
+        size = meta["batch_size"]
+        planned = self.store.batch_slice(bid, first, size, PREFETCH)
+        active = set(planned) if meta["test"] else self.subscriptions.active_among(planned)
+        ahead = {}
+        for k in range(PREFETCH):
+            chunk = planned[k * size:(k + 1) * size]
+            ahead[first + k] = ([u for u in chunk if u in active],
+                                {u: OPT_OUT for u in chunk if u not in active})
+        return ahead
 
     def _record(self, bid: str, n: int, sending: dict[str, Any], users: list[str],
                 result: SendResult) -> None:
@@ -197,8 +202,10 @@ class BroadcastWorker:
                 continue
             size = batch["n"]
             delivered = min(report.success, size)
-            users = self._batch_users(bid, n, batch, meta)
-            reasons = {u: r for u, r in report.failures.items() if u in set(users)}
+            reasons: dict[str, str] = {}
+            if report.failures:
+                users = set(self._batch_users(bid, n, batch, meta))
+                reasons = {u: r for u, r in report.failures.items() if u in users}
             self.store.set_batch(
                 bid, n, {**batch, "state": st.DONE, "delivered": delivered},
                 counters={"delivered": delivered, "failed": size - delivered},

@@ -74,7 +74,7 @@ class Notices:
     """The one notice the benchmark pushes (the notices feature's interface)."""
 
     def get(self, notice_id: str) -> dict[str, Any] | None:
-        return {"id": notice_id, "title": "bench", "category": "", "region": "전국",
+        return {"id": notice_id, "title": "bench", "category": "", "region": "",
                 "org": "bench", "url": ""}
 
 

@@ -9,7 +9,7 @@ from datetime import datetime
 import pytest
 import requests
 import time_machine
-from rq import Queue
+from rq import Queue, SimpleWorker
 
 from bot.broadcast import BroadcastSettings
 from bot.broadcast.sender import EventApi
@@ -146,7 +146,7 @@ def test_create_plans_audience_skips_and_cost(live):
     assert result.exit_code == 0, result.output
     meta = bc(live).list()[0]
     assert meta["recipients"] == 500 and meta["batches"] == 5 and meta["cost"] == 8250
-    assert "8,250원" in result.output and "recipients 500" in result.output
+    assert "8,250 KRW" in result.output and "recipients 500" in result.output
     recipients = svc.redis.lrange(svc.keys.broadcast_recipients(meta["id"]), 0, -1)
     assert sorted(recipients) == users
     skipped = bc(live).store.outcomes(meta["id"], "skipped")
@@ -415,8 +415,10 @@ def test_users_who_opt_out_after_create_are_skipped(live, http):
 
 
 # -- queue -------------------------------------------------------------------------
-def test_with_a_worker_process_send_queues_an_rq_job(make_app, redis_url):
-    app = make_app(extra={"BROADCAST_INLINE": "0"})
+def test_with_a_worker_process_send_queues_an_rq_job_that_a_worker_runs(
+        make_app, redis_url, monkeypatch):
+    never_quiet = {"BROADCAST_QUIET_START": "00:00", "BROADCAST_QUIET_END": "00:00"}
+    app = make_app(extra={"BROADCAST_INLINE": "0", **never_quiet})  # wall clock in this test
     install(app).put(NOTICE)
     seed(app, 3)
     bid = bc(app).create("N1")["id"]
@@ -427,6 +429,14 @@ def test_with_a_worker_process_send_queues_an_rq_job(make_app, redis_url):
     queue = Queue("danggol", connection=Redis.from_url(redis_url))
     assert queue.count == 1 and queue.jobs[0].args == (bid,)
     assert bc(app).get(bid)["status"] == "queued"
+    # What `rq worker danggol` does: the job builds the app from the environment and runs it.
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    monkeypatch.setenv("REDIS_PREFIX", svc_of(app).keys.prefix)
+    for name, value in never_quiet.items():
+        monkeypatch.setenv(name, value)
+    SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    report = bc(app).report(bid)
+    assert report["status"] == "done" and report["delivered"] == 3  # dry run by default
 
 
 def test_status_shows_progress_while_sending(live, http):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -27,9 +29,18 @@ def _when(ts: float | None) -> str:
     return datetime.fromtimestamp(ts, KST).strftime("%Y-%m-%d %H:%M KST") if ts else "-"
 
 
-def _fail(exc: BroadcastError) -> None:
-    click.echo(f"error: {exc}", err=True)
-    sys.exit(1)
+def staff_errors(command: Callable[..., None]) -> Callable[..., None]:
+    """Turn a BroadcastError into a one-line message and exit status 1."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        try:
+            command(*args, **kwargs)
+        except BroadcastError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+
+    return run
 
 
 def _bar(fraction: float) -> str:
@@ -44,21 +55,18 @@ def _reasons(title: str, reasons: dict[str, int]) -> None:
 
 @broadcast_cli.command("create")
 @click.option("--notice", "notice_id", required=True, help="Notice id to push.")
-@click.option("--category", help="Only subscribers of this 분야 (default: the notice's).")
-@click.option("--region", help="Only subscribers of this 지역 (default: the notice's).")
-@click.option("--ad", is_flag=True, help="Advertising content: (광고) and 수신거부 wording.")
+@click.option("--category", help="Only subscribers of this category (default: the notice's).")
+@click.option("--region", help="Only subscribers of this region (default: the notice's).")
+@click.option("--ad", is_flag=True, help="Advertising content: ad label and opt-out line.")
 @click.option("--test-users", default="", help="Comma-separated user keys: a dry rehearsal.")
+@staff_errors
 def create(notice_id: str, category: str | None, region: str | None, ad: bool,
            test_users: str) -> None:
     """Plan a broadcast and show its audience, cost, send time and a preview."""
     service = _service()
-    try:
-        meta = service.create(notice_id, category=category, region=region, ad=ad,
-                              test_users=test_users.split(",") if test_users else None)
-        preview = service.preview(meta["id"], current_app.extensions["bot"].renderer.to_kakao)
-    except BroadcastError as exc:
-        _fail(exc)
-        return
+    meta = service.create(notice_id, category=category, region=region, ad=ad,
+                          test_users=test_users.split(",") if test_users else None)
+    preview = service.preview(meta["id"], current_app.extensions["bot"].renderer.to_kakao)
     s = service.settings
     click.echo(f"broadcast {meta['id']} (draft) — notice {meta['notice_id']}: "
                f"{meta['notice'].get('title')}")
@@ -67,8 +75,8 @@ def create(notice_id: str, category: str | None, region: str | None, ad: bool,
     click.echo(f"  recipients {meta['recipients']:,} in {meta['batches']} call(s); "
                f"skipped {meta['skipped']:,}")
     _reasons("skipped", service.report(meta["id"])["skipped_reasons"])
-    click.echo(f"  cost      {meta['cost']:,}원 = {meta['recipients']:,} × {s.unit_price}원 × 1.1 "
-               "(VAT incl., rounded up)")
+    click.echo(f"  cost      {meta['cost']:,} KRW = {meta['recipients']:,} × {s.unit_price} KRW"
+               " × 1.1 (VAT incl., total rounded up)")
     quiet = meta["scheduled_at"] > meta["created_at"]
     click.echo(f"  send at   {_when(meta['scheduled_at'])}"
                f"{' (quiet hours: nothing goes out 20:50–08:00)' if quiet else ' (now)'}")
@@ -82,18 +90,15 @@ def create(notice_id: str, category: str | None, region: str | None, ad: bool,
 @broadcast_cli.command("send")
 @click.argument("broadcast_id")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation (scripts).")
+@staff_errors
 def send(broadcast_id: str, yes: bool) -> None:
     """Confirm and send a broadcast (also resumes one whose worker stopped)."""
     service = _service()
-    try:
-        meta = service.get(broadcast_id)
-        if not yes:
-            click.confirm(f"Send broadcast {broadcast_id} to {meta['recipients']:,} recipients "
-                          f"({meta['cost']:,}원, mode {service.settings.mode})?", abort=True)
-        result = service.send(broadcast_id)
-    except BroadcastError as exc:
-        _fail(exc)
-        return
+    meta = service.get(broadcast_id)
+    if not yes:
+        click.confirm(f"Send broadcast {broadcast_id} to {meta['recipients']:,} recipients "
+                      f"({meta['cost']:,} KRW, mode {service.settings.mode})?", abort=True)
+    result = service.send(broadcast_id)
     if result.status == st.QUEUED:
         later = f" at {_when(result.resume_at)}" if result.resume_at else ""
         click.echo(f"queued for the worker{later}")
@@ -107,13 +112,10 @@ def send(broadcast_id: str, yes: bool) -> None:
 
 @broadcast_cli.command("status")
 @click.argument("broadcast_id")
+@staff_errors
 def status(broadcast_id: str) -> None:
     """Progress bar and figures; the final report once done."""
-    try:
-        report = _service().report(broadcast_id)
-    except BroadcastError as exc:
-        _fail(exc)
-        return
+    report = _service().report(broadcast_id)
     _print_status(report)
 
 
@@ -139,13 +141,10 @@ def _print_status(r: dict[str, Any]) -> None:
 
 @broadcast_cli.command("cancel")
 @click.argument("broadcast_id")
+@staff_errors
 def cancel(broadcast_id: str) -> None:
     """Stop a broadcast before its next call."""
-    try:
-        meta = _service().cancel(broadcast_id)
-    except BroadcastError as exc:
-        _fail(exc)
-        return
+    meta = _service().cancel(broadcast_id)
     click.echo(f"broadcast {broadcast_id}: {meta['status']} "
                f"(cancel requested; {meta['sent']:,} already sent)")
 
@@ -154,15 +153,12 @@ def cancel(broadcast_id: str) -> None:
 @click.argument("broadcast_id")
 @click.option("--resend", "action", flag_value="resend", help="Send held calls again.")
 @click.option("--sent", "action", flag_value="sent", help="Count held calls as sent.")
+@staff_errors
 def resolve(broadcast_id: str, action: str | None) -> None:
     """Decide on calls whose outcome is unknown (BROADCAST_UNCONFIRMED=hold)."""
     if action is None:
         raise click.UsageError("choose --resend or --sent")
-    try:
-        count = _service().resolve(broadcast_id, action)
-    except BroadcastError as exc:
-        _fail(exc)
-        return
+    count = _service().resolve(broadcast_id, action)
     click.echo(f"{count} call(s) marked {action}"
                + (f"; run `flask broadcast send {broadcast_id}`" if action == "resend" else ""))
 

@@ -13,6 +13,7 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from . import checks, simulator, wallet_cli
 from .applications_cli import applications_cli
 from .notices_cli import notices_cli
+from .broadcast.cli import broadcast_cli
 
 templates_cli = AppGroup("templates", help="Operator answer templates.")
 
@@ -113,6 +114,7 @@ def init_app(app: Flask) -> None:
     wallet_cli.init_app(app)
     app.cli.add_command(applications_cli)
     app.cli.add_command(notices_cli)
+    app.cli.add_command(broadcast_cli)
 
 
 def main() -> None:

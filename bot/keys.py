@@ -157,6 +157,42 @@ class Keys:
         """Set: notice ids whose text holds one search token (Korean morpheme)."""
         return self._notices(f"tok:{token}")
 
+    def _broadcast(self, broadcast_id: str, kind: str) -> str:
+        # One hash tag per broadcast: a batch's state and its counters change in one MULTI.
+        return f"{self.prefix}:bc:{{b:{broadcast_id}}}:{kind}"
+
+    def broadcast(self, broadcast_id: str) -> str:
+        """Hash: a staff broadcast (notice, filters, status, counters, timings)."""
+        return self._broadcast(broadcast_id, "meta")
+
+    def broadcast_recipients(self, broadcast_id: str) -> str:
+        """List: the de-duplicated user keys of a broadcast, in batch order."""
+        return self._broadcast(broadcast_id, "recipients")
+
+    def broadcast_batches(self, broadcast_id: str) -> str:
+        """Hash: batch number -> JSON state of that Event API call."""
+        return self._broadcast(broadcast_id, "batches")
+
+    def broadcast_outcomes(self, broadcast_id: str, kind: str) -> str:
+        """Hash: user key -> reason, for one outcome kind (failed, skipped, unconfirmed)."""
+        return self._broadcast(broadcast_id, f"out:{kind}")
+
+    def broadcast_lock(self, broadcast_id: str) -> str:
+        """String: the worker currently sending a broadcast (expires if it dies)."""
+        return self._broadcast(broadcast_id, "lock")
+
+    def broadcasts(self) -> str:
+        """Sorted set: broadcast ids by creation time."""
+        return f"{self.prefix}:broadcasts"
+
+    def broadcast_seq(self) -> str:
+        """Counter: the last broadcast id handed out."""
+        return f"{self.prefix}:broadcast:seq"
+
+    def push_receipts(self, notice_id: str) -> str:
+        """Hash: user key -> time the notice-push skill rendered this notice for them."""
+        return f"{self.prefix}:push:{{n:{notice_id}}}:seen"
+
     def all_pattern(self) -> str:
         """SCAN pattern matching every key of this prefix."""
         return f"{self.prefix}:*"

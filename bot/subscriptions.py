@@ -70,6 +70,13 @@ class SubscriptionStore:
         """A user's subscription record (active or opted out)."""
         return self._parse(self.redis.hgetall(self.keys.subscription(user_id)))
 
+    def active_among(self, user_ids: list[str]) -> set[str]:
+        """Which of these users still have an active subscription (one round trip)."""
+        if not user_ids:
+            return set()
+        flags = self.redis.smismember(self.keys.subscribers(), user_ids)
+        return {uid for uid, flag in zip(user_ids, flags, strict=True) if flag}
+
     def active(self, batch: int = 500) -> Iterator[Subscription]:
         """Every active subscription, read in pipelined batches."""
         ids: list[str] = []

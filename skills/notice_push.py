@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from bot.broadcast import BroadcastService
-from bot.broadcast.push import push_param, push_reply
+from bot.broadcast.push import lookup, push_param, push_reply
 from bot.kakao import SkillRequest
 from bot.pipeline import Services
 from bot.registry import skill
@@ -29,8 +29,7 @@ def init_services(services: Services) -> None:
 def notice_push(req: SkillRequest, session: Session, svc: Services) -> Reply:
     """Show the pushed notice with 자세히 보기 / 알림 끄기."""
     notice_id = push_param(req.raw, "notice_id")
-    notices = svc.ext.get("notices")
-    notice = notices.get(notice_id) if notice_id and notices is not None else None
+    notice = lookup(svc, notice_id)
     if notice is None:
         log.warning("notice-push without a known notice (id given: %s)", bool(notice_id))
         return push_reply(None)

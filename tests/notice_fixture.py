@@ -1,41 +1,32 @@
-"""A small in-Redis stand-in for the notices feature's store (`svc.ext["notices"]`).
-
-Only the narrow interface broadcasts depend on: `get(notice_id) -> dict | None`.
-The integrator replaces it with the real notice store after merging.
-"""
+"""Seed the real notice store (`svc.ext["notices"]`) from short test records."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-import redis
+from bot.notices import NATIONWIDE, from_fields
 
 
-class FixtureNotices:
-    """Notices kept as JSON strings under the test prefix."""
+class SeedNotices:
+    """Turns a test record (id, title, org, category, region(s), url, deadline) into a Notice."""
 
-    def __init__(self, client: redis.Redis, prefix: str) -> None:
-        self.redis = client
-        self.prefix = prefix
+    def __init__(self, app: Any) -> None:
+        self.store = app.extensions["bot"].services.ext["notices"]
 
-    def _key(self, notice_id: str) -> str:
-        return f"{self.prefix}:fixture-notice:{notice_id}"
+    def put(self, record: dict[str, Any]) -> dict[str, Any]:
+        """Save the record as a real notice through the notice store."""
+        regions = record.get("regions") or [record.get("region")]
+        fields = {
+            "id": record["id"], "title": record["title"], "url": record.get("url"),
+            "agency": record.get("org"), "category": record.get("category"),
+            "regions": [r for r in regions if r and r != NATIONWIDE],
+            "period": f"2026-01-01 ~ {record['deadline']}" if record.get("deadline") else "상시",
+            "target": "소상공인",
+        }
+        self.store.put(from_fields(fields, source="manual"))
+        return record
 
-    def put(self, notice: dict[str, Any]) -> dict[str, Any]:
-        """Store a notice (must carry `id`)."""
-        self.redis.set(self._key(str(notice["id"])), json.dumps(notice, ensure_ascii=False))
-        return notice
 
-    def get(self, notice_id: str) -> dict[str, Any] | None:
-        """The notice, or None."""
-        raw = self.redis.get(self._key(str(notice_id)))
-        return json.loads(raw) if raw else None
-
-
-def install(app: Any) -> FixtureNotices:
-    """Attach the fixture store to an app's services as ext['notices']."""
-    svc = app.extensions["bot"].services
-    notices = FixtureNotices(svc.redis, svc.keys.prefix)
-    svc.ext["notices"] = notices
-    return notices
+def install(app: Any) -> SeedNotices:
+    """The seeding helper for an app (the real store is already installed by create_app)."""
+    return SeedNotices(app)

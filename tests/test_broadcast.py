@@ -27,7 +27,7 @@ LIVE = {
     "BROADCAST_RATE": "0", "BROADCAST_BACKOFF": "0", "BROADCAST_POLL_INTERVAL": "1",
     "BROADCAST_INLINE": "1", "BROADCAST_MAX_ATTEMPTS": "3", "BROADCAST_RECEIPT_WAIT": "60",
 }
-NOTICE = {"id": "N1", "title": "소상공인 디지털 전환 지원", "category": "디지털", "region": "전국",
+NOTICE = {"id": "NTC-1", "title": "소상공인 디지털 전환 지원", "category": "경영", "region": "전국",
           "org": "중소벤처기업부", "url": "https://example.org/n1", "deadline": "2026-12-31"}
 
 
@@ -133,7 +133,7 @@ def test_cost_is_price_times_vat_with_the_total_rounded_up():
 
 
 def test_create_plans_audience_skips_and_cost(live):
-    users = seed(live, 500, categories=["디지털"])
+    users = seed(live, 500, categories=["경영"])
     not_friends = seed(live, 3, start=900, friend=False)
     gone = seed(live, 2, start=950)
     seed(live, 4, start=970, categories=["금융"])  # another 분야
@@ -142,7 +142,7 @@ def test_create_plans_audience_skips_and_cost(live):
     for uid in gone:
         svc.subscriptions.unsubscribe(uid, now=svc.clock())
 
-    result = live.test_cli_runner().invoke(args=["broadcast", "create", "--notice", "N1"])
+    result = live.test_cli_runner().invoke(args=["broadcast", "create", "--notice", "NTC-1"])
     assert result.exit_code == 0, result.output
     meta = bc(live).list()[0]
     assert meta["recipients"] == 500 and meta["batches"] == 5 and meta["cost"] == 8250
@@ -158,10 +158,10 @@ def test_create_plans_audience_skips_and_cost(live):
 def test_region_and_category_filters_and_test_users(live):
     seoul = seed(live, 3, regions=["서울"])
     busan = seed(live, 2, start=10, regions=["부산"])
-    meta = bc(live).create("N1", region="부산")
+    meta = bc(live).create("NTC-1", region="부산")
     assert meta["recipients"] == 2
     assert set(bc(live).store.batch_slice(meta["id"], 0, 100)) == set(busan)
-    rehearsal = bc(live).create("N1", test_users=[seoul[0], seoul[0], " ", "stranger"])
+    rehearsal = bc(live).create("NTC-1", test_users=[seoul[0], seoul[0], " ", "stranger"])
     assert rehearsal["test"] and rehearsal["recipients"] == 1
     assert bc(live).store.outcomes(rehearsal["id"], "skipped") == {"stranger": "not_friend"}
 
@@ -170,11 +170,11 @@ def test_ad_broadcast_needs_consent_within_two_years(live):
     svc = svc_of(live)
     fresh = seed(live, 2)
     stale = seed(live, 1, start=10, consent_at=svc.clock() - 800 * 86400)
-    meta = bc(live).create("N1", ad=True)
+    meta = bc(live).create("NTC-1", ad=True)
     assert meta["recipients"] == 2 and meta["ad"]
     assert bc(live).store.outcomes(meta["id"], "skipped") == {stale[0]: "consent_expired"}
     assert set(bc(live).store.batch_slice(meta["id"], 0, 100)) == set(fresh)
-    assert bc(live).create("N1")["recipients"] == 3  # informational: no ad consent rule
+    assert bc(live).create("NTC-1")["recipients"] == 3  # informational: no ad consent rule
 
 
 def test_unknown_notice_is_a_clean_cli_error(live):
@@ -185,7 +185,7 @@ def test_unknown_notice_is_a_clean_cli_error(live):
 # -- send ----------------------------------------------------------------------
 def test_1050_recipients_go_out_in_11_calls_and_all_are_reported(live, http):
     users = seed(live, 1050)
-    bid = bc(live).create("N1")["id"]
+    bid = bc(live).create("NTC-1")["id"]
     mock_kakao(http, fail={"task-3": 2})
 
     result = live.test_cli_runner().invoke(args=["broadcast", "send", bid], input="y\n")
@@ -195,8 +195,8 @@ def test_1050_recipients_go_out_in_11_calls_and_all_are_reported(live, http):
     assert sorted(posted_users(http)) == users  # everyone once, nobody twice
     first = bodies[0]
     assert first["event"] == {"name": "notice_push",
-                              "data": {"notice_id": "N1", "broadcast_id": bid, "ad": "0"}}
-    assert first["params"]["notice_id"] == "N1"
+                              "data": {"notice_id": "NTC-1", "broadcast_id": bid, "ad": "0"}}
+    assert first["params"]["notice_id"] == "NTC-1"
     assert {u["type"] for b in bodies for u in b["user"]} == {"botUserKey"}
     assert http.calls[0].request.headers["Authorization"] == "KakaoAK rest-key"
     report = bc(live).report(bid)
@@ -210,7 +210,7 @@ def test_1050_recipients_go_out_in_11_calls_and_all_are_reported(live, http):
 
 def test_429_is_retried_with_backoff_then_succeeds(live, http):
     seed(live, 5)
-    bid = bc(live).create("N1")["id"]
+    bid = bc(live).create("NTC-1")["id"]
     http.post(TALK, status=429, headers={"Retry-After": "2"}, json={"message": "slow down"})
     mock_kakao(http)
     sleeps: list[float] = []
@@ -231,7 +231,7 @@ def test_backoff_grows_exponentially_with_jitter():
 
 def test_5xx_until_attempts_run_out_fails_the_batch_only(live, http):
     seed(live, 150)
-    bid = bc(live).create("N1")["id"]
+    bid = bc(live).create("NTC-1")["id"]
     for _ in range(3):
         http.post(TALK, status=503, body="busy")
     mock_kakao(http)
@@ -246,7 +246,7 @@ def test_5xx_until_attempts_run_out_fails_the_batch_only(live, http):
 
 def test_other_4xx_is_not_retried(live, http):
     seed(live, 3)
-    bid = bc(live).create("N1")["id"]
+    bid = bc(live).create("NTC-1")["id"]
     http.post(TALK, status=400, json={"message": "invalid event name"})
     assert send(live, bid).status == "done"
     assert len(posted(http)) == 1
@@ -256,7 +256,7 @@ def test_other_4xx_is_not_retried(live, http):
 def test_connect_timeout_is_retried_at_once_a_read_timeout_only_after_the_receipt_wait(
         live, http):
     seed(live, 3)
-    bid = bc(live).create("N1")["id"]
+    bid = bc(live).create("NTC-1")["id"]
     http.post(TALK, body=requests.ConnectTimeout())
     http.post(TALK, body=requests.ReadTimeout())
     mock_kakao(http)
@@ -277,7 +277,7 @@ def test_dry_run_is_the_default_and_calls_nobody(make_app, http):
     install(app).put(NOTICE)
     svc_of(app).clock = Clock(NOON)
     seed(app, 120)
-    bid = bc(app).create("N1")["id"]
+    bid = bc(app).create("NTC-1")["id"]
     assert send(app, bid).status == "done"
     assert not http.calls
     assert bc(app).report(bid)["delivered"] == 120
@@ -286,7 +286,7 @@ def test_dry_run_is_the_default_and_calls_nobody(make_app, http):
 # -- crashes and resume ----------------------------------------------------------
 def test_killed_after_the_call_left_resumes_from_receipts_without_resending(live, http):
     seed(live, 250)
-    bid = bc(live).create("N1")["id"]
+    bid = bc(live).create("NTC-1")["id"]
 
     def killed_on_second(n):
         if n == 2:  # Kakao got the batch; the worker dies before reading the answer
@@ -313,7 +313,7 @@ def test_killed_after_the_call_left_resumes_from_receipts_without_resending(live
 
 def test_killed_before_the_call_left_is_sent_once_after_the_receipt_wait(live, http):
     seed(live, 150)
-    bid = bc(live).create("N1")["id"]
+    bid = bc(live).create("NTC-1")["id"]
     store = bc(live).store
     store.update(bid, status="sending", started_at=NOON)
     store.set_batch(bid, 0, {"state": "sending", "at": NOON, "n": 100})  # died right here
@@ -329,7 +329,7 @@ def test_hold_policy_keeps_unknown_calls_for_staff(make_app, http):
     install(app).put(NOTICE)
     svc_of(app).clock = Clock(NOON)
     seed(app, 100)
-    bid = bc(app).create("N1")["id"]
+    bid = bc(app).create("NTC-1")["id"]
     bc(app).store.update(bid, status="sending", started_at=NOON)
     bc(app).store.set_batch(bid, 0, {"state": "sending", "at": NOON, "n": 100})
     mock_kakao(http)
@@ -344,7 +344,7 @@ def test_hold_policy_keeps_unknown_calls_for_staff(make_app, http):
 
 def test_a_second_worker_backs_off(live, http):
     seed(live, 5)
-    bid = bc(live).create("N1")["id"]
+    bid = bc(live).create("NTC-1")["id"]
     bc(live).store.update(bid, status="queued")
     token = bc(live).store.acquire(bid, 60)
     assert token and send(live, bid).status == "busy" and not http.calls
@@ -353,7 +353,7 @@ def test_a_second_worker_backs_off(live, http):
 # -- cancel and quiet hours ------------------------------------------------------
 def test_cancel_mid_way_stops_before_the_next_call(live, http):
     seed(live, 500)
-    bid = bc(live).create("N1")["id"]
+    bid = bc(live).create("NTC-1")["id"]
 
     def cancel_on_third(n):
         if n == 3:
@@ -374,7 +374,7 @@ def test_created_in_quiet_hours_waits_for_eight(make_app, http):
     install(app).put(NOTICE)
     seed(app, 10)
     out = app.test_cli_runner().invoke(
-        args=["broadcast", "create", "--notice", "N1", "--ad"]).output
+        args=["broadcast", "create", "--notice", "NTC-1", "--ad"]).output
     assert "2026-11-24 08:00 KST (quiet hours" in out and "(광고)" in out
     bid = bc(app).list()[0]["id"]
     result = app.test_cli_runner().invoke(args=["broadcast", "send", bid, "--yes"])
@@ -391,7 +391,7 @@ def test_reaching_quiet_hours_mid_way_pauses(live, http):
     seed(live, 300)
     clock = svc_of(live).clock
     clock.now = datetime(2026, 11, 23, 20, 49, 59, tzinfo=KST).timestamp()
-    bid = bc(live).create("N1")["id"]
+    bid = bc(live).create("NTC-1")["id"]
 
     def slow(n):
         clock.now += 1  # the first call ends at 20:50:00
@@ -405,7 +405,7 @@ def test_reaching_quiet_hours_mid_way_pauses(live, http):
 # -- audience changes between create and send --------------------------------------
 def test_users_who_opt_out_after_create_are_skipped(live, http):
     users = seed(live, 5)
-    bid = bc(live).create("N1")["id"]
+    bid = bc(live).create("NTC-1")["id"]
     svc_of(live).subscriptions.unsubscribe(users[1], now=NOON)
     mock_kakao(http)
     send(live, bid)
@@ -421,7 +421,7 @@ def test_with_a_worker_process_send_queues_an_rq_job_that_a_worker_runs(
     app = make_app(extra={"BROADCAST_INLINE": "0", **never_quiet})  # wall clock in this test
     install(app).put(NOTICE)
     seed(app, 3)
-    bid = bc(app).create("N1")["id"]
+    bid = bc(app).create("NTC-1")["id"]
     result = app.test_cli_runner().invoke(args=["broadcast", "send", bid, "--yes"])
     assert "queued for the worker" in result.output
     from redis import Redis
@@ -441,7 +441,7 @@ def test_with_a_worker_process_send_queues_an_rq_job_that_a_worker_runs(
 
 def test_status_shows_progress_while_sending(live, http):
     seed(live, 400)
-    bid = bc(live).create("N1")["id"]
+    bid = bc(live).create("NTC-1")["id"]
     seen: list[str] = []
 
     def look(n):

@@ -7,7 +7,7 @@ import pytest
 from tests.kakao import Chat
 from tests.notice_fixture import install
 
-NOTICE = {"id": "N7", "title": "전통시장 디지털 장보기 지원", "category": "판로",
+NOTICE = {"id": "NTC-7", "title": "전통시장 디지털 장보기 지원", "category": "내수",
           "regions": ["서울", "경기"], "org": "소상공인시장진흥공단",
           "url": "https://example.org/n7", "deadline": "2026-12-24"}
 
@@ -27,15 +27,15 @@ def receipts(app, notice_id):
 def test_push_renders_the_notice_with_detail_and_opt_out_quick_replies(pushed):
     chat = Chat(pushed, "u-push-1")
     said = chat.say("", skill="notice-push",
-                    userRequest__params={"notice_id": "N7", "broadcast_id": "404", "ad": "0"})
+                    userRequest__params={"notice_id": "NTC-7", "broadcast_id": "404", "ad": "0"})
     assert said.template == "notice_push/notice"
     assert said.context["title"] == NOTICE["title"] and said.context["regions"] == ["서울", "경기"]
     assert said.context["ad"] is False and "(광고)" not in said.text
     assert said.quick_replies == ["자세히 보기", "알림 끄기"]
     detail, off = said.body["template"]["quickReplies"]
-    assert detail["extra"] == {"notice_id": "N7"} and off["messageText"] == "알림 끄기"
+    assert detail["extra"] == {"notice_id": "NTC-7"} and off["messageText"] == "알림 끄기"
     assert [b["label"] for b in said.buttons] == ["공고 원문 보기", "자세히 보기"]
-    assert set(receipts(pushed, "N7")) == {"u-push-1"}
+    assert set(receipts(pushed, "NTC-7")) == {"u-push-1"}
 
 
 def test_ad_broadcast_push_carries_ad_label_and_opt_out_line_in_one_bubble(pushed):
@@ -43,19 +43,19 @@ def test_ad_broadcast_push_carries_ad_label_and_opt_out_line_in_one_bubble(pushe
     svc = pushed.extensions["bot"].services
     svc.subscriptions.subscribe("u-sub", now=svc.clock(), source="notices")
     svc.profiles.seen("u-sub", True, None, svc.clock())
-    bid = bc.create("N7", ad=True)["id"]
+    bid = bc.create("NTC-7", ad=True)["id"]
     said = Chat(pushed, "u-sub").say("", skill="notice-push",
-                                     userRequest__params={"notice_id": "N7", "broadcast_id": bid})
+                                     userRequest__params={"notice_id": "NTC-7", "broadcast_id": bid})
     assert said.context["ad"] is True and len(said.outputs) == 1  # ads: one bubble only
     assert said.cards[0]["title"].startswith("(광고)") and "채널 차단" in said.text
 
 
 def test_notice_id_is_read_from_action_params_or_client_extra(pushed):
-    said = Chat(pushed, "u-a").say("", skill="notice-push", params={"notice_id": "N7"})
+    said = Chat(pushed, "u-a").say("", skill="notice-push", params={"notice_id": "NTC-7"})
     assert said.template == "notice_push/notice"
-    said = Chat(pushed, "u-b").say("", skill="notice-push", extra={"notice_id": "N7"})
+    said = Chat(pushed, "u-b").say("", skill="notice-push", extra={"notice_id": "NTC-7"})
     assert said.template == "notice_push/notice"
-    assert set(receipts(pushed, "N7")) == {"u-a", "u-b"}
+    assert set(receipts(pushed, "NTC-7")) == {"u-a", "u-b"}
 
 
 def test_a_withdrawn_or_missing_notice_gets_a_polite_answer(pushed):
@@ -64,3 +64,13 @@ def test_a_withdrawn_or_missing_notice_gets_a_polite_answer(pushed):
     said = Chat(pushed, "u-c").say("", skill="notice-push")
     assert said.template == "notice_push/gone"
     assert not receipts(pushed, "X")
+
+
+def test_tapping_detail_after_a_push_opens_the_real_notice_detail(pushed):
+    chat = Chat(pushed, "u-push-9")
+    chat.say("", skill="notice-push", userRequest__params={"notice_id": "NTC-7"})
+    detail = chat.tap("자세히 보기")
+    assert detail.template == "notices/detail"
+    assert detail.context["id"] == "NTC-7" and detail.context["title"] == NOTICE["title"]
+    chat.last = chat.say("", skill="notice-push", userRequest__params={"notice_id": "NTC-7"})
+    assert chat.tap("알림 끄기").template.startswith("notices/")

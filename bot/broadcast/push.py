@@ -1,7 +1,7 @@
 """What a recipient sees: one notice rendered for a push (the notice-push skill and previews).
 
-`push_context` is the single seam between a notice record and the push
-template; when the notices feature lands it can return that feature's context.
+`lookup` turns the notices feature's Notice into a plain record and
+`push_context` turns that record into the push template's values.
 """
 
 from __future__ import annotations
@@ -12,6 +12,22 @@ from ..reply import Reply
 
 PUSH_TEMPLATE = "notice_push/notice"
 GONE_TEMPLATE = "notice_push/gone"
+
+
+def lookup(svc: Any, notice_id: str | None) -> dict[str, Any] | None:
+    """The notice as the plain record a push needs, from the notices feature's store.
+
+    Hidden notices are treated as gone: staff hid them for a reason.
+    """
+    store = svc.ext.get("notices")
+    found = store.get(notice_id) if store is not None and notice_id else None
+    if found is None or getattr(found, "hidden", False):
+        return None
+    if isinstance(found, dict):
+        return found
+    return {"id": found.id, "title": found.title, "org": found.agency or found.ministry,
+            "category": found.category, "regions": list(found.regions), "url": found.url,
+            "apply_url": found.apply_url, "deadline": found.end}
 
 
 def notice_regions(notice: dict[str, Any]) -> list[str]:

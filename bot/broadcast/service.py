@@ -10,7 +10,7 @@ from typing import Any
 
 from ..pipeline import Services
 from . import store as st
-from .push import notice_regions, push_reply
+from .push import lookup, notice_regions, push_reply
 from .sender import EventSender, make_sender
 from .settings import BroadcastSettings
 from .store import BroadcastStore
@@ -39,10 +39,9 @@ class BroadcastService:
     # -- compose -------------------------------------------------------------
     def notice(self, notice_id: str) -> dict[str, Any]:
         """The notice to push, from the notices feature (looked up at call time)."""
-        notices = self.svc.ext.get("notices")
-        if notices is None:
+        if self.svc.ext.get("notices") is None:
             raise BroadcastError("the notices feature is not installed")
-        notice = notices.get(notice_id)
+        notice = lookup(self.svc, notice_id)
         if not notice:
             raise BroadcastError(f"notice {notice_id!r} not found")
         return notice

@@ -15,7 +15,7 @@ import secrets
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import redis
@@ -493,9 +493,51 @@ def submit(services: Any, user_id: str, fields: Mapping[str, Any],
     events.application_submitted.send(services, receipt=app.receipt,
                                       business_number=app.business_number, user_id=user_id)
     log.info("application %s submitted by user %s", app.receipt, user_hash(user_id))
-    if intake is not None:
-        deliver(store, intake, app.receipt, attempts=1, clock=services.clock)
+    if intake is not None and not deliver(store, intake, app.receipt, attempts=1,
+                                          clock=services.clock):
+        schedule_retry(services)
     return result
+
+
+# -- the background worker --------------------------------------------------------------
+RETRY_DELAY = 60  # seconds between worker passes over the outbox while the intake is down
+
+
+def schedule_retry(services: Any, delay: float = RETRY_DELAY) -> bool:
+    """Ask the RQ worker to deliver the outbox later; one pending job at a time.
+
+    Embedded mode (no REDIS_URL) has no worker: `flask applications retry` does it.
+    A failure to queue is logged, never raised: the application is already safe.
+    """
+    url = services.config.get("REDIS_URL")
+    if not url:
+        return False
+    try:
+        if not services.redis.set(services.keys.application_retry(), "1", nx=True,
+                                  ex=int(delay) + 30):
+            return False  # a pass is already scheduled
+        from redis import Redis
+        from rq import Queue
+
+        queue = Queue(services.config.get("BROADCAST_QUEUE") or "danggol",
+                      connection=Redis.from_url(url))
+        queue.enqueue_in(timedelta(seconds=delay), deliver_job)
+        return True
+    except Exception:
+        log.exception("could not schedule the intake retry; `flask applications retry` will")
+        return False
+
+
+def deliver_job() -> int:
+    """RQ entry point: deliver the outbox; while anything is left, try again later."""
+    from . import create_app
+
+    services = create_app().extensions["bot"].services
+    services.redis.delete(services.keys.application_retry())
+    report = deliver_pending(services)
+    if report.failed:
+        schedule_retry(services)
+    return len(report.delivered)
 
 
 def change_status(services: Any, receipt: str, status: str, by: str,

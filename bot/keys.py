@@ -117,6 +117,10 @@ class Keys:
         """Lock: one delivery attempt of a receipt at a time."""
         return self._apps(f"delivering:{receipt}")
 
+    def application_retry(self) -> str:
+        """Flag: a worker pass over the outbox is already scheduled."""
+        return self._apps("retry-scheduled")
+
     def user_applications(self, user_id: str) -> str:
         """List: receipts a user submitted, oldest first."""
         return self._apps(f"user:{user_hash(user_id)}")

@@ -8,6 +8,7 @@ import threading
 import pytest
 import requests
 import responses
+from redis import Redis
 
 from bot import applications as apps
 from bot import events
@@ -301,3 +302,35 @@ def test_without_an_intake_nothing_is_queued_or_sent(services, store, http):
     store.submit(fields(), "u-1", NOON_KST)
     assert apps.deliver_pending(services).configured is False
     assert len(http.calls) == 0
+
+
+def test_intake_down_schedules_one_worker_pass_that_delivers_later(intake_app, http, redis_url,
+                                                                   monkeypatch):
+    from rq import Queue, SimpleWorker
+    from rq.registry import ScheduledJobRegistry
+
+    services = intake_app.extensions["bot"].services
+    http.post(INTAKE, status=503)
+    for user, first_nine in (("u-a", "123450001"), ("u-b", "123450002")):
+        chat = Chat(intake_app, user)  # two failed submissions, one scheduled pass
+        fill(chat, bizno=valid_bizno(first_nine))
+        assert chat.tap("제출하기").template == "apply/submitted"
+    queue = Queue("danggol", connection=Redis.from_url(redis_url))
+    scheduled = ScheduledJobRegistry(queue=queue)
+    assert len(scheduled.get_job_ids()) == 1
+
+    # The delay has passed and the intake is back: a real RQ worker runs the pass.
+    http.replace(responses.POST, INTAKE, json={"ok": True})
+    for job_id in scheduled.get_job_ids():
+        queue.enqueue_job(queue.fetch_job(job_id))
+        scheduled.remove(job_id)
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    monkeypatch.setenv("REDIS_PREFIX", services.keys.prefix)
+    monkeypatch.setenv("APPLICATION_INTAKE_URL", INTAKE)
+    monkeypatch.setenv("APPLICATION_INTAKE_TOKEN", "t0k")
+    SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    store = apps.store_of(services)
+    assert store.outbox() == []
+    posted = [c for c in http.calls if c.request.method == "POST" and c.response.status_code == 200]
+    assert len(posted) == 2  # each application delivered exactly once
+    assert scheduled.get_job_ids() == []  # nothing left, nothing rescheduled

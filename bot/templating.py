@@ -25,7 +25,9 @@ from . import filters
 log = logging.getLogger(__name__)
 
 SETTINGS_FILE = "settings.yaml"
-META_KEYS = ("sample", "samples", "about", "partial")
+# Keys that describe a template rather than render into the answer (`faq`: the FAQ matcher's
+# title, examples and links of a knowledge-base entry, see bot/faq.py).
+META_KEYS = ("sample", "samples", "about", "partial", "faq")
 
 
 class TemplateError(Exception):

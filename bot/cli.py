@@ -11,6 +11,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from . import checks, simulator
+from .faq_cli import faq_cli
 
 templates_cli = AppGroup("templates", help="Operator answer templates.")
 
@@ -108,6 +109,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(templates_cli)
     app.cli.add_command(chat)
     app.cli.add_command(serve)
+    app.cli.add_command(faq_cli)
 
 
 def main() -> None:

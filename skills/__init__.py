@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import fallback, operator, welcome
+from . import fallback, faq, operator, welcome
 
-MODULES = (welcome, fallback, operator)
+MODULES = (welcome, fallback, operator, faq)
 
 
 def init_services(services: Any) -> None:

@@ -263,7 +263,8 @@ def test_faq_check_fails_on_a_missing_faq_block(own_templates):
 @pytest.mark.parametrize("text, target", [
     ("월렛이 뭐예요", None), ("잔액이 왜 안 보여요", None), ("신청하려면 뭐가 필요해요", None),
     ("공고 알림 어떻게 받아요", None), ("잔액 알려줘", "wallet"), ("지원금 신청", "apply"),
-    ("공고 뭐 있어?", "notices"), ("질문 더 보기", "faq"),
+    ("공고 뭐 있어?", "notices"), ("질문 더 보기", "faq"), ("충전한 거 환불 받고 싶어요", None),
+    ("남은 캐시 환급 돼요?", None), ("정책 소식 받고 싶어요", None), ("캐시 받고 싶어요", "apply"),
 ])
 def test_questions_about_a_skill_reach_the_faq_requests_reach_the_skill(text, target):
     assert router.route(text) == target

@@ -32,8 +32,9 @@ def check_template(renderer: Renderer, name: str) -> list[Problem]:
     except TemplateError as exc:
         return [Problem(name, exc.message)]
     unknown = set(spec) - ANSWER_KEYS - set(META_KEYS)
-    problems = [Problem(name, f"unknown key '{key}' (allowed: text, outputs, quick_replies, "
-                              "sample, samples, about, partial)") for key in sorted(unknown)]
+    allowed = ", ".join((*sorted(ANSWER_KEYS), *META_KEYS))
+    problems = [Problem(name, f"unknown key '{key}' (allowed: {allowed})")
+                for key in sorted(unknown)]
     for i, sample in enumerate(store.samples(name), start=1):
         label = f"sample {i}" if len(store.samples(name)) > 1 else "sample"
         try:

@@ -14,6 +14,7 @@ from . import checks, simulator, wallet_cli
 from .applications_cli import applications_cli
 from .notices_cli import notices_cli
 from .broadcast.cli import broadcast_cli
+from .faq_cli import faq_cli
 
 templates_cli = AppGroup("templates", help="Operator answer templates.")
 
@@ -115,6 +116,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(applications_cli)
     app.cli.add_command(notices_cli)
     app.cli.add_command(broadcast_cli)
+    app.cli.add_command(faq_cli)
 
 
 def main() -> None:

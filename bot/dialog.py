@@ -508,7 +508,7 @@ def _on_resume_offer(call: _Call, s: dict[str, Any]) -> Outcome:
     if tapped == "cancel" or _says(call.text, CANCEL_WORDS):
         return _cancelled(call)
     offer = _resume_offer(call.form, s)
-    detour = call.interrupt(call.text) if call.interrupt else None
+    detour = _detour(call)
     if detour is not None:
         return Outcome(s, detour.quiet().then(offer), False, "interrupted")
     return Outcome(s, offer, False, "pending")
@@ -597,7 +597,7 @@ def _on_review(call: _Call, s: dict[str, Any]) -> Outcome:
     """In the review: submit, answer a side question, or hint at the choices."""
     if _extra_command(call) in ("submit", "yes") or _says(call.text, SUBMIT_WORDS + YES_WORDS):
         return _complete(call, s)
-    detour = call.interrupt(call.text) if call.interrupt else None
+    detour = _detour(call)
     if detour is not None:
         return _asking(call, s, "interrupted", detour.quiet())
     hint = Reply.of("dialog/review_hint", {"form_title": call.form.title})
@@ -610,16 +610,25 @@ def _on_answer(call: _Call, s: dict[str, Any], step: Step) -> Outcome:
     try:
         value = step.parse(turn)
     except Invalid as err:
-        detour = call.interrupt(call.text) if call.interrupt else None
+        # Only a question is a detour: "사업자번호요" at the number step is a confused
+        # answer that needs the step's own error and example, not an FAQ entry.
+        detour = _detour(call)
         if detour is not None:
             return _asking(call, s, "interrupted", detour.quiet())
         return _miss(call, s, step, err)
-    if not _choices(step, s["answers"]) and call.interrupt and looks_like_question(call.text):
+    if not _choices(step, s["answers"]):
         # Free text parses as almost anything; a question is more likely a detour.
-        detour = call.interrupt(call.text)
+        detour = _detour(call)
         if detour is not None:
             return _asking(call, s, "interrupted", detour.quiet())
     return _accept(call, s, step, value, "answered")
+
+
+def _detour(call: _Call) -> Reply | None:
+    """The interrupt hook's answer when the text is a question, else None."""
+    if call.interrupt is None or not looks_like_question(call.text):
+        return None
+    return call.interrupt(call.text)
 
 
 def _miss(call: _Call, s: dict[str, Any], step: Step, err: Invalid) -> Outcome:

@@ -197,6 +197,14 @@ class Keys:
         """Hash: user key -> time the notice-push skill rendered this notice for them."""
         return f"{self.prefix}:push:{{n:{notice_id}}}:seen"
 
+    def faq_unanswered(self) -> str:
+        """Sorted set: anonymised questions the FAQ could not answer, scored by count."""
+        return f"{self.prefix}:{{faq}}:unanswered"
+
+    def faq_unanswered_seen(self) -> str:
+        """Hash: anonymised unanswered question -> when it was last asked (epoch seconds)."""
+        return f"{self.prefix}:{{faq}}:unanswered:seen"
+
     def all_pattern(self) -> str:
         """SCAN pattern matching every key of this prefix."""
         return f"{self.prefix}:*"

@@ -55,3 +55,15 @@ def char_ngrams(text: str, n: int = 2) -> list[str]:
     if len(compact) < n:
         return [compact] if compact else []
     return [compact[i:i + n] for i in range(len(compact) - n + 1)]
+
+
+def morphemes(text: str) -> list[tuple[str, str]]:
+    """Every morpheme of a sentence as (form, tag), e.g. '들어와용' → [('들어오', 'VV'), …].
+
+    Casual codas ('들어와용' = '들어와요' + ㅇ) are normalised first, so the ending does not
+    swallow the stem; callers pick the tags they need (tokens() keeps its own fixed set).
+    """
+    folded = fold(text)
+    if not folded:
+        return []
+    return [(t.form, t.tag) for t in kiwi().tokenize(folded, normalize_coda=True)]

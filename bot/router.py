@@ -24,11 +24,17 @@ ROUTES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("wallet", r"(잔액|월렛잔액|캐시얼마|남은캐시|캐시남은|얼마남|잔고|내월렛|월렛확인|"
                    r"월렛조회|지갑잔액|발송비용|비용계산|보내면얼마)"),
         ("notices", r"(지원사업공고|공고|지원사업|정책자금|대출지원|알림끄기|알림받기)"),
-        ("faq", r"^(자주묻는질문|faq|질문목록|자주하는질문)$"),
-        ("apply", r"(지원금신청|신청하기|신청할래|신청하고싶|신청하려|받고싶어|지원금받|"
+        ("faq", r"^(자주묻는질문|faq|질문목록|자주하는질문|질문더보기)$"),
+        ("apply", r"(지원금신청|신청하기|신청할래|신청하고싶|신청하려|캐시받고싶|지원금받|"
                   r"지원받고|^신청$)"),
     )
 )
+
+# A route to an action skill gives way to the FAQ when the text asks *about* the thing
+# ("잔액이 왜 안 보여요", "신청하려면 뭐가 필요해요") rather than asking for it ("잔액 알려줘").
+QUESTION_GUARDED = ("wallet", "apply", "apply-status", "notices")
+QUESTION_WORDS = re.compile(r"(뭐예요|뭐에요|뭔가요|뭐야|무엇|어떻게|어떡|어케|왜|방법|하는법|"
+                            r"안보|안떠|안들어|반영|필요|준비|서류|차이|뜻이|의미|환불|환급|뭐부터)")
 
 
 def normalise(text: str) -> str:
@@ -43,6 +49,8 @@ def route(text: str) -> str | None:
         return None
     for target, pattern in ROUTES:
         if pattern.search(key):
+            if target in QUESTION_GUARDED and QUESTION_WORDS.search(key):
+                return None  # a question about it: the FAQ answers (and offers the skill)
             return target
     if pricing.friend_count(text) is not None:  # "친구 500명에게 보내면?": the cost calculator
         return "wallet"

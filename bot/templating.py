@@ -26,7 +26,9 @@ from . import filters
 log = logging.getLogger(__name__)
 
 SETTINGS_FILE = "settings.yaml"
-META_KEYS = ("sample", "samples", "about", "partial")
+# Keys that describe a template rather than render into the answer (`faq`: the FAQ matcher's
+# title, examples and links of a knowledge-base entry, see bot/faq.py).
+META_KEYS = ("sample", "samples", "about", "partial", "faq")
 
 
 class TemplateError(Exception):
@@ -97,10 +99,11 @@ class TemplateStore:
         """Whether a template file exists."""
         return self.path(name).is_file()
 
-    def _read(self, name: str, path: Path | None = None) -> _Loaded:
+    def _read(self, name: str, path: Path | None = None, fresh: bool = False) -> _Loaded:
         cached = self._cache.get(name)
         now = time.monotonic()
-        if cached and (not self.auto_reload or now - cached.checked < self.reload_interval):
+        if cached and not fresh and (
+                not self.auto_reload or now - cached.checked < self.reload_interval):
             return cached
         path = path or self.path(name)
         try:
@@ -121,9 +124,13 @@ class TemplateStore:
             self._cache[name] = loaded
         return loaded
 
-    def spec(self, name: str) -> dict[str, Any]:
-        """The parsed YAML of a template (cached; reloaded when the file changes)."""
-        return self._read(name).spec
+    def spec(self, name: str, fresh: bool = False) -> dict[str, Any]:
+        """The parsed YAML of a template (cached; reloaded when the file changes).
+
+        `fresh` looks at the file now instead of trusting a check made within the
+        last reload interval (for callers that already know a file changed).
+        """
+        return self._read(name, fresh=fresh).spec
 
     def settings(self) -> dict[str, Any]:
         """Operator-editable settings (`templates/settings.yaml`), available as `settings`."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import apply, fallback, notice_push, notices, operator, wallet, welcome
+from . import apply, fallback, faq, notice_push, notices, operator, wallet, welcome
 
-MODULES = (welcome, fallback, operator, apply, wallet, notices, notice_push)
+MODULES = (welcome, fallback, operator, faq, apply, wallet, notices, notice_push)
 
 
 def init_services(services: Any) -> None:

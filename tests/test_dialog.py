@@ -574,6 +574,12 @@ def test_an_unanswerable_invalid_turn_is_a_miss() -> None:
     assert talk.reason == "invalid" and talk.state["misses"] == 1
 
 
+def test_an_invalid_answer_that_is_not_a_question_never_reaches_the_hook() -> None:
+    talk = Talk(interrupt=never).walk_to("team")
+    talk.say("팀원이요")
+    assert talk.reason == "invalid" and talk.state["misses"] == 1
+
+
 def test_plain_answers_never_reach_the_hook() -> None:
     talk = Talk(interrupt=never)
     talk.walk_to(REVIEW)

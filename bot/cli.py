@@ -42,8 +42,7 @@ def chat(user: str) -> None:
     bot = current_app.extensions["bot"]
     headers = {"X-Skill-Secret": current_app.config.get("KAKAO_SKILL_SECRET") or ""}
     replies: list[dict[str, Any]] = []
-    click.echo("단골 만들기 지원센터 시뮬레이터 — 번호를 입력하면 버튼을 누른 것과 같아요.")
-    click.echo("/user 이름: 사용자 바꾸기 · /reset: 대화 초기화 · /quit: 끝내기\n")
+    click.echo(bot.templates.render_spec(simulator.BANNER_TEMPLATE, {})["text"] + "\n")
 
     def send(skill: str, text: str, extra: dict[str, Any] | None = None) -> None:
         nonlocal replies
@@ -52,7 +51,7 @@ def chat(user: str) -> None:
         lines, replies = simulator.draw(response.get_json() or {})
         click.echo("\n".join(lines))
 
-    send("welcome", "안녕")
+    send("welcome", simulator.OPENING)
     while True:
         try:
             text = click.prompt(f"\n{user}", prompt_suffix="> ", default="",
@@ -65,14 +64,14 @@ def chat(user: str) -> None:
             break
         if text.startswith("/user"):
             user = text.partition(" ")[2].strip() or "tester"
-            send("welcome", "안녕")
+            send("welcome", simulator.OPENING)
             continue
         if text == "/reset":
             uid = simulator.sim_user_id(user)
             bot.services.sessions.clear(uid)
             for key in bot.services.redis.scan_iter(bot.services.keys.draft(uid, "*")):
                 bot.services.redis.delete(key)
-            send("welcome", "안녕")
+            send("welcome", simulator.OPENING)
             continue
         extra = None
         if text.isdigit() and 1 <= int(text) <= len(replies):

@@ -6,6 +6,10 @@ import textwrap
 import uuid
 from typing import Any
 
+BANNER_TEMPLATE = "cli/chat_banner"
+OPENING = "안녕"  # what the simulated merchant says to open the chat (the welcome skill)
+IMAGE = "🖼"
+
 
 def payload(utterance: str, user_id: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """A realistic SkillPayload as Kakao would send for a typed or tapped utterance."""
@@ -51,7 +55,7 @@ def _buttons(card: dict[str, Any]) -> list[str]:
 def _card(kind: str, card: dict[str, Any]) -> list[str]:
     lines = [f"  ┌ {kind}"]
     if card.get("thumbnail"):
-        lines.append(f"  │ (이미지) {card['thumbnail'].get('imageUrl')}")
+        lines.append(f"  │ {IMAGE} {card['thumbnail'].get('imageUrl')}")
     if kind == "listCard":
         lines.append(f"  │ ■ {card['header']['title']}")
         for item in card.get("items", []):
@@ -76,7 +80,7 @@ def draw(response: dict[str, Any]) -> tuple[list[str], list[dict[str, Any]]]:
         if kind == "simpleText":
             lines += ["  ┌"] + _wrap(body["text"]) + ["  └"]
         elif kind == "simpleImage":
-            lines.append(f"  [이미지] {body.get('altText') or body['imageUrl']}")
+            lines.append(f"  {IMAGE} {body.get('altText') or body['imageUrl']}")
         elif kind == "carousel":
             for i, item in enumerate(body["items"], 1):
                 lines += [f"  ◀ {i}/{len(body['items'])} ▶"] + _card(body["type"], item)

@@ -142,7 +142,11 @@ def main() -> None:
                 rows[(name, c)] = drive(port, path, utterance, c, args.seconds)
         finally:
             proc.terminate()
-            proc.wait(10)
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
 
     print(f"gunicorn {args.workers} sync workers, {args.seconds:.0f}s per case, "
           f"{os.cpu_count()} cores, redis {redis_url.split(':')[0]}")

@@ -16,6 +16,8 @@ _PHONE = re.compile(r"(?<!\d)(01[016789]|0\d{1,2})[-\s.]?(\d{3,4})[-\s.]?(\d{4})
 _USER_KEY = re.compile(r"\b[0-9a-fA-F]{32,70}\b")
 
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+# Fields the request log fills with values we generate (ids, hashes, names): no personal data.
+SAFE_FIELDS = frozenset({"request_id", "skill", "user", "outcome", "template", "latency_ms"})
 
 
 def mask(text: str) -> str:
@@ -26,7 +28,7 @@ def mask(text: str) -> str:
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line; every string value passes through `mask`."""
+    """One JSON object per line; every free-text value passes through `mask`."""
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
@@ -37,7 +39,8 @@ class JsonFormatter(logging.Formatter):
         }
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_"):
-                entry[key] = mask(value) if isinstance(value, str) else value
+                masked = isinstance(value, str) and key not in SAFE_FIELDS
+                entry[key] = mask(value) if masked else value
         if record.exc_info:
             entry["exc"] = mask(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False, default=str)

@@ -47,28 +47,37 @@ class Renderer:
         self.store = store
         self.strict = strict  # limit violations raise (tests, development) instead of degrading
         self.errors: deque[str] = deque(maxlen=50)  # recent template failures, for tests
-        self._cache: dict[str, tuple[float, dict[str, Any]]] = {}
+        self._cache: dict[str, tuple[float, dict[str, Any], str]] = {}
         # Rendered once at start-up: the answer of last resort needs no working template.
         self._last_resort = self._render_parts((Part(ERROR_TEMPLATE),))
         self._fallback_text = self._last_resort["outputs"][0]["simpleText"]["text"]
 
     # -- public ------------------------------------------------------------
     def to_kakao(self, reply: Reply) -> dict[str, Any]:
-        """Render a reply (cached briefly: menus and prompts are the same for everyone)."""
+        """Render a reply into a Kakao response dict."""
+        return self._rendered(reply)[0]
+
+    def to_json(self, reply: Reply) -> str:
+        """Render a reply into the UTF-8 JSON body Kakao gets (serialised once per cache entry)."""
+        return self._rendered(reply)[1]
+
+    def _rendered(self, reply: Reply) -> tuple[dict[str, Any], str]:
+        """Render (cached briefly: menus and prompts are the same for everyone)."""
         key = _cache_key(reply)
         hit = self._cache.get(key) if key else None
         now = time.monotonic()
         if hit is not None and now - hit[0] < CACHE_SECONDS:
-            response = hit[1]
+            response, body = hit[1], hit[2]
         else:
             errors = len(self.errors)
             response = self._render(reply)
+            body = json.dumps(response, ensure_ascii=False, separators=(",", ":"))
             if key and len(self.errors) == errors:  # never cache an apology for a broken file
                 if len(self._cache) >= CACHE_SIZE:
                     self._cache.clear()
-                self._cache[key] = (now, response)
+                self._cache[key] = (now, response, body)
         reply_rendered.send(self, reply=reply, response=response)
-        return response
+        return response, body
 
     def _render(self, reply: Reply) -> dict[str, Any]:
         """Render a reply; on a template error answer the apology template instead."""

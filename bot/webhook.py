@@ -78,12 +78,12 @@ def skill_endpoint(name: str) -> Response:
             log.warning("rejected: foreign bot id", extra={"request_id": request_id})
             return _error(403, "forbidden", "this skill server serves another bot")
         result = bot.pipeline.run(name, req)
-    response = bot.renderer.to_kakao(result.reply)
+    body_out = bot.renderer.to_json(result.reply)
     log.info("skill", extra={
         "request_id": request_id, "skill": name, "user": user, "outcome": result.outcome,
         "template": result.reply.template,
         "latency_ms": round((time.perf_counter() - started) * 1000, 1)})
-    return _json(response)
+    return Response(body_out, mimetype="application/json; charset=utf-8")
 
 
 @bp.get("/healthz")

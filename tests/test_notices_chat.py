@@ -249,3 +249,12 @@ def test_sample_deadlines_follow_the_load_date(services):
     assert (notice.start, notice.end) == ("2026-08-10", "2026-09-10")
     later = replace(notice, end="2026-08-19")
     assert later.status(TODAY) == "closed"
+
+
+def test_typed_opt_out_variants_reach_the_notices_skill(chat, app):
+    services = app.extensions["bot"].services
+    for text in ("알림 꺼줘", "알림 그만 받을래요"):
+        services.subscriptions.subscribe(chat.user_id, now=services.clock(), source="notices")
+        said = chat.say(text)
+        assert said.template.startswith("notices/"), (text, said.templates)
+        assert services.subscriptions.get(chat.user_id).active is False

@@ -13,6 +13,7 @@ from bot import router
     ("신청 현황", "apply-status"), ("지원금 언제 들어와요?", "apply-status"),
     ("월렛 잔액", "wallet"), ("캐시 얼마 남았어", "wallet"), ("잔액 알려줘", "wallet"),
     ("지원사업 공고", "notices"), ("대출 지원 있어?", "notices"), ("공고", "notices"),
+    ("알림 꺼줘", "notices"), ("알림 그만 받을래요", "notices"), ("알림 신청할게요", "notices"),
     ("자주 묻는 질문", "faq"),
     ("지원금 신청", "apply"), ("신청", "apply"), ("지원금 받고 싶어요", "apply"),
     ("이어서 하기", router.RESUME),

@@ -486,3 +486,9 @@ def test_status_after_submitting(chat, clock):
     assert said.context["submitted_at"] == NOON_KST
     assert "확정된 안내가 없어요" in said.text  # the settings text, never an invented date
     assert re.search(r"120-81-\*{5}", said.text)
+
+
+def test_typing_the_start_button_label_starts_the_form(chat):
+    assert chat.say("지원금 신청", skill="apply").template == "apply/intro"
+    said = chat.say("시작하기")  # typed, not tapped: no clientExtra
+    assert said.template == "apply/ask_bizno", said.templates

@@ -15,7 +15,7 @@ from bot import router
     ("지원사업 공고", "notices"), ("대출 지원 있어?", "notices"), ("공고", "notices"),
     ("알림 꺼줘", "notices"), ("알림 그만 받을래요", "notices"), ("알림 신청할게요", "notices"),
     ("자주 묻는 질문", "faq"),
-    ("지원금 신청", "apply"), ("신청", "apply"), ("지원금 받고 싶어요", "apply"),
+    ("지원금 신청", "apply"), ("시작하기", "apply"), ("시작", "welcome"), ("신청", "apply"), ("지원금 받고 싶어요", "apply"),
     ("이어서 하기", router.RESUME),
     ("오늘 날씨 어때", None), ("", None), ("월렛이 뭐예요", None),
 ])

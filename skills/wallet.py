@@ -48,12 +48,15 @@ def wallet(req: SkillRequest, session: Session, svc: Services) -> Reply:
     """Show the balance, ask for a friend count, or price a broadcast."""
     # A wallet phrase ("잔액") from the wallet block itself is a new request, not the answer.
     asked = session.data.pop(AWAITING, None) == SKILL and router.route(req.utterance) is None
-    if req.client_extra.get(EXTRA_KEY) == EXTRA_ASK or _asks_calculator(req.utterance):
+    if req.client_extra.get(EXTRA_KEY) == EXTRA_ASK:
         return ask_friends(session)
+    # A count in the sentence wins: '친구 500명한테 보내면 얼마야' needs no question back.
     friends = _param_friends(req) or pricing.friend_count(req.utterance, bare=asked)
     if friends is not None:
         session.data.pop(MISSED, None)
         return estimate(friends, req, svc)
+    if _asks_calculator(req.utterance):
+        return ask_friends(session)
     if asked:
         return _not_a_count(req, session, svc)
     return balance(req, svc)

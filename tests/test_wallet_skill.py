@@ -189,3 +189,11 @@ def test_a_block_parameter_can_carry_the_friend_count(merchant):
     said = merchant.say("계산해줘", skill="wallet",
                         params={"friends": '{"amount": 700, "unit": null}'})
     assert said.template == "wallet/estimate" and said.context["friends"] == 700
+
+
+@pytest.mark.parametrize("text", ["친구 500명한테 보내면 얼마야", "500명에게 보내면 얼마예요?",
+                                  "발송 비용 계산 500명"])
+def test_a_count_in_a_calculator_question_is_priced_at_once(chat, text):
+    said = chat.say(text)
+    assert said.template == "wallet/estimate", said.templates
+    assert said.context["friends"] == 500 and said.context["general"]["cost"] == 8_250

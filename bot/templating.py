@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -29,6 +30,24 @@ SETTINGS_FILE = "settings.yaml"
 # Keys that describe a template rather than render into the answer (`faq`: the FAQ matcher's
 # title, examples and links of a knowledge-base entry, see bot/faq.py).
 META_KEYS = ("sample", "samples", "about", "partial", "faq")
+
+
+_TAG = re.compile(r"\{%.*?%\}")
+
+
+def keep_inline_newlines(source: str) -> str:
+    """Keep the line break after a block tag that ends a line of text.
+
+    trim_blocks drops the newline after every block tag, which is right for a
+    line holding only `{% endif %}` but glues "…{% endif %}" to the next line
+    of text; such tags get Jinja's `+%}` so operators' line breaks survive.
+    """
+    lines = source.split("\n")
+    for i, line in enumerate(lines[:-1]):
+        end = line.rstrip()
+        if end.endswith("%}") and not end.endswith(("-%}", "+%}")) and _TAG.sub("", end).strip():
+            lines[i] = end[:-2] + "+%}" + line[len(end):]
+    return "\n".join(lines)
 
 
 class TemplateError(Exception):
@@ -164,7 +183,7 @@ class TemplateStore:
         """Render one Jinja2 string in the sandbox (compiled once per source)."""
         compiled = self._compiled.get(source)
         if compiled is None:
-            compiled = self.env.from_string(source)
+            compiled = self.env.from_string(keep_inline_newlines(source))
             self._compiled[source] = compiled
         return compiled.render(scope).strip()
 

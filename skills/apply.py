@@ -286,7 +286,7 @@ APPLY = register_form(Form(
     on_complete=submit_application,
     steps=(
         Step("bizno", LABEL_BIZNO, "apply/ask_bizno", parse_bizno, help="apply/help_bizno",
-             example="123-45-67890", sensitive=True, ends=not_eligible),
+             example="000-00-00000 (숫자 10자리)", sensitive=True, ends=not_eligible),
         Step("business_name", LABEL_NAME, "apply/ask_business_name", parse_business_name,
              help="apply/help_business_name"),
         Step("representative", LABEL_OWNER, "apply/ask_representative",

@@ -368,7 +368,7 @@ def test_three_misses_offer_an_operator(chat):
     assert "dialog/too_many_misses" not in chat.say("456").templates
     said = chat.say("789")
     assert "dialog/too_many_misses" in said.templates
-    assert said.context_of("dialog/too_many_misses")["example"] == "123-45-67890"
+    assert said.context_of("dialog/too_many_misses")["example"] == "000-00-00000 (숫자 10자리)"
 
 
 def test_a_question_mid_form_is_answered_then_the_step_repeats(chat, services):
@@ -405,7 +405,7 @@ def test_another_user_learns_only_that_an_application_exists(chat, store):
     assert said.templates[0] == "apply/already_applied"
     assert said.context_of("apply/already_applied") == {
         "mine": False, "receipt": None, "status": None, "step_label": "사업자등록번호",
-        "example": "123-45-67890", "misses": 1}
+        "example": "000-00-00000 (숫자 10자리)", "misses": 1}
     assert receipt not in said.text and "단골분식" not in said.text
     assert other.say("지원금 신청", skill="apply").template != "apply/has_application"
     assert len(store.list()) == 1

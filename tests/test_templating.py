@@ -164,3 +164,17 @@ def test_part_with_context_renders_through_render_part(store):
     renderer = Renderer(store, strict=True)
     assert renderer.render_part(Part("t/p", {"x": 1}, quick_replies=False)) == {
         "outputs": [{"simpleText": {"text": "1"}}], "quick_replies": []}
+
+
+def test_a_tag_ending_a_line_of_text_keeps_the_line_break(store):
+    write(store, "t/lines", """
+text: |
+  이렇게 적어 주세요{% if example %}: {{ example }}{% endif %}
+  계속 어려우시면 상담원이 도와드릴게요.
+  {% if more %}
+  더 있어요
+  {% endif %}
+  끝
+""")
+    text = store.render_spec("t/lines", {"example": "010-1234-5678", "more": False})["text"]
+    assert text == "이렇게 적어 주세요: 010-1234-5678\n계속 어려우시면 상담원이 도와드릴게요.\n끝"

@@ -42,7 +42,7 @@ def fold(text: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    """Content morphemes of a sentence, e.g. '지원금 언제 들어와용' → ['지원금', '언제', '들어오']."""
+    """Content morphemes of a sentence: '지원금 언제 들어와용' → ['지원금', '언제', '들어오']."""
     folded = fold(text)
     if not folded:
         return []

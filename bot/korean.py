@@ -49,14 +49,6 @@ def tokens(text: str) -> list[str]:
     return [t.form for t in kiwi().tokenize(folded) if t.tag in CONTENT_TAGS]
 
 
-def char_ngrams(text: str, n: int = 2) -> list[str]:
-    """Character n-grams of the text without spaces (tolerates spacing errors and typos)."""
-    compact = re.sub(r"\s+", "", fold(text))
-    if len(compact) < n:
-        return [compact] if compact else []
-    return [compact[i:i + n] for i in range(len(compact) - n + 1)]
-
-
 def morphemes(text: str) -> list[tuple[str, str]]:
     """Every morpheme of a sentence as (form, tag), e.g. '들어와용' → [('들어오', 'VV'), …].
 

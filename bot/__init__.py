@@ -13,8 +13,8 @@ from . import logs
 from .config import Config
 from .keys import Keys
 from .merchants import MerchantStore
-from .profiles import ProfileStore
 from .pipeline import Pipeline, Services
+from .profiles import ProfileStore
 from .redisconn import connect
 from .render import Renderer
 from .session import SessionStore

@@ -397,13 +397,27 @@ class Intake:
             raise DeliveryError(f"HTTP {response.status_code}")
 
 
-def intake_from_config(config: Mapping[str, Any]) -> Intake | None:
-    """The configured intake endpoint, or None when APPLICATION_INTAKE_URL is unset."""
+INTAKE_CONNECT_TIMEOUT = 0.5  # seconds
+# The skill's one quick attempt may use this share of SKILL_BUDGET (1.5 s of the default 2 s);
+# the rest is for Redis and rendering. Retries off the request path keep the full timeout.
+INTAKE_BUDGET_SHARE = 0.75
+
+
+def intake_from_config(config: Mapping[str, Any], *, in_skill: bool = False) -> Intake | None:
+    """The configured intake endpoint, or None when APPLICATION_INTAKE_URL is unset.
+
+    `in_skill` caps connect + read so a large APPLICATION_INTAKE_TIMEOUT cannot hold a
+    merchant's reply past the skill budget.
+    """
     url = (config.get("APPLICATION_INTAKE_URL") or "").strip()
     if not url:
         return None
     read = float(config.get("APPLICATION_INTAKE_TIMEOUT") or 1.0)
-    return Intake(url, config.get("APPLICATION_INTAKE_TOKEN") or None, (0.5, read))
+    if in_skill:
+        cap = float(config.get("SKILL_BUDGET") or 2.0) * INTAKE_BUDGET_SHARE
+        read = max(min(read, cap - INTAKE_CONNECT_TIMEOUT), 0.1)
+    return Intake(url, config.get("APPLICATION_INTAKE_TOKEN") or None,
+                  (INTAKE_CONNECT_TIMEOUT, read))
 
 
 def deliver(store: ApplicationStore, intake: Intake, receipt: str, *, attempts: int = 1,
@@ -482,7 +496,7 @@ def submit(services: Any, user_id: str, fields: Mapping[str, Any],
     """
     store = store_of(services)
     now = services.clock()
-    intake = intake_from_config(services.config)
+    intake = intake_from_config(services.config, in_skill=True)
     result = store.submit(fields, user_id, now, queue=intake is not None)
     if not result.created:
         return result

@@ -8,7 +8,7 @@ from .kakao import components as k
 from .kakao import limits
 from .render import Renderer
 from .reply import Part
-from .templating import META_KEYS, TemplateError, TemplateStore
+from .templating import META_KEYS, TemplateError
 
 ANSWER_KEYS = {"text", "outputs", "quick_replies"}
 

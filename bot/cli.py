@@ -12,9 +12,9 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from . import checks, simulator, wallet_cli
 from .applications_cli import applications_cli
-from .notices_cli import notices_cli
 from .broadcast.cli import broadcast_cli
 from .faq_cli import faq_cli
+from .notices_cli import notices_cli
 
 templates_cli = AppGroup("templates", help="Operator answer templates.")
 

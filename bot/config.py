@@ -40,8 +40,6 @@ class Config:
     TEMPLATES_DIR: str = str(ROOT / "templates")
     TEMPLATES_AUTO_RELOAD: bool = True
     STRICT_RESPONSES: bool = False  # raise on a Kakao limit violation instead of degrading
-    # Outbound HTTP
-    HTTP_TIMEOUT: float = 1.5
     LOG_LEVEL: str = "INFO"
     extra: dict[str, Any] = field(default_factory=dict)  # settings owned by later features
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 import click
@@ -11,8 +11,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from . import faq
-
-KST = timezone(timedelta(hours=9))
+from .filters import KST
 
 faq_cli = AppGroup("faq", help="FAQ knowledge base (templates/faq/*.yaml).")
 

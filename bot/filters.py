@@ -21,7 +21,7 @@ def to_date(value: Any) -> date | None:
     if isinstance(value, date):
         return value
     if isinstance(value, int | float):
-        return datetime.fromtimestamp(value, KST).date()
+        return today_of(value)
     text = str(value).strip()
     if re.fullmatch(r"\d{8}", text):
         return date(int(text[:4]), int(text[4:6]), int(text[6:]))
@@ -30,6 +30,11 @@ def to_date(value: Any) -> date | None:
     except ValueError:
         return None
     return (parsed.astimezone(KST) if parsed.tzinfo else parsed).date()
+
+
+def today_of(now: float) -> date:
+    """The KST date of an epoch time (pass svc.clock(), which tests freeze)."""
+    return datetime.fromtimestamp(now, KST).date()
 
 
 def today_kst() -> date:
@@ -120,7 +125,7 @@ def mask_phone(value: Any) -> str:
 
 
 def josa(word: Any, pair: str) -> str:
-    """Attach the right particle: josa('월렛', '이/가') -> '월렛이'; josa('캐시', '을/를') -> '캐시를'."""
+    """Attach the right particle: josa('월렛', '이/가') -> '월렛이'."""
     text = str(word)
     with_final, without_final = (pair.split("/") + [""])[:2]
     last = text[-1:] if text else ""

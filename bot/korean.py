@@ -42,19 +42,11 @@ def fold(text: str) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    """Content morphemes of a sentence, e.g. '지원금 언제 들어와용' → ['지원금', '언제', '들어오']."""
+    """Content morphemes of a sentence: '지원금 언제 들어와용' → ['지원금', '언제', '들어오']."""
     folded = fold(text)
     if not folded:
         return []
     return [t.form for t in kiwi().tokenize(folded) if t.tag in CONTENT_TAGS]
-
-
-def char_ngrams(text: str, n: int = 2) -> list[str]:
-    """Character n-grams of the text without spaces (tolerates spacing errors and typos)."""
-    compact = re.sub(r"\s+", "", fold(text))
-    if len(compact) < n:
-        return [compact] if compact else []
-    return [compact[i:i + n] for i in range(len(compact) - n + 1)]
 
 
 def morphemes(text: str) -> list[tuple[str, str]]:

@@ -17,14 +17,14 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import redis
 import yaml
 
 from . import korean
-from .filters import KST
+from .filters import today_kst
 from .keys import Keys
 
 # -- vocabulary (matching keywords, not wording) ------------------------------------------
@@ -332,7 +332,7 @@ def from_fields(fields: Mapping[str, Any], *, source: str = "manual",
         raise NoticeError("a notice needs a title")
     period = str(fields.get("period") or "")
     if fields.get("deadline_in_days") is not None:
-        base = today or datetime.now(KST).date()
+        base = today or today_kst()
         end = base + timedelta(days=int(fields["deadline_in_days"]))
         begin = base - timedelta(days=int(fields.get("opened_days_ago") or 0))
         period = f"{begin.isoformat()} ~ {end.isoformat()}"
@@ -377,11 +377,6 @@ def index_tokens(notice: Notice) -> tuple[str, ...]:
 
 
 # -- the template context ------------------------------------------------------------------
-def today_of(now: float) -> date:
-    """The KST date of an epoch time (svc.clock())."""
-    return datetime.fromtimestamp(now, KST).date()
-
-
 def notice_context(notice: Notice, today: date) -> dict[str, Any]:
     """Plain values for notices/* templates (and the broadcast's notice push)."""
     days = (date.fromisoformat(notice.end) - today).days if notice.end else None

@@ -13,7 +13,8 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from . import bizinfo
-from .notices import Notice, NoticeError, NoticeStore, from_fields, today_of
+from .filters import today_of
+from .notices import Notice, NoticeError, NoticeStore, from_fields
 
 notices_cli = AppGroup("notices", help="Support notices (지원사업 공고).")
 

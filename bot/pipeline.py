@@ -48,7 +48,8 @@ class Services:
     clock: Callable[[], float] = time.time
     ext: dict[str, Any] = field(default_factory=dict)  # outside clients added by features
 
-    def interrupt(self, req: SkillRequest, session: Session) -> Callable[[str], Reply | None] | None:
+    def interrupt(self, req: SkillRequest,
+                  session: Session) -> Callable[[str], Reply | None] | None:
         """The mid-form question answerer (the FAQ plugs in as ext['faq'])."""
         faq = self.ext.get("faq")
         if faq is None:

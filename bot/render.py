@@ -30,8 +30,9 @@ CACHE_SIZE = 1024
 def _cache_key(reply: Reply) -> str | None:
     """A key for replies made of plain values; None when something is not JSON."""
     try:
-        return json.dumps([[(p.template, p.context, p.quick_replies, p.chrome) for p in reply.parts],
-                           reply.context_values, reply.data], sort_keys=True, ensure_ascii=False)
+        parts = [(p.template, p.context, p.quick_replies, p.chrome) for p in reply.parts]
+        return json.dumps([parts, reply.context_values, reply.data], sort_keys=True,
+                          ensure_ascii=False)
     except (TypeError, ValueError):
         return None
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import redis
 
 from .keys import Keys
+from .notices import NATIONWIDE
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Subscription:
             return False
         if category and self.categories and category not in self.categories:
             return False
-        if region and region != "전국" and self.regions and region not in self.regions:
+        if region and region != NATIONWIDE and self.regions and region not in self.regions:
             return False
         return True
 

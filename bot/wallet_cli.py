@@ -1,7 +1,8 @@
 """Staff commands: `flask merchants link|unlink|show` and `flask wallet show|credit|spend|…`.
 
-Output is plain data for staff (English labels); business numbers are checked
-with bot/bizno.py before anything is stored.
+Output is plain data for staff (English labels); Kakao user keys are shown hashed
+unless `--unmasked` is given; business numbers are checked with bot/bizno.py before
+anything is stored.
 """
 
 from __future__ import annotations
@@ -66,7 +67,8 @@ def merchants_unlink(user_key: str) -> None:
 
 @merchants_cli.command("show")
 @click.argument("key")
-def merchants_show(key: str) -> None:
+@click.option("--unmasked", is_flag=True, help="List linked user keys in full, not hashed.")
+def merchants_show(key: str, unmasked: bool) -> None:
     """Show the business of a user key, or the users linked to a business number."""
     svc = _services()
     parsed = bizno.parse(key)
@@ -74,7 +76,7 @@ def merchants_show(key: str) -> None:
         users = sorted(svc.merchants.users_of(parsed.digits))
         click.echo(f"{parsed.formatted}: {len(users)} linked user(s)")
         for user in users:
-            click.echo(f"  {user}")
+            click.echo(f"  {user if unmasked else user_hash(user)}")
         return
     link = svc.redis.hgetall(svc.keys.merchant(key))
     if not link:

@@ -17,6 +17,7 @@ import redis
 
 from bot import korean, router
 from bot.config import ROOT
+from bot.filters import today_of
 from bot.kakao import SkillRequest
 from bot.notices import (
     CATEGORIES,
@@ -30,7 +31,6 @@ from bot.notices import (
     load_samples,
     notice_context,
     region_of,
-    today_of,
     without_regions,
 )
 from bot.pipeline import Services

@@ -10,11 +10,11 @@ through the fallback's AWAITING hand-over (a bare "500").
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from bot import events, pricing, router
-from bot.filters import KST, days_left
+from bot.filters import KST, days_left, today_of
 from bot.kakao import SkillRequest
 from bot.pipeline import Services
 from bot.registry import SKILLS, skill
@@ -137,13 +137,9 @@ def estimate(friends: int, req: SkillRequest, svc: Services) -> Reply:
 
 
 # -- views -------------------------------------------------------------------------
-def _today(svc: Services) -> date:
-    return datetime.fromtimestamp(svc.clock(), KST).date()
-
-
 def _free_left(w: Wallet, svc: Services) -> tuple[int, int | None]:
     """무상캐시 still valid today and the days to its expiry (negative once past)."""
-    days = days_left(w.free_expires_at, _today(svc))
+    days = days_left(w.free_expires_at, today_of(svc.clock()))
     return (0 if days is not None and days < 0 else w.free_balance), days
 
 

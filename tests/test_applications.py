@@ -231,6 +231,19 @@ def test_intake_gets_the_application_with_an_idempotency_key(intake_app, http):
     assert store.outbox() == [] and store.get(receipt).delivered_at == NOON_KST
 
 
+def test_the_skills_intake_attempt_fits_the_skill_budget(make_app, http):
+    slow = make_app(extra={"APPLICATION_INTAKE_URL": INTAKE, "APPLICATION_INTAKE_TIMEOUT": "10"})
+    freeze(slow)
+    config = slow.extensions["bot"].services.config
+    assert apps.intake_from_config(config).timeout == (0.5, 10.0)  # `retry` keeps its timeout
+    http.post(INTAKE, json={"ok": True})
+    chat = Chat(slow)
+    fill(chat)
+    assert chat.tap("제출하기").template == "apply/submitted"
+    connect, read = http.calls[0].request.req_kwargs["timeout"]
+    assert connect + read <= 0.75 * float(config["SKILL_BUDGET"])
+
+
 @pytest.mark.parametrize("down", [503, requests.ConnectionError("refused"),
                                   requests.ReadTimeout("slow")])
 def test_intake_down_queues_then_retry_delivers_exactly_once(intake_app, http, down):

@@ -16,8 +16,9 @@ def test_chat_simulator_shows_bubbles_numbered_quick_replies_and_taps(runner):
 
 
 def test_config_from_env_converts_types_and_keeps_extra_settings():
-    cfg = Config.from_env({"SESSION_TTL": "60", "SKILL_BUDGET": "1.5", "TEMPLATES_AUTO_RELOAD": "no",
-                           "KAKAO_SKILL_SECRET": "x", "WALLET_BACKEND": "sandbox"})
+    cfg = Config.from_env({"SESSION_TTL": "60", "SKILL_BUDGET": "1.5",
+                           "TEMPLATES_AUTO_RELOAD": "no", "KAKAO_SKILL_SECRET": "x",
+                           "WALLET_BACKEND": "sandbox"})
     assert cfg.SESSION_TTL == 60 and cfg.SKILL_BUDGET == 1.5
     assert cfg.TEMPLATES_AUTO_RELOAD is False and cfg.KAKAO_SKILL_SECRET == "x"
     assert cfg.STRICT_RESPONSES is False  # production degrades instead of raising

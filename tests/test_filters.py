@@ -49,6 +49,7 @@ def test_phone_format_and_mask():
 
 @pytest.mark.parametrize("word, pair, expected", [
     ("월렛", "이/가", "월렛이"), ("캐시", "이/가", "캐시가"), ("캐시", "을/를", "캐시를"),
-    ("신청서", "은/는", "신청서는"), ("서울", "으로/로", "서울로"), ("부산", "으로/로", "부산으로")])
+    ("신청서", "은/는", "신청서는"), ("서울", "으로/로", "서울로"),
+    ("부산", "으로/로", "부산으로")])
 def test_josa(word, pair, expected):
     assert f.josa(word, pair) == expected

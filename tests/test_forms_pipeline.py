@@ -9,8 +9,8 @@ import pytest
 import time_machine
 
 from bot import dialog
-from bot.registry import FORMS, SKILLS, register_form, skill
 from bot.pipeline import open_form
+from bot.registry import FORMS, SKILLS, register_form, skill
 from tests.demo_form import DEMO
 
 if "demo" not in FORMS:

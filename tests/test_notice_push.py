@@ -44,8 +44,8 @@ def test_ad_broadcast_push_carries_ad_label_and_opt_out_line_in_one_bubble(pushe
     svc.subscriptions.subscribe("u-sub", now=svc.clock(), source="notices")
     svc.profiles.seen("u-sub", True, None, svc.clock())
     bid = bc.create("NTC-7", ad=True)["id"]
-    said = Chat(pushed, "u-sub").say("", skill="notice-push",
-                                     userRequest__params={"notice_id": "NTC-7", "broadcast_id": bid})
+    params = {"notice_id": "NTC-7", "broadcast_id": bid}
+    said = Chat(pushed, "u-sub").say("", skill="notice-push", userRequest__params=params)
     assert said.context["ad"] is True and len(said.outputs) == 1  # ads: one bubble only
     assert said.cards[0]["title"].startswith("(광고)") and "채널 차단" in said.text
 

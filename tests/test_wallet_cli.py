@@ -22,7 +22,10 @@ def test_merchants_link_show_unlink(runner, app):
     shown = _invoke(runner, "merchants", "show", "user-key-abc")
     assert json.loads(shown.output)["source"] == "staff"
     listed = _invoke(runner, "merchants", "show", BIZ)
-    assert "1 linked user" in listed.output and "user-key-abc" in listed.output
+    assert "1 linked user" in listed.output and user_hash("user-key-abc") in listed.output
+    assert "user-key-abc" not in listed.output  # user keys are personal data: hashed by default
+    unmasked = _invoke(runner, "merchants", "show", BIZ, "--unmasked")
+    assert "user-key-abc" in unmasked.output
 
     assert _invoke(runner, "merchants", "unlink", "user-key-abc").exit_code == 0
     assert merchants.business_of("user-key-abc") is None

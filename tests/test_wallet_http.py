@@ -205,6 +205,16 @@ def test_misconfiguration_stops_the_app_at_start(make_app):
         make_app(extra={"WALLET_BACKEND": "ftp"})
 
 
+def test_timeouts_beyond_the_skill_budget_are_capped(make_app):
+    app = make_app(extra={**HTTP_SETTINGS, "WALLET_CONNECT_TIMEOUT": "1",
+                          "WALLET_READ_TIMEOUT": "5"})
+    connect, read = app.extensions["bot"].services.ext["wallet"].timeout
+    assert 2 * connect + read <= 0.75 * float(app.config["SKILL_BUDGET"]) + 1e-9
+    assert connect > 0 and read > 0
+    default = make_app(extra=dict(HTTP_SETTINGS)).extensions["bot"].services.ext["wallet"]
+    assert default.timeout == (0.3, 0.8)  # within budget: left as configured
+
+
 class _SlowHandler(BaseHTTPRequestHandler):
     """A wallet service that hangs far longer than the read timeout."""
 

@@ -31,6 +31,12 @@ DEFAULTS: dict[str, float | int] = {
 }
 
 
+# Share of SKILL_BUDGET a misconfigured lookup is cut back to (2 × connect + read), and the
+# most one connect attempt may take of it.
+WALLET_BUDGET_SHARE = 0.75
+WALLET_CONNECT_SHARE = 0.15
+
+
 def setting(config: Mapping[str, Any], name: str) -> float:
     """A numeric wallet setting from the config, falling back to its default."""
     value = config.get(name)
@@ -57,8 +63,13 @@ def build(config: Mapping[str, Any], client: redis.Redis, keys: Keys,
     read = setting(config, "WALLET_READ_TIMEOUT")
     budget = float(config.get("SKILL_BUDGET") or 2.0)
     if 2 * connect + read >= budget:
-        log.warning("wallet timeouts (%.1fs connect ×2 + %.1fs read) exceed the %.1fs budget",
-                    connect, read, budget)
+        # Capped rather than only warned about: within budget the merchant still gets the
+        # cached (STALE) balance; past it, only the pipeline's generic apology.
+        capped_connect = min(connect, budget * WALLET_CONNECT_SHARE)
+        capped_read = max(budget * WALLET_BUDGET_SHARE - 2 * capped_connect, 0.1)
+        log.warning("wallet timeouts (%.1fs connect ×2 + %.1fs read) exceed the %.1fs budget; "
+                    "using %.2fs + %.2fs", connect, read, budget, capped_connect, capped_read)
+        connect, read = capped_connect, capped_read
     breaker = Breaker(client, keys.wallet_breaker(), keys.wallet_probe(), clock,
                       threshold=int(setting(config, "WALLET_BREAKER_FAILURES")),
                       cooldown=setting(config, "WALLET_BREAKER_COOLDOWN"),

@@ -21,7 +21,7 @@ from typing import Any
 
 import redis
 
-from ..filters import KST, mask_bizno
+from ..filters import KST, mask_bizno, today_of
 from ..keys import Keys
 from . import ACTIVE, BLOCKED, FOUND, NOT_FOUND, STATUSES, Lookup, Wallet
 
@@ -78,7 +78,7 @@ class SandboxWallet:
         return [json.loads(entry) for entry in raw]
 
     def _today(self) -> date:
-        return datetime.fromtimestamp(self.clock(), KST).date()
+        return today_of(self.clock())
 
     def _free_left(self, data: dict[str, str]) -> int:
         """무상캐시 still valid (nothing once its 만료일 has passed)."""

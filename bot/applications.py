@@ -501,7 +501,7 @@ def submit(services: Any, user_id: str, fields: Mapping[str, Any],
     if not result.created:
         return result
     app = result.application
-    services.merchants.link(user_id, app.business_number, "application")
+    services.merchants.link(user_id, app.business_number, "application", verified=False)
     if alerts:
         services.subscriptions.subscribe(user_id, now=now, source="application")
     events.application_submitted.send(services, receipt=app.receipt,
@@ -561,6 +561,8 @@ def change_status(services: Any, receipt: str, status: str, by: str,
     events.application_status_changed.send(services, receipt=app.receipt,
                                             business_number=app.business_number,
                                             status=status, by=by)
+    if status in (APPROVED, PAID):  # review is where the merchant's identity is checked
+        services.merchants.verify(app.business_number, app.user_id)
     if status == PAID:
         events.application_paid.send(services, receipt=app.receipt,
                                      business_number=app.business_number, amount=GRANT_AMOUNT)

@@ -310,8 +310,9 @@ APPLY = register_form(Form(
 
 # -- who may see what -----------------------------------------------------------------
 def _may_see(app: Application, user_id: str, svc: Services) -> bool:
-    """Its own submitter, or a user staff linked to the business, may see an application."""
-    return app.user_id == user_id or svc.merchants.business_of(user_id) == app.business_number
+    """Its own submitter, or a user verified for the business, may see an application."""
+    return app.user_id == user_id or (
+        svc.merchants.verified_business_of(user_id) == app.business_number)
 
 
 def current_application(user_id: str, svc: Services) -> Application | None:
@@ -321,7 +322,7 @@ def current_application(user_id: str, svc: Services) -> Application | None:
     active = next((a for a in own if a.active), None)
     if active is not None:
         return active
-    linked = svc.merchants.business_of(user_id)
+    linked = svc.merchants.verified_business_of(user_id)
     shared = store.active_for_business(linked) if linked else None
     return shared or (own[0] if own else None)
 

@@ -95,8 +95,8 @@ def _not_a_count(req: SkillRequest, session: Session, svc: Services) -> Reply:
 
 
 def _lookup(req: SkillRequest, svc: Services) -> tuple[str | None, Lookup | None]:
-    """The merchant's own business and its wallet (None, None when not linked)."""
-    number = svc.merchants.business_of(req.user_id)
+    """The merchant's own business and its wallet (None, None without a verified link)."""
+    number = svc.merchants.verified_business_of(req.user_id)
     if not number:
         return None, None
     return number, svc.ext[SKILL].lookup(number)
@@ -105,6 +105,8 @@ def _lookup(req: SkillRequest, svc: Services) -> tuple[str | None, Lookup | None
 def balance(req: SkillRequest, svc: Services) -> Reply:
     """The merchant's wallet: 무상캐시, 유상캐시, state, and what it pays for."""
     number, found = _lookup(req, svc)
+    if number is None and svc.merchants.business_of(req.user_id):
+        return Reply.of("wallet/not_verified")  # applied, not yet approved: show nothing
     if number is None or found is None:
         return Reply.of("wallet/not_linked")
     if found.outcome == NOT_FOUND:

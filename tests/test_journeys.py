@@ -53,3 +53,33 @@ def test_alert_consent_in_the_application_makes_the_merchant_a_broadcast_recipie
     assert meta["recipients"] == 1
     chat.say("알림 끄기")
     assert services.subscriptions.get(chat.user_id).active is False
+
+
+def test_applying_with_someone_elses_number_shows_no_wallet_until_staff_approve(app, chat):
+    """Business numbers are public: an application alone must not open a business's wallet."""
+    freeze(app)
+    services = app.extensions["bot"].services
+    sandbox = services.ext["wallet"]
+    sandbox.credit_free("1208147521", 300_000)  # the real owner's wallet holds money
+    receipt = submit_application(chat)  # a stranger applies with that business number
+    said = chat.say("잔액 알려줘")
+    assert said.template == "wallet/not_verified"
+    assert "300,000" not in said.text and "120-81" not in said.text
+    assert services.merchants.verified_business_of(chat.user_id) is None
+    result = app.test_cli_runner().invoke(args=["applications", "reject", receipt,
+                                                "--reason", "본인 확인 불가", "--by", "kim"])
+    assert result.exit_code == 0, result.output
+    assert chat.say("잔액 알려줘").template == "wallet/not_verified"  # still nothing
+
+
+def test_staff_links_are_verified_and_approval_verifies_an_application_link(app):
+    merchants = app.extensions["bot"].services.merchants
+    merchants.link("u-staff", "1208147521", "staff")
+    merchants.link("u-app", "1248100998", "application", verified=False)
+    assert merchants.verified_business_of("u-staff") == "1208147521"
+    assert merchants.business_of("u-app") == "1248100998"
+    assert merchants.verified_business_of("u-app") is None
+    merchants.verify("1248100998", "u-app")
+    assert merchants.verified_business_of("u-app") == "1248100998"
+    merchants.verify("1208147521", "u-app")  # not their business: nothing changes
+    assert merchants.business_of("u-app") == "1248100998"

@@ -12,7 +12,7 @@ import time_machine
 from rq import Queue, SimpleWorker
 
 from bot.broadcast import BroadcastSettings
-from bot.broadcast.sender import EventApi
+from bot.broadcast.sender import EventApi, Pacer
 from bot.filters import KST
 from tests.kakao import Chat
 from tests.notice_fixture import install
@@ -454,3 +454,30 @@ def test_status_shows_progress_while_sending(live, http):
     assert "calls made for 2/4 batches" in seen[0] and "sending" in seen[0]
     listing = live.test_cli_runner().invoke(args=["broadcast", "list"]).output
     assert f"{bid}  done" in listing and "400 delivered" in listing
+
+
+# -- pacing -----------------------------------------------------------------------
+def paced(rate, durations):
+    """Start times of calls that take `durations` seconds each, behind a Pacer."""
+    clock = Clock(0.0)
+    pacer = Pacer(rate, clock=clock, sleep=clock.sleep)
+    starts = []
+    for took in durations:
+        pacer.wait()
+        starts.append(round(clock.now, 6))
+        clock.now += took
+    return starts
+
+
+def test_pacer_spaces_quick_calls_evenly():
+    assert paced(100, [0.001] * 4) == [0.0, 0.01, 0.02, 0.03]
+
+
+def test_pacer_keeps_its_grid_after_one_slow_call():
+    # The 15 ms call makes the next one late; the one after that is back on its 10 ms slot.
+    assert paced(100, [0.001, 0.015, 0.001, 0.001]) == [0.0, 0.01, 0.025, 0.03]
+
+
+def test_pacer_forgives_at_most_one_interval_after_a_stall():
+    # A 100 ms stall: the next call goes at once, one more straight after it, then the grid.
+    assert paced(100, [0.001, 0.1, 0.001, 0.001, 0.001]) == [0.0, 0.01, 0.11, 0.111, 0.12]

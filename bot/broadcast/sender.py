@@ -59,24 +59,34 @@ class EventSender(Protocol):
 
 
 class Pacer:
-    """Client-side pacing: at most `rate` calls per second, spread evenly."""
+    """Client-side pacing: `rate` calls per second on a fixed grid of slots.
+
+    A call waits for its slot. One that starts late (a slow answer, a busy CPU)
+    does not move the grid: the next call keeps its own slot, so jitter does not
+    eat into the rate. Lateness is forgiven for one interval at most, so any
+    window of w seconds holds at most rate × w + 2 calls.
+    """
 
     def __init__(self, rate: float, clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.interval = 1.0 / rate if rate > 0 else 0.0
         self.clock = clock
         self.sleep = sleep
-        self._next = 0.0
+        self._next: float | None = None
 
     def wait(self) -> None:
         """Block until the next call is allowed."""
         if not self.interval:
             return
         now = self.clock()
-        if now < self._next:
+        if self._next is None:
+            slot = now
+        elif now < self._next:
             self.sleep(self._next - now)
-            now = self._next
-        self._next = now + self.interval
+            slot = self._next
+        else:
+            slot = max(self._next, now - self.interval)
+        self._next = slot + self.interval
 
 
 def backoff_delay(attempt: int, base: float, cap: float, rng: Callable[[], float]) -> float:

@@ -2,14 +2,18 @@
 
 Seeds 100,000 subscribed channel friends in Redis, starts a fake Kakao Event
 API (http.server on loopback, in a subprocess that a timer shuts down), then for
-each pacing setting:
-- bare: a requests.Session POSTs the same 100-user batches with the same pacer;
-- ours: `BroadcastService.create` + the worker in live mode (Redis state before
-  and after every call, opt-out re-check, lock refresh), then delivery polling.
-Prints calls/s, recipients/s, the ratio ours/bare for the sending phase, and
-Redis memory per recipient (INFO memory before create / after the run).
+each pacing setting runs `--repeat` rounds, each on a freshly created broadcast:
+- bare: an EventApi built from the same settings as ours (one keep-alive Session, same
+  headers, URL, JSON body, timeouts) POSTs the same batches, read from Redis
+  beforehand, behind a fresh Pacer of the same rate, and reads each taskId. No
+  Redis, no opt-out check, no lock, no retries, no quiet-hours check;
+- ours: the worker in live mode (opt-out read-ahead, the begin script before every
+  call, the accepted record after it, lock refresh), then delivery polling.
+Rounds alternate which side goes first, since the machine's load drifts. Prints
+each round, then the medians: calls/s, recipients/s, the ratio ours/bare for the
+sending phase, and Redis memory per recipient (INFO memory before create / after).
 
-    python bench/broadcast.py [--recipients 100000] [--rates 0 200] [--max-seconds 600]
+    python bench/broadcast.py [--recipients 100000] [--rates 0 200 50] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
+import statistics
 import sys
 import tempfile
 import threading
@@ -25,8 +30,6 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-
-import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -129,22 +132,29 @@ def seed(app: Any, count: int) -> None:
         pipe.execute()
 
 
-def bare_loop(api: str, batches: list[list[str]], rate: float) -> float:
-    """POST the same batches with the same pacer and nothing else; seconds taken."""
-    from bot.broadcast.sender import Pacer
+def bare_loop(app: Any, batches: list[list[str]], data: dict[str, str]) -> float:
+    """POST the same batches with our HTTP client and pacing and nothing else; seconds taken."""
+    from bot.broadcast.sender import EventApi, Pacer
 
-    http = requests.Session()
-    http.headers.update({"Authorization": "KakaoAK bench", "Content-Type": "application/json"})
-    pacer = Pacer(rate)
-    url = f"{api}/v2/bots/{BOT_ID}/talk"
+    settings = app.extensions["bot"].services.ext["broadcasts"].settings
+    api = EventApi(settings)
+    pacer = Pacer(settings.rate)
     started = time.perf_counter()
     for users in batches:
         pacer.wait()
-        body = {"event": {"name": "notice_push", "data": {"notice_id": "N1"}},
-                "user": [{"type": "botUserKey", "id": u} for u in users], "params": {}}
-        resp = http.post(url, json=body, timeout=(3, 10))
+        resp = api.http.post(api.talk_url, json=api.body(users, data), timeout=api.timeout)
         resp.json()["taskId"]
     return time.perf_counter() - started
+
+
+def ours(service: Any, bid: str, recipients: int) -> tuple[float, float]:
+    """Run the worker on a created broadcast: (sending-phase seconds, seconds with polling)."""
+    t0 = time.perf_counter()
+    result = service.send(bid)
+    total_s = time.perf_counter() - t0
+    report = service.report(bid)
+    assert result.status == "done" and report["delivered"] == recipients, report
+    return report["sent_at"] - report["started_at"], total_s
 
 
 def used_memory(app: Any) -> int:
@@ -154,9 +164,10 @@ def used_memory(app: Any) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--recipients", type=int, default=100_000)
-    parser.add_argument("--rates", type=float, nargs="+", default=[0, 200],
+    parser.add_argument("--rates", type=float, nargs="+", default=[0, 200, 50],
                         help="calls/s for both sides (0 = unpaced)")
-    parser.add_argument("--max-seconds", type=float, default=600)
+    parser.add_argument("--repeat", type=int, default=3, help="rounds per rate (median shown)")
+    parser.add_argument("--max-seconds", type=float, default=1200)
     parser.add_argument("--redis-url", default=None, help="default: an embedded Redis")
     args = parser.parse_args()
 
@@ -171,36 +182,45 @@ def main() -> None:
     seed(app, args.recipients)
     print(f"seeded {args.recipients:,} subscribers in {time.perf_counter() - t0:.1f}s")
 
-    print(f"{'rate':>6} {'side':>5} {'calls':>6} {'send s':>7} {'calls/s':>8} "
-          f"{'recip/s':>9} {'ratio':>6}  notes")
+    print(f"{'rate':>6} {'round':>5} {'calls':>6} {'bare s':>7} {'ours s':>7} {'ratio':>6}  notes")
+    summary = []
     for rate in args.rates:
         app = make_app(redis_url, api, rate)
         svc = app.extensions["bot"].services
         svc.ext["notices"] = Notices()
         service = svc.ext["broadcasts"]
-        before = used_memory(app)
-        t0 = time.perf_counter()
-        meta = service.create("N1")
-        create_s = time.perf_counter() - t0
-        bid = meta["id"]
-        batches = [service.store.batch_slice(bid, n, meta["batch_size"])
-                   for n in range(meta["batches"])]
-        bare_s = bare_loop(api, batches, rate)
-        t0 = time.perf_counter()
-        result = service.send(bid)
-        total_s = time.perf_counter() - t0
-        report = service.report(bid)
-        ours_s = report["sent_at"] - report["started_at"]
-        after = used_memory(app)
-        assert result.status == "done" and report["delivered"] == meta["recipients"], report
-        calls = len(batches)
         label = f"{rate:g}" if rate else "none"
-        print(f"{label:>6} {'bare':>5} {calls:>6} {bare_s:>7.2f} {calls / bare_s:>8.1f} "
-              f"{meta['recipients'] / bare_s:>9.0f}")
-        print(f"{label:>6} {'ours':>5} {calls:>6} {ours_s:>7.2f} {calls / ours_s:>8.1f} "
-              f"{meta['recipients'] / ours_s:>9.0f} {bare_s / ours_s:>6.2f}  "
-              f"create {create_s:.1f}s, with delivery polling {total_s:.1f}s, "
-              f"redis {(after - before) / meta['recipients']:.0f} B/recipient")
+        bare_runs, our_runs = [], []
+        for rnd in range(args.repeat):
+            before = used_memory(app)
+            t0 = time.perf_counter()
+            meta = service.create("N1")
+            create_s = time.perf_counter() - t0
+            bid = meta["id"]
+            batches = [service.store.batch_slice(bid, n, meta["batch_size"])
+                       for n in range(meta["batches"])]
+            data = {"notice_id": meta["notice_id"], "broadcast_id": bid, "ad": "0"}
+            if rnd % 2:  # alternate the order: load on the shared machine drifts
+                ours_s, total_s = ours(service, bid, meta["recipients"])
+                bare_s = bare_loop(app, batches, data)
+            else:
+                bare_s = bare_loop(app, batches, data)
+                ours_s, total_s = ours(service, bid, meta["recipients"])
+            after = used_memory(app)
+            bare_runs.append(bare_s)
+            our_runs.append(ours_s)
+            print(f"{label:>6} {rnd + 1:>5} {len(batches):>6} {bare_s:>7.2f} {ours_s:>7.2f} "
+                  f"{bare_s / ours_s:>6.2f}  {'ours' if rnd % 2 else 'bare'} first, "
+                  f"create {create_s:.1f}s, with delivery polling {total_s:.1f}s, "
+                  f"redis {(after - before) / meta['recipients']:.0f} B/recipient")
+        summary.append((label, len(batches), meta["recipients"], statistics.median(bare_runs),
+                        statistics.median(our_runs)))
+    print(f"\nmedians of {args.repeat} round(s), sending phase:")
+    print(f"{'rate':>6} {'bare calls/s':>12} {'ours calls/s':>12} {'ours recip/s':>12} "
+          f"{'ours/bare':>9}")
+    for label, calls, recipients, bare_s, ours_s in summary:
+        print(f"{label:>6} {calls / bare_s:>12.1f} {calls / ours_s:>12.1f} "
+              f"{recipients / ours_s:>12,.0f} {bare_s / ours_s:>9.2f}")
     server.terminate()
     server.join(5)
 

@@ -23,7 +23,7 @@ from .kakao import SkillRequest
 from .keys import Keys
 from .merchants import MerchantStore
 from .profiles import ProfileStore
-from .registry import FORMS, SKILLS, FormEntry
+from .registry import FORMS, READ_ONLY, SKILLS, FormEntry
 from .reply import Reply
 from .session import LockTimeout, Session, SessionStore
 from .subscriptions import SubscriptionStore
@@ -149,6 +149,10 @@ class Pipeline:
         svc = self.svc
         cfg = svc.config
         try:
+            if name in READ_ONLY:
+                quick = self._read_only(name, req)
+                if quick is not None:
+                    return quick
             with svc.sessions.checkout(req.user_id, cfg.get("LOCK_WAIT", 0.8),
                                        cfg.get("LOCK_TTL", 5.0)) as turn:
                 reply = self.dispatch(name, req, turn.session)
@@ -164,11 +168,26 @@ class Pipeline:
             log.exception("skill %s failed", name)
             return Result(Reply.of("common/error"), "error")
 
+    def _read_only(self, name: str, req: SkillRequest) -> Result | None:
+        """Run a read-only skill on one unlocked read; None when the locked path is needed.
+
+        The locked path is needed when a form is active (the skill pauses it) or the
+        user's profile must be recorded; otherwise nothing will be written, so there
+        is nothing to serialise with the user's other requests.
+        """
+        session = self.svc.sessions.load(req.user_id)
+        if session.dialog or session.data.get("_seen") != self._profile_mark(req):
+            return None
+        return Result(SKILLS[name](req, session, self.svc), "ok")
+
+    def _profile_mark(self, req: SkillRequest) -> list[Any]:
+        return [req.is_friend, req.plusfriend_user_key, int(self.svc.clock() // PROFILE_REFRESH)]
+
     def _profile_writer(self, req: SkillRequest,
                         session: Session) -> Callable[[Any], None] | None:
         """Record the user's profile when it changed or is a day old (saves work per request)."""
         now = self.svc.clock()
-        mark = [req.is_friend, req.plusfriend_user_key, int(now // PROFILE_REFRESH)]
+        mark = self._profile_mark(req)
         if session.data.get("_seen") == mark:
             return None
         session.data["_seen"] = mark

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 SkillHandler = Callable[..., Any]
 
 SKILLS: dict[str, SkillHandler] = {}
+READ_ONLY: set[str] = set()  # skills that never change the session (see skill(read_only=…))
 FORMS: dict[str, FormEntry] = {}
 
 
@@ -23,13 +24,19 @@ class FormEntry:
     skill: str
 
 
-def skill(name: str) -> Callable[[SkillHandler], SkillHandler]:
-    """Register `handler(req, session, svc) -> Reply` as the skill `name` (URL /skill/<name>)."""
+def skill(name: str, read_only: bool = False) -> Callable[[SkillHandler], SkillHandler]:
+    """Register `handler(req, session, svc) -> Reply` as the skill `name` (URL /skill/<name>).
+
+    A `read_only` skill promises not to change the session; when no form is active it runs
+    without the per-user lock and without saving (any session change it made would be lost).
+    """
 
     def register(handler: SkillHandler) -> SkillHandler:
         if name in SKILLS:
             raise ValueError(f"skill {name!r} is already registered by {SKILLS[name].__module__}")
         SKILLS[name] = handler
+        if read_only:
+            READ_ONLY.add(name)
         return handler
 
     return register

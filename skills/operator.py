@@ -9,7 +9,7 @@ from bot.reply import Reply
 from bot.session import Session
 
 
-@skill("operator")
+@skill("operator", read_only=True)
 def operator(req: SkillRequest, session: Session, svc: Services) -> Reply:
     """Offer the operator button and the centre's contact hours."""
     return Reply.of("operator/connect")

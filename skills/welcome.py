@@ -9,7 +9,7 @@ from bot.reply import Reply
 from bot.session import Session
 
 
-@skill("welcome")
+@skill("welcome", read_only=True)
 def welcome(req: SkillRequest, session: Session, svc: Services) -> Reply:
     """Greet the merchant and show the main menu."""
     return Reply.of("welcome/greeting", {"is_friend": req.is_friend})

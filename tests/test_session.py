@@ -93,3 +93,12 @@ def test_concurrent_request_of_same_user_gets_busy_and_loses_nothing(chat, app):
         said = chat.say("안녕", skill="welcome")
     assert said.template == "common/busy"
     assert chat.say("안녕", skill="welcome").template == "welcome/greeting"
+
+
+def test_read_only_skills_skip_the_lock_once_the_user_is_known(chat, app):
+    store = app.extensions["bot"].services.sessions
+    assert chat.say("안녕", skill="welcome").template == "welcome/greeting"  # records the profile
+    with store.lock(chat.user_id, wait=0.1, ttl=5.0):  # another request holds the user's lock
+        assert chat.say("안녕", skill="welcome").template == "welcome/greeting"
+        assert chat.say("상담원", skill="operator").template == "operator/connect"
+        assert chat.say("처음으로").template == "common/busy"  # the fallback is not read-only

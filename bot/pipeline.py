@@ -108,14 +108,23 @@ def open_form(form_name: str, req: SkillRequest, session: Session, svc: Services
     return apply_outcome(svc, session, form_name, dialog.start(form, now, env=svc))
 
 
-def offer_any_draft(session: Session, svc: Services) -> Reply | None:
-    """If the user left a form unfinished, offer it back (used by the fallback)."""
+def first_draft(session: Session, svc: Services) -> tuple[FormEntry, dict[str, Any]] | None:
+    """The user's unfinished form (the first registered form with a draft), if any."""
     for name, entry in FORMS.items():
         draft = svc.sessions.load_draft(session.user_id, name)
         if draft:
-            outcome = dialog.offer_resume(entry.form, draft, svc.clock())
-            return apply_outcome(svc, session, name, outcome)
+            return entry, draft
     return None
+
+
+def offer_any_draft(session: Session, svc: Services) -> Reply | None:
+    """If the user left a form unfinished, offer it back (used by the fallback)."""
+    found = first_draft(session, svc)
+    if found is None:
+        return None
+    entry, draft = found
+    outcome = dialog.offer_resume(entry.form, draft, svc.clock())
+    return apply_outcome(svc, session, entry.form.name, outcome)
 
 
 # -- pipeline --------------------------------------------------------------
@@ -176,18 +185,19 @@ class Pipeline:
         is nothing to serialise with the user's other requests.
         """
         session = self.svc.sessions.load(req.user_id)
-        if session.dialog or session.data.get("_seen") != self._profile_mark(req):
+        if session.dialog or session.data.get("_seen") != self._profile_mark(req, self.svc.clock()):
             return None
         return Result(SKILLS[name](req, session, self.svc), "ok")
 
-    def _profile_mark(self, req: SkillRequest) -> list[Any]:
-        return [req.is_friend, req.plusfriend_user_key, int(self.svc.clock() // PROFILE_REFRESH)]
+    @staticmethod
+    def _profile_mark(req: SkillRequest, now: float) -> list[Any]:
+        return [req.is_friend, req.plusfriend_user_key, int(now // PROFILE_REFRESH)]
 
     def _profile_writer(self, req: SkillRequest,
                         session: Session) -> Callable[[Any], None] | None:
         """Record the user's profile when it changed or is a day old (saves work per request)."""
         now = self.svc.clock()
-        mark = self._profile_mark(req)
+        mark = self._profile_mark(req, now)
         if session.data.get("_seen") == mark:
             return None
         session.data["_seen"] = mark

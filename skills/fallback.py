@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from bot import dialog, router
 from bot.kakao import SkillRequest
-from bot.pipeline import Services, offer_any_draft
-from bot.registry import FORMS, SKILLS, skill
+from bot.pipeline import Services, first_draft, offer_any_draft
+from bot.registry import SKILLS, skill
 from bot.reply import Reply
 from bot.session import Session
 
@@ -24,13 +24,13 @@ AWAITING = "awaiting"
 
 def resume_draft(session: Session, svc: Services) -> Reply | None:
     """Continue the user's unfinished form right where it stopped."""
-    for name, entry in FORMS.items():
-        draft = svc.sessions.load_draft(session.user_id, name)
-        if draft:
-            draft["pending"] = None
-            session.dialog = draft
-            return dialog.ask(entry.form, draft)
-    return None
+    found = first_draft(session, svc)
+    if found is None:
+        return None
+    entry, draft = found
+    draft["pending"] = None
+    session.dialog = draft
+    return dialog.ask(entry.form, draft)
 
 
 @skill("fallback")

@@ -311,6 +311,29 @@ def test_killed_after_the_call_left_resumes_from_receipts_without_resending(live
     assert bc(live).store.batch(bid, 1)["report"] == "receipts"
 
 
+def test_killed_while_waiting_for_its_pacing_slot_leaves_the_batch_unsent(live, http):
+    seed(live, 250)
+    bid = bc(live).create("NTC-1")["id"]
+    clock = svc_of(live).clock
+
+    def sleep(seconds):
+        if len(posted(http)) == 1:  # between the first and the second call
+            raise WorkerKilled()
+        clock.sleep(seconds)
+
+    api = EventApi(bc(live).settings, pacer=Pacer(2.0, clock=clock, sleep=sleep))
+    mock_kakao(http)
+    with pytest.raises(WorkerKilled):
+        send(live, bid, sender=api)
+    assert bc(live).store.batch(bid, 1)["state"] == "pending"  # not an unclear call
+
+    resumed_at = clock()
+    assert send(live, bid).status == "done"
+    assert len(posted_users(http)) == len(set(posted_users(http))) == 250
+    assert clock() - resumed_at < 60  # nothing to settle from receipts
+    assert bc(live).report(bid)["unconfirmed"] == 0
+
+
 def test_killed_before_the_call_left_is_sent_once_after_the_receipt_wait(live, http):
     seed(live, 150)
     bid = bc(live).create("NTC-1")["id"]

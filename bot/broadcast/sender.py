@@ -51,6 +51,9 @@ class TaskResult:
 class EventSender(Protocol):
     """What the worker needs from an Event API client (live or dry run)."""
 
+    def wait_turn(self) -> None:
+        """Block until the next call may go out (pacing); the next `send` uses that turn."""
+
     def send(self, users: list[str], data: dict[str, str]) -> SendResult:
         """Push the event to these users."""
 
@@ -113,6 +116,13 @@ class EventApi:
         # The dev channel's bot id keeps its '!': that is how Kakao tells the channels apart.
         self.talk_url = f"{settings.api_base}/v2/bots/{settings.bot_id}/talk"
         self.timeout = (settings.connect_timeout, settings.read_timeout)
+        self._turn = False  # a pacing slot taken by wait_turn() and not used yet
+
+    def wait_turn(self) -> None:
+        """Take the next pacing slot now, so the caller can record the batch after the wait."""
+        if not self._turn:
+            self.pacer.wait()
+            self._turn = True
 
     def body(self, users: list[str], data: dict[str, str]) -> dict[str, Any]:
         """The request body: event name + data, ≤ 100 botUserKey targets, params for the skill."""
@@ -125,7 +135,10 @@ class EventApi:
         body = self.body(users, data)
         reason = ""
         for attempt in range(1, self.s.max_attempts + 1):
-            self.pacer.wait()
+            if self._turn:
+                self._turn = False
+            else:
+                self.pacer.wait()
             retry_after = 0.0
             try:
                 resp = self.http.post(self.talk_url, json=body, timeout=self.timeout)
@@ -170,6 +183,9 @@ class DryRunApi:
     def __init__(self, settings: BroadcastSettings) -> None:
         self.s = settings
         self._sizes: dict[str, int] = {}
+
+    def wait_turn(self) -> None:
+        """No pacing: nothing is sent."""
 
     def send(self, users: list[str], data: dict[str, str]) -> SendResult:
         """Log the call instead of making it."""

@@ -131,6 +131,16 @@ class BroadcastWorker:
         for n, batch in self.store.iter_batches(bid, meta["batches"]):
             if batch["state"] != st.PENDING:
                 continue
+            if batch.get("users"):  # a re-send of part of a batch: exactly these users
+                users, gone = list(batch["users"]), {}
+            else:
+                if n not in ahead:
+                    ahead = self._read_ahead(bid, n, meta)
+                users, gone = ahead.pop(n)
+            if users:
+                # Wait for the pacing slot before marking the batch: a worker killed while
+                # waiting leaves it pending (sent on resume), not `sending` (an unclear call).
+                self.sender.wait_turn()
             now = self.clock()
             if self.s.is_quiet(now):
                 self.store.update(bid, status=st.PAUSED)
@@ -138,12 +148,6 @@ class BroadcastWorker:
             if not meta["started_at"]:
                 meta["started_at"] = now
                 self.store.update(bid, status=st.RUNNING, started_at=now)
-            if batch.get("users"):  # a re-send of part of a batch: exactly these users
-                users, gone = list(batch["users"]), {}
-            else:
-                if n not in ahead:
-                    ahead = self._read_ahead(bid, n, meta)
-                users, gone = ahead.pop(n)
             state = {"state": st.SENDING, "at": now, "n": len(users)} if users else {
                 "state": st.SKIPPED, "n": 0}
             if batch.get("users"):

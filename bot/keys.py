@@ -83,6 +83,14 @@ class Keys:
         """Set: user keys with an active notice-alert subscription."""
         return f"{self.prefix}:subscribers"
 
+    def opt_outs(self) -> str:
+        """Sorted set: user key -> time of their latest opt-out (a change log for broadcasts)."""
+        return f"{self.prefix}:opt-outs"
+
+    def opt_outs_since(self) -> str:
+        """String: when the opt-out log began (earlier opt-outs are not in it)."""
+        return f"{self.prefix}:opt-outs:since"
+
     # Applications: every key shares the `{apps}` hash tag so the submit script and the
     # status transactions may touch a claim, a counter, an application and the indexes
     # together (one Redis Cluster slot). Business numbers are hashed in key names.

@@ -15,6 +15,8 @@ import redis
 from .keys import Keys
 from .notices import NATIONWIDE
 
+OPT_OUT_LOG_SECONDS = 90 * 86400  # how far back the opt-out log reaches
+
 
 @dataclass(frozen=True)
 class Subscription:
@@ -56,6 +58,8 @@ class SubscriptionStore:
             "regions": json.dumps(list(sub.regions), ensure_ascii=False),
             "consent_at": f"{now:.0f}", "source": source, "active": "1", "opted_out_at": ""})
         self.redis.sadd(self.keys.subscribers(), user_id)
+        # The opt-out log covers every opt-out from the first subscription on.
+        self.redis.set(self.keys.opt_outs_since(), f"{now:.3f}", nx=True)
         return sub
 
     def unsubscribe(self, user_id: str, now: float) -> bool:
@@ -63,9 +67,29 @@ class SubscriptionStore:
         key = self.keys.subscription(user_id)
         if self.redis.hget(key, "active") != "1":
             return False
-        self.redis.hset(key, mapping={"active": "0", "opted_out_at": f"{now:.0f}"})
-        self.redis.srem(self.keys.subscribers(), user_id)
+        log = self.keys.opt_outs()
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.hset(key, mapping={"active": "0", "opted_out_at": f"{now:.0f}"})
+        pipe.srem(self.keys.subscribers(), user_id)
+        pipe.zadd(log, {user_id: now})
+        pipe.zremrangebyscore(log, "-inf", f"({now - OPT_OUT_LOG_SECONDS}")
+        pipe.execute()
         return True
+
+    def opted_out_since(self, since: float, now: float) -> list[str] | None:
+        """Users whose latest opt-out came at or after `since` (some may have subscribed again).
+
+        None when the log does not reach back to `since` (it began later, or was trimmed):
+        the caller then checks each user instead. Clocks of the processes that write and
+        read the log may differ: callers pass a `since` with some margin.
+        """
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.get(self.keys.opt_outs_since())
+        pipe.zrangebyscore(self.keys.opt_outs(), since, "+inf")
+        began, users = pipe.execute()
+        if began is None or since < max(float(began), now - OPT_OUT_LOG_SECONDS):
+            return None
+        return users
 
     def get(self, user_id: str) -> Subscription | None:
         """A user's subscription record (active or opted out)."""

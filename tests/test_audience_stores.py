@@ -27,3 +27,22 @@ def test_subscribe_filter_and_opt_out_keeps_the_record(app):
     record = subs.get("u1")
     assert record.active is False and record.opted_out_at == 300.0 and record.consent_at == 100.0
     assert [s.user_id for s in subs.active()] == ["u2"]
+
+
+def test_opt_out_log_names_who_opted_out_since_and_says_how_far_back_it_reaches(app):
+    subs = app.extensions["bot"].services.subscriptions
+    day = 86400.0
+    assert subs.opted_out_since(0, now=10 * day) is None  # no subscriber yet: no log
+    for uid in ("u1", "u2", "u3"):
+        subs.subscribe(uid, now=1 * day, source="notices")
+    subs.unsubscribe("u1", now=2 * day)
+    subs.unsubscribe("u2", now=5 * day)
+    assert subs.opted_out_since(3 * day, now=6 * day) == ["u2"]
+    assert sorted(subs.opted_out_since(1 * day, now=6 * day)) == ["u1", "u2"]
+    assert subs.opted_out_since(0.5 * day, now=6 * day) is None  # before the log began
+    subs.subscribe("u2", now=6 * day, source="notices")  # back again: still named, caller checks
+    assert subs.opted_out_since(3 * day, now=7 * day) == ["u2"]
+    # Entries older than 90 days are trimmed: the log no longer answers for that time.
+    subs.unsubscribe("u3", now=100 * day)
+    assert subs.opted_out_since(5 * day, now=100 * day) is None
+    assert subs.opted_out_since(50 * day, now=100 * day) == ["u3"]

@@ -437,6 +437,31 @@ def test_users_who_opt_out_after_create_are_skipped(live, http):
     assert report["skipped_reasons"] == {"opted_out": 1} and report["delivered"] == 4
 
 
+def test_opt_outs_are_honoured_when_the_log_does_not_reach_back_to_create(live, http):
+    users = seed(live, 5)
+    bid = bc(live).create("NTC-1")["id"]
+    svc = svc_of(live)
+    svc.subscriptions.unsubscribe(users[1], now=NOON)
+    svc.subscriptions.unsubscribe(users[2], now=NOON)
+    svc.subscriptions.subscribe(users[2], now=NOON + 1, source="notices")  # changed their mind
+    svc.redis.set(svc.keys.opt_outs_since(), NOON)  # as if the log began after the create
+    mock_kakao(http)
+    send(live, bid)
+    assert sorted(posted_users(http)) == sorted(set(users) - {users[1]})
+    assert bc(live).report(bid)["skipped_reasons"] == {"opted_out": 1}
+
+
+def test_who_opted_out_and_back_in_after_create_still_gets_the_notice(live, http):
+    users = seed(live, 3)
+    bid = bc(live).create("NTC-1")["id"]
+    subs = svc_of(live).subscriptions
+    subs.unsubscribe(users[0], now=NOON)
+    subs.subscribe(users[0], now=NOON + 1, source="notices")
+    mock_kakao(http)
+    send(live, bid)
+    assert sorted(posted_users(http)) == sorted(users)
+
+
 # -- queue -------------------------------------------------------------------------
 def test_with_a_worker_process_send_queues_an_rq_job_that_a_worker_runs(
         make_app, redis_url, monkeypatch):

@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 PREFETCH = 10  # batches whose recipients are read (and opt-outs checked) per round trip
 RECEIPT_SKEW = 5.0  # seconds: clocks of the skill server and the worker may differ a little
+CLOCK_SKEW = 300.0  # seconds of margin when reading the opt-out log written by other hosts
 OPT_OUT = "opted_out"
 
 
@@ -168,13 +169,26 @@ class BroadcastWorker:
         """Recipients of the next PREFETCH batches, split into (still subscribed, opted out)."""
         size = meta["batch_size"]
         planned = self.store.batch_slice(bid, first, size, PREFETCH)
-        active = set(planned) if meta["test"] else self.subscriptions.active_among(planned)
+        gone = set() if meta["test"] else self._opted_out(planned, meta)
         ahead = {}
         for k in range(PREFETCH):
             chunk = planned[k * size:(k + 1) * size]
-            ahead[first + k] = ([u for u in chunk if u in active],
-                                {u: OPT_OUT for u in chunk if u not in active})
+            ahead[first + k] = ([u for u in chunk if u not in gone],
+                                {u: OPT_OUT for u in chunk if u in gone}) if gone else (chunk, {})
         return ahead
+
+    def _opted_out(self, planned: list[str], meta: dict[str, Any]) -> set[str]:
+        """Which planned recipients opted out since the audience was read at create.
+
+        The opt-out log names the few who did; only when it does not reach back that
+        far is every recipient checked.
+        """
+        since = (meta["created_at"] or 0) - CLOCK_SKEW
+        recent = self.subscriptions.opted_out_since(since, self.clock())
+        candidates = planned if recent is None else recent
+        if not candidates:
+            return set()
+        return set(candidates) - self.subscriptions.active_among(candidates)
 
     def _record(self, bid: str, n: int, sending: dict[str, Any], users: list[str],
                 result: SendResult) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from datetime import datetime
 
 import pytest
@@ -13,6 +14,7 @@ from rq import Queue, SimpleWorker
 
 from bot.broadcast import BroadcastSettings
 from bot.broadcast.sender import EventApi, Pacer
+from bot.broadcast.wire import Wire
 from bot.filters import KST
 from tests.kakao import Chat
 from tests.notice_fixture import install
@@ -117,6 +119,17 @@ def posted(http):
 
 def posted_users(http):
     return [u["id"] for body in posted(http) for u in body["user"]]
+
+
+def eventually(check, seconds=2.0):
+    """Whether `check()` turns true within `seconds` (Redis applies a write it was sent
+    even when the sender died before reading the reply, but on its own schedule)."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
 
 
 def send(app, bid, **kw):
@@ -311,10 +324,14 @@ def test_killed_after_the_call_left_resumes_from_receipts_without_resending(live
     assert bc(live).store.batch(bid, 1)["report"] == "receipts"
 
 
-def test_killed_while_waiting_for_its_pacing_slot_leaves_the_batch_unsent(live, http):
+def test_killed_while_waiting_for_its_pacing_slot_leaves_the_batch_unsent(
+        live, http, monkeypatch):
     seed(live, 250)
     bid = bc(live).create("NTC-1")["id"]
     clock = svc_of(live).clock
+    # A killed process reads no more replies: the record of the first call was sent
+    # without waiting for Redis's answer, and must land all the same.
+    monkeypatch.setattr(Wire, "close", lambda wire: wire.conn.disconnect())
 
     def sleep(seconds):
         if len(posted(http)) == 1:  # between the first and the second call
@@ -325,6 +342,8 @@ def test_killed_while_waiting_for_its_pacing_slot_leaves_the_batch_unsent(live, 
     mock_kakao(http)
     with pytest.raises(WorkerKilled):
         send(live, bid, sender=api)
+    monkeypatch.undo()
+    assert eventually(lambda: bc(live).store.batch(bid, 0)["state"] == "accepted")
     assert bc(live).store.batch(bid, 1)["state"] == "pending"  # not an unclear call
 
     resumed_at = clock()

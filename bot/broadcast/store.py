@@ -12,11 +12,13 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import redis
 
 from ..keys import Keys
+from .wire import Wire
 
 CHUNK = 1000  # list pushes / profile reads per round trip
 
@@ -33,6 +35,13 @@ if skipped > 0 then
   for i = 6, #ARGV, 2 do redis.call('hset', KEYS[4], ARGV[i], ARGV[i + 1]) end
 end
 return 'ok'
+"""
+
+# After a call Kakao accepted: the batch's new state and its counters, together.
+_ACCEPTED = """
+redis.call('hset', KEYS[1], ARGV[1], ARGV[2])
+for i = 3, #ARGV, 2 do redis.call('hincrby', KEYS[2], ARGV[i], ARGV[i + 1]) end
+return 1
 """
 
 # Batch states.
@@ -56,7 +65,6 @@ class BroadcastStore:
     def __init__(self, client: redis.Redis, keys: Keys) -> None:
         self.redis = client
         self.keys = keys
-        self._begin = client.register_script(_BEGIN_BATCH)
 
     # -- creation ------------------------------------------------------------
     def new_id(self) -> str:
@@ -138,19 +146,14 @@ class BroadcastStore:
                 pipe.hset(self.keys.broadcast_outcomes(bid, kind), mapping=reasons)
         pipe.execute()
 
-    def begin_batch(self, bid: str, n: int, token: str, ttl: float, state: dict[str, Any],
-                    skipped: dict[str, str]) -> str:
-        """Mark batch n before its call if we still hold the lock and nobody cancelled.
-
-        Returns 'ok', 'cancelled' or 'lost' (another worker owns the broadcast now).
-        """
-        keys = [self.keys.broadcast_lock(bid), self.keys.broadcast(bid),
-                self.keys.broadcast_batches(bid), self.keys.broadcast_outcomes(bid, "skipped")]
-        args: list[Any] = [token, int(ttl * 1000), str(n), json.dumps(state, ensure_ascii=False),
-                           len(skipped)]
-        for user, reason in skipped.items():
-            args += [user, reason]
-        return str(self._begin(keys=keys, args=args))
+    @contextmanager
+    def send_log(self, bid: str) -> Iterator[SendLog]:
+        """The records a worker writes around its calls, on a connection of their own."""
+        wire = Wire(self.redis)
+        try:
+            yield SendLog(self.keys, bid, wire)
+        finally:
+            wire.close()
 
     # -- one worker at a time -------------------------------------------------
     def acquire(self, bid: str, ttl: float) -> str | None:
@@ -186,6 +189,41 @@ class BroadcastStore:
         known = self.batches(bid)
         for n in range(count):
             yield n, known.get(n, {"state": PENDING})
+
+
+class SendLog:
+    """Batch records before and after each call (see Wire for why they share a connection).
+
+    `begin` waits for its answer (the call must not go out unless it was recorded);
+    `accepted` does not: it leaves at once and its reply is read at the next `begin`.
+    """
+
+    def __init__(self, keys: Keys, bid: str, wire: Wire) -> None:
+        self.wire = wire
+        self.batches = keys.broadcast_batches(bid)
+        self.meta = keys.broadcast(bid)
+        self.begin_keys = [keys.broadcast_lock(bid), self.meta, self.batches,
+                           keys.broadcast_outcomes(bid, "skipped")]
+
+    def begin(self, n: int, token: str, ttl: float, state: dict[str, Any],
+              skipped: dict[str, str]) -> str:
+        """Mark batch n before its call if we still hold the lock and nobody cancelled.
+
+        Returns 'ok', 'cancelled' or 'lost' (another worker owns the broadcast now).
+        """
+        args: list[Any] = [token, int(ttl * 1000), str(n), json.dumps(state, ensure_ascii=False),
+                           len(skipped)]
+        for user, reason in skipped.items():
+            args += [user, reason]
+        return str(self.wire.call("EVAL", _BEGIN_BATCH, len(self.begin_keys),
+                                  *self.begin_keys, *args))
+
+    def accepted(self, n: int, state: dict[str, Any], counters: dict[str, int]) -> None:
+        """Record what Kakao accepted, without waiting for Redis to answer."""
+        args: list[Any] = [str(n), json.dumps(state, ensure_ascii=False)]
+        for name, delta in counters.items():
+            args += [name, delta]
+        self.wire.send("EVAL", _ACCEPTED, 2, self.batches, self.meta, *args)
 
 
 def _encode(value: Any) -> str:

@@ -1,9 +1,11 @@
 """The broadcast job: send pending batches, collect delivery reports, settle unclear calls.
 
 Resuming is the normal path, not a special one: every run starts from what
-Redis says. A batch is written as `sending` before its POST and as `accepted`
-(with Kakao's taskId, in the same MULTI as the counters) right after, so a
-worker killed at any point leaves each batch in a state that says what to do:
+Redis says. A batch is written as `sending` after its pacing wait and before
+its POST, and as `accepted` (with Kakao's taskId, in one script with the
+counters) the moment the POST returns (sent without waiting for Redis's reply,
+see wire.py), so a worker killed at any point leaves each batch in a state that
+says what to do:
 
 - pending / no record: never sent → send it;
 - accepted: Kakao has it → only ask the task API for delivery results;
@@ -30,7 +32,7 @@ from ..subscriptions import SubscriptionStore
 from . import store as st
 from .sender import ACCEPTED, FAILED, EventSender, SendResult
 from .settings import BroadcastSettings
-from .store import BroadcastStore
+from .store import BroadcastStore, SendLog
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +128,14 @@ class BroadcastWorker:
 
     # -- sending -------------------------------------------------------------
     def _send_pending(self, bid: str, meta: dict[str, Any], token: str) -> RunResult | None:
+        with self.store.send_log(bid) as records:
+            stopped = self._send_each(bid, meta, token, records)
+        if stopped is None:
+            self.store.update(bid, sent_at=self.clock())
+        return stopped
+
+    def _send_each(self, bid: str, meta: dict[str, Any], token: str,
+                   records: SendLog) -> RunResult | None:
         data = {"notice_id": meta["notice_id"], "broadcast_id": bid,
                 "ad": "1" if meta["ad"] else "0"}
         ahead: dict[int, tuple[list[str], dict[str, str]]] = {}
@@ -153,15 +163,14 @@ class BroadcastWorker:
                 "state": st.SKIPPED, "n": 0}
             if batch.get("users"):
                 state["users"] = users
-            verdict = self.store.begin_batch(bid, n, token, self.s.lock_ttl, state, gone)
+            verdict = records.begin(n, token, self.s.lock_ttl, state, gone)
             if verdict == "cancelled":  # staff pressed cancel: stop before the next call
                 return None
             if verdict == "lost":
                 log.error("broadcast %s: lost the worker lock, stopping", bid)
                 return RunResult("busy")
             if users:
-                self._record(bid, n, state, users, self.sender.send(users, data))
-        self.store.update(bid, sent_at=self.clock())
+                self._record(records, bid, n, state, users, self.sender.send(users, data))
         return None
 
     def _read_ahead(self, bid: str, first: int,
@@ -190,12 +199,12 @@ class BroadcastWorker:
             return set()
         return set(candidates) - self.subscriptions.active_among(candidates)
 
-    def _record(self, bid: str, n: int, sending: dict[str, Any], users: list[str],
-                result: SendResult) -> None:
+    def _record(self, records: SendLog, bid: str, n: int, sending: dict[str, Any],
+                users: list[str], result: SendResult) -> None:
         base = {**sending, "attempts": result.attempts}
-        if result.outcome == ACCEPTED:
-            self.store.set_batch(bid, n, {**base, "state": st.ACCEPTED, "task_id": result.task_id},
-                                 counters={"calls": result.attempts, "sent": len(users)})
+        if result.outcome == ACCEPTED:  # the common case: recorded without waiting for Redis
+            records.accepted(n, {**base, "state": st.ACCEPTED, "task_id": result.task_id},
+                             counters={"calls": result.attempts, "sent": len(users)})
         elif result.outcome == FAILED:
             self.store.set_batch(bid, n, {**base, "state": st.FAILED, "reason": result.reason},
                                  counters={"calls": result.attempts, "failed": len(users)},

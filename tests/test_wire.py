@@ -1,0 +1,32 @@
+"""Wire: writes that leave at once, replies read at the next round trip."""
+
+from __future__ import annotations
+
+import pytest
+from redis.exceptions import ResponseError
+
+from bot.broadcast.wire import Wire
+
+
+def test_a_sent_write_is_applied_before_the_next_call_and_its_reply_read_there(redis):
+    wire = Wire(redis)
+    wire.send("SET", "t:a", "1")
+    wire.send("INCR", "t:a")
+    assert wire.unread == 2
+    assert wire.call("GET", "t:a") == "2"  # the writes ran first, in order
+    assert wire.unread == 0
+    wire.close()
+    assert redis.get("t:a") == "2"
+
+
+def test_an_error_reply_surfaces_at_the_next_call_and_the_wire_stays_in_step(redis):
+    wire = Wire(redis)
+    redis.set("t:text", "x")
+    wire.send("INCR", "t:text")  # not a number
+    with pytest.raises(ResponseError):
+        wire.call("SET", "t:b", "ok")
+    assert wire.call("GET", "t:b") == "ok"  # later replies still match their commands
+    wire.send("INCR", "t:text")
+    with pytest.raises(ResponseError):
+        wire.close()
+    assert redis.connection_pool._in_use_connections == set()  # given back even so

@@ -371,6 +371,13 @@ def test_three_misses_offer_an_operator(chat):
     assert said.context_of("dialog/too_many_misses")["example"] == "000-00-00000 (숫자 10자리)"
 
 
+def test_the_draft_is_said_to_be_kept_in_proper_korean(chat):
+    fill(chat, upto="channel")
+    assert "작성 중인 지원금 신청서는 저장해 두었어요" in chat.say("상담원 연결").text
+    assert "작성 중이던 지원금 신청서는 저장해 두었어요" in chat.say("잔액", skill="wallet").text
+    assert "작성 중인 지원금 신청서가 있어요" in chat.say("지원금 신청", skill="apply").text
+
+
 def test_a_question_mid_form_is_answered_then_the_step_repeats(chat, services):
     class Faq:
         def answer_mid_form(self, text, req, session, svc):

@@ -54,11 +54,12 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
                      app.config["REDIS_SOCKET_TIMEOUT"])
     keys = Keys(app.config["REDIS_PREFIX"])
     sessions = SessionStore(client, keys, app.config["SESSION_TTL"], app.config["DRAFT_TTL"])
+    templates = TemplateStore(app.config["TEMPLATES_DIR"], app.config["TEMPLATES_AUTO_RELOAD"])
     services = Services(config=app.config, redis=client, keys=keys, sessions=sessions,
                         merchants=MerchantStore(client, keys),
                         profiles=ProfileStore(client, keys),
-                        subscriptions=SubscriptionStore(client, keys))
-    templates = TemplateStore(app.config["TEMPLATES_DIR"], app.config["TEMPLATES_AUTO_RELOAD"])
+                        subscriptions=SubscriptionStore(client, keys),
+                        settings=templates.settings)
 
     import skills
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import reduce
 from typing import Any
 
@@ -115,7 +115,10 @@ class Form:
     on_complete: Callable[[Mapping[str, Any], Any], Reply]
     review: str | None = None
     intro: str | None = None
-    title: str = ""
+    title: str = ""  # the form's name in the shared dialog/* templates ("…작성을 취소했어요")
+    # A key of the operators' settings (templates/settings.yaml) whose value, when not
+    # empty, replaces `title`: operators rename a form without a code change.
+    title_setting: str = ""
     max_misses: int = 3
 
     def __post_init__(self) -> None:
@@ -130,6 +133,14 @@ class Form:
             raise ValueError(f"form {self.name!r} uses a reserved step name")
         if self.max_misses < 1:
             raise ValueError(f"form {self.name!r} needs max_misses >= 1")
+
+    def titled(self, settings: Mapping[str, Any]) -> Form:
+        """This form under the title the operators' settings give it (itself otherwise)."""
+        value = settings.get(self.title_setting) if self.title_setting else None
+        title = "" if value is None else str(value).strip()
+        if not title or title == self.title:
+            return self
+        return replace(self, title=title)
 
     def step(self, name: str) -> Step:
         """Return the step called `name` (KeyError if the form has none)."""

@@ -47,6 +47,8 @@ class Services:
     subscriptions: SubscriptionStore
     clock: Callable[[], float] = time.time
     ext: dict[str, Any] = field(default_factory=dict)  # outside clients added by features
+    # The operators' settings (templates/settings.yaml, read fresh when edited).
+    settings: Callable[[], Mapping[str, Any]] = dict
 
     def interrupt(self, req: SkillRequest,
                   session: Session) -> Callable[[str], Reply | None] | None:
@@ -84,6 +86,11 @@ class FormEnv:
 
 
 # -- forms -----------------------------------------------------------------
+def form_of(entry: FormEntry, svc: Services) -> dialog.Form:
+    """A registered form under the title the operators set for it (see Form.title_setting)."""
+    return entry.form.titled(svc.settings())
+
+
 def apply_outcome(svc: Services, session: Session, form: str, outcome: dialog.Outcome) -> Reply:
     """Store a dialog outcome in the session and the draft area; return its reply."""
     # A paused form lives on as a draft only, so free text is routed normally again.
@@ -97,7 +104,7 @@ def apply_outcome(svc: Services, session: Session, form: str, outcome: dialog.Ou
 
 def open_form(form_name: str, req: SkillRequest, session: Session, svc: Services) -> Reply:
     """Start a registered form, or offer back its unfinished draft."""
-    form = FORMS[form_name].form
+    form = form_of(FORMS[form_name], svc)
     if session.dialog and session.dialog.get("form") == form_name:
         session.dialog["pending"] = None
         return dialog.ask(form, session.dialog)
@@ -123,7 +130,7 @@ def offer_any_draft(session: Session, svc: Services) -> Reply | None:
     if found is None:
         return None
     entry, draft = found
-    outcome = dialog.offer_resume(entry.form, draft, svc.clock())
+    outcome = dialog.offer_resume(form_of(entry, svc), draft, svc.clock())
     return apply_outcome(svc, session, entry.form.name, outcome)
 
 
@@ -211,16 +218,17 @@ class Pipeline:
         if state and entry is None:
             session.dialog = None  # a form that no longer exists
         elif state and entry:
+            form = form_of(entry, self.svc)
             if name == "fallback":
                 outcome = dialog.advance(
-                    entry.form, state, req.utterance, self.svc.clock(),
+                    form, state, req.utterance, self.svc.clock(),
                     env=FormEnv(self.svc, req),
                     extra=req.client_extra, interrupt=self.svc.interrupt(req, session))
-                return apply_outcome(self.svc, session, entry.form.name, outcome)
+                return apply_outcome(self.svc, session, form.name, outcome)
             if name == entry.skill:  # the form's own button again: re-show the current step
                 state["pending"] = None
-                return dialog.ask(entry.form, state)
+                return dialog.ask(form, state)
             session.dialog = None  # paused: the draft stays for DRAFT_TTL
             answer = SKILLS[name](req, session, self.svc)
-            return answer.then(Reply.of("dialog/paused", {"form_title": entry.form.title}))
+            return answer.then(Reply.of("dialog/paused", {"form_title": form.title}))
         return SKILLS[name](req, session, self.svc)

@@ -24,8 +24,9 @@ from bot.reply import Reply
 from bot.session import Session
 
 FORM_NAME = "apply"
-# The form's name as the shared dialog/* templates show it ("…작성을 취소했어요").
-FORM_TITLE = "지원금 신청서"
+# The form's name in the shared dialog/* templates ("…작성을 취소했어요") is the operators'
+# setting; without it those templates fall back to their own generic word (신청서).
+TITLE_SETTING = "apply_form_title"
 
 # The intro's 시작하기 button sends START_WORDS[0] with clientExtra {"apply": "start"}.
 START_EXTRA = ("apply", "start")
@@ -281,7 +282,7 @@ def submit_application(answers: Mapping[str, Any], env: Any) -> Reply:
 
 APPLY = register_form(Form(
     FORM_NAME,
-    title=FORM_TITLE,
+    title_setting=TITLE_SETTING,
     review="apply/review",
     on_complete=submit_application,
     steps=(

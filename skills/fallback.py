@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from bot import dialog, router
 from bot.kakao import SkillRequest
-from bot.pipeline import Services, first_draft, offer_any_draft
+from bot.pipeline import Services, first_draft, form_of, offer_any_draft
 from bot.registry import SKILLS, skill
 from bot.reply import Reply
 from bot.session import Session
@@ -30,7 +30,7 @@ def resume_draft(session: Session, svc: Services) -> Reply | None:
     entry, draft = found
     draft["pending"] = None
     session.dialog = draft
-    return dialog.ask(entry.form, draft)
+    return dialog.ask(form_of(entry, svc), draft)
 
 
 @skill("fallback")

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 
 import pytest
 
 from bot import applications, events
+from bot.config import ROOT
 from bot.dialog import Invalid, Turn
 from bot.reply import Reply
 from skills import apply as form
 from tests.apply_flow import HAPPY, NOON_KST, STEPS, fill, freeze, press, start, valid_bizno
+from tests.conftest import TEST_TEMPLATES
+from tests.kakao import Chat
 
 RAW_PHONE = ("01024681357", "2468-1357", "2468")
 RAW_BIZNO = ("1208147521", "47521")
@@ -33,6 +37,21 @@ def store(app):
 def services(app):
     """The app's services."""
     return app.extensions["bot"].services
+
+
+@pytest.fixture
+def edited_settings(tmp_path, make_app):
+    """A chat with an app whose settings.yaml an operator edited: one shipped line replaced."""
+    def build(line: str, edited: str) -> Chat:
+        shipped = (ROOT / "templates" / "settings.yaml").read_text(encoding="utf-8")
+        assert f"\n{line}\n" in shipped, f"settings.yaml no longer has {line!r}"
+        root = tmp_path / "templates"
+        root.mkdir()
+        (root / "settings.yaml").write_text(shipped.replace(f"\n{line}\n", f"\n{edited}\n"),
+                                            encoding="utf-8")
+        dirs = os.pathsep.join([str(root), str(ROOT / "templates"), str(TEST_TEMPLATES)])
+        return Chat(make_app(TEMPLATES_DIR=dirs))
+    return build
 
 
 # -- the happy path ------------------------------------------------------------------
@@ -376,6 +395,24 @@ def test_the_draft_is_said_to_be_kept_in_proper_korean(chat):
     assert "작성 중인 지원금 신청서는 저장해 두었어요" in chat.say("상담원 연결").text
     assert "작성 중이던 지원금 신청서는 저장해 두었어요" in chat.say("잔액", skill="wallet").text
     assert "작성 중인 지원금 신청서가 있어요" in chat.say("지원금 신청", skill="apply").text
+
+
+def test_the_form_goes_by_the_name_operators_give_it(edited_settings):
+    chat = edited_settings("apply_form_title: 지원금 신청서", "apply_form_title: 단골 지원 신청")
+    fill(chat, upto="channel")
+    assert "작성 중인 단골 지원 신청은 저장해 두었어요" in chat.say("상담원 연결").text
+    assert "작성 중이던 단골 지원 신청은 저장해 두었어요" in chat.say("잔액", skill="wallet").text
+    assert "작성 중인 단골 지원 신청이 있어요" in chat.say("지원금 신청", skill="apply").text
+    assert chat.tap("이어서 하기").templates[0] == "apply/ask_channel"
+    assert chat.tap("취소").text.startswith("단골 지원 신청 작성을 취소할까요?")
+    assert chat.tap("네, 취소할게요").text.startswith("단골 지원 신청 작성을 취소했어요.")
+
+
+def test_an_emptied_form_name_falls_back_to_a_plain_word(edited_settings):
+    chat = edited_settings("apply_form_title: 지원금 신청서", 'apply_form_title: ""')
+    fill(chat, upto="channel")
+    assert "작성 중이던 신청서는 저장해 두었어요" in chat.say("잔액", skill="wallet").text
+    assert "작성 중인 신청서가 있어요" in chat.say("지원금 신청", skill="apply").text
 
 
 def test_a_question_mid_form_is_answered_then_the_step_repeats(chat, services):

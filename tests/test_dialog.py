@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -389,6 +390,20 @@ def test_help_in_the_review() -> None:
     talk.say("도움말")
     assert talk.templates == ["dialog/help", "demo/review", "dialog/review_nav"]
     assert talk.context("dialog/help")["in_review"] is True
+
+
+@pytest.mark.parametrize(("settings", "title"), [
+    ({"demo_title": "  우리 가게 신청서 "}, "우리 가게 신청서"),
+    ({"demo_title": ""}, "데모 신청서"),
+    ({"demo_title": None}, "데모 신청서"),
+    ({}, "데모 신청서"),
+])
+def test_operators_may_rename_a_form_in_their_settings(settings, title) -> None:
+    form = replace(DEMO, title_setting="demo_title")
+    talk = Talk(form.titled(settings)).walk_to("team")
+    talk.say("취소")
+    assert talk.context("dialog/confirm_cancel")["form_title"] == title
+    assert DEMO.titled({"demo_title": "우리 가게 신청서"}) is DEMO  # names no setting
 
 
 def test_operator_keeps_the_draft_and_the_question() -> None:

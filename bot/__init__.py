@@ -21,6 +21,8 @@ from .session import SessionStore
 from .subscriptions import SubscriptionStore
 from .templating import TemplateStore
 
+DAY = 24 * 3600
+
 try:
     __version__ = version("danggol-bot")
 except PackageNotFoundError:  # running from a source tree without installing
@@ -36,6 +38,14 @@ class Bot:
     renderer: Renderer
     templates: TemplateStore
     version: str
+
+
+def template_globals(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Configuration values every template may use (README: 답변 템플릿 고치기)."""
+    return {
+        # Whole days an unfinished form is kept, so "7일 동안 저장돼요" follows DRAFT_TTL.
+        "draft_days": max(1, int(config["DRAFT_TTL"]) // DAY),
+    }
 
 
 def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
@@ -54,7 +64,8 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
                      app.config["REDIS_SOCKET_TIMEOUT"])
     keys = Keys(app.config["REDIS_PREFIX"])
     sessions = SessionStore(client, keys, app.config["SESSION_TTL"], app.config["DRAFT_TTL"])
-    templates = TemplateStore(app.config["TEMPLATES_DIR"], app.config["TEMPLATES_AUTO_RELOAD"])
+    templates = TemplateStore(app.config["TEMPLATES_DIR"], app.config["TEMPLATES_AUTO_RELOAD"],
+                              template_globals=template_globals(app.config))
     services = Services(config=app.config, redis=client, keys=keys, sessions=sessions,
                         merchants=MerchantStore(client, keys),
                         profiles=ProfileStore(client, keys),

@@ -13,7 +13,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,7 +72,8 @@ class TemplateStore:
     """Loads, caches (reloading on change) and renders the templates under one folder."""
 
     def __init__(self, roots: str | os.PathLike[str], auto_reload: bool = True,
-                 reload_interval: float = 1.0) -> None:
+                 reload_interval: float = 1.0,
+                 template_globals: Mapping[str, Any] | None = None) -> None:
         # Several folders may be given (os.pathsep-separated); the first holding a name wins.
         self.roots = [Path(r) for r in str(roots).split(os.pathsep) if r]
         self.root = self.roots[0]
@@ -89,6 +90,9 @@ class TemplateStore:
             keep_trailing_newline=False,
         )
         self.env.filters.update(filters.FILTERS)
+        # Values from the configuration every template may use (e.g. draft_days); a
+        # template's own context wins over them.
+        self.env.globals.update(template_globals or {})
         self._compiled: dict[str, Any] = {}
         self._expressions: dict[str, Any] = {}
 

@@ -17,6 +17,7 @@ from tests.apply_flow import HAPPY, NOON_KST, STEPS, fill, freeze, press, start,
 from tests.conftest import TEST_TEMPLATES
 from tests.kakao import Chat
 
+DAY = 24 * 3600
 RAW_PHONE = ("01024681357", "2468-1357", "2468")
 RAW_BIZNO = ("1208147521", "47521")
 
@@ -62,6 +63,22 @@ def test_intro_explains_the_support_and_offers_start_or_later(chat):
     assert said.quick_replies[:2] == ["시작하기", "나중에"]
     assert "30만 원" in said.text and "10억 원 이하" in said.text
     assert chat.tap("나중에").template == "welcome/greeting"
+
+
+def test_merchants_are_told_how_long_the_draft_is_really_kept(chat, make_app):
+    assert "중간에 멈춰도 7일 동안 저장돼요" in chat.say("지원금 신청", skill="apply").text
+    short = Chat(make_app(DRAFT_TTL=3 * DAY))
+    assert "중간에 멈춰도 3일 동안 저장돼요" in short.say("지원금 신청", skill="apply").text
+    fill(short, upto="business_channel")
+    assert "적어 주신 내용은 3일 동안 저장돼요" in short.tap("아니요").text
+    services = short.app.extensions["bot"].services
+    key = services.keys.draft(short.user_id, "apply")
+    assert 2 * DAY < services.redis.ttl(key) <= 3 * DAY
+
+
+def test_a_draft_kept_less_than_a_day_is_not_announced_as_zero_days(make_app):
+    chat = Chat(make_app(DRAFT_TTL=6 * 3600))
+    assert "중간에 멈춰도 1일 동안 저장돼요" in chat.say("지원금 신청", skill="apply").text
 
 
 def test_happy_path_from_intro_to_receipt(chat, clock, store, services, redis):

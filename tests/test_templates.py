@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot import checks
-from bot.config import ROOT
+from bot import checks, template_globals
+from bot.config import ROOT, Config
 from bot.render import Renderer
 from bot.templating import TemplateStore
 
-STORE = TemplateStore(ROOT / "templates")
+# As the app builds it: the shipped templates use the configuration's globals (draft_days).
+STORE = TemplateStore(ROOT / "templates", template_globals=template_globals(Config().as_mapping()))
 RENDERER = Renderer(STORE, strict=True)
 
 

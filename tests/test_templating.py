@@ -148,6 +148,14 @@ def test_settings_are_available_to_every_template(store):
     assert store.render_spec("t/s", {})["text"] == "지원센터"
 
 
+def test_configuration_globals_reach_text_and_conditions_but_a_context_wins(tmp_path):
+    (tmp_path / "t").mkdir()
+    store = TemplateStore(tmp_path, template_globals={"draft_days": 3})
+    write(store, "t/g", "outputs:\n  - text: \"{{ draft_days }}일\"\n    if: draft_days > 1\n")
+    assert store.render_spec("t/g", {})["outputs"] == [{"text": "3일"}]
+    assert store.render_spec("t/g", {"draft_days": 1})["outputs"] == []
+
+
 def test_over_long_text_is_split_in_production_and_raises_in_strict(store):
     write(store, "t/long", 'text: "{{ body }}"\n')
     body = "사장님 안녕하세요. " * 150

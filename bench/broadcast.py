@@ -7,13 +7,15 @@ each pacing setting runs `--repeat` rounds, each on a freshly created broadcast:
   headers, URL, JSON body, timeouts) POSTs the same batches, read from Redis
   beforehand, behind a fresh Pacer of the same rate, and reads each taskId. No
   Redis, no opt-out check, no lock, no retries, no quiet-hours check;
-- ours: the worker in live mode (opt-out read-ahead, the begin script before every
-  call, the accepted record after it, lock refresh), then delivery polling.
+- ours: the worker in live mode (recipient read-ahead with the opt-out log, the begin
+  script before every call, the accepted record after it, lock refresh), then delivery
+  polling. `--latency` makes the fake API take that long per answer, as a remote one does.
 Rounds alternate which side goes first, since the machine's load drifts. Prints
 each round, then the medians: calls/s, recipients/s, the ratio ours/bare for the
 sending phase, and Redis memory per recipient (INFO memory before create / after).
 
     python bench/broadcast.py [--recipients 100000] [--rates 0 200 50] [--repeat 3]
+                              [--latency MS]
 """
 
 from __future__ import annotations
@@ -45,8 +47,11 @@ class FakeKakao(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True  # answer at once instead of waiting for a delayed ACK
     sizes: dict[str, int] = {}
     calls = 0
+    latency = 0.0  # seconds each answer takes (a remote API is not on loopback)
 
     def _answer(self, body: dict[str, Any]) -> None:
+        if FakeKakao.latency:
+            time.sleep(FakeKakao.latency)
         data = json.dumps(body).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -81,8 +86,9 @@ class Notices:
                 "org": "bench", "url": ""}
 
 
-def serve(port: Any, max_seconds: float) -> None:
+def serve(port: Any, max_seconds: float, latency: float) -> None:
     """The fake API's process: serves until `max_seconds` pass (bounded: stops by itself)."""
+    FakeKakao.latency = latency
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeKakao)
     server.daemon_threads = True
     timer = threading.Timer(max_seconds, server.shutdown)
@@ -92,10 +98,10 @@ def serve(port: Any, max_seconds: float) -> None:
     server.serve_forever()
 
 
-def start_server(max_seconds: float) -> tuple[mp.Process, str]:
+def start_server(max_seconds: float, latency: float = 0.0) -> tuple[mp.Process, str]:
     """Run the fake API in its own process, so it does not share our GIL."""
     port: mp.Queue = mp.Queue()
-    proc = mp.Process(target=serve, args=(port, max_seconds), daemon=True)
+    proc = mp.Process(target=serve, args=(port, max_seconds, latency), daemon=True)
     proc.start()
     return proc, f"http://127.0.0.1:{port.get(timeout=30)}"
 
@@ -167,6 +173,8 @@ def main() -> None:
     parser.add_argument("--rates", type=float, nargs="+", default=[0, 200, 50],
                         help="calls/s for both sides (0 = unpaced)")
     parser.add_argument("--repeat", type=int, default=3, help="rounds per rate (median shown)")
+    parser.add_argument("--latency", type=float, default=0.0,
+                        help="milliseconds the fake API takes per answer (0 = loopback only)")
     parser.add_argument("--max-seconds", type=float, default=1200)
     parser.add_argument("--redis-url", default=None, help="default: an embedded Redis")
     args = parser.parse_args()
@@ -174,13 +182,14 @@ def main() -> None:
     from bot.redisconn import embedded_url
 
     redis_url = args.redis_url or embedded_url(tempfile.mkdtemp(prefix="danggol-bench-"))
-    server, api = start_server(args.max_seconds)
+    server, api = start_server(args.max_seconds, args.latency / 1000)
     app = make_app(redis_url, api, 0)
     svc = app.extensions["bot"].services
     svc.redis.flushdb()
     t0 = time.perf_counter()
     seed(app, args.recipients)
-    print(f"seeded {args.recipients:,} subscribers in {time.perf_counter() - t0:.1f}s")
+    print(f"seeded {args.recipients:,} subscribers in {time.perf_counter() - t0:.1f}s; "
+          f"fake Event API answers after {args.latency:g} ms + loopback")
 
     print(f"{'rate':>6} {'round':>5} {'calls':>6} {'bare s':>7} {'ours s':>7} {'ratio':>6}  notes")
     summary = []

@@ -16,7 +16,8 @@ RESUME = "resume"  # pseudo-route: continue an unfinished form
 ROUTES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (target, re.compile(pattern))
     for target, pattern in (
-        ("welcome", r"^(처음으로|메뉴|메인메뉴|시작|홈|처음)$"),
+        ("welcome", r"^(처음으로|메뉴|메인메뉴|시작|홈|처음|안녕|안녕하세요|안녕하세여|안녕하십니까|"
+                    r"하이|헬로|hi|hello|반가워요|반갑습니다)$"),
         (RESUME, r"^(이어서|이어서하기|계속하기|이어하기)$"),
         ("operator", r"(상담원|상담사|사람이랑|사람과|직원연결|상담연결|전화상담)"),
         ("apply-status", r"(신청현황|접수현황|진행상황|심사결과|처리현황|승인됐|승인되었|"

@@ -8,7 +8,8 @@ from bot import router
 
 
 @pytest.mark.parametrize("text, target", [
-    ("처음으로", "welcome"), ("메뉴", "welcome"),
+    ("처음으로", "welcome"), ("메뉴", "welcome"), ("안녕하세요!", "welcome"), ("안녕", "welcome"),
+    ("안녕하세요 잔액 알려주세요", "wallet"),
     ("상담원 연결", "operator"), ("사람이랑 얘기하고 싶어요", "operator"),
     ("신청 현황", "apply-status"), ("지원금 언제 들어와요?", "apply-status"),
     ("월렛 잔액", "wallet"), ("캐시 얼마 남았어", "wallet"), ("잔액 알려줘", "wallet"),

@@ -18,7 +18,7 @@ from typing import Any
 
 import redis
 
-from . import dialog
+from . import dialog, router
 from .kakao import SkillRequest
 from .keys import Keys
 from .merchants import MerchantStore
@@ -224,11 +224,29 @@ class Pipeline:
                     form, state, req.utterance, self.svc.clock(),
                     env=FormEnv(self.svc, req),
                     extra=req.client_extra, interrupt=self.svc.interrupt(req, session))
-                return apply_outcome(self.svc, session, form.name, outcome)
-            if name == entry.skill:  # the form's own button again: re-show the current step
+                elsewhere = _asks_elsewhere(outcome, req.utterance, entry)
+                if elsewhere is None:
+                    return apply_outcome(self.svc, session, form.name, outcome)
+                name = elsewhere  # "잔액 알려줘" typed at a step: as if its menu button was tapped
+            elif name == entry.skill:  # the form's own button again: re-show the current step
                 state["pending"] = None
                 return dialog.ask(form, state)
             session.dialog = None  # paused: the draft stays for DRAFT_TTL
             answer = SKILLS[name](req, session, self.svc)
             return answer.then(Reply.of("dialog/paused", {"form_title": form.title}))
         return SKILLS[name](req, session, self.svc)
+
+
+def _asks_elsewhere(outcome: dialog.Outcome, text: str, entry: FormEntry) -> str | None:
+    """The skill a step's rejected answer clearly asks for instead, if any.
+
+    Only an answer the step refused is read this way, so a valid answer is never
+    taken for a menu request; the form's own skill and the menu itself stay with
+    the form (its commands handle 처음으로 and the like).
+    """
+    if outcome.reason != "invalid":
+        return None
+    target = router.route(text)
+    if target in SKILLS and target not in (entry.skill, "fallback", "welcome"):
+        return target
+    return None

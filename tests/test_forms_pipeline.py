@@ -82,6 +82,28 @@ def test_another_skill_pauses_the_form_and_keeps_the_draft(chat):
     assert said.templates[0] == "demo/ask_size"
 
 
+def test_a_menu_request_typed_at_a_step_is_answered_and_the_form_paused(chat):
+    chat.say("시작", skill="demo")
+    chat.say("홍길동")
+    said = chat.say("상담원 연결해 주세요")  # not a size: the merchant wants a person
+    assert said.templates == ["operator/connect", "dialog/paused"]
+    said = chat.say("이어서 하기")
+    assert said.templates[0] == "demo/ask_size" and said.context.get("misses", 0) == 0
+
+
+def test_a_valid_answer_is_never_taken_for_a_menu_request(chat):
+    chat.say("시작", skill="demo")
+    said = chat.say("잔액 확인")  # the name step takes any short text: it is the answer
+    assert said.template == "demo/ask_size"
+
+
+def test_greeting_mid_form_is_a_miss_not_a_menu_jump(chat):
+    chat.say("시작", skill="demo")
+    chat.say("홍길동")
+    said = chat.say("안녕하세요")  # the menu stays with the form; the step asks again
+    assert said.templates[0] == "demo/invalid_size"
+
+
 def test_tapping_the_form_button_again_re_shows_the_step(chat):
     chat.say("시작", skill="demo")
     chat.say("홍길동")

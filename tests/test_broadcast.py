@@ -481,6 +481,71 @@ def test_who_opted_out_and_back_in_after_create_still_gets_the_notice(live, http
     assert sorted(posted_users(http)) == sorted(users)
 
 
+# -- the centre's wallet pays for the messages ---------------------------------------
+CENTRE = "1208147521"
+
+
+@pytest.fixture
+def funded(make_app):
+    """A live app whose broadcasts are paid from the sandbox wallet of CENTRE."""
+    app = make_app(KAKAO_BOT_ID=BOT, extra={**LIVE, "BROADCAST_WALLET_BUSINESS": "120-81-47521"})
+    install(app).put(NOTICE)
+    svc_of(app).clock = Clock(NOON)
+    return app
+
+
+def test_a_broadcast_the_wallet_cannot_pay_for_is_refused_unless_forced(funded, http):
+    seed(funded, 100)  # 100 × 15 × 1.1 = 1,650 KRW
+    svc_of(funded).ext["wallet"].credit_paid(CENTRE, 1000)
+    out = funded.test_cli_runner().invoke(args=["broadcast", "create", "--notice", "NTC-1"]).output
+    assert "wallet    1,000 KRW usable for up to 1,650 KRW — SHORT by 650 KRW" in out
+    bid = bc(funded).list()[0]["id"]
+    mock_kakao(http)
+    refused = funded.test_cli_runner().invoke(args=["broadcast", "send", bid, "--yes"])
+    assert refused.exit_code == 1 and "top it up or pass --force" in refused.output
+    assert not posted(http) and bc(funded).get(bid)["status"] == "draft"
+    forced = funded.test_cli_runner().invoke(args=["broadcast", "send", bid, "--yes", "--force"])
+    assert forced.exit_code == 0 and len(posted_users(http)) == 100
+
+
+def test_enough_in_the_wallet_sends_and_only_what_is_left_counts_on_resume(funded, http):
+    seed(funded, 250)
+    svc_of(funded).ext["wallet"].credit_paid(CENTRE, 5000)
+    bid = bc(funded).create("NTC-1")["id"]
+    funds = bc(funded).funds(bid)
+    assert (funds.verdict, funds.needed, funds.usable) == ("enough", 4125, 5000)
+    bc(funded).store.update(bid, sent=200)  # as if two calls went out before a stop
+    assert bc(funded).funds(bid).needed == 825  # 50 left × 15 × 1.1
+
+
+def test_a_suspended_wallet_is_short_whatever_its_balance(funded, http):
+    seed(funded, 10)
+    wallet = svc_of(funded).ext["wallet"]
+    wallet.credit_paid(CENTRE, 100_000)
+    wallet.set_status(CENTRE, "SUSPENDED")
+    bid = bc(funded).create("NTC-1")["id"]
+    funds = bc(funded).funds(bid)
+    assert funds.verdict == "short" and funds.note == "wallet is SUSPENDED"
+    with pytest.raises(Exception, match="SUSPENDED"):
+        send(funded, bid)
+
+
+def test_without_a_wallet_set_or_in_dry_run_nothing_is_refused(make_app, live, http):
+    seed(live, 5)
+    bid = bc(live).create("NTC-1")["id"]
+    funds = bc(live).funds(bid)
+    assert funds.verdict == "unchecked" and "not set" in funds.note
+    dry = make_app(KAKAO_BOT_ID=BOT, extra={"BROADCAST_WALLET_BUSINESS": CENTRE,
+                                            "BROADCAST_INLINE": "1"})
+    install(dry).put(NOTICE)
+    svc_of(dry).clock = Clock(NOON)
+    seed(dry, 5, start=100)
+    svc_of(dry).ext["wallet"].credit_paid(CENTRE, 1)
+    dry_bid = bc(dry).create("NTC-1")["id"]
+    assert bc(dry).funds(dry_bid).verdict == "short"
+    assert bc(dry).send(dry_bid).status == "done"  # a dry run bills nobody
+
+
 # -- queue -------------------------------------------------------------------------
 def test_with_a_worker_process_send_queues_an_rq_job_that_a_worker_runs(
         make_app, redis_url, monkeypatch):

@@ -77,6 +77,7 @@ def create(notice_id: str, category: str | None, region: str | None, ad: bool,
     _reasons("skipped", service.report(meta["id"])["skipped_reasons"])
     click.echo(f"  cost      {meta['cost']:,} KRW = {meta['recipients']:,} × {s.unit_price} KRW"
                " × 1.1 (VAT incl., total rounded up)")
+    click.echo(f"  wallet    {_funds(service.funds(meta['id']))}")
     quiet = meta["scheduled_at"] > meta["created_at"]
     click.echo(f"  send at   {_when(meta['scheduled_at'])}"
                f"{' (quiet hours: nothing goes out 20:50–08:00)' if quiet else ' (now)'}")
@@ -87,18 +88,31 @@ def create(notice_id: str, category: str | None, region: str | None, ad: bool,
     click.echo(f"next: flask broadcast send {meta['id']}")
 
 
+def _funds(funds: Any) -> str:
+    """One line on the centre's wallet against what the broadcast may still cost."""
+    if funds.verdict == "unchecked":
+        return f"not checked ({funds.note})"
+    line = f"{funds.usable:,} KRW usable for up to {funds.needed:,} KRW"
+    if funds.verdict == "short":
+        gap = funds.needed - funds.usable
+        line += " — SHORT" + (f" by {gap:,} KRW" if gap > 0 else "")
+    return line + (f" ({funds.note})" if funds.note else "")
+
+
 @broadcast_cli.command("send")
 @click.argument("broadcast_id")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation (scripts).")
+@click.option("--force", is_flag=True, help="Send even if the centre's wallet looks short.")
 @staff_errors
-def send(broadcast_id: str, yes: bool) -> None:
+def send(broadcast_id: str, yes: bool, force: bool) -> None:
     """Confirm and send a broadcast (also resumes one whose worker stopped)."""
     service = _service()
     meta = service.get(broadcast_id)
     if not yes:
         click.confirm(f"Send broadcast {broadcast_id} to {meta['recipients']:,} recipients "
-                      f"({meta['cost']:,} KRW, mode {service.settings.mode})?", abort=True)
-    result = service.send(broadcast_id)
+                      f"({meta['cost']:,} KRW, mode {service.settings.mode}; wallet: "
+                      f"{_funds(service.funds(broadcast_id))})?", abort=True)
+    result = service.send(broadcast_id, force=force)
     if result.status == st.QUEUED:
         later = f" at {_when(result.resume_at)}" if result.resume_at else ""
         click.echo(f"queued for the worker{later}")

@@ -6,9 +6,12 @@ import logging
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
+from .. import bizno
 from ..pipeline import Services
+from ..wallet import ACTIVE, FOUND, STALE
 from . import store as st
 from .push import lookup, notice_regions, push_reply
 from .sender import EventSender, make_sender
@@ -26,6 +29,16 @@ DAY = 86400
 
 class BroadcastError(Exception):
     """A staff request that cannot be carried out (unknown notice or broadcast, wrong state)."""
+
+
+@dataclass(frozen=True)
+class Funds:
+    """Whether the centre's wallet can pay for what is left of a broadcast."""
+
+    verdict: str  # enough | short | unchecked
+    needed: int  # won, for the recipients not sent yet (Kakao may bill less: delivered only)
+    usable: int | None = None  # won the wallet can spend now
+    note: str = ""  # why unchecked / short, or the age of a stale balance
 
 
 class BroadcastService:
@@ -117,12 +130,48 @@ class BroadcastService:
         return render(push_reply(notice, ad=meta["ad"]))
 
     # -- send ----------------------------------------------------------------
+    def funds(self, bid: str) -> Funds:
+        """The centre's wallet (BROADCAST_WALLET_BUSINESS) against the cost still to come.
+
+        Kakao bills every Event API message to the channel's wallet; a broadcast that
+        runs dry part-way leaves its audience split. Unchecked when no wallet is set
+        or the wallet service cannot say.
+        """
+        meta = self.get(bid)
+        left = max(0, meta["recipients"] - meta["sent"] - meta["failed"])
+        needed = self.settings.cost(left)
+        configured = str(self.svc.config.get("BROADCAST_WALLET_BUSINESS") or "")
+        number = bizno.normalise(configured)
+        wallet = self.svc.ext.get("wallet")
+        if not number or wallet is None:
+            why = "is not a business number" if configured else "is not set"
+            return Funds("unchecked", needed, note=f"BROADCAST_WALLET_BUSINESS {why}")
+        found = wallet.lookup(number)
+        if found.outcome not in (FOUND, STALE) or found.wallet is None:
+            return Funds("unchecked", needed, note=f"wallet look-up: {found.outcome} "
+                                                   f"{found.reason}".strip())
+        usable = found.wallet.usable
+        note = "" if found.outcome == FOUND else "last known balance (wallet service down)"
+        if found.wallet.status != ACTIVE:
+            return Funds("short", needed, usable, f"wallet is {found.wallet.status}")
+        return Funds("enough" if usable >= needed else "short", needed, usable, note)
+
     def send(self, bid: str, *, sender: EventSender | None = None,
-             sleep: Callable[[float], None] | None = None) -> RunResult:
-        """Confirm a broadcast and run it (inline) or queue it for the worker (RQ)."""
+             sleep: Callable[[float], None] | None = None, force: bool = False) -> RunResult:
+        """Confirm a broadcast and run it (inline) or queue it for the worker (RQ).
+
+        A live broadcast the centre's wallet cannot pay for is refused unless `force`.
+        """
         meta = self.get(bid)
         if meta["status"] in (st.COMPLETE, st.CANCELLED):
             raise BroadcastError(f"broadcast {bid} is {meta['status']}")
+        if self.settings.mode == "live" and not force:
+            funds = self.funds(bid)
+            if funds.verdict == "short":
+                raise BroadcastError(
+                    f"the centre's wallet cannot pay for broadcast {bid}: needs up to "
+                    f"{funds.needed:,} KRW, usable {funds.usable or 0:,} KRW"
+                    f"{f' ({funds.note})' if funds.note else ''}; top it up or pass --force")
         if meta["status"] == st.DRAFT:
             self.store.update(bid, status=st.QUEUED, queued_at=self.svc.clock())
         if not self.settings.inline:

@@ -28,7 +28,8 @@ def check_template(renderer: Renderer, name: str) -> list[Problem]:
     """Render one template with each of its samples; report errors and Kakao limit violations."""
     store = renderer.store
     try:
-        spec = store.spec(name)
+        # The file on disk as it is now, even while the running store serves a last good version.
+        spec = store.spec(name, fresh=True, last_good=False)
     except TemplateError as exc:
         return [Problem(name, exc.message)]
     unknown = set(spec) - ANSWER_KEYS - set(META_KEYS)
@@ -57,7 +58,7 @@ def check_all(renderer: Renderer) -> list[Problem]:
     """Check every template and the settings file."""
     problems: list[Problem] = []
     try:
-        renderer.store.settings()
+        renderer.store.settings(fresh=True, last_good=False)
     except TemplateError as exc:
         problems.append(Problem("settings", exc.message))
     for name in renderer.store.names():

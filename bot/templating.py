@@ -4,6 +4,10 @@ A template file `templates/<group>/<name>.yaml` describes one answer (see README
 "답변 템플릿 고치기"). The YAML is parsed first and only its string values are
 rendered, so a value coming from data (a notice title with ':' or '#') can never
 break the structure. `if:` and `for:` keys on list items are Jinja expressions.
+
+Last known good: when a file that loaded fine is saved with a mistake (YAML, not a
+mapping, Jinja syntax), the store keeps answering with the version it had, logs
+the problem once per change of the file and lists it in `problems()`.
 """
 
 from __future__ import annotations
@@ -60,6 +64,21 @@ class TemplateError(Exception):
         self.message = message
 
 
+@dataclass(frozen=True)
+class LoadProblem:
+    """A template file on disk that does not load (see TemplateStore.problems)."""
+
+    name: str  # template name; "settings" for settings.yaml
+    path: Path
+    mtime: float  # of the broken version: it is reported once per change of the file
+    message: str
+    serving_last_good: bool  # False: the file never loaded, its answers fail (common/error)
+
+    def __str__(self) -> str:
+        served = "serving the last good version" if self.serving_last_good else "not loaded"
+        return f"{self.name}.yaml: {self.message} ({served})"
+
+
 @dataclass
 class _Loaded:
     mtime: float
@@ -81,6 +100,7 @@ class TemplateStore:
         # Look at a file's mtime at most this often: a stat per render is measurable.
         self.reload_interval = reload_interval
         self._cache: dict[str, _Loaded] = {}
+        self._problems: dict[str, LoadProblem] = {}
         self._lock = threading.Lock()
         self.env = ImmutableSandboxedEnvironment(
             undefined=StrictUndefined,
@@ -123,7 +143,8 @@ class TemplateStore:
         """Whether a template file exists."""
         return self.path(name).is_file()
 
-    def _read(self, name: str, path: Path | None = None, fresh: bool = False) -> _Loaded:
+    def _read(self, name: str, path: Path | None = None, fresh: bool = False,
+              last_good: bool = True) -> _Loaded:
         cached = self._cache.get(name)
         now = time.monotonic()
         if cached and not fresh and (
@@ -133,35 +154,87 @@ class TemplateStore:
         try:
             mtime = path.stat().st_mtime
         except FileNotFoundError:
+            with self._lock:
+                self._problems.pop(name, None)
             raise TemplateError(name, f"template file not found ({path.name})") from None
         if cached and cached.mtime == mtime and cached.path == path:
             cached.checked = now
-            return cached
+            # the good version is back (a restored backup keeps its old mtime)
+            return self._loaded(name, cached) if name in self._problems else cached
+        problem = self._problems.get(name)
+        if cached and problem and problem.mtime == mtime and problem.path == path:
+            cached.checked = now  # still the broken version, already logged: no re-parse
+        else:
+            try:
+                spec = self._parse(name, path)
+            except TemplateError as exc:
+                problem = self._keep_last_good(name, path, mtime, exc, cached, now)
+            else:
+                return self._loaded(name, _Loaded(mtime, spec, path, now))
+        if not last_good:
+            raise TemplateError(name, problem.message)
+        return cached
+
+    def _parse(self, name: str, path: Path) -> dict[str, Any]:
+        """Read one file; every way it can be wrong becomes a TemplateError naming it."""
         try:
             spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:
             raise TemplateError(name, f"YAML error: {exc}") from None
+        except UnicodeDecodeError:
+            raise TemplateError(name, "the file is not UTF-8 text (save it as UTF-8)") from None
+        except OSError as exc:
+            raise TemplateError(name, f"cannot read the file: {exc.strerror or exc}") from None
         if not isinstance(spec, dict):
             raise TemplateError(name, "the file must be a mapping (key: value lines)")
-        loaded = _Loaded(mtime, spec, path, now)
+        if name != "settings":  # settings are values, not templates
+            self._compile_all(name, {k: v for k, v in spec.items() if k not in META_KEYS})
+        return spec
+
+    def _loaded(self, name: str, loaded: _Loaded) -> _Loaded:
         with self._lock:
             self._cache[name] = loaded
+            fixed = self._problems.pop(name, None)
+        if fixed and fixed.serving_last_good:
+            log.warning("template %s loads again; answering with the new version", loaded.path)
         return loaded
 
-    def spec(self, name: str, fresh: bool = False) -> dict[str, Any]:
+    def _keep_last_good(self, name: str, path: Path, mtime: float, error: TemplateError,
+                        cached: _Loaded | None, now: float) -> LoadProblem:
+        """Remember why a file does not load; answer with the version loaded before, if any."""
+        problem = LoadProblem(name, path, mtime, error.message, cached is not None)
+        with self._lock:
+            before = self._problems.get(name)
+            self._problems[name] = problem
+        if cached is None:
+            raise error  # never loaded: nothing to fall back to (the renderer apologises)
+        cached.checked = now
+        if before is None or (before.mtime, before.path) != (mtime, path):
+            log.error("template %s is broken, still answering with its last good version: %s",
+                      path, error.message)
+        return problem
+
+    def problems(self) -> list[LoadProblem]:
+        """Files this store found broken when it last looked at them, by name."""
+        with self._lock:
+            return sorted(self._problems.values(), key=lambda p: p.name)
+
+    def spec(self, name: str, fresh: bool = False, last_good: bool = True) -> dict[str, Any]:
         """The parsed YAML of a template (cached; reloaded when the file changes).
 
         `fresh` looks at the file now instead of trusting a check made within the
         last reload interval (for callers that already know a file changed).
+        `last_good=False` raises when the file on disk is broken even though an
+        earlier good version is still being served (checks judge the file itself).
         """
-        return self._read(name, fresh=fresh).spec
+        return self._read(name, fresh=fresh, last_good=last_good).spec
 
-    def settings(self) -> dict[str, Any]:
+    def settings(self, fresh: bool = False, last_good: bool = True) -> dict[str, Any]:
         """Operator-editable settings (`templates/settings.yaml`), available as `settings`."""
         path = self.root / SETTINGS_FILE
         if "settings" not in self._cache and not path.is_file():
             return {}
-        return self._read("settings", path).spec
+        return self._read("settings", path, fresh=fresh, last_good=last_good).spec
 
     def samples(self, name: str) -> list[dict[str, Any]]:
         """Sample contexts kept in the template file, for checks and previews."""
@@ -186,19 +259,60 @@ class TemplateStore:
 
     def render_string(self, source: str, scope: dict[str, Any]) -> str:
         """Render one Jinja2 string in the sandbox (compiled once per source)."""
+        return self._template(source).render(scope).strip()
+
+    def evaluate(self, expression: str, scope: dict[str, Any]) -> Any:
+        """Evaluate an `if:` / `for:` expression in the sandbox."""
+        return self._expression(expression)(**scope)
+
+    def _template(self, source: str) -> Any:
         compiled = self._compiled.get(source)
         if compiled is None:
             compiled = self.env.from_string(keep_inline_newlines(source))
             self._compiled[source] = compiled
-        return compiled.render(scope).strip()
+        return compiled
 
-    def evaluate(self, expression: str, scope: dict[str, Any]) -> Any:
-        """Evaluate an `if:` / `for:` expression in the sandbox."""
+    def _expression(self, expression: str) -> Any:
         compiled = self._expressions.get(expression)
         if compiled is None:
             compiled = self.env.compile_expression(expression, undefined_to_none=False)
             self._expressions[expression] = compiled
-        return compiled(**scope)
+        return compiled
+
+    def _compile_all(self, name: str, node: Any, in_list: bool = False) -> None:
+        """Compile every string and `if:`/`for:` the way _walk renders them, at load time.
+
+        A Jinja syntax error (or an unknown filter) then counts as a broken file, so
+        the last good version keeps answering. Errors that depend on the values
+        (an undefined name, a filter failing on data) only show when rendering.
+        """
+        if isinstance(node, str):
+            if "{" in node or "%" in node:
+                self._compiles(name, node, self._template)
+        elif isinstance(node, list):
+            for item in node:
+                self._compile_all(name, item, in_list=True)
+        elif isinstance(node, dict):
+            if in_list and "for" in node:
+                self._compiles(name, str(node["for"]).partition(" in ")[2].strip(),
+                               self._expression, f"for: {node['for']}")
+            if in_list and "if" in node:
+                self._compiles(name, str(node["if"]), self._expression, f"if: {node['if']}")
+            for key, value in node.items():
+                if key not in ("if", "for"):
+                    self._compile_all(name, value)
+
+    @staticmethod
+    def _compiles(name: str, source: str, compile_: Any, shown: str | None = None) -> None:
+        try:
+            compile_(source)
+        except JinjaError as exc:
+            lines = (shown or source).splitlines() or [""]
+            line = getattr(exc, "lineno", None) if shown is None else None
+            text = lines[line - 1] if line and line <= len(lines) else lines[0]
+            text = text.strip()
+            text = text if len(text) <= 60 else text[:59] + "…"
+            raise TemplateError(name, f"Jinja syntax error: {exc.message} in '{text}'") from None
 
     def _walk(self, node: Any, scope: dict[str, Any]) -> Any:
         if isinstance(node, str):

@@ -186,3 +186,20 @@ text: |
 """)
     text = store.render_spec("t/lines", {"example": "010-1234-5678", "more": False})["text"]
     assert text == "이렇게 적어 주세요: 010-1234-5678\n계속 어려우시면 상담원이 도와드릴게요.\n끝"
+
+
+def test_a_file_saved_in_another_encoding_is_an_error_naming_the_file(store):
+    (store.root / "t" / "euc.yaml").write_bytes("text: 안녕하세요\n".encode("cp949"))
+    with pytest.raises(TemplateError, match="t/euc.*UTF-8"):
+        store.spec("t/euc")
+    body = Renderer(store, strict=True).to_kakao(Reply.of("t/euc"))
+    assert body["template"]["outputs"] == [{"simpleText": {"text": "죄송해요"}}]
+
+
+def test_an_unknown_filter_is_caught_when_the_file_loads(store):
+    write(store, "t/filter", 'outputs:\n  - text: "{{ amount | wonn }}"\n    if: amount\n')
+    with pytest.raises(TemplateError, match="t/filter.*No filter named 'wonn'"):
+        store.spec("t/filter")
+    write(store, "t/loop", "outputs:\n  - text: 하나\n    for: n notices\n")
+    with pytest.raises(TemplateError, match="t/loop.*for: n notices"):
+        store.spec("t/loop")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from .kakao import components as k
 from .kakao import limits
@@ -36,22 +37,31 @@ def check_template(renderer: Renderer, name: str) -> list[Problem]:
     allowed = ", ".join((*sorted(ANSWER_KEYS), *META_KEYS))
     problems = [Problem(name, f"unknown key '{key}' (allowed: {allowed})")
                 for key in sorted(unknown)]
-    for i, sample in enumerate(store.samples(name), start=1):
-        label = f"sample {i}" if len(store.samples(name)) > 1 else "sample"
-        try:
-            rendered = renderer.render_part(Part(name, sample))
-        except TemplateError as exc:
-            problems.append(Problem(name, f"{label}: {exc.message}"))
-            continue
-        if store.is_partial(name):
-            continue
-        if not rendered["outputs"]:
-            problems.append(Problem(name, f"{label}: no speech bubble (all outputs empty)"))
-            continue
-        response = k.response(rendered["outputs"], rendered["quick_replies"])
-        problems += [Problem(name, f"{label}: {v.path}: {v.message}")
-                     for v in limits.check(response)]
+    samples = store.samples(name)
+    for i, sample in enumerate(samples, start=1):
+        label = f"sample {i}" if len(samples) > 1 else "sample"
+        problems += check_sample(renderer, name, sample, label)[1]
     return problems
+
+
+def check_sample(renderer: Renderer, name: str, context: dict[str, Any],
+                 label: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """Render one template with one context: the Kakao response (None if it failed) and problems.
+
+    The response is the template's own output, before the production fallbacks
+    (apology, limit repairs), so it shows what the operator wrote.
+    """
+    try:
+        rendered = renderer.render_part(Part(name, context))
+    except TemplateError as exc:
+        return None, [Problem(name, f"{label}: {exc.message}")]
+    response = k.response(rendered["outputs"], rendered["quick_replies"])
+    if renderer.store.is_partial(name):
+        return response, []
+    if not rendered["outputs"]:
+        return response, [Problem(name, f"{label}: no speech bubble (all outputs empty)")]
+    return response, [Problem(name, f"{label}: {v.path}: {v.message}")
+                      for v in limits.check(response)]
 
 
 def check_all(renderer: Renderer) -> list[Problem]:

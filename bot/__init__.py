@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
@@ -22,6 +23,7 @@ from .subscriptions import SubscriptionStore
 from .templating import TemplateStore
 
 DAY = 24 * 3600
+log = logging.getLogger(__name__)
 
 try:
     __version__ = version("danggol-bot")
@@ -66,6 +68,11 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     sessions = SessionStore(client, keys, app.config["SESSION_TTL"], app.config["DRAFT_TTL"])
     templates = TemplateStore(app.config["TEMPLATES_DIR"], app.config["TEMPLATES_AUTO_RELOAD"],
                               template_globals=template_globals(app.config))
+    if not app.config["TESTING"]:  # tests build many apps: each loads what it renders
+        broken = templates.warm()  # every good file gets a last good version to fall back on
+        if broken:
+            log.warning("%d template file(s) do not load: %s (see flask templates check)",
+                        len(broken), ", ".join(f"{p.name}.yaml" for p in broken))
     services = Services(config=app.config, redis=client, keys=keys, sessions=sessions,
                         merchants=MerchantStore(client, keys),
                         profiles=ProfileStore(client, keys),

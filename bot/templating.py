@@ -17,8 +17,9 @@ import os
 import re
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -213,6 +214,21 @@ class TemplateStore:
             log.error("template %s is broken, still answering with its last good version: %s",
                       path, error.message)
         return problem
+
+    def warm(self) -> list[LoadProblem]:
+        """Load settings and every template now; return the files that do not load.
+
+        Called at start-up (before gunicorn forks its workers), so every file that was
+        good then has a last good version to fall back on, used yet or not.
+        """
+        loads: list[Callable[[], Any]] = [self.settings]
+        loads += [partial(self.spec, name) for name in self.names()]
+        for load in loads:
+            try:
+                load()
+            except TemplateError:
+                pass  # recorded in problems()
+        return self.problems()
 
     def problems(self) -> list[LoadProblem]:
         """Files this store found broken when it last looked at them, by name."""

@@ -37,12 +37,23 @@ def folder(tmp_path) -> Path:
 
 
 @pytest.fixture
-def live(folder, make_app, monkeypatch):
-    """The app on that folder, looking at files on every render (no 1 s / 2 s caches)."""
+def live_app(folder, make_app, monkeypatch):
+    """Apps on that folder, looking at files on every render (no 1 s / 2 s caches)."""
     monkeypatch.setattr(render, "CACHE_SECONDS", 0)
-    app = make_app(TEMPLATES_DIR=os.pathsep.join(map(str, (folder, SHIPPED, TEST_TEMPLATES))))
-    app.extensions["bot"].templates.reload_interval = 0
-    return app
+
+    def factory(**overrides):
+        app = make_app(TEMPLATES_DIR=os.pathsep.join(map(str, (folder, SHIPPED, TEST_TEMPLATES))),
+                       **overrides)
+        app.extensions["bot"].templates.reload_interval = 0
+        return app
+
+    return factory
+
+
+@pytest.fixture
+def live(live_app):
+    """The app on the operator's folder."""
+    return live_app()
 
 
 def broken_lines(caplog, file: str) -> list[str]:
@@ -124,3 +135,18 @@ def test_a_file_that_never_loaded_still_gets_the_apology(live, folder):
     assert "welcome/greeting" in live.extensions["bot"].renderer.errors[0]
     problem, = live.extensions["bot"].templates.problems()
     assert problem.name == "welcome/greeting" and not problem.serving_last_good
+
+
+def test_outside_tests_every_file_good_at_start_up_has_a_last_good_version(live_app, folder,
+                                                                          caplog):
+    (folder / "operator").mkdir()
+    shutil.copy(SHIPPED / "operator" / "connect.yaml", folder / "operator" / "connect.yaml")
+    save(folder / "welcome" / "greeting.yaml", "text: [unclosed\n")
+    with caplog.at_level(logging.WARNING):
+        app = live_app(TESTING=False)  # as gunicorn builds it, before forking workers
+    started = [r.getMessage() for r in caplog.records if "do not load" in r.getMessage()]
+    assert started == ["1 template file(s) do not load: welcome/greeting.yaml "
+                       "(see flask templates check)"]
+
+    save(folder / "operator" / "connect.yaml", "outputs: [unclosed\n")  # never rendered yet
+    assert "평일 10:00~18:00" in Chat(app).say("상담원 연결", skill="operator").text

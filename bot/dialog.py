@@ -266,6 +266,49 @@ def current_step(form: Form, state: Mapping[str, Any]) -> Step | None:
     return None if name == REVIEW else form.step(name)
 
 
+@dataclass(frozen=True)
+class Position:
+    """Where a stored state stands, for callers that watch the engine (the form funnel).
+
+    `step` is the step being asked (REVIEW while the review shows): a turn on this state
+    answers, refuses or detours at that step, whatever the outcome's state asks next.
+    `answered` holds the steps that have an answer; `first_missing` is the first applicable
+    step without one (REVIEW when all are answered, None for a form without a review):
+    the furthest the merchant has been asked, unless a changed answer made a skipped step apply.
+    """
+
+    step: str
+    answered: frozenset[str]
+    first_missing: str | None
+    offered: bool  # the resume offer is showing: the step is not being asked
+
+
+def position(form: Form, state: Mapping[str, Any] | None) -> Position | None:
+    """Where `state` stands (None: no state, or one this form cannot read)."""
+    if not state:
+        return None
+    try:
+        s = _repair(form, state)
+    except ValueError:
+        return None
+    answers = s["answers"]
+    return Position(s["step"], frozenset(answers), _first_missing(form, answers),
+                    s["pending"] == PENDING_RESUME)
+
+
+def refused_submission(before: Position | None, outcome: Outcome) -> bool:
+    """Whether an "invalid" outcome is on_complete refusing the answers, not a step an answer.
+
+    At the review it always is. At a step (a form without a review, completed by its last
+    answer) a refused submission leaves the miss count at 0, a refused answer never does.
+    """
+    if outcome.reason != "invalid" or outcome.state is None:
+        return False
+    if before is not None and before.step == REVIEW:
+        return True
+    return not outcome.state.get("misses")
+
+
 def normalise(text: str) -> str:
     """Return `text` trimmed, with single spaces, no trailing '!?.~' and lower case."""
     collapsed = _SPACES.sub(" ", (text or "").strip())

@@ -27,6 +27,8 @@ from bot.dialog import (
     looks_like_question,
     normalise,
     offer_resume,
+    position,
+    refused_submission,
     start,
 )
 from bot.reply import Reply
@@ -855,6 +857,45 @@ def test_choices_can_depend_on_earlier_answers() -> None:
     talk.say("김밥")
     assert talk.reason == "invalid"
     assert talk.say("라떼").reason == "completed"
+
+
+# -- watching the engine (the form funnel) ------------------------------------------
+def test_position_says_which_step_a_turn_is_about() -> None:
+    talk = Talk().walk_to("phone", size="보통")
+    talk.say("이전")
+    at = position(DEMO, talk.state)
+    assert at is not None
+    assert (at.step, at.first_missing, at.answered) == ("team", "phone",
+                                                        frozenset({"name", "size", "team"}))
+    assert position(DEMO, None) is None
+    assert position(DEMO, {**talk.state, "form": "other"}) is None
+    talk.say("나중에")
+    assert position(DEMO, talk.offer_resume().state).offered
+
+
+def test_refused_submission_tells_a_refused_answer_from_a_refused_submit() -> None:
+    talk = Talk(env=DemoEnv(submit_fails=True)).walk_to("phone", size="작음")
+    before = position(DEMO, talk.state)
+    assert not refused_submission(before, talk.say("123"))  # the step refused the answer
+    talk.say("010-1234-5678")
+    before = position(DEMO, talk.state)
+    assert refused_submission(before, talk.say("제출"))  # on_complete refused, in the review
+
+    def name(turn: Turn) -> str:
+        if len(turn.text) < 2:
+            raise Invalid("x/invalid")
+        return turn.text
+
+    def refuse(answers: Any, env: Any) -> Reply:
+        raise Invalid("x/refused")
+
+    no_review = Form("short", on_complete=refuse, steps=(Step("name", "이름", "x/ask", name),))
+    talk = Talk(no_review)
+    before = position(no_review, talk.state)
+    assert not refused_submission(before, talk.say("a"))  # too short: refused by the step
+    before = position(no_review, talk.state)
+    outcome = talk.say("홍길동")  # valid, and the last step: on_complete refuses at once
+    assert outcome.reason == "invalid" and refused_submission(before, outcome)
 
 
 # -- purity ----------------------------------------------------------------------

@@ -7,6 +7,7 @@ and the dialog engine (python-telegram-bot's persistence/handler split).
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 import time
 from collections.abc import Callable, Iterator
@@ -17,6 +18,8 @@ from typing import Any
 import redis
 
 from .keys import Keys
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 
@@ -41,6 +44,10 @@ class Session:
     dialog: dict[str, Any] | None = None  # the active form's state (bot.dialog)
     data: dict[str, Any] = field(default_factory=dict)  # remembered facts (region, last topic…)
     v: int = SCHEMA_VERSION
+    # Writes this turn queued that may fail without failing it (the form funnel's counters):
+    # run on the commit's pipeline, never stored with the session.
+    best_effort: list[Callable[[Any], None]] = field(default_factory=list, repr=False,
+                                                     compare=False)
 
     def to_json(self) -> str:
         """Serialise for Redis (the user id is the key, not stored twice)."""
@@ -160,12 +167,28 @@ class Checkout:
         self.done = False
 
     def commit(self, also: Callable[[Any], None] | None = None) -> None:
-        """Save the session (restarting its TTL), queue `also(pipe)` writes, release the lock."""
+        """Save the session (restarting its TTL), queue `also(pipe)` writes, release the lock.
+
+        The session's best-effort writes ride on the same round trip, last: an error in
+        one of them is logged, while the session, `also` and the release still raise.
+        """
         store = self.store
         pipe = store.redis.pipeline(transaction=False)
         pipe.set(store.keys.session(self.session.user_id), self.session.to_json(), ex=store.ttl)
         if also is not None:
             also(pipe)
         store._release(self.session.user_id, self.token, pipe)
-        pipe.execute()
+        needed = len(pipe)
+        for write in self.session.best_effort:
+            try:
+                write(pipe)
+            except Exception:
+                log.exception("best-effort write not queued")
+        results = pipe.execute(raise_on_error=False)
+        for result in results[:needed]:
+            if isinstance(result, Exception):
+                raise result
         self.done = True
+        for result in results[needed:]:
+            if isinstance(result, Exception):
+                log.warning("best-effort write failed: %s", result)

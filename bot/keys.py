@@ -213,6 +213,10 @@ class Keys:
         """Hash: anonymised unanswered question -> when it was last asked (epoch seconds)."""
         return f"{self.prefix}:{{faq}}:unanswered:seen"
 
+    def form_stats(self, day: str) -> str:
+        """Hash: one KST day's (YYYYMMDD) form funnel counters, `form|step|event` -> count."""
+        return f"{self.prefix}:form-stats:{day}"
+
     def all_pattern(self) -> str:
         """SCAN pattern matching every key of this prefix."""
         return f"{self.prefix}:*"

@@ -18,7 +18,7 @@ from typing import Any
 
 import redis
 
-from . import dialog, router
+from . import dialog, funnel, router
 from .kakao import SkillRequest
 from .keys import Keys
 from .merchants import MerchantStore
@@ -93,6 +93,9 @@ def form_of(entry: FormEntry, svc: Services) -> dialog.Form:
 
 def apply_outcome(svc: Services, session: Session, form: str, outcome: dialog.Outcome) -> Reply:
     """Store a dialog outcome in the session and the draft area; return its reply."""
+    entry = FORMS.get(form)
+    if entry is not None:  # counted against the state before this turn
+        funnel.count(svc, session, entry.form, session.dialog, outcome)
     # A paused form lives on as a draft only, so free text is routed normally again.
     session.dialog = None if outcome.reason == "paused" else outcome.state
     if outcome.state is not None:
@@ -232,6 +235,7 @@ class Pipeline:
                 state["pending"] = None
                 return dialog.ask(form, state)
             session.dialog = None  # paused: the draft stays for DRAFT_TTL
+            funnel.count_pause(self.svc, session, entry.form, state)
             answer = SKILLS[name](req, session, self.svc)
             return answer.then(Reply.of("dialog/paused", {"form_title": form.title}))
         return SKILLS[name](req, session, self.svc)

@@ -10,7 +10,7 @@ then comes an honest "I don't know" with the main menu.
 
 from __future__ import annotations
 
-from bot import dialog, router
+from bot import dialog, funnel, router
 from bot.kakao import SkillRequest
 from bot.pipeline import Services, first_draft, form_of, offer_any_draft
 from bot.registry import SKILLS, skill
@@ -30,6 +30,7 @@ def resume_draft(session: Session, svc: Services) -> Reply | None:
     entry, draft = found
     draft["pending"] = None
     session.dialog = draft
+    funnel.count_resume(svc, session, entry.form)
     return dialog.ask(form_of(entry, svc), draft)
 
 

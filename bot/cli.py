@@ -14,6 +14,7 @@ from . import checks, preview, simulator, wallet_cli
 from .applications_cli import applications_cli
 from .broadcast.cli import broadcast_cli
 from .faq_cli import faq_cli
+from .funnel_cli import stats_cli
 from .notices_cli import notices_cli
 from .templating import TemplateError
 
@@ -172,6 +173,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(notices_cli)
     app.cli.add_command(broadcast_cli)
     app.cli.add_command(faq_cli)
+    app.cli.add_command(stats_cli)
 
 
 def main() -> None:

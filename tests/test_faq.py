@@ -10,18 +10,10 @@ import pytest
 from bot import faq, router
 from bot.config import ROOT
 from bot.faq_match import Bands, Hit, Synonyms
-from bot.pipeline import open_form
-from bot.registry import FORMS, register_form, skill
+from tests import demo_skill
 from tests.conftest import TEST_TEMPLATES
-from tests.demo_form import DEMO
 
-if "demo" not in FORMS:  # the demo form's test skill (shared with test_forms_pipeline)
-    register_form(DEMO, "demo")
-
-    @skill("demo")
-    def demo_skill(req, session, svc):
-        """Open the demo form (test-only skill)."""
-        return open_form("demo", req, session, svc)
+demo_skill.register()
 
 
 def service(app):

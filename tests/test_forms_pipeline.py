@@ -9,17 +9,10 @@ import pytest
 import time_machine
 
 from bot import dialog
-from bot.pipeline import open_form
-from bot.registry import FORMS, SKILLS, register_form, skill
-from tests.demo_form import DEMO
+from bot.registry import SKILLS, skill
+from tests import demo_skill
 
-if "demo" not in FORMS:
-    register_form(DEMO, "demo")
-
-    @skill("demo")
-    def demo_skill(req, session, svc):
-        """Open the demo form (test-only skill)."""
-        return open_form("demo", req, session, svc)
+demo_skill.register()
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ STOP_TOKENS = frozenset({
     "하", "되", "있", "수", "것", "거", "좀", "혹시", "저", "제", "나", "내", "우리", "요",
     "그", "이", "그럼", "그러면", "그냥", "진짜", "정말", "너무", "막", "아", "음", "네",
     "알", "주", "보", "가", "오", "싶", "드리", "말", "안녕", "감사", "궁금", "문의",
+    "사장", "님",  # merchants call themselves and each other 사장님: no topic in it
 })
 # A follow-up opens with one of these or says little: "그럼 법인은요?".
 FOLLOW_UP_LEADS = ("그럼", "그러면", "그건", "그거", "그리고", "근데", "그런데", "아 그럼")

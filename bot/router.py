@@ -39,6 +39,18 @@ QUESTION_WORDS = re.compile(r"(뭐예요|뭐에요|뭔가요|뭐야|무엇|어�
                             r"안보|안떠|안들어|반영|필요|준비|서류|차이|뜻이|의미|환불|환급|뭐부터)")
 
 
+# Thanks or a plain "got it", with nothing asked: answered kindly, not with "잘 모르겠어요".
+# Checked after a skill waiting for an answer has had its turn (see skills/fallback.py).
+THANKS = re.compile(r"^(정말|진짜|너무|넘|아|네|넵|예)?(고마워요?|고맙습니다|고맙네요|감사(합니다|해요|드려요|드립니다)?|"
+                    r"ㄱㅅ|ㄳ|ㄱㅅㄱㅅ|땡큐|thankyou|thanks|thx|알겠어요|알겠습니다|잘알겠습니다|잘알겠어요|"
+                    r"알았어요|확인했어요|확인했습니다|ㅇㅋ|오케이|okay|ok)(요|ㅎ+|ㅋ+|\^\^|😊|🙏|👍)*$")
+
+
+def is_thanks(text: str) -> bool:
+    """Whether the text only thanks us or acknowledges an answer."""
+    return bool(THANKS.match(normalise(text)))
+
+
 def normalise(text: str) -> str:
     """Lowercase and drop spaces and punctuation so '신청 현황?' matches '신청현황'."""
     return re.sub(r"[\s\.\,\!\?~·…\"'()\[\]]+", "", text.lower())

@@ -42,6 +42,8 @@ def fallback(req: SkillRequest, session: Session, svc: Services) -> Reply:
     if target is None and awaiting in SKILLS:
         return SKILLS[awaiting](req, session, svc)
     session.data.pop(AWAITING, None)  # the merchant moved on
+    if target is None and router.is_thanks(req.utterance):
+        return Reply.of("fallback/thanks")
     if target == router.RESUME:
         return resume_draft(session, svc) or Reply.of("fallback/no_draft")
     if target is not None and target != "fallback":

@@ -44,3 +44,21 @@ def test_unknown_text_is_honest_and_offers_the_menu(chat):
     said = chat.say("오늘 날씨 어때")
     assert said.template == "fallback/unknown"
     assert "상담원 연결" in said.quick_replies
+
+
+@pytest.mark.parametrize("text", ["고마워요", "감사합니다!", "정말 감사합니다 ^^", "알겠습니다", "ㅇㅋ"])
+def test_thanks_get_a_kind_word_and_the_menu(chat, text):
+    said = chat.say(text)
+    assert said.template == "fallback/thanks"
+    assert "지원금 신청" in said.quick_replies
+
+
+def test_thanks_with_a_request_is_the_request(chat):
+    assert chat.say("감사합니다 잔액도 알려주세요").template.startswith("wallet/")
+    assert chat.say("네").template != "fallback/thanks"  # a bare yes says nothing by itself
+
+
+def test_a_question_waiting_for_its_answer_hears_the_thanks_first(chat):
+    chat.say("발송 비용 계산")
+    said = chat.say("감사합니다")  # the calculator asked for a number: it explains again
+    assert said.template == "wallet/friends_invalid"

@@ -51,6 +51,11 @@ def fallback(req: SkillRequest, session: Session, svc: Services) -> Reply:
         if handler is None:
             return Reply.of("common/not_ready", {"feature": target})
         return handler(req, session, svc)
+    followup = svc.ext.get("notices_followup")  # '2번 자세히' after a notice list
+    if followup is not None:
+        answer = followup(req, session, svc)
+        if answer is not None:
+            return answer
     faq = svc.ext.get("faq")
     if faq is not None:
         answer = faq.answer(req.utterance, req, session, svc)

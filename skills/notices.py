@@ -75,6 +75,12 @@ MAX_TOPIC_TOKENS = 3  # longer messages are questions for the FAQ, not a search
 REGION_PAGES = ((NATIONWIDE, "서울", "경기", "인천", "부산", "대구", "광주", "대전", "울산"),
                 ("세종", "강원", "충북", "충남", "전북", "전남", "경북", "경남", "제주"))
 _NOTICE_ID = re.compile(r"(?<![A-Za-z0-9_])([A-Z]{2,10}_[A-Za-z0-9_\-]{2,50})")
+# A typed reference to the list just shown: "자세히 보기", "2번 자세히", "두 번째 공고 보여줘".
+_ORDINALS = ("첫", "두", "세", "네", "다섯", "여섯", "일곱", "여덟", "아홉", "열")
+_LIST_REFERENCE = re.compile(
+    r"^(?:(\d{1,2})번|(" + "|".join(_ORDINALS) + r")번?째)?(?:공고|거|것)?(?:를|을|은|는)?(?:좀)?"
+    r"(?P<detail>자세히|상세|자세한내용|상세내용|내용)?"
+    r"(?:보기|볼래요|볼게요|보여줘|보여주세요|보여줘요|알려줘|알려주세요|알려줘요|봐줘|요)?$")
 
 
 # -- services ----------------------------------------------------------------------------------
@@ -83,6 +89,7 @@ def init_services(services: Services) -> None:
     store = NoticeStore(services.redis, services.keys)
     services.ext["notices"] = store
     services.ext["notices_fallback"] = answer_topic
+    services.ext["notices_followup"] = answer_list_reference
     try:
         korean.kiwi()  # load the analyser now: loading it inside a request breaks the budget
     except Exception as exc:  # search degrades to listing; the bot must still start
@@ -264,6 +271,9 @@ def notices(req: SkillRequest, session: Session, svc: Services) -> Reply:
     notice_id = notice_id_in(req)
     if notice_id:
         return show_detail(notice_id, svc)
+    referred = answer_list_reference(req, session, svc)  # "세 번째 공고" after a list
+    if referred is not None:
+        return referred
     extra, key = _extra(req), router.normalise(req.utterance)
     subscribe = extra.get("subscribe")
     if subscribe == "off" or _has(key, UNSUBSCRIBE_WORDS):
@@ -301,3 +311,32 @@ def answer_topic(req: SkillRequest, session: Session, svc: Services) -> Reply | 
     if not words or len(words) > MAX_TOPIC_TOKENS or not TOPIC_WORDS & set(words):
         return None
     return notices(req, session, svc)
+
+
+def answer_list_reference(req: SkillRequest, session: Session, svc: Services) -> Reply | None:
+    """For the fallback: '2번 자세히' or '자세히 보기' typed after a list shows that notice.
+
+    Only a message that is nothing but a reference to the list counts, and only while
+    the session remembers a list; '자세히' alone with several notices shown asks which.
+    """
+    last = session.data.get(SESSION_KEY)
+    match = _LIST_REFERENCE.match(router.normalise(req.utterance))
+    if not isinstance(last, dict) or match is None:
+        return None
+    digits, ordinal = match.group(1), match.group(2)
+    if not (digits or ordinal or match.group("detail")):
+        return None
+    query = Query(last.get("category"), last.get("region"), tuple(last.get("words") or ()),
+                  _int(last.get("page"), 1), str(last.get("label") or ""))
+    size = _page_size(svc)
+    shown = _store(svc).query(query, today_of(svc.clock()))[(query.page - 1) * size:][:size]
+    position = int(digits) if digits else (_ORDINALS.index(ordinal) + 1 if ordinal else None)
+    if position is not None and 1 <= position <= len(shown):
+        return show_detail(shown[position - 1], svc)
+    if position is None and len(shown) == 1:
+        return show_detail(shown[0], svc)
+    today = today_of(svc.clock())
+    return Reply.of("notices/which", {
+        "notices": [{**notice_context(n, today), "number": number}
+                    for number, n in enumerate(_store(svc).many(shown), 1)],
+        "asked": position or 0})

@@ -258,3 +258,32 @@ def test_typed_opt_out_variants_reach_the_notices_skill(chat, app):
         said = chat.say(text)
         assert said.template.startswith("notices/"), (text, said.templates)
         assert services.subscriptions.get(chat.user_id).active is False
+
+
+def test_a_typed_number_after_the_list_opens_that_notice(chat, store):
+    listed = ids_of(chat.say("지원사업 공고"))
+    said = chat.say("2번 자세히 보여주세요")
+    assert said.context_of("notices/detail")["id"] == listed[1]
+    assert chat.say("세 번째 공고").context_of("notices/detail")["id"] == listed[2]
+
+
+def test_자세히_without_a_number_asks_which_and_a_tap_opens_it(chat, store):
+    listed = ids_of(chat.say("지원사업 공고"))
+    said = chat.say("자세히 보기")
+    assert said.template == "notices/which"
+    assert said.quick_replies[:2] == ["1번 공고", "2번 공고"]
+    assert chat.tap("2번 공고").context_of("notices/detail")["id"] == listed[1]
+    assert chat.say("9번").template == "notices/which"  # only five were shown
+
+
+def test_a_list_reference_needs_a_list_and_a_bare_reference(chat, store):
+    assert chat.say("2번 자세히").template != "notices/detail"  # no list shown yet
+    chat.say("지원사업 공고")
+    said = chat.say("월렛 만드는 법 자세히 알려주세요")  # a question, not a list reference
+    assert said.template not in ("notices/detail", "notices/which")
+
+
+def test_one_notice_shown_opens_without_asking(chat, store):
+    said = chat.say("희망리턴패키지 공고")
+    assert len(ids_of(said)) == 1
+    assert chat.say("자세히").context_of("notices/detail")["id"] == ids_of(said)[0]

@@ -1,16 +1,19 @@
 """Free text (Open Builder's fallback block). Templates: fallback/*.
 
 An active form never reaches this function: the pipeline hands it the text
-first. Here: clear requests are routed to their skill, then an answer a skill
-is waiting for goes back to it (AWAITING), then the FAQ matcher (when installed)
-answers, then a short topic word becomes a notice search (when the notices
-feature is installed), then an unfinished form is offered back, and only
-then comes an honest "I don't know" with the main menu.
+first. Here, in order: clear requests are routed to their skill; an answer a
+skill is waiting for goes back to it (AWAITING); thanks get a kind word; a
+business number typed alone points to 신청 / 신청 현황; then the features that
+can answer free text get their turn (a reference to the notice list just
+shown, the FAQ matcher, a notice topic search); then an unfinished form is
+offered back, and only then comes an honest "I don't know" with the main menu.
 """
 
 from __future__ import annotations
 
-from bot import dialog, funnel, router
+from collections.abc import Callable
+
+from bot import bizno, dialog, funnel, router
 from bot.kakao import SkillRequest
 from bot.pipeline import Services, first_draft, form_of, offer_any_draft
 from bot.registry import SKILLS, skill
@@ -51,19 +54,23 @@ def fallback(req: SkillRequest, session: Session, svc: Services) -> Reply:
         if handler is None:
             return Reply.of("common/not_ready", {"feature": target})
         return handler(req, session, svc)
-    followup = svc.ext.get("notices_followup")  # '2번 자세히' after a notice list
-    if followup is not None:
-        answer = followup(req, session, svc)
-        if answer is not None:
-            return answer
-    faq = svc.ext.get("faq")
-    if faq is not None:
-        answer = faq.answer(req.utterance, req, session, svc)
-        if answer is not None:
-            return answer
-    topic = svc.ext.get("notices_fallback")  # '수출', '교육': a short notice search
-    if topic is not None:
-        answer = topic(req, session, svc)
+    digits = bizno.normalise(req.utterance)  # a business number and nothing else
+    if digits is not None and not digits.startswith("0"):  # 0…: a phone number (02-…)
+        return Reply.of("fallback/bizno_typed",
+                        {"number": digits, "valid": bizno.parse(digits) is not None})
+    for answerer in _answerers(svc):
+        answer = answerer(req, session, svc)
         if answer is not None:
             return answer
     return offer_any_draft(session, svc) or Reply.of("fallback/unknown")
+
+
+def _answerers(svc: Services) -> list[Callable[[SkillRequest, Session, Services], Reply | None]]:
+    """Features that may answer free text, in order (README: the fallback's order)."""
+    faq = svc.ext.get("faq")
+    found = [
+        svc.ext.get("notices_followup"),  # '2번 자세히' after a notice list
+        (lambda req, session, svc: faq.answer(req.utterance, req, session, svc)) if faq else None,
+        svc.ext.get("notices_fallback"),  # '수출', '교육': a short notice search
+    ]
+    return [answerer for answerer in found if answerer is not None]

@@ -62,3 +62,12 @@ def test_a_question_waiting_for_its_answer_hears_the_thanks_first(chat):
     chat.say("발송 비용 계산")
     said = chat.say("감사합니다")  # the calculator asked for a number: it explains again
     assert said.template == "wallet/friends_invalid"
+
+
+def test_a_business_number_typed_alone_points_to_apply_and_status(chat):
+    said = chat.say("120-81-47521")
+    assert said.template == "fallback/bizno_typed" and said.context["valid"] is True
+    assert "120-81-*****" in said.text and "47521" not in said.text
+    assert said.quick_replies[:2] == ["지원금 신청", "신청 현황"]
+    assert chat.say("1234567890").context["valid"] is False  # checksum: a digit is wrong
+    assert chat.say("02-1234-5678").template == "fallback/unknown"  # a phone number

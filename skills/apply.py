@@ -65,8 +65,11 @@ PRIVACY_CHOICES = ("동의합니다", "동의하지 않아요")
 PRIVACY_YES = ("동의", "동의해요", "동의할게요")
 PRIVACY_NO = ("동의 안 함", "동의 안해요", "거부", "싫어요")
 ALERT_CHOICES = ("알림 받기", "받지 않기")
-ALERT_YES = ("받을게요", "받기", "알림 받을게요")
-ALERT_NO = ("안 받을게요", "필요 없어요", "괜찮아요", "받지 않을게요")
+# Merchants who just agreed to the privacy step often answer "동의" here too.
+ALERT_YES = ("받을게요", "받기", "알림 받을게요", "받을래요", "알림 받을래요", "받고 싶어요",
+             *PRIVACY_CHOICES[:1], *PRIVACY_YES)
+ALERT_NO = ("안 받을게요", "필요 없어요", "괜찮아요", "받지 않을게요", "안 받을래요", "안 받아요",
+            *PRIVACY_CHOICES[1:], *PRIVACY_NO)
 
 NOT_ELIGIBLE_KINDS = ("nonprofit", "government")  # 82 비영리법인, 83 국가·지자체
 CONSULT_KINDS = ("group", "foreign", "religious")  # 80, 84, 89: accepted, 상담 may be needed

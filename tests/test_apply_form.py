@@ -320,6 +320,15 @@ def test_privacy_consent_is_required(chat):
     assert chat.say("흠").context_of("apply/privacy_required")["declined"] is False
 
 
+@pytest.mark.parametrize("said, agreed", [("동의", True), ("동의합니다", True), ("네", True),
+                                          ("동의 안 함", False), ("괜찮아요", False)])
+def test_alerts_take_the_words_of_the_privacy_step_too(chat, said, agreed):
+    fill(chat, upto="alerts")
+    chat.say(said)
+    assert chat.last.templates[0] == "apply/review"
+    assert chat.say("제출").context["alerts"] is agreed
+
+
 def test_alerts_answer_must_be_clear(chat):
     fill(chat, upto="alerts")
     assert chat.say("글쎄").templates[0] == "apply/invalid_alerts"

@@ -100,9 +100,11 @@ def chat(user: str) -> None:
     headers = {"X-Skill-Secret": current_app.config.get("KAKAO_SKILL_SECRET") or ""}
     replies: list[dict[str, Any]] = []
     click.echo(bot.templates.render_spec(simulator.BANNER_TEMPLATE, {})["text"] + "\n")
+    clock = bot.services.request_clock = simulator.MessageClock()  # piped lines: not double taps
 
     def send(skill: str, text: str, extra: dict[str, Any] | None = None) -> None:
         nonlocal replies
+        clock.advance()
         body = simulator.payload(text, simulator.sim_user_id(user), extra)
         response = client.post(f"/skill/{skill}", json=body, headers=headers)
         lines, replies = simulator.draw(response.get_json() or {})

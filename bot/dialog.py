@@ -45,6 +45,9 @@ TRAILING_PUNCTUATION = "!?.~,;:…！？。～"
 # -- state ---------------------------------------------------------------------
 STATE_VERSION = 1
 REVIEW = "__review__"  # the step name stored while the review is shown
+# The same message again this soon is a double tap (its first copy was answered already):
+# the form shows where it stands instead of taking the message a second time.
+REPEAT_WINDOW = 1.0  # seconds
 PENDING_CANCEL = "cancel"
 PENDING_RESTART = "restart"
 PENDING_RESUME = "resume"
@@ -156,7 +159,7 @@ class Outcome:
 
     `reason` is one of: started, answered, kept, invalid, interrupted, back, no_back,
     help, operator, paused, pending, declined, edit, review, offered, resume, restarted,
-    cancelled, completed, ended. For "paused" the caller keeps `state` as a draft only and
+    cancelled, completed, ended, repeat (a double tap: nothing taken, the prompt shown again). For "paused" the caller keeps `state` as a draft only and
     leaves the form (free text is free again until the user resumes).
     """
 
@@ -227,11 +230,22 @@ def advance(
     env: Any = None,
     extra: Mapping[str, Any] | None = None,
     interrupt: Callable[[str], Reply | None] | None = None,
+    arrived: float | None = None,
 ) -> Outcome:
-    """Handle one utterance: confirmations, commands, the review, then the step's answer."""
+    """Handle one utterance: confirmations, commands, the review, then the step's answer.
+
+    `arrived` is when the message came in on a steady clock (the caller's request
+    clock, not the business `now`): the same message again within REPEAT_WINDOW is a
+    double tap and is not taken twice.
+    """
     call = _Call(form, text or "", now, env, dict(extra or {}), interrupt)
     s = _repair(form, state)
-    s["updated_at"] = now
+    turn = _turn_key(call)
+    if (arrived is not None and turn == s["last_turn"] and s["last_at"] is not None
+            and 0 <= arrived - s["last_at"] < REPEAT_WINDOW):
+        s["updated_at"] = now  # the window stays anchored at the first copy (last_at)
+        return Outcome(s, _prompt(form, s), False, "repeat")
+    s.update(updated_at=now, last_turn=turn, last_at=arrived)
     if s["pending"] == PENDING_RESUME:
         return _on_resume_offer(call, s)
     answer_first = _is_choice(form, s, call.text)
@@ -333,7 +347,8 @@ def _fresh(form: Form, now: float) -> dict[str, Any]:
     state = {
         "v": STATE_VERSION, "form": form.name, "step": first, "answers": {},
         "history": [], "misses": 0, "editing": False, "pending": None,
-        "saved_at": None, "started_at": now, "updated_at": now,
+        "saved_at": None, "started_at": now, "updated_at": now, "last_turn": None,
+        "last_at": None,
     }
     return state
 
@@ -359,6 +374,8 @@ def _repair(form: Form, state: Mapping[str, Any]) -> dict[str, Any]:
         "saved_at": state.get("saved_at"),
         "started_at": state.get("started_at", state.get("updated_at")),
         "updated_at": state.get("updated_at"),
+        "last_turn": state.get("last_turn"),  # the last message taken (see REPEAT_WINDOW)
+        "last_at": state.get("last_at"),
     }
 
 
@@ -496,6 +513,25 @@ def _edit_target(call: _Call, s: Mapping[str, Any]) -> Step | None:
 
 
 # -- replies -------------------------------------------------------------------
+def _turn_key(call: _Call) -> str:
+    """What makes two messages the same message: the words and the tapped button's extra."""
+    extra = "|".join(f"{k}={call.extra[k]}" for k in sorted(call.extra))
+    return f"{_key(call.text)}#{extra}"
+
+
+def _prompt(form: Form, s: dict[str, Any]) -> Reply:
+    """What the form is waiting for now: a confirmation, the resume offer, or its question."""
+    if s["pending"] == PENDING_CANCEL:
+        return Reply.of("dialog/confirm_cancel", {"form_title": form.title,
+                                                  "answered": len(s["answers"])})
+    if s["pending"] == PENDING_RESTART:
+        return Reply.of("dialog/confirm_restart", {"form_title": form.title,
+                                                   "answered": len(s["answers"])})
+    if s["pending"] == PENDING_RESUME:
+        return _resume_offer(form, s)
+    return ask(form, s)
+
+
 def _chain(*replies: Reply) -> Reply:
     """Join replies in order."""
     return reduce(Reply.then, replies)

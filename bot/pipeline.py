@@ -49,6 +49,9 @@ class Services:
     ext: dict[str, Any] = field(default_factory=dict)  # outside clients added by features
     # The operators' settings (templates/settings.yaml, read fresh when edited).
     settings: Callable[[], Mapping[str, Any]] = dict
+    # When a request came in, for telling a double tap from a new message: wall time by
+    # default (comparable across workers); `clock` is business time and tests freeze it.
+    request_clock: Callable[[], float] = time.time
 
     def interrupt(self, req: SkillRequest,
                   session: Session) -> Callable[[str], Reply | None] | None:
@@ -226,7 +229,8 @@ class Pipeline:
                 outcome = dialog.advance(
                     form, state, req.utterance, self.svc.clock(),
                     env=FormEnv(self.svc, req),
-                    extra=req.client_extra, interrupt=self.svc.interrupt(req, session))
+                    extra=req.client_extra, interrupt=self.svc.interrupt(req, session),
+                    arrived=self.svc.request_clock())
                 elsewhere = _asks_elsewhere(outcome, req.utterance, entry)
                 if elsewhere is None:
                     return apply_outcome(self.svc, session, form.name, outcome)

@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 import textwrap
+import time
 import uuid
 from typing import Any
 
 BANNER_TEMPLATE = "cli/chat_banner"
 OPENING = "안녕"  # what the simulated merchant says to open the chat (the welcome skill)
 IMAGE = "🖼"
+
+
+class MessageClock:
+    """Arrival times for a scripted or typed conversation: each message `gap` seconds on.
+
+    Installed as `services.request_clock` by `flask chat` and the tests' Chat, so lines
+    sent in quick succession are separate messages, never a double tap (dialog.REPEAT_WINDOW).
+    """
+
+    def __init__(self, start: float | None = None) -> None:
+        self.now = time.time() if start is None else start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, gap: float = 5.0) -> None:
+        """The next message comes `gap` seconds after the last."""
+        self.now += gap
 
 
 def payload(utterance: str, user_id: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.render import reply_rendered
+from bot.simulator import MessageClock
 from bot.reply import Reply
 from tests.payloads import make_payload
 
@@ -107,8 +108,16 @@ class Chat:
         return other
 
     def say(self, text: str, skill: str = "fallback", *, extra: dict[str, Any] | None = None,
-            allow_template_errors: bool = False, **payload: Any) -> Said:
-        """Send an utterance to a skill (free text goes to the fallback, like Open Builder)."""
+            allow_template_errors: bool = False, gap: float = 5.0, **payload: Any) -> Said:
+        """Send an utterance to a skill (free text goes to the fallback, like Open Builder).
+
+        The message arrives `gap` seconds after the previous one (a small gap with the
+        same words is a double tap).
+        """
+        services = self.app.extensions["bot"].services
+        if not isinstance(services.request_clock, MessageClock):
+            services.request_clock = MessageClock(start=1_000_000.0)
+        services.request_clock.advance(gap)
         captured: list[Reply] = []
 
         def listen(sender: Any, reply: Reply, response: dict[str, Any]) -> None:

@@ -57,11 +57,12 @@ class Talk:
         self.now += 10
         return self.now
 
-    def say(self, text: str, **extra: Any) -> Outcome:
-        """Send one utterance (extra = the tapped button's clientExtra)."""
+    def say(self, text: str, arrived: float | None = None, **extra: Any) -> Outcome:
+        """Send one utterance (extra = the tapped button's clientExtra; arrived = its
+        arrival on the request clock, for double taps)."""
         before = json.dumps(self.state, sort_keys=True)
         outcome = advance(self.form, self.state, text, self.tick(), env=self.env,
-                          extra=extra or None, interrupt=self.interrupt)
+                          extra=extra or None, interrupt=self.interrupt, arrived=arrived)
         assert json.dumps(self.state, sort_keys=True) == before, "advance() mutated its input"
         return self._keep(outcome)
 
@@ -190,7 +191,35 @@ def test_state_is_plain_json_with_every_field() -> None:
         "v": 1, "form": "demo", "step": "size", "answers": {"name": "홍길동"},
         "history": ["name"], "misses": 0, "editing": False, "pending": None,
         "saved_at": None, "started_at": T0 + 10, "updated_at": T0 + 20,
+        "last_turn": "홍길동#", "last_at": None,
     }
+
+
+# -- double taps -----------------------------------------------------------------
+def test_a_double_tapped_answer_is_taken_once_and_the_next_question_shown_again() -> None:
+    talk = Talk()
+    assert talk.say("작음", arrived=100.0).reason == "answered"  # the name
+    again = talk.say("작음", arrived=100.4)
+    assert again.reason == "repeat" and talk.step == "size"
+    assert again.reply.template == "demo/ask_size"
+    assert talk.say("작음", arrived=102.0).reason == "answered"  # seconds later: a real answer
+    assert talk.state["answers"] == {"name": "작음", "size": "작음"}
+
+
+def test_a_double_tapped_cancel_still_asks_before_throwing_answers_away() -> None:
+    talk = Talk().walk_to("size")
+    assert talk.say("취소", arrived=50.0).reason == "pending"
+    again = talk.say("취소", arrived=50.3)
+    assert again.reason == "repeat" and again.reply.template == "dialog/confirm_cancel"
+    assert talk.state is not None and talk.state["answers"] == {"name": "홍길동"}
+    assert talk.say("취소", arrived=53.0).reason == "cancelled"  # a deliberate second 취소
+
+
+def test_another_message_within_the_window_is_taken() -> None:
+    talk = Talk()
+    talk.say("홍길동", arrived=10.0)
+    assert talk.say("보통", arrived=10.2).reason == "answered"
+    assert talk.say("5", arrived=10.4).reason == "answered"  # the team: a new message
 
 
 # -- invalid answers -----------------------------------------------------------

@@ -116,7 +116,7 @@ def test_cancel_drops_the_draft(chat, app):
     assert sessions.load_draft(chat.user_id, "demo") is None
 
 
-def test_two_simultaneous_answers_are_processed_one_after_the_other(chat, app, monkeypatch):
+def test_a_double_tap_arriving_at_once_is_taken_once(chat, app, monkeypatch):
     chat.say("시작", skill="demo")
     sessions = app.extensions["bot"].services.sessions
     pipeline = app.extensions["bot"].pipeline
@@ -129,15 +129,24 @@ def test_two_simultaneous_answers_are_processed_one_after_the_other(chat, app, m
     monkeypatch.setattr(pipeline, "dispatch", slow_dispatch)
     results = []
     threads = [threading.Thread(target=lambda: results.append(chat.as_user(chat.user_id)
-                                                              .say("작음").templates))
+                                                              .say("작음", gap=0).templates))
                for _ in range(2)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     assert all(r != ["common/busy"] for r in results)
-    # "작음" is a valid name and a valid size: processed in turn, both steps are filled.
-    assert sessions.load(chat.user_id).dialog["answers"] == {"name": "작음", "size": "작음"}
+    # Processed in turn under the lock; the second copy is seen as the same message.
+    assert sessions.load(chat.user_id).dialog["answers"] == {"name": "작음"}
+    assert [r[0] for r in results] == ["demo/ask_size", "demo/ask_size"]
+
+
+def test_the_same_words_seconds_apart_answer_two_steps(chat, app):
+    chat.say("시작", skill="demo")
+    chat.say("작음")
+    chat.say("작음", gap=3.0)
+    answers = app.extensions["bot"].services.sessions.load(chat.user_id).dialog["answers"]
+    assert answers == {"name": "작음", "size": "작음"}
 
 
 @time_machine.travel("2026-11-21 10:00:00+09:00", tick=False)

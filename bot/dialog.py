@@ -521,12 +521,8 @@ def _turn_key(call: _Call) -> str:
 
 def _prompt(form: Form, s: dict[str, Any]) -> Reply:
     """What the form is waiting for now: a confirmation, the resume offer, or its question."""
-    if s["pending"] == PENDING_CANCEL:
-        return Reply.of("dialog/confirm_cancel", {"form_title": form.title,
-                                                  "answered": len(s["answers"])})
-    if s["pending"] == PENDING_RESTART:
-        return Reply.of("dialog/confirm_restart", {"form_title": form.title,
-                                                   "answered": len(s["answers"])})
+    if s["pending"] in _CONFIRMATIONS:
+        return _confirmation(form, s, s["pending"])
     if s["pending"] == PENDING_RESUME:
         return _resume_offer(form, s)
     return ask(form, s)
@@ -617,17 +613,25 @@ def _on_confirm(call: _Call, s: dict[str, Any], command: str | None,
     return None
 
 
+_CONFIRMATIONS = {PENDING_CANCEL: "dialog/confirm_cancel",
+                  PENDING_RESTART: "dialog/confirm_restart"}
+
+
+def _confirmation(form: Form, s: Mapping[str, Any], kind: str) -> Reply:
+    """"Really cancel / start over?" for a pending confirmation of `kind`."""
+    return Reply.of(_CONFIRMATIONS[kind], {"form_title": form.title,
+                                           "answered": len(s["answers"])})
+
+
 def _ask_cancel(call: _Call, s: dict[str, Any]) -> Outcome:
     """Ask before throwing the answers away."""
-    confirm = Reply.of("dialog/confirm_cancel", {"form_title": call.form.title,
-                                                 "answered": len(s["answers"])})
+    confirm = _confirmation(call.form, s, PENDING_CANCEL)
     return Outcome({**s, "pending": PENDING_CANCEL}, confirm, False, "pending")
 
 
 def _ask_restart(call: _Call, s: dict[str, Any]) -> Outcome:
     """Ask before starting over."""
-    confirm = Reply.of("dialog/confirm_restart", {"form_title": call.form.title,
-                                                  "answered": len(s["answers"])})
+    confirm = _confirmation(call.form, s, PENDING_RESTART)
     return Outcome({**s, "pending": PENDING_RESTART}, confirm, False, "pending")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+import warnings
 from typing import Any
 
 _KIWI: Any = None
@@ -29,7 +30,11 @@ def kiwi() -> Any:
             if _KIWI is None:
                 from kiwipiepy import Kiwi
 
-                analyser = Kiwi()
+                # Single-threaded: the app loads before gunicorn forks its workers, and a
+                # thread pool made in the parent is gone in the children (abort at exit).
+                with warnings.catch_warnings():  # "num_workers=0 changed in 0.21": we want it
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    analyser = Kiwi(num_workers=0)
                 for word in DOMAIN_WORDS:
                     analyser.add_user_word(word, "NNP", 0.0)
                 _KIWI = analyser

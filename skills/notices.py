@@ -34,14 +34,16 @@ from bot.notices import (
     without_regions,
 )
 from bot.pipeline import Services
-from bot.registry import skill
+from bot.registry import SKILLS, skill
 from bot.reply import Reply
 from bot.session import Session
+from skills.fallback import AWAITING
 
 log = logging.getLogger(__name__)
 
 EXTRA = "notices"  # clientExtra key of our quick replies
 EXTRA_ID = "notice_id"  # clientExtra key of a "자세히 보기" button
+SKILL = "notices"
 SESSION_KEY = "notices"  # the last listing, for a typed "다음 공고"
 PAGE_SIZE = 5
 PREFS_TTL = 400 * 24 * 3600  # the remembered 지역 lives as long as the user profile
@@ -53,6 +55,12 @@ UNSUBSCRIBE_WORDS = ("알림끄기", "알림꺼", "알림해제", "알림중지"
                      "수신거부", "알림안받")
 SUBSCRIBE_WORDS = ("알림받기", "알림받을", "알림신청", "알림설정", "알림켜")
 CONSENT_WORDS = ("동의",)
+# The consent chips' labels typed instead of tapped ("모든 분야 동의", "금융 동의").
+CHIP_CONSENT_WORDS = ("분야동의", *(f"{c}동의" for c in ("금융", "기술", "인력", "수출", "내수",
+                                                          "창업", "경영", "기타")))
+# After the alerts offer, a plain yes means every 분야 (the first chip).
+YES_TO_OFFER = ("네", "예", "넵", "응", "좋아요", "동의", "동의해요", "동의합니다", "동의할게요",
+                "받을게요", "받을래요", "모든분야", "전체")
 CATEGORY_MENU_WORDS = ("분야선택", "분야별", "분야고르")
 REGION_MENU_WORDS = ("지역선택", "지역별", "지역고르", "지역변경", "지역바꾸")
 REGION_MORE_WORDS = ("다른지역",)
@@ -228,8 +236,9 @@ def pick_region(more: bool, region: str | None) -> Reply:
                                             "more": more, "region": region or ""})
 
 
-def offer_alerts(req: SkillRequest, svc: Services) -> Reply:
-    """Explain the alerts and ask for consent (분야 chips)."""
+def offer_alerts(req: SkillRequest, session: Session, svc: Services) -> Reply:
+    """Explain the alerts and ask for consent (분야 chips); a typed yes comes back here."""
+    session.data[AWAITING] = SKILL
     current = svc.subscriptions.get(req.user_id)
     active = current is not None and current.active
     return Reply.of("notices/subscribe", {
@@ -265,7 +274,7 @@ def stop_alerts(req: SkillRequest, svc: Services) -> Reply:
 
 
 # -- skills ------------------------------------------------------------------------------------
-@skill("notices")
+@skill(SKILL)
 def notices(req: SkillRequest, session: Session, svc: Services) -> Reply:
     """List, filter, page, search and explain notices; start or stop notice alerts."""
     notice_id = notice_id_in(req)
@@ -275,13 +284,17 @@ def notices(req: SkillRequest, session: Session, svc: Services) -> Reply:
     if referred is not None:
         return referred
     extra, key = _extra(req), router.normalise(req.utterance)
+    offered = session.data.pop(AWAITING, None) == SKILL and router.route(req.utterance) is None
     subscribe = extra.get("subscribe")
     if subscribe == "off" or _has(key, UNSUBSCRIBE_WORDS):
         return stop_alerts(req, svc)
-    if subscribe == "confirm" or (_has(key, SUBSCRIBE_WORDS) and _has(key, CONSENT_WORDS)):
+    if subscribe == "confirm" or (_has(key, SUBSCRIBE_WORDS) and _has(key, CONSENT_WORDS)) or \
+            _has(key, CHIP_CONSENT_WORDS) or (offered and _answers_offer(key)):
         return start_alerts(req, svc)
+    if offered:  # the offer was left unanswered: read the text as if never asked
+        return SKILLS["fallback"](req, session, svc)
     if subscribe or _has(key, SUBSCRIBE_WORDS):
-        return offer_alerts(req, svc)
+        return offer_alerts(req, session, svc)
     region = remembered_region(svc, req.user_id)
     menu = extra.get("menu")
     if menu == "category" or (not menu and _has(key, CATEGORY_MENU_WORDS)):
@@ -340,3 +353,8 @@ def answer_list_reference(req: SkillRequest, session: Session, svc: Services) ->
         "notices": [{**notice_context(n, today), "number": number}
                     for number, n in enumerate(_store(svc).many(shown), 1)],
         "asked": position or 0})
+
+
+def _answers_offer(key: str) -> bool:
+    """Whether a typed answer to the alerts offer agrees (a plain yes, or a 분야 named)."""
+    return key in {router.normalise(w) for w in YES_TO_OFFER} or any(c in key for c in CATEGORIES)

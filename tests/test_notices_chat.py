@@ -287,3 +287,25 @@ def test_one_notice_shown_opens_without_asking(chat, store):
     said = chat.say("희망리턴패키지 공고")
     assert len(ids_of(said)) == 1
     assert chat.say("자세히").context_of("notices/detail")["id"] == ids_of(said)[0]
+
+
+def test_a_typed_yes_to_the_alerts_offer_subscribes_to_every_분야(chat, services, store):
+    assert chat.say("알림 받을래요").template == "notices/subscribe"
+    said = chat.say("동의합니다")
+    assert said.template == "notices/subscribed" and said.context["categories"] == []
+    assert services.subscriptions.get(chat.user_id).active
+
+
+def test_a_분야_typed_after_the_offer_or_a_chip_label_typed_subscribes_to_it(chat, services,
+                                                                        store):
+    chat.say("알림 받을래요")
+    assert chat.say("금융").context["categories"] == ["금융"]
+    assert chat.as_user("u-other").say("모든 분야 동의").template == "notices/subscribed"
+
+
+def test_something_else_after_the_offer_is_read_as_if_never_asked(chat, services, store):
+    chat.say("알림 받을래요")
+    said = chat.say("오늘 날씨 어때")
+    assert said.template == "fallback/unknown"
+    assert services.subscriptions.get(chat.user_id) is None
+    assert chat.say("네").template != "notices/subscribed"  # the offer is no longer open

@@ -30,3 +30,18 @@ def test_an_error_reply_surfaces_at_the_next_call_and_the_wire_stays_in_step(red
     with pytest.raises(ResponseError):
         wire.close()
     assert redis.connection_pool._in_use_connections == set()  # given back even so
+
+
+def test_a_health_check_never_reads_a_reply_that_is_still_due(redis_url):
+    import time
+
+    import redis as redis_lib
+
+    client = redis_lib.Redis.from_url(redis_url, decode_responses=True, health_check_interval=0.01)
+    wire = Wire(client)
+    wire.call("SET", "t:h", "0")
+    wire.send("INCR", "t:h")  # its reply is still due when the next command goes out
+    time.sleep(0.05)  # past the interval: redis-py would PING before the next command
+    assert wire.call("GET", "t:h") == "1"
+    wire.close()
+    client.close()

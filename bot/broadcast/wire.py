@@ -28,7 +28,9 @@ class Wire:
     def send(self, *args: Any) -> None:
         """Send a command; its reply is read by the next `call` or `close`."""
         try:
-            self.conn.send_command(*args)
+            # redis-py's health check sends PING and reads "the next reply": with replies
+            # still due it would read one of ours, so it runs only when none are.
+            self.conn.send_command(*args, check_health=not self.unread)
         except redis.RedisError:
             self.unread = 0  # redis-py dropped the connection, and the replies with it
             raise

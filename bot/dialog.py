@@ -159,8 +159,9 @@ class Outcome:
 
     `reason` is one of: started, answered, kept, invalid, interrupted, back, no_back,
     help, operator, paused, pending, declined, edit, review, offered, resume, restarted,
-    cancelled, completed, ended, repeat (a double tap: nothing taken, the prompt shown again). For "paused" the caller keeps `state` as a draft only and
-    leaves the form (free text is free again until the user resumes).
+    cancelled, completed, ended, repeat (a double tap: nothing taken, the prompt shown
+    again). For "paused" the caller keeps `state` as a draft only and leaves the form
+    (free text is free again until the user resumes).
     """
 
     state: dict[str, Any] | None

@@ -56,11 +56,10 @@ UNSUBSCRIBE_WORDS = ("알림끄기", "알림꺼", "알림해제", "알림중지"
 SUBSCRIBE_WORDS = ("알림받기", "알림받을", "알림신청", "알림설정", "알림켜")
 CONSENT_WORDS = ("동의",)
 # The consent chips' labels typed instead of tapped ("모든 분야 동의", "금융 동의").
-CHIP_CONSENT_WORDS = ("분야동의", *(f"{c}동의" for c in ("금융", "기술", "인력", "수출", "내수",
-                                                          "창업", "경영", "기타")))
+CHIP_CONSENT_WORDS = ("분야동의", *(f"{c}동의" for c in CATEGORIES))
 # After the alerts offer, a plain yes means every 분야 (the first chip).
-YES_TO_OFFER = ("네", "예", "넵", "응", "좋아요", "동의", "동의해요", "동의합니다", "동의할게요",
-                "받을게요", "받을래요", "모든분야", "전체")
+YES_TO_OFFER = frozenset(("네", "예", "넵", "응", "좋아요", "동의", "동의해요", "동의합니다",
+                          "동의할게요", "받을게요", "받을래요", "모든분야", "전체"))
 CATEGORY_MENU_WORDS = ("분야선택", "분야별", "분야고르")
 REGION_MENU_WORDS = ("지역선택", "지역별", "지역고르", "지역변경", "지역바꾸")
 REGION_MORE_WORDS = ("다른지역",)
@@ -172,6 +171,15 @@ def _int(value: Any, default: int) -> int:
         return default
 
 
+def _last_query(session: Session) -> Query | None:
+    """The listing this session showed last (its page included), if it remembers one."""
+    last = session.data.get(SESSION_KEY)
+    if not isinstance(last, dict):
+        return None
+    return Query(last.get("category"), last.get("region"), tuple(last.get("words") or ()),
+                 _int(last.get("page"), 1), str(last.get("label") or ""))
+
+
 def _query_from(req: SkillRequest, session: Session, svc: Services) -> tuple[Query, bool]:
     """The listing asked for, and whether the 지역 was given now (to remember it)."""
     extra, key = _extra(req), router.normalise(req.utterance)
@@ -181,10 +189,9 @@ def _query_from(req: SkillRequest, session: Session, svc: Services) -> tuple[Que
         label = str(extra.get("q") or "").strip()
         page = max(1, _int(extra.get("page"), 1))
         return Query(category, region, search_words(label), page, label), bool(region)
-    last = session.data.get(SESSION_KEY)
-    if _has(key, NEXT_WORDS) and isinstance(last, dict):
-        return Query(last.get("category"), last.get("region"), tuple(last.get("words") or ()),
-                     _int(last.get("page"), 1) + 1, str(last.get("label") or "")), False
+    last = _last_query(session)
+    if _has(key, NEXT_WORDS) and last is not None:
+        return replace(last, page=last.page + 1), False
     region = region_of(req.utterance)
     words = () if _has(key, ALL_WORDS) else search_words(req.utterance)
     if len(words) == 1 and words[0] in CATEGORIES:
@@ -332,23 +339,20 @@ def answer_list_reference(req: SkillRequest, session: Session, svc: Services) ->
     Only a message that is nothing but a reference to the list counts, and only while
     the session remembers a list; '자세히' alone with several notices shown asks which.
     """
-    last = session.data.get(SESSION_KEY)
+    query = _last_query(session)
     match = _LIST_REFERENCE.match(router.normalise(req.utterance))
-    if not isinstance(last, dict) or match is None:
+    if query is None or match is None:
         return None
     digits, ordinal = match.group(1), match.group(2)
     if not (digits or ordinal or match.group("detail")):
         return None
-    query = Query(last.get("category"), last.get("region"), tuple(last.get("words") or ()),
-                  _int(last.get("page"), 1), str(last.get("label") or ""))
-    size = _page_size(svc)
-    shown = _store(svc).query(query, today_of(svc.clock()))[(query.page - 1) * size:][:size]
+    size, today = _page_size(svc), today_of(svc.clock())
+    shown = _store(svc).query(query, today)[(query.page - 1) * size:][:size]
     position = int(digits) if digits else (_ORDINALS.index(ordinal) + 1 if ordinal else None)
     if position is not None and 1 <= position <= len(shown):
         return show_detail(shown[position - 1], svc)
     if position is None and len(shown) == 1:
         return show_detail(shown[0], svc)
-    today = today_of(svc.clock())
     return Reply.of("notices/which", {
         "notices": [{**notice_context(n, today), "number": number}
                     for number, n in enumerate(_store(svc).many(shown), 1)],
@@ -357,4 +361,4 @@ def answer_list_reference(req: SkillRequest, session: Session, svc: Services) ->
 
 def _answers_offer(key: str) -> bool:
     """Whether a typed answer to the alerts offer agrees (a plain yes, or a 분야 named)."""
-    return key in {router.normalise(w) for w in YES_TO_OFFER} or any(c in key for c in CATEGORIES)
+    return key in YES_TO_OFFER or any(c in key for c in CATEGORIES)

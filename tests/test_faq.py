@@ -70,6 +70,34 @@ def test_each_entry_answers_through_the_fallback_with_its_related_chips(chat, ap
             assert action["label"] in said.quick_replies
 
 
+@pytest.mark.parametrize("text, entry", [
+    ("신청 어떻게 하나요", "apply_how"), ("신청어떻게해요", "apply_how"),
+    ("신청한거 어떻게됐어요", "apply_status_howto"),
+    ("이거 누가 신청할수있어요", "eligibility"), ("공짜에요?", "is_free"),
+    ("이거 뭐하는거에요", "program_what"),
+])
+def test_the_most_basic_questions_get_their_answer(chat, text, entry):
+    said = chat.say(text)
+    assert said.template == f"faq/{entry}", said.templates
+
+
+def test_how_to_apply_is_never_answered_with_the_re_application_entry(chat):
+    for text in ("신청 어떻게 하나요", "신청 어케함", "신청은 어떻게 해요?", "신청하는 방법"):
+        assert chat.say(text).template not in ("faq/receive_again", "faq_ui/suggest"), text
+
+
+def test_a_status_question_offers_the_status_skill(chat):
+    said = chat.say("신청한거 어떻게됐어요")
+    assert "신청 현황" in said.quick_replies
+    assert chat.tap("신청 현황").template.startswith("apply")
+
+
+def test_an_ad_rule_question_in_dialect_reaches_the_night_rule(chat):
+    said = chat.say("밤에 광고 보내믄 안되나")
+    assert said.template == "faq/ad_night"
+    assert "8시 50분" in said.text and "9시" in said.text
+
+
 def test_tapping_a_related_chip_answers_that_entry_whatever_the_label(chat):
     chat.say("월렛이 뭐예요")
     said = chat.tap("사업자 월렛 만들기")

@@ -30,6 +30,7 @@ from .faq_match import Bands, Index, MatchEntry, Synonyms
 from .keys import Keys
 from .render import Renderer
 from .reply import Part, Reply
+from .situation import Verdicts
 from .templating import TemplateError, TemplateStore
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,10 @@ log = logging.getLogger(__name__)
 GROUP = "faq"  # templates/faq/<id>.yaml
 MORE_TEMPLATE = "faq_ui/more"  # related entries and actions under an answer
 SYNONYMS_FILE = "faq_synonyms.yaml"
+SITUATION_GROUP = "faq_situation"  # templates/faq_situation/<signal>.yaml (bot/situation.py)
+MAX_SITUATIONS = 1  # one verdict bubble: Kakao shows at most three bubbles per answer
+MAX_BUBBLES = 3  # Kakao's limit of outputs in one reply
+UNCLEAR_TEMPLATE = "faq_ui/unclear"  # "'…'은 잘 모르겠어요" under the parts we could answer
 RELOAD_INTERVAL = 3.0  # seconds between checks for edited knowledge-base files
 MIN_EXAMPLES = 6
 MAX_RELATED = 4
@@ -61,6 +66,10 @@ class Entry:
     follow_ups: tuple[str, ...]
     actions: tuple[dict[str, str], ...]
     source: tuple[str, ...] = ()  # program-facts.md sections ("§1.5") or "settings"
+    # Situational answers (templates/faq_situation/<name>) shown before this entry's answer
+    # when the question carries the merchant's own case ("매출 9억 8천인데 돼요?").
+    situations: tuple[str, ...] = ()
+    bubbles: int = 1  # speech bubbles the answer shows at most (Kakao: 3 per reply)
 
     @property
     def template(self) -> str:
@@ -104,7 +113,17 @@ def parse_entry(entry_id: str, spec: dict[str, Any]) -> Entry:
         follow_ups=tuple(str(r) for r in block.get("follow_ups") or ()),
         actions=tuple(actions),
         source=tuple(faq_coverage.normalise(str(x)) for x in source if str(x).strip()),
+        situations=tuple(str(x) for x in block.get("situations") or ()),
+        bubbles=_bubbles(spec),
     )
+
+
+def _bubbles(spec: dict[str, Any]) -> int:
+    """How many speech bubbles a template may show (each text item and output counts)."""
+    text = spec.get("text")
+    count = len(text) if isinstance(text, list) else int(bool(text))
+    outputs = spec.get("outputs")
+    return max(count + (len(outputs) if isinstance(outputs, list) else 0), 1)
 
 
 @dataclass(frozen=True)
@@ -222,13 +241,63 @@ def _build(store: TemplateStore, signature: tuple[Any, ...]) -> Snapshot:
 
 
 # -- answers ------------------------------------------------------------------
-def answer_reply(snapshot: Snapshot, entry: Entry) -> Reply:
-    """The entry's answer plus its related entries and actions as quick replies."""
-    related = [{"id": r, "title": snapshot.entries[r].title}
-               for r in entry.related if r in snapshot.entries][:MAX_RELATED]
-    more = {"related": related, "actions": list(entry.actions)}
-    return Reply(parts=(Part(entry.template, {"faq_id": entry.id}),
-                        Part(MORE_TEMPLATE, more, chrome=True)))
+def situation_parts(entry: Entry, verdicts: Verdicts | None) -> list[Part]:
+    """The situational bubble(s) for this entry: the rules applied to the merchant's case."""
+    if verdicts is None:
+        return []
+    context = verdicts.context()
+    return [Part(f"{SITUATION_GROUP}/{name}", context)
+            for name in verdicts.signals if name in entry.situations][:MAX_SITUATIONS]
+
+
+def answer_reply(snapshot: Snapshot, entry: Entry, verdicts: Verdicts | None = None) -> Reply:
+    """The entry's answer (after any situational verdict) plus related entries and actions."""
+    situational = situation_parts(entry, verdicts)
+    if len(situational) + entry.bubbles > MAX_BUBBLES:
+        situational = []
+    return Reply(parts=(*situational, Part(entry.template, {"faq_id": entry.id}),
+                        _more(snapshot, [entry], [])))
+
+
+def _more(snapshot: Snapshot, answered: list[Entry], pending: list[Entry]) -> Part:
+    """Quick replies under an answer: questions not shown yet, actions, related entries."""
+    shown = {e.id for e in answered}
+    ids = [e.id for e in pending] + [r for e in answered for r in e.related]
+    related, seen = [], set(shown)
+    for r in ids:
+        if r in snapshot.entries and r not in seen:
+            seen.add(r)
+            related.append({"id": r, "title": snapshot.entries[r].title})
+    actions = [a for e in answered for a in e.actions][:MAX_ACTIONS]
+    return Part(MORE_TEMPLATE, {"related": related[:MAX_RELATED], "actions": actions},
+                chrome=True)
+
+
+def multi_reply(snapshot: Snapshot, answers: list[tuple[Entry, Verdicts | None]],
+                unclear: list[str]) -> Reply:
+    """Answers to several questions of one message, within Kakao's three bubbles.
+
+    Entries that do not fit become quick replies; a question that matched nothing is named
+    ("'…'은 잘 모르겠어요") when a bubble is left for it.
+    """
+    parts: list[Part] = []
+    used = 0
+    answered: list[Entry] = []
+    pending: list[Entry] = []
+    for entry, verdicts in answers:
+        situational = situation_parts(entry, verdicts)
+        need = entry.bubbles + len(situational)
+        if used + entry.bubbles > MAX_BUBBLES:
+            pending.append(entry)
+            continue
+        if used + need > MAX_BUBBLES:
+            situational = []
+        parts += [*situational, Part(entry.template, {"faq_id": entry.id})]
+        used += entry.bubbles + len(situational)
+        answered.append(entry)
+    if unclear and used < MAX_BUBBLES:
+        parts.append(Part(UNCLEAR_TEMPLATE, {"questions": unclear}))
+    return Reply(parts=(*parts, _more(snapshot, answered, pending)))
 
 
 # -- unanswered questions -------------------------------------------------------

@@ -73,6 +73,9 @@ class Bands:
     low: float = 0.28
     margin: float = 0.06  # a close runner-up makes a high score only a suggestion
     sure: float = 0.75  # this high needs no margin (two entries that near are both right)
+    # A suggestion this strong is answered when the question carries the case the entry
+    # judges (an amount, a time, a business type: bot/situation.py).
+    situational: float = 0.3
 
     def of(self, hits: Sequence[Hit]) -> str:
         """Return 'high', 'medium' or 'low' for a ranked hit list."""

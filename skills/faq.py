@@ -10,8 +10,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bot import router
-from bot.faq import Entry, KnowledgeBase, Snapshot, UnansweredLog, answer_reply
+from bot import faq_parts, router, situation
+from bot.faq import (
+    Entry,
+    KnowledgeBase,
+    Snapshot,
+    UnansweredLog,
+    answer_reply,
+    multi_reply,
+)
 from bot.faq_match import Bands, Hit
 from bot.kakao import SkillRequest
 from bot.pipeline import Services
@@ -53,12 +60,18 @@ class FaqService:
         tapped = self._tapped(req, snapshot)
         if tapped is not None:
             return self._answer(snapshot, tapped, session, svc.clock())
-        band, hits = self.match(snapshot, text, session, svc.clock())
+        now = svc.clock()
+        band, hits = self.match(snapshot, text, session, now)
+        verdicts = situation.judge(situation.read(text))
+        band = self.promote(snapshot, band, hits, verdicts)
+        several = self.several(snapshot, text, band, session, now)
+        if several is not None:
+            return several
         if band == "high":
-            return self._answer(snapshot, snapshot.entries[hits[0].entry], session, svc.clock())
+            return self._answer(snapshot, snapshot.entries[hits[0].entry], session, now, verdicts)
         if band == "medium":
             return self._suggest(snapshot, hits)
-        self.unanswered.record(text, svc.clock())
+        self.unanswered.record(text, now)
         # Nothing confident: the fallback offers an unfinished form back, else its honest
         # "잘 모르겠어요" with the menu and the operator button (templates/fallback/unknown).
         return None
@@ -75,6 +88,55 @@ class FaqService:
         return Reply.of(entry.template, {"faq_id": entry.id})
 
     # -- matching -------------------------------------------------------------
+    def promote(self, snapshot: Snapshot, band: str, hits: list[Hit],
+                verdicts: situation.Verdicts) -> str:
+        """A 'did you mean' becomes an answer when the question carries the very case the
+        top entry judges ("매출 11억 좀 넘는데" → the revenue rule with a verdict)."""
+        if band != "medium" or not hits or hits[0].score < self.bands.situational:
+            return band
+        entry = snapshot.entries[hits[0].entry]
+        return "high" if set(verdicts.signals) & set(entry.situations) else band
+
+    def several(self, snapshot: Snapshot, text: str, band: str, session: Session,
+                now: float) -> Reply | None:
+        """Answer each question of a message that holds several (or a long story ending in
+        one question); None when the message is better read whole."""
+        index = snapshot.index
+        pieces = [p for q in faq_parts.split(index.analyzer.synonyms.apply(text))
+                  for p in faq_parts.distribute(q)]
+        if len(pieces) < 2:
+            return None
+        answers: list[tuple[Entry, situation.Verdicts]] = []
+        unclear: list[str] = []
+        medium: list[Hit] = []
+        previous: str | None = None
+        for piece in pieces[:faq_parts.MAX_PARTS]:
+            hits = index.search(piece, k=2)
+            if previous is not None and index.is_follow_up(piece):
+                in_context = index.search(piece, k=2, context=previous)
+                if in_context and (not hits or in_context[0].score > hits[0].score):
+                    hits = in_context
+            verdicts = situation.judge(situation.read(piece))
+            piece_band = self.promote(snapshot, self.bands.of(hits), hits, verdicts)
+            if piece_band == "high":
+                entry = snapshot.entries[hits[0].entry]
+                previous = entry.id
+                if all(entry.id != e.id for e, _ in answers):
+                    answers.append((entry, verdicts))
+            elif faq_parts.is_question(piece):
+                unclear.append(piece)
+                if piece_band == "medium":
+                    medium.append(hits[0])
+        if len(answers) >= 2 or (len(answers) == 1 and band != "high"):
+            self.remember(session, answers[-1][0].id, now)
+            return multi_reply(snapshot, answers[:faq_parts.MAX_PARTS - 1],
+                               unclear if len(answers) >= 2 or band == "low" else [])
+        if not answers and band != "high" and len({h.entry for h in medium}) >= 2:
+            suggestions = [{"id": h.entry, "title": snapshot.entries[h.entry].title}
+                           for h in medium[:SUGGESTIONS]]
+            return Reply.of("faq_ui/multi", {"count": len(unclear), "suggestions": suggestions})
+        return None
+
     def match(self, snapshot: Snapshot, text: str, session: Session,
               now: float) -> tuple[str, list[Hit]]:
         """Band and ranked hits; a follow-up is also read in the light of the last answer."""
@@ -109,9 +171,10 @@ class FaqService:
         entry_id = req.client_extra.get(EXTRA_ENTRY)
         return snapshot.entries.get(str(entry_id)) if entry_id else None
 
-    def _answer(self, snapshot: Snapshot, entry: Entry, session: Session, now: float) -> Reply:
+    def _answer(self, snapshot: Snapshot, entry: Entry, session: Session, now: float,
+                verdicts: situation.Verdicts | None = None) -> Reply:
         self.remember(session, entry.id, now)
-        return answer_reply(snapshot, entry)
+        return answer_reply(snapshot, entry, verdicts)
 
     def _suggest(self, snapshot: Snapshot, hits: list[Hit]) -> Reply:
         suggestions = [{"id": h.entry, "title": snapshot.entries[h.entry].title}

@@ -280,21 +280,23 @@ def multi_reply(snapshot: Snapshot, answers: list[tuple[Entry, Verdicts | None]]
     Entries that do not fit become quick replies; a question that matched nothing is named
     ("'…'은 잘 모르겠어요") when a bubble is left for it.
     """
-    parts: list[Part] = []
-    used = 0
-    answered: list[Entry] = []
+    fitted: list[tuple[Entry, Verdicts | None]] = []
     pending: list[Entry] = []
-    for entry, verdicts in answers:
-        situational = situation_parts(entry, verdicts)
-        need = entry.bubbles + len(situational)
+    used = 0
+    for entry, verdicts in answers:  # every answer first, verdicts only where room is left
         if used + entry.bubbles > MAX_BUBBLES:
             pending.append(entry)
-            continue
-        if used + need > MAX_BUBBLES:
+        else:
+            fitted.append((entry, verdicts))
+            used += entry.bubbles
+    parts: list[Part] = []
+    for entry, verdicts in fitted:
+        situational = situation_parts(entry, verdicts)
+        if used + len(situational) > MAX_BUBBLES:
             situational = []
+        used += len(situational)
         parts += [*situational, Part(entry.template, {"faq_id": entry.id})]
-        used += entry.bubbles + len(situational)
-        answered.append(entry)
+    answered = [entry for entry, _ in fitted]
     if unclear and used < MAX_BUBBLES:
         parts.append(Part(UNCLEAR_TEMPLATE, {"questions": unclear}))
     return Reply(parts=(*parts, _more(snapshot, answered, pending)))

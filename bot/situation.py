@@ -275,6 +275,17 @@ def won(value: int) -> str:
     return f"{value:,}원"
 
 
+def approx(count: int) -> str:
+    """A count as people say it, rounded down: 18,181 → '1만 8천', 3,030 → '3천', 450 → '450'."""
+    if count < 1000:
+        return f"{count:,}"
+    man, rest = divmod(count, 10_000)
+    thousands = rest // 1000
+    if not man:
+        return f"{thousands}천"
+    return f"{man}만 {thousands}천" if thousands else f"{man}만"
+
+
 def send_window(minute_of_day: int) -> str:
     """'day' (08:00–20:50), 'kakao_night' (20:50–21:00: Kakao blocks, the law would not) or
     'night' (21:00–08:00: separate consent by law, and Kakao blocks)."""
@@ -322,6 +333,11 @@ class Verdicts:
             data[f"{key}_won"] = f"{data[key]:,}원" if data[key] is not None else None
         for key in ("messages_general", "messages_target", "broadcasts", "friends", "messages"):
             data[f"{key}_n"] = f"{data[key]:,}" if data[key] is not None else None
+        if self.messages_general is not None and self.messages_target is not None:
+            data["messages_range"] = (f"약 {approx(self.messages_target)}~"
+                                      f"{approx(self.messages_general)} 건")
+        else:
+            data["messages_range"] = None
         data["grant"] = won(GRANT)
         data["revenue_limit"] = won(REVENUE_LIMIT)
         return data

@@ -34,6 +34,8 @@ SESSION_KEY = "faq"  # session.data[SESSION_KEY] = {"id": last answered entry, "
 EXTRA_ENTRY = "faq"  # clientExtra of an entry chip: answer this entry, whatever the text
 EXTRA_PAGE = "faq_page"
 SUGGESTIONS = 3
+CANDIDATES = 5  # hits ranked before the merchant's situation re-orders them
+SITUATION_BONUS = 0.1  # score added to entries that judge the case the question carries
 CARD_ENTRIES = 4  # list items per card inside a carousel (Kakao)
 PAGE_CARDS = 5  # list cards per carousel (Kakao)
 _BAND_ORDER = {"low": 0, "medium": 1, "high": 2}
@@ -61,9 +63,8 @@ class FaqService:
         if tapped is not None:
             return self._answer(snapshot, tapped, session, svc.clock())
         now = svc.clock()
-        band, hits = self.match(snapshot, text, session, now)
         verdicts = situation.judge(situation.read(text))
-        band = self.promote(snapshot, band, hits, verdicts)
+        band, hits = self.match(snapshot, text, session, now, verdicts)
         several = self.several(snapshot, text, band, session, now)
         if several is not None:
             return several
@@ -88,14 +89,22 @@ class FaqService:
         return Reply.of(entry.template, {"faq_id": entry.id})
 
     # -- matching -------------------------------------------------------------
-    def promote(self, snapshot: Snapshot, band: str, hits: list[Hit],
-                verdicts: situation.Verdicts) -> str:
-        """A 'did you mean' becomes an answer when the question carries the very case the
-        top entry judges ("매출 11억 좀 넘는데" → the revenue rule with a verdict)."""
-        if band != "medium" or not hits or hits[0].score < self.bands.situational:
-            return band
-        entry = snapshot.entries[hits[0].entry]
-        return "high" if set(verdicts.signals) & set(entry.situations) else band
+    def situated(self, snapshot: Snapshot, hits: list[Hit],
+                 verdicts: situation.Verdicts) -> tuple[str, list[Hit]]:
+        """Band and hits once the merchant's own case counts: entries that judge it (an
+        amount, a time, a business type) move up, and a 'did you mean' on such an entry
+        becomes an answer ("매출 11억 좀 넘는데" → the revenue rule with a verdict)."""
+        signals = set(verdicts.signals)
+        if signals:
+            hits = sorted(
+                (Hit(h.entry, round(h.score + SITUATION_BONUS, 4))
+                 if signals & set(snapshot.entries[h.entry].situations) else h
+                 for h in hits), key=lambda h: -h.score)
+        band = self.bands.of(hits)
+        if band == "medium" and hits[0].score >= self.bands.situational and (
+                signals & set(snapshot.entries[hits[0].entry].situations)):
+            band = "high"
+        return band, hits[:SUGGESTIONS]
 
     def several(self, snapshot: Snapshot, text: str, band: str, session: Session,
                 now: float) -> Reply | None:
@@ -111,13 +120,13 @@ class FaqService:
         medium: list[Hit] = []
         previous: str | None = None
         for piece in pieces[:faq_parts.MAX_PARTS]:
-            hits = index.search(piece, k=2)
+            hits = index.search(piece, k=CANDIDATES)
             if previous is not None and index.is_follow_up(piece):
-                in_context = index.search(piece, k=2, context=previous)
+                in_context = index.search(piece, k=CANDIDATES, context=previous)
                 if in_context and (not hits or in_context[0].score > hits[0].score):
                     hits = in_context
             verdicts = situation.judge(situation.read(piece))
-            piece_band = self.promote(snapshot, self.bands.of(hits), hits, verdicts)
+            piece_band, hits = self.situated(snapshot, hits, verdicts)
             if piece_band == "high":
                 entry = snapshot.entries[hits[0].entry]
                 previous = entry.id
@@ -137,16 +146,16 @@ class FaqService:
             return Reply.of("faq_ui/multi", {"count": len(unclear), "suggestions": suggestions})
         return None
 
-    def match(self, snapshot: Snapshot, text: str, session: Session,
-              now: float) -> tuple[str, list[Hit]]:
+    def match(self, snapshot: Snapshot, text: str, session: Session, now: float,
+              verdicts: situation.Verdicts | None = None) -> tuple[str, list[Hit]]:
         """Band and ranked hits; a follow-up is also read in the light of the last answer."""
         index = snapshot.index
-        hits = index.search(text, k=SUGGESTIONS)
-        band = self.bands.of(hits)
+        verdicts = verdicts or situation.Verdicts()
+        band, hits = self.situated(snapshot, index.search(text, k=CANDIDATES), verdicts)
         previous = self.last_entry(session, now)
         if previous in snapshot.entries and index.is_follow_up(text):
-            in_context = index.search(text, k=SUGGESTIONS, context=previous)
-            context_band = self.bands.of(in_context)
+            context_band, in_context = self.situated(
+                snapshot, index.search(text, k=CANDIDATES, context=previous), verdicts)
             if _BAND_ORDER[context_band] > _BAND_ORDER[band] or (
                     context_band == band and in_context and hits
                     and in_context[0].score > hits[0].score):

@@ -15,16 +15,18 @@ from . import korean
 MAX_PARTS = 4
 MIN_CHARS = 4  # shorter pieces ("네", "그리고") join their neighbour
 # Connective endings that close a clause: 고 (and), 는데/ㄴ데 (background), 지만, 면서.
-CLAUSE_ENDINGS = ("고", "는데", "은데", "ㄴ데", "데", "지만", "면서", "는데요", "은데요", "데요", "요",
-                  "는지", "은지", "ᆫ지", "인지")
+CLAUSE_ENDINGS = ("고", "는데", "은데", "ㄴ데", "데", "지만", "면서", "는데요", "은데요", "데요",
+                  "요", "는지", "은지", "ᆫ지", "인지")
 PREDICATE_TAGS = ("VV", "VA", "VX", "XSV", "XSA", "VCP", "VCN", "EP")
-CONJUNCTIONS = ("그리고", "또", "또한", "그리구", "근데", "그런데", "아니면", "그리고요", "글고")
+CONJUNCTIONS = ("그리고", "또", "또한", "그리구", "근데", "그런데", "아니면", "그리고요",
+                "글고")
 LIST_PARTICLES = ("랑", "이랑", "하고", "와", "과")
 NOUN_TAGS = ("NNG", "NNP", "NNB", "SL", "XR")
 QUESTION = re.compile(r"(\?|뭐|무엇|어떻게|어케|언제|얼마|몇|어디|누가|누구|왜|나요|까요|가요|"
                       r"는지|되요|돼요|되나|되는|되능|될까|있어요|없어요|해요|하나|할까|인가|인지|"
-                      r"는교|능교|는겨|랑가|건가|거예요|거에요|예요|에요|죠)\s*$")
-_SENTENCE_END = re.compile(r"[?？!！.。\n]+")
+                      r"는교|능교|는겨|랑가|건가|거예요|거에요|예요|에요|죠|나와요|가능|맞아요|"
+                      r"알려\s*주세요|알려\s*줘|궁금해요|궁금합니다|모르겠어요)\s*$")
+_SENTENCE = re.compile(r"([^?？!！.。\n]*)([?？!！.。\n]+|$)")
 
 
 def is_question(text: str) -> bool:
@@ -45,7 +47,8 @@ def _cut_points(text: str) -> list[tuple[int, int]]:
             cuts.append((tok.start, end))
         elif (tok.tag == "EC" and tok.form in CLAUSE_ENDINGS and i > 0
               and tokens[i - 1].tag.split("-")[0] in PREDICATE_TAGS
-              and following.start > end):  # a space follows: a clause boundary
+              and following.start > end  # a space follows: a clause boundary
+              and following.tag != "VX"):  # not '하고 있는데요' (one verb phrase)
             cuts.append((end, end))
         elif (tok.form == "데" and tok.tag == "NNB" and i > 0 and tokens[i - 1].tag == "ETM"
               and following.start > end):
@@ -92,10 +95,13 @@ def split(text: str) -> list[str]:
     if not folded:
         return []
     pieces: list[str] = []
-    for sentence in _SENTENCE_END.split(folded):
-        sentence = sentence.strip()
+    for match in _SENTENCE.finditer(folded):
+        sentence, end = match.group(1).strip(), match.group(2)
         if sentence:
-            pieces += _clauses(sentence)
+            clauses = _clauses(sentence)
+            if "?" in end or "？" in end:  # keep the question mark: it says what was asked
+                clauses[-1] += "?"
+            pieces += clauses
     merged: list[str] = []
     for piece in pieces:
         if merged and len(piece.replace(" ", "")) < MIN_CHARS:
@@ -105,4 +111,21 @@ def split(text: str) -> list[str]:
     if merged and len(merged[0].replace(" ", "")) < MIN_CHARS and len(merged) > 1:
         merged[1] = f"{merged[0]} {merged[1]}"
         merged.pop(0)
-    return merged[:MAX_PARTS] or [folded]
+    if len(merged) > MAX_PARTS:  # a long story: keep its questions, the last ones first
+        keep = set(range(len(merged)))
+        for i in range(len(merged)):
+            if len(keep) <= MAX_PARTS:
+                break
+            if not questions(merged)[i]:
+                keep.discard(i)
+        merged = [p for i, p in enumerate(merged) if i in keep][-MAX_PARTS:]
+    return merged or [folded]
+
+
+def questions(pieces: list[str]) -> list[bool]:
+    """Which pieces ask something; '월렛은 어디서 만들고' asks what the clause after it asks."""
+    flags = [False] * len(pieces)
+    for i in range(len(pieces) - 1, -1, -1):
+        flags[i] = is_question(pieces[i]) or (
+            pieces[i].endswith(("고", "하고")) and i + 1 < len(pieces) and flags[i + 1])
+    return flags

@@ -56,6 +56,7 @@ BUSINESS_PATTERNS: tuple[tuple[str, str], ...] = (
     ("사업자없음", r"사업자\s*(등록)?\s*(이|가|도)?\s*(없|안\s*했|안\s*냈|아직)"),
     ("개인", r"개인\s*사업|자영업"),
 )
+UNIT_WORDS = ("원", "명", "건", "통")
 PERIODS = {"새벽": "dawn", "아침": "am", "오전": "am", "낮": "pm", "점심": "pm", "오후": "pm",
            "저녁": "pm", "밤": "night"}
 
@@ -64,7 +65,8 @@ _NUM_RUN = re.compile(
     r"(?:[0-9,.영공일이삼사오육칠팔구십백천만억]|\s(?=[0-9일이삼사오육칠팔구십백천]))*")
 _NATIVE_ALT = "|".join(sorted(NATIVE, key=len, reverse=True))
 _MONTHS = re.compile(rf"(\d+|{_NATIVE_ALT})\s*(?:달|개월)|(반)\s*년|(\d+|{_NATIVE_ALT}|일)\s*년")
-_DAYS = re.compile(r"(\d+|며칠|몇\s*일|일주일|이틀|사흘|보름)\s*(?:일|주)?\s*(?:됐|되었|밖에|전|째)")
+_DAYS = re.compile(
+    r"(\d+|며칠|몇\s*일|일주일|이틀|사흘|보름)\s*(?:일|주)?\s*(?:됐|되었|밖에|전|째)")
 _CLOCK = re.compile(
     rf"(새벽|아침|오전|낮|점심|오후|저녁|밤)?\s*(\d{{1,2}}|{_NATIVE_ALT})\s*시"
     r"(?:\s*(반)|\s*(\d{1,2})\s*분)?")
@@ -150,7 +152,7 @@ def number(text: str) -> int | None:
         else:
             return None
     rest = block + (digit or 0)
-    if after_eok and not saw_man_after_eok and rest and rest < 10_000 and block:
+    if after_eok and not saw_man_after_eok and rest < 10_000 and (block or rest >= 1000):
         rest *= 10_000  # "9억 8천" is 9억 8천만 in speech
     value = total + rest
     return int(value) if value.denominator == 1 else None
@@ -168,11 +170,17 @@ def _native_or_int(word: str) -> int | None:
 def _amounts(text: str) -> list[Amount]:
     found: list[Amount] = []
     for match in _NUM_RUN.finditer(text):
-        raw = match.group().strip()
+        group = match.group()
+        raw = group.strip()
+        start = match.start() + len(group) - len(group.lstrip())
+        after = text[start + len(raw):start + len(raw) + 1]
+        if len(raw) > 1 and raw[-1] in SINO and re.match(r"[가-힣]", after) and (
+                after not in UNIT_WORDS):
+            raw = raw[:-1]  # '10억이에요': the 이 is a particle, not the digit 2
         if not any(c.isdigit() for c in raw) and not any(c in "십백천만억" for c in raw):
             continue  # a lone 이/오/사 is a syllable, not a number
-        tail = text[match.end():match.end() + 12]
-        unit = next((u for u in ("원", "명", "건", "통") if tail.lstrip().startswith(u)), "")
+        tail = text[start + len(raw):start + len(raw) + 12]
+        unit = next((u for u in UNIT_WORDS if tail.lstrip().startswith(u)), "")
         if not any(c.isdigit() for c in raw) and not unit and not any(c in "만억" for c in raw):
             continue  # '천천히', '백화점': hangul numerals need a unit word
         value = number(raw)

@@ -17,6 +17,7 @@ from bot.faq import (
     Snapshot,
     UnansweredLog,
     answer_reply,
+    looks_like_form_answer,
     multi_reply,
 )
 from bot.faq_match import Bands, Hit
@@ -72,7 +73,8 @@ class FaqService:
             return self._answer(snapshot, snapshot.entries[hits[0].entry], session, now, verdicts)
         if band == "medium":
             return self._suggest(snapshot, hits)
-        self.unanswered.record(text, now)
+        if not looks_like_form_answer(text):  # a late name or number is no question
+            self.unanswered.record(text, now)
         # Nothing confident: the fallback offers an unfinished form back, else its honest
         # "잘 모르겠어요" with the menu and the operator button (templates/fallback/unknown).
         return None
@@ -111,15 +113,28 @@ class FaqService:
         """Answer each question of a message that holds several (or a long story ending in
         one question); None when the message is better read whole."""
         index = snapshot.index
-        pieces = [p for q in faq_parts.split(index.analyzer.synonyms.apply(text))
-                  for p in faq_parts.distribute(q)]
+        pieces: list[str] = []
+        carried = ""  # "매출 11억 좀 넘는데 / 신청 가능한가요": the case goes with the question
+        for piece in (p for q in faq_parts.split(index.analyzer.synonyms.apply(text))
+                      for p in faq_parts.distribute(q)):
+            if not faq_parts.is_question(piece) and situation.judge(
+                    situation.read(piece)).signals:
+                carried = f"{carried} {piece}".strip()
+                continue
+            pieces.append(f"{carried} {piece}".strip())
+            carried = ""
+        if carried:
+            pieces.append(carried)
         if len(pieces) < 2:
             return None
         answers: list[tuple[Entry, situation.Verdicts]] = []
         unclear: list[str] = []
         medium: list[Hit] = []
         previous: str | None = None
-        for piece in pieces[:faq_parts.MAX_PARTS]:
+        asking = faq_parts.questions(pieces)
+        for piece, is_question in zip(pieces, asking, strict=True):
+            if not is_question:
+                continue  # the story around the questions is not answered on its own
             hits = index.search(piece, k=CANDIDATES)
             if previous is not None and index.is_follow_up(piece):
                 in_context = index.search(piece, k=CANDIDATES, context=previous)
@@ -127,12 +142,14 @@ class FaqService:
                     hits = in_context
             verdicts = situation.judge(situation.read(piece))
             piece_band, hits = self.situated(snapshot, hits, verdicts)
+            if piece_band == "medium" and self.bands.clear_part(hits):
+                piece_band = "high"  # a short clause with one clear winner
             if piece_band == "high":
                 entry = snapshot.entries[hits[0].entry]
                 previous = entry.id
                 if all(entry.id != e.id for e, _ in answers):
                     answers.append((entry, verdicts))
-            elif faq_parts.is_question(piece):
+            else:
                 unclear.append(piece)
                 if piece_band == "medium":
                     medium.append(hits[0])

@@ -66,7 +66,9 @@ class FaqService:
         now = svc.clock()
         verdicts = situation.judge(situation.read(text))
         band, hits = self.match(snapshot, text, session, now, verdicts)
-        several = self.several(snapshot, text, band, session, now)
+        # A near-copy of an entry's own example is that entry, however many parts it has.
+        sure = band == "high" and hits[0].score >= self.bands.sure
+        several = None if sure else self.several(snapshot, text, band, session, now)
         if several is not None:
             return several
         if band == "high":

@@ -44,7 +44,8 @@ def test_a_budget_becomes_a_message_count(text, money, general, target):
 
 
 def test_the_grant_is_worded_as_program_facts_suggests():
-    assert judge(read("30만원이면 몇 건이에요")).context()["messages_range"] == "약 1만 3천~1만 8천 건"
+    context = judge(read("30만원이면 몇 건이에요")).context()
+    assert context["messages_range"] == "약 1만 3천~1만 8천 건"
 
 
 @pytest.mark.parametrize("text, friends, general, target", [

@@ -1,34 +1,46 @@
-"""단골 만들기 지원센터 skill server: the Flask app factory."""
+"""The app factory: config → Redis → Services → each feature's init_app → skills."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from flask import Flask
+from flask.cli import FlaskGroup
 
-from . import logs
-from .config import Config
-from .keys import Keys
-from .merchants import MerchantStore
-from .pipeline import Pipeline, Services
-from .profiles import ProfileStore
-from .redisconn import connect
-from .render import Renderer
-from .session import SessionStore
-from .subscriptions import SubscriptionStore
-from .templating import TemplateStore
+from bot.accounts import cli as accounts_cli
+from bot.accounts.merchants import MerchantStore
+from bot.accounts.profiles import ProfileStore
+from bot.answers import cli as answers_cli
+from bot.answers.render import Renderer
+from bot.answers.templating import TemplateStore
+from bot.applications import service as applications
+from bot.broadcast import service as broadcast
+from bot.conversation import cli as conversation_cli
+from bot.conversation.pipeline import Pipeline
+from bot.conversation.session import SessionStore
+from bot.core import logs
+from bot.core.config import Config
+from bot.core.keys import Keys
+from bot.core.redisconn import connect
+from bot.core.version import __version__
+from bot.faq import service as faq
+from bot.notices import service as notices
+from bot.notices.subscriptions import SubscriptionStore
+from bot.services import Services
+from bot.wallet import backends as wallet
+from bot.web import cli as web_cli
+from bot.web import webhook
 
 DAY = 24 * 3600
 log = logging.getLogger(__name__)
 
-try:
-    __version__ = version("danggol-bot")
-except PackageNotFoundError:  # running from a source tree without installing
-    __version__ = "0.0.0"
+# Each feature installs its service on Services and its commands on the app, in this order
+# (the broadcasts read notices and the wallet; the CLI modules only add commands).
+FEATURES = (notices, faq, applications, wallet, broadcast,
+            accounts_cli, answers_cli, conversation_cli, web_cli, webhook)
 
 
 @dataclass
@@ -50,8 +62,13 @@ def template_globals(config: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
-    """Create the skill server. Tests pass `config`; production reads the environment."""
+def create_app(config: Config | Mapping[str, Any] | None = None, *, warm: bool = False) -> Flask:
+    """Create the skill server. Tests pass `config`; production reads the environment.
+
+    Heavy things (Kiwi, the FAQ index, sample notices) load on first use, so a CLI
+    command starts fast; `warm=True` (gunicorn --preload, `flask serve`) loads them
+    now, before the workers fork, so they share the memory and no request waits.
+    """
     if config is None:
         config = Config.from_env()
     settings = config.as_mapping() if isinstance(config, Config) else {
@@ -78,10 +95,11 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
                         profiles=ProfileStore(client, keys),
                         subscriptions=SubscriptionStore(client, keys),
                         settings=templates.settings)
+    for feature in FEATURES:
+        feature.init_app(app, services)
 
-    import skills
+    import skills  # noqa: F401  (importing registers every skill handler)
 
-    skills.init_services(services)
     app.extensions["bot"] = Bot(
         services=services,
         pipeline=Pipeline(services),
@@ -89,9 +107,11 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
         templates=templates,
         version=__version__,
     )
-
-    from . import cli, webhook
-
-    app.register_blueprint(webhook.bp)
-    cli.init_app(app)
+    if warm:
+        services.warm()
     return app
+
+
+def main() -> None:
+    """Console entry point `danggol`: the same commands without --app."""
+    FlaskGroup(create_app=create_app)()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.bizno import check_digit
-from bot.filters import KST
+from bot.accounts.bizno import check_digit
+from bot.core.clock import KST
 from tests.kakao import Chat, Said
 
 # Answers in the form's order: (step name, what the merchant types or taps).

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.dialog import Form, Invalid, Step, Turn
-from bot.reply import Reply
+from bot.conversation.dialog import Form, Invalid, Step, Turn
+from bot.conversation.reply import Reply
 
 SIZES = ("작음", "보통", "큼", "초대형")
 HUGE = "초대형"

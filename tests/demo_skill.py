@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.pipeline import open_form
-from bot.registry import FORMS, register_form, skill
-from bot.reply import Reply
+from bot.conversation.pipeline import open_form
+from bot.conversation.registry import FORMS, register_form, skill
+from bot.conversation.reply import Reply
 from tests.demo_form import DEMO
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.render import reply_rendered
-from bot.simulator import MessageClock
-from bot.reply import Reply
+from bot.answers.render import reply_rendered
+from bot.conversation.reply import Reply
+from bot.conversation.simulator import MessageClock
 from tests.payloads import make_payload
 
 CARD_KINDS = ("basicCard", "textCard", "listCard", "itemCard", "commerceCard")

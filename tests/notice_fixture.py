@@ -1,17 +1,17 @@
-"""Seed the real notice store (`svc.ext["notices"]`) from short test records."""
+"""Seed the real notice store (`svc.notices`) from short test records."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from bot.notices import NATIONWIDE, from_fields
+from bot.notices.store import NATIONWIDE, from_fields
 
 
 class SeedNotices:
     """Turns a test record (id, title, org, category, region(s), url, deadline) into a Notice."""
 
     def __init__(self, app: Any) -> None:
-        self.store = app.extensions["bot"].services.ext["notices"]
+        self.store = app.extensions["bot"].services.notices
 
     def put(self, record: dict[str, Any]) -> dict[str, Any]:
         """Save the record as a real notice through the notice store."""

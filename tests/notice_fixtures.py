@@ -6,7 +6,7 @@ import copy
 from datetime import datetime
 from typing import Any
 
-from bot.filters import KST
+from bot.core.clock import KST
 
 NOW = datetime(2026, 8, 20, 12, 0, tzinfo=KST).timestamp()  # a Thursday, 12:00 KST
 

@@ -10,8 +10,8 @@ import requests
 import responses
 from redis import Redis
 
-from bot import applications as apps
-from bot import events
+from bot.applications import service as apps
+from bot.core import events
 from tests.apply_flow import NOON_KST, fill, freeze, valid_bizno
 from tests.kakao import Chat
 

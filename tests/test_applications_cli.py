@@ -6,8 +6,8 @@ import csv
 
 import pytest
 
-from bot import applications as apps
-from bot import events
+from bot.applications import service as apps
+from bot.core import events
 from tests.apply_flow import NOON_KST, fill, freeze
 from tests.kakao import Chat
 

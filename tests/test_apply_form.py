@@ -8,10 +8,11 @@ import threading
 
 import pytest
 
-from bot import applications, events
-from bot.config import ROOT
-from bot.dialog import Invalid, Turn
-from bot.reply import Reply
+from bot.applications import service as applications
+from bot.conversation.dialog import Invalid, Turn
+from bot.conversation.reply import Reply
+from bot.core import events
+from bot.core.config import ROOT
 from skills import apply as form
 from tests.apply_flow import HAPPY, NOON_KST, STEPS, fill, freeze, press, start, valid_bizno
 from tests.conftest import TEST_TEMPLATES
@@ -449,7 +450,7 @@ def test_a_question_mid_form_is_answered_then_the_step_repeats(chat, services):
         def answer(self, text, req, session, svc):
             return None
 
-    services.ext["faq"] = Faq()
+    services.faq = Faq()
     fill(chat, upto="business_name")
     said = chat.say("지원금은 언제 들어와요?")
     assert said.templates[0] == "fallback/unknown"

@@ -15,7 +15,7 @@ from rq import Queue, SimpleWorker
 from bot.broadcast import BroadcastSettings
 from bot.broadcast.sender import EventApi, Pacer
 from bot.broadcast.wire import Wire
-from bot.filters import KST
+from bot.core.clock import KST
 from tests.kakao import Chat
 from tests.notice_fixture import install
 
@@ -64,7 +64,7 @@ def svc_of(app):
 
 
 def bc(app):
-    return svc_of(app).ext["broadcasts"]
+    return svc_of(app).broadcasts
 
 
 def seed(app, count, *, start=0, friend=True, categories=(), regions=(), consent_at=None):
@@ -496,7 +496,7 @@ def funded(make_app):
 
 def test_a_broadcast_the_wallet_cannot_pay_for_is_refused_unless_forced(funded, http):
     seed(funded, 100)  # 100 × 15 × 1.1 = 1,650 KRW
-    svc_of(funded).ext["wallet"].credit_paid(CENTRE, 1000)
+    svc_of(funded).wallet.credit_paid(CENTRE, 1000)
     out = funded.test_cli_runner().invoke(args=["broadcast", "create", "--notice", "NTC-1"]).output
     assert "wallet    1,000 KRW usable for up to 1,650 KRW — SHORT by 650 KRW" in out
     bid = bc(funded).list()[0]["id"]
@@ -510,7 +510,7 @@ def test_a_broadcast_the_wallet_cannot_pay_for_is_refused_unless_forced(funded, 
 
 def test_enough_in_the_wallet_sends_and_only_what_is_left_counts_on_resume(funded, http):
     seed(funded, 250)
-    svc_of(funded).ext["wallet"].credit_paid(CENTRE, 5000)
+    svc_of(funded).wallet.credit_paid(CENTRE, 5000)
     bid = bc(funded).create("NTC-1")["id"]
     funds = bc(funded).funds(bid)
     assert (funds.verdict, funds.needed, funds.usable) == ("enough", 4125, 5000)
@@ -520,7 +520,7 @@ def test_enough_in_the_wallet_sends_and_only_what_is_left_counts_on_resume(funde
 
 def test_a_suspended_wallet_is_short_whatever_its_balance(funded, http):
     seed(funded, 10)
-    wallet = svc_of(funded).ext["wallet"]
+    wallet = svc_of(funded).wallet
     wallet.credit_paid(CENTRE, 100_000)
     wallet.set_status(CENTRE, "SUSPENDED")
     bid = bc(funded).create("NTC-1")["id"]
@@ -540,7 +540,7 @@ def test_without_a_wallet_set_or_in_dry_run_nothing_is_refused(make_app, live, h
     install(dry).put(NOTICE)
     svc_of(dry).clock = Clock(NOON)
     seed(dry, 5, start=100)
-    svc_of(dry).ext["wallet"].credit_paid(CENTRE, 1)
+    svc_of(dry).wallet.credit_paid(CENTRE, 1)
     dry_bid = bc(dry).create("NTC-1")["id"]
     assert bc(dry).funds(dry_bid).verdict == "short"
     assert bc(dry).send(dry_bid).status == "done"  # a dry run bills nobody

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.config import Config
+from bot.core.config import Config
 
 
 def test_chat_simulator_shows_bubbles_numbered_quick_replies_and_taps(runner):

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bot.dialog import (
+from bot.conversation.dialog import (
     EDIT_SUFFIX,
     REVIEW,
     Form,
@@ -31,7 +31,7 @@ from bot.dialog import (
     refused_submission,
     start,
 )
-from bot.reply import Reply
+from bot.conversation.reply import Reply
 from tests.demo_form import DEMO, DemoEnv
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -929,7 +929,7 @@ def test_refused_submission_tells_a_refused_answer_from_a_refused_submit() -> No
 
 # -- purity ----------------------------------------------------------------------
 def test_engine_source_imports_nothing_from_flask_or_redis() -> None:
-    tree = ast.parse((ROOT / "bot" / "dialog.py").read_text(encoding="utf-8"))
+    tree = ast.parse((ROOT / "bot" / "conversation" / "dialog.py").read_text(encoding="utf-8"))
     imported = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -940,18 +940,16 @@ def test_engine_source_imports_nothing_from_flask_or_redis() -> None:
 
 
 def test_engine_loads_without_flask_or_redis() -> None:
-    # The bot package's __init__ builds the Flask app, so load only the engine and
-    # what it imports, under a bare stand-in for the package.
+    # The real package, no stand-in: bot/__init__ and bot/conversation/__init__ are light.
     code = (
-        "import sys, types\n"
-        f"pkg = types.ModuleType('bot'); pkg.__path__ = [{str(ROOT / 'bot')!r}]\n"
-        "sys.modules['bot'] = pkg\n"
-        "import bot.dialog\n"
+        "import sys\n"
+        "import bot.conversation.dialog\n"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in\n"
         "               {'flask', 'redis', 'werkzeug', 'jinja2', 'requests'})\n"
         "assert not heavy, heavy\n"
         "assert sorted(m for m in sys.modules if m.startswith('bot.')) == "
-        "['bot.dialog', 'bot.reply']\n"
+        "['bot.conversation', 'bot.conversation.dialog', 'bot.conversation.reply', "
+        "'bot.core', 'bot.core.version'], sorted(m for m in sys.modules if m.startswith('bot'))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=ROOT, check=False)

@@ -7,9 +7,10 @@ import shutil
 
 import pytest
 
-from bot import faq, router
-from bot.config import ROOT
-from bot.faq_match import Bands, Hit, Synonyms
+from bot.conversation import router
+from bot.core.config import ROOT
+from bot.faq import knowledge as faq
+from bot.faq.match import Bands, Hit, Synonyms
 from tests import demo_skill
 from tests.conftest import TEST_TEMPLATES
 
@@ -18,7 +19,7 @@ demo_skill.register()
 
 def service(app):
     """The installed FAQ service."""
-    return app.extensions["bot"].services.ext["faq"]
+    return app.extensions["bot"].services.faq
 
 
 @pytest.fixture

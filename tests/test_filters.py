@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 import time_machine
 
-from bot import filters as f
+from bot.answers import filters as f
 
 
 @pytest.mark.parametrize("value, expected", [

@@ -8,9 +8,9 @@ from datetime import datetime
 import pytest
 import time_machine
 
-from bot import funnel
-from bot.dialog import Reply
-from bot.filters import KST
+from bot.conversation import funnel
+from bot.conversation.dialog import Reply
+from bot.core.clock import KST
 from tests import demo_skill
 from tests.apply_flow import HAPPY, STEPS, fill, freeze, start
 from tests.kakao import Chat
@@ -92,7 +92,7 @@ def test_refusals_questions_and_a_menu_detour_are_counted_at_their_step(chat, cl
 
 
 def test_re_shown_steps_are_not_reached_again(chat, app, clock, counters):
-    app.extensions["bot"].services.ext["faq"] = Faq()
+    app.extensions["bot"].services.faq = Faq()
     chat.say("시작", skill="demo")
     assert chat.say("x").template == "demo/ask_name"  # too short
     assert chat.say("지원금은 언제 들어와요?").templates[0] == "fallback/unknown"

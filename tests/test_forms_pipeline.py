@@ -8,8 +8,8 @@ import time
 import pytest
 import time_machine
 
-from bot import dialog
-from bot.registry import SKILLS, skill
+from bot.conversation import dialog
+from bot.conversation.registry import SKILLS, skill
 from tests import demo_skill
 
 demo_skill.register()
@@ -158,7 +158,7 @@ def test_interruption_is_answered_then_the_step_is_asked_again(chat, app):
         def answer(self, text, req, session, svc):
             return None
 
-    app.extensions["bot"].services.ext["faq"] = Faq()
+    app.extensions["bot"].services.faq = Faq()
     chat.say("시작", skill="demo")
     chat.say("홍길동")
     said = chat.say("지원금은 언제 들어와요?")

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # must exit through normal finalisation (multiprocessing's children skip it).
 FORKED_WORKER = """
 import os, sys, time
-from bot import korean
+from bot.conversation import korean
 korean.tokens("자주 묻는 질문")  # used in the parent, like the FAQ index before the fork
 pid = os.fork()
 if pid == 0:

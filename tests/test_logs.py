@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 
-from bot.logs import JsonFormatter, mask
+from bot.core.logs import JsonFormatter, mask
 
 
 def test_mask_hides_personal_data():

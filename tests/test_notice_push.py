@@ -39,7 +39,7 @@ def test_push_renders_the_notice_with_detail_and_opt_out_quick_replies(pushed):
 
 
 def test_ad_broadcast_push_carries_ad_label_and_opt_out_line_in_one_bubble(pushed):
-    bc = pushed.extensions["bot"].services.ext["broadcasts"]
+    bc = pushed.extensions["bot"].services.broadcasts
     svc = pushed.extensions["bot"].services
     svc.subscriptions.subscribe("u-sub", now=svc.clock(), source="notices")
     svc.profiles.seen("u-sub", True, None, svc.clock())

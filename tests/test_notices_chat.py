@@ -7,9 +7,10 @@ from datetime import date
 
 import pytest
 
-from bot import bizinfo
-from bot.notices import from_fields, load_samples
-from skills.notices import SAMPLE_FILE
+from bot.notices import bizinfo
+from bot.notices import service as notices_service
+from bot.notices.service import SAMPLE_FILE
+from bot.notices.store import from_fields, load_samples
 from tests.notice_fixtures import DOC_ITEM, EXPORT_ITEM, FUND_ITEM, NOW, SMALL_ITEM, item
 
 TODAY = date(2026, 8, 20)
@@ -25,7 +26,7 @@ def services(app):
 @pytest.fixture
 def store(services):
     """The store with the samples (deadlines from TODAY) and four bizinfo notices."""
-    store = services.ext["notices"]
+    store = services.notices
     load_samples(store, str(SAMPLE_FILE), TODAY)
     for raw in (SMALL_ITEM, FUND_ITEM, EXPORT_ITEM, DOC_ITEM):
         store.put(bizinfo.parse_item(raw))
@@ -227,20 +228,21 @@ def test_a_3000_character_summary_renders_within_kakao_limits(chat, store):
     assert all(len(c["title"]) <= 50 for c in listed.cards)
 
 
-def test_samples_are_loaded_at_start_only_without_a_key_and_when_empty(config, make_app):
-    app = make_app(REDIS_PREFIX="dgseed")  # make_app flushed the samples create_app loaded …
+def test_samples_are_loaded_on_first_use_only_without_a_key_and_when_empty(config, make_app):
+    app = make_app(REDIS_PREFIX="dgseed")
     services = app.extensions["bot"].services
-    init = __import__("skills.notices", fromlist=["init_services"]).init_services
-    init(services)  # … so load them the way create_app does
-    store = services.ext["notices"]
+    services.config = {**services.config, "TESTING": False}  # tests' apps seed nothing …
+    notices_service.init_app(app, services)  # … so install the store the way production does
+    store = services.notices
+    assert services.redis.scard(services.keys.notice_ids()) == 0  # nothing before the first use
     assert store.count() == 8 and store.get("SAMPLE_FUND_01").source == "sample"
     store.delete("SAMPLE_FUND_01")
-    init(services)
-    assert store.count() == 7  # not empty: nothing reloaded
+    notices_service.init_app(app, services)
+    assert services.notices.count() == 7  # not empty: nothing reloaded
     services.redis.flushdb()
     services.config = {**services.config, "BIZINFO_API_KEY": "real-key"}
-    init(services)
-    assert store.count() == 0
+    notices_service.init_app(app, services)
+    assert services.notices.count() == 0
 
 
 def test_sample_deadlines_follow_the_load_date(services):

@@ -8,8 +8,8 @@ import pytest
 import requests
 from responses import matchers
 
-from bot import bizinfo
-from bot.notices import NoticeError, NoticeStore, Query
+from bot.notices import bizinfo
+from bot.notices.store import NoticeError, NoticeStore, Query
 from tests.notice_fixtures import (
     DOC_ITEM,
     EXPORT_ITEM,
@@ -38,7 +38,7 @@ def feed_app(make_app):
 
 @pytest.fixture
 def store(feed_app) -> NoticeStore:
-    return feed_app.extensions["bot"].services.ext["notices"]
+    return feed_app.extensions["bot"].services.notices
 
 
 def page(index: int, body: dict, status: int = 200) -> dict:

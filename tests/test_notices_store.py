@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from bot import bizinfo
-from bot.notices import (
+from bot.notices import bizinfo
+from bot.notices.store import (
     NoticeStore,
     Query,
     clip,
@@ -61,7 +61,7 @@ def test_phone_numbers_in_contacts():
 
 def test_the_broadcast_read_api(app):
     services = app.extensions["bot"].services
-    store: NoticeStore = services.ext["notices"]
+    store: NoticeStore = services.notices
     store.put(bizinfo.parse_item(SMALL_ITEM))
     notice = store.get("PBLN_000000000112001")
     assert notice.title.startswith("2026년 소상공인") and notice.category == "기술"
@@ -72,7 +72,7 @@ def test_the_broadcast_read_api(app):
 
 
 def test_region_and_category_indexes_and_delete(app):
-    store: NoticeStore = app.extensions["bot"].services.ext["notices"]
+    store: NoticeStore = app.extensions["bot"].services.notices
     store.put(bizinfo.parse_item(SMALL_ITEM))
     store.put(bizinfo.parse_item(FUND_ITEM))
     assert store.query(Query(region="부산"), TODAY) == ["PBLN_000000000112001"]
@@ -107,7 +107,7 @@ def cli(app):
 
 
 def test_staff_add_edit_hide_delete_and_list(cli, app, tmp_path):
-    store: NoticeStore = app.extensions["bot"].services.ext["notices"]
+    store: NoticeStore = app.extensions["bot"].services.notices
     path = tmp_path / "notice.yaml"
     path.write_text(NOTICE_YAML, encoding="utf-8")
     added = cli.invoke(args=["notices", "add", "--file", str(path)])

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot import pricing
-from bot.pricing import GENERAL, TARGET
+from bot.wallet import pricing
+from bot.wallet.pricing import GENERAL, TARGET
 
 
 def test_the_programs_example_holds_exactly():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import router
+from bot.conversation import router
 
 
 @pytest.mark.parametrize("text, target", [

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from bot.keys import Keys, user_hash
-from bot.session import LockTimeout, Session, SessionStore
+from bot.conversation.session import LockTimeout, Session, SessionStore
+from bot.core.keys import Keys, user_hash
 
 
 @pytest.fixture

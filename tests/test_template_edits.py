@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import render
-from bot.config import ROOT
+from bot.answers import render
+from bot.core.config import ROOT
 from tests.conftest import TEST_TEMPLATES
 from tests.kakao import Chat
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from bot import checks, simulator, template_globals
-from bot.config import ROOT, Config
+from bot.answers import checks
+from bot.answers.render import Renderer
+from bot.answers.templating import TemplateStore
+from bot.app import template_globals
+from bot.conversation import simulator
+from bot.conversation.reply import Part
+from bot.core.config import ROOT, Config
 from bot.kakao import components as k
-from bot.render import Renderer
-from bot.reply import Part
-from bot.templating import TemplateStore
 
 # As the app builds it: the shipped templates use the configuration's globals (draft_days).
 STORE = TemplateStore(ROOT / "templates", template_globals=template_globals(Config().as_mapping()))

@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from bot.render import Renderer
-from bot.reply import Part, Reply
-from bot.templating import TemplateError, TemplateStore
+from bot.answers.render import Renderer
+from bot.answers.templating import TemplateError, TemplateStore
+from bot.conversation.reply import Part, Reply
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.keys import user_hash
+from bot.core.keys import user_hash
 from tests.wallet_helpers import BIZ, HTTP_SETTINGS
 
 

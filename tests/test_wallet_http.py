@@ -34,7 +34,7 @@ def app(make_app, clock):
 
 @pytest.fixture
 def backend(app):
-    return app.extensions["bot"].services.ext["wallet"]
+    return app.extensions["bot"].services.wallet
 
 
 def test_success_shows_the_balance_with_the_agreed_request(chat, http):
@@ -183,8 +183,8 @@ def test_breaker_state_is_shared_by_all_workers(make_app, http, clock):
         app.extensions["bot"].services.clock = clock
     http.get(WALLET_URL, status=500)
     for _ in range(3):
-        one.extensions["bot"].services.ext["wallet"].lookup(BIZ)
-    other = two.extensions["bot"].services.ext["wallet"]
+        one.extensions["bot"].services.wallet.lookup(BIZ)
+    other = two.extensions["bot"].services.wallet
     assert other.breaker.state() == "open"
     assert other.lookup(BIZ).reason == "breaker_open" and len(http.calls) == 3
 
@@ -208,10 +208,10 @@ def test_misconfiguration_stops_the_app_at_start(make_app):
 def test_timeouts_beyond_the_skill_budget_are_capped(make_app):
     app = make_app(extra={**HTTP_SETTINGS, "WALLET_CONNECT_TIMEOUT": "1",
                           "WALLET_READ_TIMEOUT": "5"})
-    connect, read = app.extensions["bot"].services.ext["wallet"].timeout
+    connect, read = app.extensions["bot"].services.wallet.timeout
     assert 2 * connect + read <= 0.75 * float(app.config["SKILL_BUDGET"]) + 1e-9
     assert connect > 0 and read > 0
-    default = make_app(extra=dict(HTTP_SETTINGS)).extensions["bot"].services.ext["wallet"]
+    default = make_app(extra=dict(HTTP_SETTINGS)).extensions["bot"].services.wallet
     assert default.timeout == (0.3, 0.8)  # within budget: left as configured
 
 
@@ -253,7 +253,7 @@ def _serve(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
 
 
 def test_default_backend_is_the_embedded_sandbox(make_app):
-    backend = make_app().extensions["bot"].services.ext["wallet"]
+    backend = make_app().extensions["bot"].services.wallet
     assert backend.sandbox is True and backend.lookup(BIZ).outcome == "not_found"
 
 

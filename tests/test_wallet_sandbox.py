@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot import events
+from bot.core import events
 from bot.wallet.sandbox import SpendRefused, Spent
 from tests.wallet_helpers import (  # noqa: F401 (fixtures)
     BIZ,
@@ -47,8 +47,8 @@ def test_a_repeated_event_credits_once_and_other_apps_do_not_hear_it(services, s
 def test_expiry_days_are_an_operator_setting(make_app, clock):
     services = make_app(extra={"SANDBOX_FREE_CASH_DAYS": "30"}).extensions["bot"].services
     services.clock = clock
-    services.ext["wallet"].credit_free(BIZ, 300_000)
-    assert services.ext["wallet"].lookup(BIZ).wallet.free_expires_at == "2026-12-21"
+    services.wallet.credit_free(BIZ, 300_000)
+    assert services.wallet.lookup(BIZ).wallet.free_expires_at == "2026-12-21"
 
 
 def test_only_activated_free_cash_counts_and_it_is_spent_first(sandbox):

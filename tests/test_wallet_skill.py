@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import router
+from bot.conversation import router
 from tests.kakao import Chat
 from tests.wallet_helpers import (  # noqa: F401 (fixtures)
     BIZ,
@@ -102,7 +102,7 @@ def test_heads_up_thresholds_are_settings(make_app, clock):
     services = app.extensions["bot"].services
     services.clock = clock
     services.merchants.link("u-1", BIZ, "staff")
-    services.ext["wallet"].credit_free(BIZ, 300_000)
+    services.wallet.credit_free(BIZ, 300_000)
     heads_up = Chat(app, "u-1").say("잔액").context_of("wallet/heads_up")
     assert heads_up["low"] is True and heads_up["expiring"] is False
 

@@ -97,7 +97,7 @@ def test_unknown_skill_gets_an_apology_and_a_warning(chat, caplog):
 
 
 def test_exception_in_a_skill_is_answered_with_the_apology(chat, monkeypatch, caplog):
-    from bot.registry import SKILLS
+    from bot.conversation.registry import SKILLS
 
     def boom(req, session, svc):
         raise RuntimeError("kaboom")
@@ -111,7 +111,7 @@ def test_exception_in_a_skill_is_answered_with_the_apology(chat, monkeypatch, ca
 
 
 def test_hanging_skill_still_answers_within_the_budget(chat, monkeypatch):
-    from bot.registry import SKILLS
+    from bot.conversation.registry import SKILLS
 
     monkeypatch.setitem(SKILLS, "welcome", lambda req, session, svc: time.sleep(5))
     started = time.perf_counter()

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.filters import KST
+from bot.core.clock import KST
 
 BIZ = "1208147521"  # valid (program-facts §2.2 example 1)
 OTHER_BIZ = "1248100998"  # valid (example 2)
@@ -67,4 +67,4 @@ def services_fixture(app: Any, clock: Clock) -> Any:
 @pytest.fixture(name="sandbox")
 def sandbox_fixture(services: Any) -> Any:
     """The app's sandbox wallet backend."""
-    return services.ext["wallet"]
+    return services.wallet

@@ -14,7 +14,7 @@ import time
 
 import redis
 
-from .keys import Keys
+from bot.core.keys import Keys
 
 
 class MerchantStore:

@@ -11,7 +11,7 @@ from typing import Any
 
 import redis
 
-from .keys import Keys
+from bot.core.keys import Keys
 
 PROFILE_TTL = 400 * 24 * 3600  # a user unseen for over a year is forgotten
 

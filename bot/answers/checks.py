@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .kakao import components as k
-from .kakao import limits
+from bot.conversation.reply import Part
+from bot.kakao import components as k
+from bot.kakao import limits
+
 from .render import Renderer
-from .reply import Part
 from .templating import META_KEYS, TemplateError
 
 ANSWER_KEYS = {"text", "outputs", "quick_replies"}

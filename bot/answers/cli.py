@@ -1,21 +1,18 @@
-"""Flask CLI commands: `flask templates check|preview`, `flask chat`, `flask serve`."""
+"""`flask templates check|preview`: operators see and check their answer templates."""
 
 from __future__ import annotations
 
-import os
 import sys
-from typing import Any, NoReturn
+from typing import NoReturn
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup, FlaskGroup, with_appcontext
+from flask.cli import AppGroup
 
-from . import checks, preview, simulator, wallet_cli
-from .applications_cli import applications_cli
-from .broadcast.cli import broadcast_cli
-from .faq_cli import faq_cli
-from .funnel_cli import stats_cli
-from .notices_cli import notices_cli
+from bot.conversation import simulator
+from bot.services import Services
+
+from . import checks, preview
 from .templating import TemplateError
 
 templates_cli = AppGroup("templates", help="Operator answer templates.")
@@ -90,96 +87,6 @@ def _fail(message: str) -> NoReturn:
     sys.exit(1)
 
 
-@click.command("chat")
-@with_appcontext
-@click.option("--user", default="tester", help="Simulated KakaoTalk user name.")
-def chat(user: str) -> None:
-    """Chat with the bot in the terminal through the real app (no Kakao needed)."""
-    client = current_app.test_client()
-    bot = current_app.extensions["bot"]
-    headers = {"X-Skill-Secret": current_app.config.get("KAKAO_SKILL_SECRET") or ""}
-    replies: list[dict[str, Any]] = []
-    click.echo(bot.templates.render_spec(simulator.BANNER_TEMPLATE, {})["text"] + "\n")
-    clock = bot.services.request_clock = simulator.MessageClock()  # piped lines: not double taps
-
-    def send(skill: str, text: str, extra: dict[str, Any] | None = None) -> None:
-        nonlocal replies
-        clock.advance()
-        body = simulator.payload(text, simulator.sim_user_id(user), extra)
-        response = client.post(f"/skill/{skill}", json=body, headers=headers)
-        lines, replies = simulator.draw(response.get_json() or {})
-        click.echo("\n".join(lines))
-
-    send("welcome", simulator.OPENING)
-    while True:
-        try:
-            text = click.prompt(f"\n{user}", prompt_suffix="> ", default="",
-                                show_default=False).strip()
-        except (EOFError, click.Abort):
-            break
-        if not text:
-            continue
-        if text in ("/quit", "/exit"):
-            break
-        if text.startswith("/user"):
-            user = text.partition(" ")[2].strip() or "tester"
-            send("welcome", simulator.OPENING)
-            continue
-        if text == "/reset":
-            uid = simulator.sim_user_id(user)
-            bot.services.sessions.clear(uid)
-            for key in bot.services.redis.scan_iter(bot.services.keys.draft(uid, "*")):
-                bot.services.redis.delete(key)
-            send("welcome", simulator.OPENING)
-            continue
-        extra = None
-        if text.isdigit() and 1 <= int(text) <= len(replies):
-            tapped = replies[int(text) - 1]
-            text, extra = tapped.get("messageText") or tapped["label"], tapped.get("extra")
-        click.echo(f"  {user}: {text}")
-        send("fallback", text, extra)
-
-
-@click.command("serve")
-@with_appcontext
-@click.option("--host", default="127.0.0.1")
-@click.option("--port", default=lambda: int(os.environ.get("PORT", "8000")), type=int)
-@click.option("--workers", default=2, type=int)
-def serve(host: str, port: int, workers: int) -> None:
-    """Run the app under gunicorn (the app, and any embedded Redis, load once before forking)."""
-    from gunicorn.app.base import BaseApplication
-
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-
-    class Server(BaseApplication):  # type: ignore[misc]
-        def load_config(self) -> None:
-            self.cfg.set("bind", f"{host}:{port}")
-            self.cfg.set("workers", workers)
-            self.cfg.set("preload_app", True)
-            self.cfg.set("timeout", 30)
-
-        def load(self) -> Flask:
-            return app
-
-    click.echo(f"skill server on http://{host}:{port}/skill/<name> — health: /healthz")
-    Server().run()
-
-
-def init_app(app: Flask) -> None:
-    """Attach the commands to an app."""
+def init_app(app: Flask, services: Services) -> None:
+    """Attach `flask templates`."""
     app.cli.add_command(templates_cli)
-    app.cli.add_command(chat)
-    app.cli.add_command(serve)
-    wallet_cli.init_app(app)
-    app.cli.add_command(applications_cli)
-    app.cli.add_command(notices_cli)
-    app.cli.add_command(broadcast_cli)
-    app.cli.add_command(faq_cli)
-    app.cli.add_command(stats_cli)
-
-
-def main() -> None:
-    """Console entry point `danggol`: the same commands without --app."""
-    from . import create_app
-
-    FlaskGroup(create_app=create_app)()

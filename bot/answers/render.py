@@ -11,9 +11,10 @@ from typing import Any
 
 from blinker import Namespace
 
-from .kakao import components as k
-from .kakao import limits
-from .reply import Part, Reply
+from bot.conversation.reply import Part, Reply
+from bot.kakao import components as k
+from bot.kakao import limits
+
 from .templating import TemplateError, TemplateStore
 
 log = logging.getLogger(__name__)

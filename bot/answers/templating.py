@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 SETTINGS_FILE = "settings.yaml"
 # Keys that describe a template rather than render into the answer (`faq`: the FAQ matcher's
-# title, examples and links of a knowledge-base entry, see bot/faq.py).
+# title, examples and links of a knowledge-base entry, see bot/faq/knowledge.py).
 META_KEYS = ("sample", "samples", "about", "partial", "faq")
 
 

@@ -13,9 +13,10 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from . import applications as apps
-from .applications import Application, ApplicationError
-from .filters import KST
+from bot.core.clock import KST
+
+from . import service as apps
+from .service import Application, ApplicationError
 
 applications_cli = AppGroup("applications", help="지원금 신청 applications: review and export.")
 

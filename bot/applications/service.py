@@ -16,15 +16,22 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import redis
 import requests
 
-from . import events
-from .filters import KST, mask_bizno, mask_phone
-from .keys import Keys, user_hash
-from .session import _RELEASE  # compare-and-delete: the session lock's script, reused
+from bot.answers.filters import mask_bizno, mask_phone
+from bot.conversation.session import (
+    _RELEASE,  # compare-and-delete: the session lock's script, reused
+)
+from bot.core import events
+from bot.core.clock import KST
+from bot.core.keys import Keys, user_hash
+from bot.services import Services
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 log = logging.getLogger(__name__)
 
@@ -479,12 +486,17 @@ def deliver_pending(services: Any, *, attempts: int = 3,
 
 
 # -- what the skill and the CLI call ----------------------------------------------------
-def store_of(services: Any) -> ApplicationStore:
-    """The app's ApplicationStore (attached by skills.apply.init_services)."""
-    store = services.ext.get("applications")
-    if store is None:
-        store = services.ext["applications"] = ApplicationStore(services.redis, services.keys)
-    return store
+def init_app(app: Flask, services: Services) -> None:
+    """Install the application store on services.applications and `flask applications`."""
+    from .cli import applications_cli
+
+    services.applications = ApplicationStore(services.redis, services.keys)
+    app.cli.add_command(applications_cli)
+
+
+def store_of(services: Services) -> ApplicationStore:
+    """The app's ApplicationStore (installed by init_app)."""
+    return services.applications
 
 
 def submit(services: Any, user_id: str, fields: Mapping[str, Any],
@@ -515,6 +527,8 @@ def submit(services: Any, user_id: str, fields: Mapping[str, Any],
 
 # -- the background worker --------------------------------------------------------------
 RETRY_DELAY = 60  # seconds between worker passes over the outbox while the intake is down
+# The job by its dotted name: RQ stores the name, and the job module builds the whole app.
+DELIVER_JOB = "bot.applications.jobs.deliver_job"
 
 
 def schedule_retry(services: Any, delay: float = RETRY_DELAY) -> bool:
@@ -535,23 +549,11 @@ def schedule_retry(services: Any, delay: float = RETRY_DELAY) -> bool:
 
         queue = Queue(services.config.get("BROADCAST_QUEUE") or "danggol",
                       connection=Redis.from_url(url))
-        queue.enqueue_in(timedelta(seconds=delay), deliver_job)
+        queue.enqueue_in(timedelta(seconds=delay), DELIVER_JOB)
         return True
     except Exception:
         log.exception("could not schedule the intake retry; `flask applications retry` will")
         return False
-
-
-def deliver_job() -> int:
-    """RQ entry point: deliver the outbox; while anything is left, try again later."""
-    from . import create_app
-
-    services = create_app().extensions["bot"].services
-    services.redis.delete(services.keys.application_retry())
-    report = deliver_pending(services)
-    if report.failed:
-        schedule_retry(services)
-    return len(report.delivered)
 
 
 def change_status(services: Any, receipt: str, status: str, by: str,

@@ -12,8 +12,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from .. import simulator
-from ..filters import KST
+from bot.conversation import simulator
+from bot.core.clock import KST
+
 from . import store as st
 from .service import BroadcastError, BroadcastService
 
@@ -22,7 +23,7 @@ BAR_WIDTH = 30
 
 
 def _service() -> BroadcastService:
-    return current_app.extensions["bot"].services.ext["broadcasts"]
+    return current_app.extensions["bot"].services.broadcasts
 
 
 def _when(ts: float | None) -> str:

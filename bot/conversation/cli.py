@@ -1,19 +1,23 @@
-"""`flask stats forms`: where merchants give up in a form, and which step refuses most answers.
+"""`flask chat` (the bot in a terminal) and `flask stats forms` (the form funnel).
 
-Counters come from bot/funnel.py; what each number means is in README "Form funnel
-(operators)". Output is for staff (English), with each step shown by its label.
+The funnel: where merchants give up in a form, and which step refuses most answers.
+Counters come from bot/conversation/funnel.py; what each number means is in README
+"Form funnel (operators)". Output is for staff (English), with each step shown by its label.
 """
 
 from __future__ import annotations
 
 import json
 import unicodedata
+from typing import Any
 
 import click
-from flask import current_app
-from flask.cli import AppGroup
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
 
-from . import funnel
+from bot.services import Services
+
+from . import funnel, simulator
 from .funnel import Funnel, StepRow
 from .registry import FORMS
 
@@ -122,3 +126,60 @@ def _clip(text: str, width: int) -> str:
     while _width(text) > width:
         text = text[:-2] + "…"
     return text
+
+
+@click.command("chat")
+@with_appcontext
+@click.option("--user", default="tester", help="Simulated KakaoTalk user name.")
+def chat(user: str) -> None:
+    """Chat with the bot in the terminal through the real app (no Kakao needed)."""
+    client = current_app.test_client()
+    bot = current_app.extensions["bot"]
+    bot.services.warm()  # Kiwi and the FAQ index now, not inside the first reply's budget
+    headers = {"X-Skill-Secret": current_app.config.get("KAKAO_SKILL_SECRET") or ""}
+    replies: list[dict[str, Any]] = []
+    click.echo(bot.templates.render_spec(simulator.BANNER_TEMPLATE, {})["text"] + "\n")
+    clock = bot.services.request_clock = simulator.MessageClock()  # piped lines: not double taps
+
+    def send(skill: str, text: str, extra: dict[str, Any] | None = None) -> None:
+        nonlocal replies
+        clock.advance()
+        body = simulator.payload(text, simulator.sim_user_id(user), extra)
+        response = client.post(f"/skill/{skill}", json=body, headers=headers)
+        lines, replies = simulator.draw(response.get_json() or {})
+        click.echo("\n".join(lines))
+
+    send("welcome", simulator.OPENING)
+    while True:
+        try:
+            text = click.prompt(f"\n{user}", prompt_suffix="> ", default="",
+                                show_default=False).strip()
+        except (EOFError, click.Abort):
+            break
+        if not text:
+            continue
+        if text in ("/quit", "/exit"):
+            break
+        if text.startswith("/user"):
+            user = text.partition(" ")[2].strip() or "tester"
+            send("welcome", simulator.OPENING)
+            continue
+        if text == "/reset":
+            uid = simulator.sim_user_id(user)
+            bot.services.sessions.clear(uid)
+            for key in bot.services.redis.scan_iter(bot.services.keys.draft(uid, "*")):
+                bot.services.redis.delete(key)
+            send("welcome", simulator.OPENING)
+            continue
+        extra = None
+        if text.isdigit() and 1 <= int(text) <= len(replies):
+            tapped = replies[int(text) - 1]
+            text, extra = tapped.get("messageText") or tapped["label"], tapped.get("extra")
+        click.echo(f"  {user}: {text}")
+        send("fallback", text, extra)
+
+
+def init_app(app: Flask, services: Services) -> None:
+    """Attach `flask chat` and `flask stats`."""
+    app.cli.add_command(chat)
+    app.cli.add_command(stats_cli)

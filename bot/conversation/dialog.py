@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import reduce
 from typing import Any
 
-from bot.reply import Part, Reply
+from .reply import Part, Reply
 
 # -- what users type -----------------------------------------------------------
 # Matched after normalise() and with spaces removed: users often drop the spacing.

@@ -2,9 +2,9 @@
 
 Counting: the pipeline hands every form outcome, and every pause by another skill, to
 `count()`. It works out which step the turn was about from the state *before* the turn
-(bot.dialog.position) and queues HINCRBYs on the session's commit pipeline, so counting
+(bot.conversation.dialog.position) and queues HINCRBYs on the session's commit pipeline, so counting
 costs no extra round trip and a failure is only logged (Session.best_effort).
-Reading: `report()` sums days into a `Funnel` for `flask stats forms` (bot/funnel_cli.py).
+Reading: `report()` sums days into a `Funnel` for `flask stats forms` (bot/conversation/cli.py).
 
 Storage: one hash per KST day (Keys.form_stats), fields `form|event` and
 `form|step|event` (the review is the step dialog.REVIEW). What the numbers mean is in
@@ -19,9 +19,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.core.clock import KST
+
 from . import dialog
 from .dialog import REVIEW, Form, Outcome
-from .filters import KST
 
 log = logging.getLogger(__name__)
 

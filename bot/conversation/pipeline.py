@@ -9,57 +9,26 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import redis
 
+from bot.kakao import SkillRequest
+from bot.services import Services
+
 from . import dialog, funnel, router
-from .kakao import SkillRequest
-from .keys import Keys
-from .merchants import MerchantStore
-from .profiles import ProfileStore
 from .registry import FORMS, READ_ONLY, SKILLS, FormEntry
 from .reply import Reply
-from .session import LockTimeout, Session, SessionStore
-from .subscriptions import SubscriptionStore
+from .session import LockTimeout, Session
 
 log = logging.getLogger(__name__)
 
 MARGIN = 0.25  # seconds kept back from the budget for rendering and the network
 PROFILE_REFRESH = 24 * 3600  # re-record an unchanged profile at most daily
-
-
-@dataclass
-class Services:
-    """What skills may use; built once per app by create_app."""
-
-    config: Mapping[str, Any]
-    redis: redis.Redis
-    keys: Keys
-    sessions: SessionStore
-    merchants: MerchantStore
-    profiles: ProfileStore
-    subscriptions: SubscriptionStore
-    clock: Callable[[], float] = time.time
-    ext: dict[str, Any] = field(default_factory=dict)  # outside clients added by features
-    # The operators' settings (templates/settings.yaml, read fresh when edited).
-    settings: Callable[[], Mapping[str, Any]] = dict
-    # When a request came in, for telling a double tap from a new message: wall time by
-    # default (comparable across workers); `clock` is business time and tests freeze it.
-    request_clock: Callable[[], float] = time.time
-
-    def interrupt(self, req: SkillRequest,
-                  session: Session) -> Callable[[str], Reply | None] | None:
-        """The mid-form question answerer (the FAQ plugs in as ext['faq'])."""
-        faq = self.ext.get("faq")
-        if faq is None:
-            return None
-        return lambda text: faq.answer_mid_form(text, req, session, self)
 
 
 @dataclass(frozen=True)

@@ -48,3 +48,26 @@ def register_form(form: Form, skill_name: str) -> Form:
         raise ValueError(f"form {form.name!r} is already registered")
     FORMS[form.name] = FormEntry(form, skill_name)
     return form
+
+
+# Features that may answer free text no route claimed, keyed by handler (re-importing a skill
+# module replaces its entry instead of adding a second one).
+ANSWERERS: dict[str, tuple[int, SkillHandler]] = {}
+
+
+def answers_free_text(order: int) -> Callable[[SkillHandler], SkillHandler]:
+    """Register `answerer(req, session, svc) -> Reply | None` for the fallback (lower order first).
+
+    The fallback asks each in turn; the first reply wins, None passes the text on.
+    """
+
+    def register(answerer: SkillHandler) -> SkillHandler:
+        ANSWERERS[f"{answerer.__module__}.{answerer.__qualname__}"] = (order, answerer)
+        return answerer
+
+    return register
+
+
+def free_text_answerers() -> list[SkillHandler]:
+    """The registered free-text answerers in their order."""
+    return [answerer for _, answerer in sorted(ANSWERERS.values(), key=lambda pair: pair[0])]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from . import pricing
+from bot.wallet import pricing
 
 RESUME = "resume"  # pseudo-route: continue an unfinished form
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import redis
 
-from .keys import Keys
+from bot.core.keys import Keys
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ class Session:
     """One user's conversation state: JSON primitives only."""
 
     user_id: str
-    dialog: dict[str, Any] | None = None  # the active form's state (bot.dialog)
+    dialog: dict[str, Any] | None = None  # the active form's state (bot.conversation.dialog)
     data: dict[str, Any] = field(default_factory=dict)  # remembered facts (region, last topic…)
     v: int = SCHEMA_VERSION
     # Writes this turn queued that may fail without failing it (the form funnel's counters):

@@ -10,15 +10,16 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from . import faq
-from .filters import KST
+from bot.core.clock import KST
+
+from . import knowledge as faq
 
 faq_cli = AppGroup("faq", help="FAQ knowledge base (templates/faq/*.yaml).")
 
 
 def _service() -> Any:
-    """The installed FAQ service (skills/faq.py)."""
-    return current_app.extensions["bot"].services.ext["faq"]
+    """The installed FAQ service (bot/faq/service.py)."""
+    return current_app.extensions["bot"].services.faq
 
 
 @faq_cli.command("check")

@@ -25,12 +25,14 @@ from typing import Any
 import redis
 import yaml
 
-from . import checks, router
-from .faq_match import Bands, Index, MatchEntry, Synonyms
-from .keys import Keys
-from .render import Renderer
-from .reply import Part, Reply
-from .templating import TemplateError, TemplateStore
+from bot.answers import checks
+from bot.answers.render import Renderer
+from bot.answers.templating import TemplateError, TemplateStore
+from bot.conversation import router
+from bot.conversation.reply import Part, Reply
+from bot.core.keys import Keys
+
+from .match import Bands, Index, MatchEntry, Synonyms
 
 log = logging.getLogger(__name__)
 
@@ -300,8 +302,8 @@ def _example_key(text: str) -> str:
 
 def _check_reply(renderer: Renderer, snapshot: Snapshot, entry: Entry) -> list[str]:
     """Render the whole answer (with related entries and actions) and check Kakao's limits."""
-    from .kakao import components as k
-    from .kakao import limits
+    from bot.kakao import components as k
+    from bot.kakao import limits
 
     try:
         body = renderer._render_parts(answer_reply(snapshot, entry).parts)

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from . import korean
+from bot.conversation import korean
 
 # Kiwi tags kept as meaning-bearing tokens (korean.CONTENT_TAGS plus auxiliary verbs, since
 # Kiwi reads '만드는 법' as 만들/VX, and interjection-like question words).

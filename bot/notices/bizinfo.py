@@ -17,7 +17,7 @@ from typing import Any
 
 import requests
 
-from .notices import (
+from .store import (
     CATEGORY_CODES,
     Notice,
     NoticeError,

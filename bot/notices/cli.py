@@ -12,9 +12,10 @@ import yaml
 from flask import current_app
 from flask.cli import AppGroup
 
+from bot.core.clock import today_of
+
 from . import bizinfo
-from .filters import today_of
-from .notices import Notice, NoticeError, NoticeStore, from_fields
+from .store import Notice, NoticeError, NoticeStore, from_fields
 
 notices_cli = AppGroup("notices", help="Support notices (지원사업 공고).")
 
@@ -24,7 +25,7 @@ def _services() -> Any:
 
 
 def _store() -> NoticeStore:
-    return _services().ext["notices"]
+    return _services().notices
 
 
 def _number(name: str, default: float) -> float:

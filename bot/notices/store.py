@@ -15,7 +15,8 @@ import html
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
@@ -23,9 +24,9 @@ from typing import Any
 import redis
 import yaml
 
-from . import korean
-from .filters import today_kst
-from .keys import Keys
+from bot.conversation import korean
+from bot.core.clock import today_kst
+from bot.core.keys import Keys
 
 # -- vocabulary (matching keywords, not wording) ------------------------------------------
 CATEGORIES = ("금융", "기술", "인력", "수출", "내수", "창업", "경영", "기타")
@@ -415,13 +416,31 @@ class Query:
 class NoticeStore:
     """Notices in Redis with their indexes; `get` and `query` are what the bot reads."""
 
-    def __init__(self, client: redis.Redis, keys: Keys) -> None:
+    def __init__(self, client: redis.Redis, keys: Keys,
+                 seed: Callable[[NoticeStore], None] | None = None) -> None:
         self.redis = client
         self.keys = keys
+        self._seed = seed  # run once, before the first read (sample notices: notices/service.py)
+        self._seed_lock = threading.RLock()  # re-entrant: the seed reads the store too
+        self._seeding = False
+
+    def ready(self) -> None:
+        """Run the seed once per process (other readers wait); later calls cost one check."""
+        if self._seed is None:
+            return
+        with self._seed_lock:
+            if self._seed is None or self._seeding:
+                return
+            self._seeding = True
+            try:
+                self._seed(self)
+            finally:
+                self._seed, self._seeding = None, False
 
     # -- reading -------------------------------------------------------------------------------
     def get(self, notice_id: str) -> Notice | None:
         """One notice with its fields (hidden ones too: callers check `hidden`)."""
+        self.ready()
         try:
             key = self.keys.notice(check_id(notice_id))
         except NoticeError:
@@ -431,6 +450,7 @@ class NoticeStore:
 
     def many(self, ids: list[str]) -> list[Notice]:
         """Notices in the order of `ids` (missing ones skipped), one round trip."""
+        self.ready()
         if not ids:
             return []
         raws = self.redis.mget([self.keys.notice(i) for i in ids])
@@ -438,10 +458,12 @@ class NoticeStore:
 
     def count(self) -> int:
         """How many notices are stored (cheap: one SCARD)."""
+        self.ready()
         return int(self.redis.scard(self.keys.notice_ids()))
 
     def all(self) -> list[Notice]:
         """Every stored notice, soonest deadline first (staff listing)."""
+        self.ready()
         notices = self.many(sorted(self.redis.smembers(self.keys.notice_ids())))
         return sorted(notices, key=lambda n: (n.score, n.id))
 
@@ -451,6 +473,7 @@ class NoticeStore:
 
     def query(self, query: Query, today: date) -> list[str]:
         """Open notice ids for the filters: 소상공인 first, then soonest deadline, 상시 last."""
+        self.ready()
         keys = self.keys
         pipe = self.redis.pipeline(transaction=False)
         pipe.zrangebyscore(keys.notice_deadlines(), int(today.strftime("%Y%m%d")), "+inf",

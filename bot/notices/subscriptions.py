@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import redis
 
-from .keys import Keys
-from .notices import NATIONWIDE
+from bot.core.keys import Keys
+
+from .store import NATIONWIDE
 
 OPT_OUT_LOG_SECONDS = 90 * 86400  # how far back the opt-out log reaches
 

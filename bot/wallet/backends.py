@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import redis
 
-from ..keys import Keys
+from bot.core import events
+from bot.core.keys import Keys
+from bot.services import Services
+
 from . import WalletBackend
 from .breaker import Breaker
 from .http import HttpWallet
 from .sandbox import SandboxWallet
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 log = logging.getLogger(__name__)
 
@@ -76,3 +82,16 @@ def build(config: Mapping[str, Any], client: redis.Redis, keys: Keys,
                       probe_ttl=2 * connect + read + 1)
     return HttpWallet(url, token, client, keys, clock, breaker, connect_timeout=connect,
                       read_timeout=read, cache_ttl=int(setting(config, "WALLET_CACHE_TTL")))
+
+
+def init_app(app: Flask, services: Services) -> None:
+    """Install the configured backend and `flask wallet`/`merchants`; the sandbox credits
+    paid applications."""
+    from .cli import init_app as init_cli
+
+    backend = build(services.config, services.redis, services.keys, lambda: services.clock())
+    services.wallet = backend
+    if isinstance(backend, SandboxWallet):
+        # blinker holds a bound method weakly: connected exactly as long as the backend lives.
+        events.application_paid.connect(backend.on_application_paid, sender=services)
+    init_cli(app)

@@ -1,8 +1,7 @@
-"""Staff commands: `flask merchants link|unlink|show` and `flask wallet show|credit|spend|…`.
+"""Staff commands: `flask wallet show|credit|spend|activate|status`.
 
-Output is plain data for staff (English labels); Kakao user keys are shown hashed
-unless `--unmasked` is given; business numbers are checked with bot/bizno.py before
-anything is stored.
+Output is plain data for staff (English labels); business numbers are checked
+with bot/accounts/bizno.py before anything is stored.
 """
 
 from __future__ import annotations
@@ -14,12 +13,12 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from . import bizno
-from .keys import user_hash
-from .wallet import STATUSES
-from .wallet.sandbox import SandboxWallet, SpendRefused
+from bot.accounts import bizno
+from bot.accounts.cli import parse_business_number
 
-merchants_cli = AppGroup("merchants", help="Links between KakaoTalk users and businesses.")
+from . import STATUSES
+from .sandbox import SandboxWallet, SpendRefused
+
 wallet_cli = AppGroup("wallet", help="Merchant wallets: look-ups and the sandbox ledger.")
 
 
@@ -27,62 +26,11 @@ def _services() -> Any:
     return current_app.extensions["bot"].services
 
 
-def _business_number(value: str) -> str:
-    """The 10 digits of a valid 사업자등록번호, else a usage error."""
-    parsed = bizno.parse(value)
-    if parsed is None:
-        raise click.BadParameter(f"{value!r} is not a valid business number (checksum)")
-    return parsed.digits
-
-
 def _sandbox() -> SandboxWallet:
-    backend = _services().ext["wallet"]
+    backend = _services().wallet
     if not isinstance(backend, SandboxWallet):
         raise click.UsageError("only the sandbox wallet can be changed here (WALLET_BACKEND=http)")
     return backend
-
-
-# -- merchants -------------------------------------------------------------------
-@merchants_cli.command("link")
-@click.argument("user_key")
-@click.argument("business_number")
-def merchants_link(user_key: str, business_number: str) -> None:
-    """Let USER_KEY (a Kakao botUserKey) see BUSINESS_NUMBER's data."""
-    number = _business_number(business_number)
-    _services().merchants.link(user_key, number, "staff")
-    click.echo(f"linked user {user_hash(user_key)} -> {bizno.parse(number).formatted}")
-
-
-@merchants_cli.command("unlink")
-@click.argument("user_key")
-def merchants_unlink(user_key: str) -> None:
-    """Remove USER_KEY's link to a business."""
-    store = _services().merchants
-    if store.business_of(user_key) is None:
-        click.echo(f"user {user_hash(user_key)} was not linked")
-        return
-    store.unlink(user_key)
-    click.echo(f"unlinked user {user_hash(user_key)}")
-
-
-@merchants_cli.command("show")
-@click.argument("key")
-@click.option("--unmasked", is_flag=True, help="List linked user keys in full, not hashed.")
-def merchants_show(key: str, unmasked: bool) -> None:
-    """Show the business of a user key, or the users linked to a business number."""
-    svc = _services()
-    parsed = bizno.parse(key)
-    if parsed is not None:
-        users = sorted(svc.merchants.users_of(parsed.digits))
-        click.echo(f"{parsed.formatted}: {len(users)} linked user(s)")
-        for user in users:
-            click.echo(f"  {user if unmasked else user_hash(user)}")
-        return
-    link = svc.redis.hgetall(svc.keys.merchant(key))
-    if not link:
-        click.echo(f"user {user_hash(key)} is not linked")
-        return
-    click.echo(json.dumps({"user": user_hash(key), **link}, ensure_ascii=False))
 
 
 # -- wallet ----------------------------------------------------------------------
@@ -92,8 +40,8 @@ def merchants_show(key: str, unmasked: bool) -> None:
               help="Sandbox ledger entries to list.")
 def wallet_show(business_number: str, entries: int) -> None:
     """Look a wallet up through the configured backend (sandbox: with its ledger)."""
-    number = _business_number(business_number)
-    backend = _services().ext["wallet"]
+    number = parse_business_number(business_number)
+    backend = _services().wallet
     found = backend.lookup(number)
     click.echo(json.dumps({
         "backend": "sandbox" if backend.sandbox else "http",
@@ -116,7 +64,7 @@ def wallet_show(business_number: str, entries: int) -> None:
 def wallet_credit(business_number: str, amount: int, paid: bool, days: int | None,
                   receipt: str | None) -> None:
     """Credit a sandbox wallet (creating it): 무상캐시 by default, not yet activated."""
-    number, backend = _business_number(business_number), _sandbox()
+    number, backend = parse_business_number(business_number), _sandbox()
     try:
         if paid:
             backend.credit_paid(number, amount)
@@ -134,7 +82,7 @@ def wallet_credit(business_number: str, amount: int, paid: bool, days: int | Non
 @click.argument("amount", type=click.IntRange(min=1))
 def wallet_spend(business_number: str, amount: int) -> None:
     """Spend from a sandbox wallet: activated 무상캐시 first, then 유상캐시."""
-    number, backend = _business_number(business_number), _sandbox()
+    number, backend = parse_business_number(business_number), _sandbox()
     try:
         spent = backend.spend(number, amount)
     except SpendRefused as refused:
@@ -146,7 +94,7 @@ def wallet_spend(business_number: str, amount: int) -> None:
 @click.argument("business_number")
 def wallet_activate(business_number: str) -> None:
     """Press 사용하기 on a sandbox wallet's 무상캐시."""
-    number, backend = _business_number(business_number), _sandbox()
+    number, backend = parse_business_number(business_number), _sandbox()
     try:
         changed = backend.activate(number)
     except SpendRefused as refused:
@@ -159,7 +107,7 @@ def wallet_activate(business_number: str) -> None:
 @click.argument("status", type=click.Choice([s.lower() for s in STATUSES]))
 def wallet_status(business_number: str, status: str) -> None:
     """Set a sandbox wallet's state: active (사용중), suspended (사용중지), blocked (정지)."""
-    number, backend = _business_number(business_number), _sandbox()
+    number, backend = parse_business_number(business_number), _sandbox()
     try:
         backend.set_status(number, status.upper())
     except SpendRefused as refused:
@@ -168,6 +116,5 @@ def wallet_status(business_number: str, status: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Attach both command groups."""
-    app.cli.add_command(merchants_cli)
+    """Attach `flask wallet`."""
     app.cli.add_command(wallet_cli)

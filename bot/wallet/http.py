@@ -15,8 +15,9 @@ from collections.abc import Callable
 import redis
 import requests
 
-from ..filters import mask_bizno
-from ..keys import Keys
+from bot.answers.filters import mask_bizno
+from bot.core.keys import Keys
+
 from . import FOUND, NOT_FOUND, STALE, UNAVAILABLE, Lookup, Wallet, parse_wallet, wallet_from_dict
 from .breaker import Breaker
 

@@ -9,12 +9,13 @@ import time
 import uuid
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Flask, Response, current_app, request
 
-from .kakao import PayloadError, parse_payload
-from .keys import user_hash
-from .pipeline import Result
-from .reply import Reply
+from bot.conversation.pipeline import Result
+from bot.conversation.reply import Reply
+from bot.core.keys import user_hash
+from bot.kakao import PayloadError, parse_payload
+from bot.services import Services
 
 bp = Blueprint("webhook", __name__)
 log = logging.getLogger("bot.request")
@@ -96,3 +97,8 @@ def healthz() -> Response:
         redis_ok = False
     body = {"status": "ok" if redis_ok else "degraded", "redis": redis_ok, "version": bot.version}
     return _json(body, 200 if redis_ok else 503)
+
+
+def init_app(app: Flask, services: Services) -> None:
+    """Register the webhook blueprint."""
+    app.register_blueprint(bp)

@@ -1,0 +1,1 @@
+"""The HTTP face: the webhook blueprint (POST /skill/<name>, GET /healthz) and `flask serve`."""

@@ -16,7 +16,9 @@ from bot.accounts.profiles import ProfileStore
 from bot.answers import cli as answers_cli
 from bot.answers.render import Renderer
 from bot.answers.templating import TemplateStore
+from bot.applications import cli as applications_cli
 from bot.applications import service as applications
+from bot.broadcast import cli as broadcast_cli
 from bot.broadcast import service as broadcast
 from bot.conversation import cli as conversation_cli
 from bot.conversation.pipeline import Pipeline
@@ -26,21 +28,25 @@ from bot.core.config import Config
 from bot.core.keys import Keys
 from bot.core.redisconn import connect
 from bot.core.version import __version__
+from bot.faq import cli as faq_cli
 from bot.faq import service as faq
+from bot.notices import cli as notices_cli
 from bot.notices import service as notices
 from bot.notices.subscriptions import SubscriptionStore
 from bot.services import Services
 from bot.wallet import backends as wallet
+from bot.wallet import cli as wallet_cli
 from bot.web import cli as web_cli
 from bot.web import webhook
 
 DAY = 24 * 3600
 log = logging.getLogger(__name__)
 
-# Each feature installs its service on Services and its commands on the app, in this order
-# (the broadcasts read notices and the wallet; the CLI modules only add commands).
+# Each feature's init_app(app, services), in this order: the services first (broadcasts read
+# notices and the wallet), then the web blueprint and every `flask …` command group.
 FEATURES = (notices, faq, applications, wallet, broadcast,
-            accounts_cli, answers_cli, conversation_cli, web_cli, webhook)
+            webhook, answers_cli, conversation_cli, notices_cli, faq_cli, applications_cli,
+            wallet_cli, accounts_cli, broadcast_cli, web_cli)
 
 
 @dataclass
@@ -60,6 +66,14 @@ def template_globals(config: Mapping[str, Any]) -> dict[str, Any]:
         # Whole days an unfinished form is kept, so "7일 동안 저장돼요" follows DRAFT_TTL.
         "draft_days": max(1, int(config["DRAFT_TTL"]) // DAY),
     }
+
+
+def warm_templates(templates: TemplateStore) -> None:
+    """Load every template now, so each good file has a last good version to fall back on."""
+    broken = templates.warm()
+    if broken:
+        log.warning("%d template file(s) do not load: %s (see flask templates check)",
+                    len(broken), ", ".join(f"{p.name}.yaml" for p in broken))
 
 
 def create_app(config: Config | Mapping[str, Any] | None = None, *, warm: bool = False) -> Flask:
@@ -85,16 +99,13 @@ def create_app(config: Config | Mapping[str, Any] | None = None, *, warm: bool =
     sessions = SessionStore(client, keys, app.config["SESSION_TTL"], app.config["DRAFT_TTL"])
     templates = TemplateStore(app.config["TEMPLATES_DIR"], app.config["TEMPLATES_AUTO_RELOAD"],
                               template_globals=template_globals(app.config))
-    if not app.config["TESTING"]:  # tests build many apps: each loads what it renders
-        broken = templates.warm()  # every good file gets a last good version to fall back on
-        if broken:
-            log.warning("%d template file(s) do not load: %s (see flask templates check)",
-                        len(broken), ", ".join(f"{p.name}.yaml" for p in broken))
     services = Services(config=app.config, redis=client, keys=keys, sessions=sessions,
                         merchants=MerchantStore(client, keys),
                         profiles=ProfileStore(client, keys),
                         subscriptions=SubscriptionStore(client, keys),
                         settings=templates.settings)
+    if not app.config["TESTING"]:  # tests build many apps: each loads what it renders
+        services.warm_ups.append(lambda: warm_templates(templates))
     for feature in FEATURES:
         feature.init_app(app, services)
 

@@ -10,10 +10,11 @@ from datetime import datetime
 from typing import Any
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from bot.core.clock import KST
+from bot.services import Services
 
 from . import service as apps
 from .service import Application, ApplicationError
@@ -144,3 +145,8 @@ def retry(attempts: int) -> None:
         click.echo(f"  queued: {receipt}")
     if report.failed:
         raise SystemExit(1)
+
+
+def init_app(app: Flask, services: Services) -> None:
+    """Attach `flask applications`."""
+    app.cli.add_command(applications_cli)

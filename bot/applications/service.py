@@ -19,7 +19,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import redis
-import requests
 
 from bot.answers.filters import mask_bizno, mask_phone
 from bot.conversation.session import (
@@ -392,6 +391,8 @@ class Intake:
 
     def send(self, application: Application) -> None:
         """POST one application; the receipt is the Idempotency-Key, so a repeat is harmless."""
+        import requests  # loaded when an application is delivered, not by every CLI command
+
         headers = {"Idempotency-Key": application.receipt}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
@@ -487,11 +488,8 @@ def deliver_pending(services: Any, *, attempts: int = 3,
 
 # -- what the skill and the CLI call ----------------------------------------------------
 def init_app(app: Flask, services: Services) -> None:
-    """Install the application store on services.applications and `flask applications`."""
-    from .cli import applications_cli
-
+    """Install the application store on services.applications."""
     services.applications = ApplicationStore(services.redis, services.keys)
-    app.cli.add_command(applications_cli)
 
 
 def store_of(services: Services) -> ApplicationStore:

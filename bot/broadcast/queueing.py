@@ -8,11 +8,12 @@ this side free of the job module, which builds the whole app.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-
-from redis import Redis
-from rq import Queue
+from typing import TYPE_CHECKING
 
 from .settings import BroadcastSettings
+
+if TYPE_CHECKING:
+    from rq import Queue
 
 RUN_JOB = "bot.broadcast.jobs.run_job"
 JOB_TIMEOUT = 12 * 3600  # a 100k broadcast at 5 calls/s plus delivery polling fits easily
@@ -20,6 +21,9 @@ JOB_TIMEOUT = 12 * 3600  # a 100k broadcast at 5 calls/s plus delivery polling f
 
 def queue(settings: BroadcastSettings, redis_url: str) -> Queue:
     """The RQ queue broadcasts go to (BROADCAST_QUEUE on REDIS_URL)."""
+    from redis import Redis
+    from rq import Queue  # loaded when a broadcast is queued, not by every CLI command
+
     return Queue(settings.queue, connection=Redis.from_url(redis_url))
 
 

@@ -16,13 +16,14 @@ from ..wallet import ACTIVE, FOUND, STALE
 from . import queueing
 from . import store as st
 from .push import lookup, notice_regions, push_reply
-from .sender import EventSender, make_sender
 from .settings import BroadcastSettings
 from .store import BroadcastStore
 from .worker import BroadcastWorker, RunResult
 
 if TYPE_CHECKING:
     from flask import Flask
+
+    from .sender import EventSender
 
 log = logging.getLogger(__name__)
 
@@ -186,6 +187,8 @@ class BroadcastService:
     def run(self, bid: str, *, sender: EventSender | None = None,
             sleep: Callable[[float], None] | None = None) -> RunResult:
         """Run the worker for one broadcast in this process."""
+        from .sender import make_sender  # requests loads when a broadcast runs
+
         worker = BroadcastWorker(self.store, self.settings, sender or make_sender(self.settings),
                                  self.svc.subscriptions, clock=self.svc.clock,
                                  **({"sleep": sleep} if sleep else {}))
@@ -274,8 +277,5 @@ def _dedupe(users: Iterable[str]) -> list[str]:
 
 
 def init_app(app: Flask, services: Services) -> None:
-    """Install the broadcast service on services.broadcasts and `flask broadcast`."""
-    from .cli import broadcast_cli
-
+    """Install the broadcast service on services.broadcasts."""
     services.broadcasts = BroadcastService(services)
-    app.cli.add_command(broadcast_cli)

@@ -8,8 +8,10 @@ import os
 import shutil
 import signal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import redis
+if TYPE_CHECKING:
+    import redis
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +61,8 @@ def embedded_url(data_dir: str) -> str:
 
 def connect(url: str | None, data_dir: str, socket_timeout: float) -> redis.Redis:
     """Return a client with short timeouts so a dead Redis fails fast instead of hanging."""
+    import redis  # here, so importing bot.core stays free of the client library
+
     url = url or embedded_url(data_dir)
     return redis.Redis.from_url(
         url,

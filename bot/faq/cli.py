@@ -7,10 +7,11 @@ from datetime import datetime
 from typing import Any
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from bot.core.clock import KST
+from bot.services import Services
 
 from . import knowledge as faq
 
@@ -66,3 +67,8 @@ def unanswered(limit: int, as_json: bool, clear: bool) -> None:
     for question, count, seen in rows:
         when = datetime.fromtimestamp(seen, KST).strftime("%Y-%m-%d %H:%M")
         click.echo(f"{count:>5}  {when:<16}  {question}")
+
+
+def init_app(app: Flask, services: Services) -> None:
+    """Attach `flask faq`."""
+    app.cli.add_command(faq_cli)

@@ -17,11 +17,12 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from bot.conversation import korean
+
+if TYPE_CHECKING:  # numpy loads with the first index built, not with every CLI command
+    import numpy as np
 
 # Kiwi tags kept as meaning-bearing tokens (korean.CONTENT_TAGS plus auxiliary verbs, since
 # Kiwi reads '만드는 법' as 만들/VX, and interjection-like question words).
@@ -208,6 +209,8 @@ def _build_space(docs: Sequence[Mapping[str, float]], owners: Sequence[int],
     for bag in per_entry:
         space.bags.append(
             _unit({t: (1.0 + math.log(c)) * space.idf[t] for t, c in bag.items() if c > 0}))
+    import numpy as np
+
     space.doc_postings = {
         t: (np.fromiter((i for i, _ in p), np.int32, len(p)),
             np.fromiter((w for _, w in p), np.float64, len(p)))
@@ -244,6 +247,8 @@ class Index:
         self.tok = _build_space(tok_docs, self.doc_owner, len(self.entries))
         self.chr = _build_space(chr_docs, self.doc_owner, len(self.entries))
         # Each entry's documents are contiguous: its best example is a reduceat over them.
+        import numpy as np
+
         self._starts = np.array([self.doc_owner.index(i) for i in range(len(self.entries))],
                                 dtype=np.intp)
 
@@ -266,6 +271,8 @@ class Index:
                      if f in self.position}
         if not self.entries:
             return []
+        import numpy as np
+
         docs = np.zeros(len(self.doc_owner))
         _dot(q_tok, self.tok.doc_postings, TOKEN_WEIGHT, docs)
         _dot(q_chr, self.chr.doc_postings, 1.0 - TOKEN_WEIGHT, docs)

@@ -165,10 +165,7 @@ def _requested_page(req: SkillRequest, count: int) -> int:
 
 
 def init_app(app: Flask, services: Services) -> None:
-    """Install the FAQ service and `flask faq`; its index is built on first use or by warm()."""
-    from .cli import faq_cli
-
+    """Install the FAQ service; its index is built on first use or by warm()."""
     service = FaqService(services)
     services.faq = service
     services.warm_ups.append(service.warm)
-    app.cli.add_command(faq_cli)

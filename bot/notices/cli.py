@@ -9,12 +9,12 @@ from typing import Any
 
 import click
 import yaml
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from bot.core.clock import today_of
+from bot.services import Services
 
-from . import bizinfo
 from .store import Notice, NoticeError, NoticeStore, from_fields
 
 notices_cli = AppGroup("notices", help="Support notices (지원사업 공고).")
@@ -50,6 +50,8 @@ def _read(path: str) -> list[dict[str, Any]]:
 
 def _build(record: dict[str, Any]) -> Notice:
     """A notice from a staff record: bizinfo field names or our own (see README)."""
+    from . import bizinfo  # requests loads with the commands that read bizinfo records
+
     svc = _services()
     if "pblancId" in record:
         return bizinfo.parse_item(record, source="manual")
@@ -69,6 +71,8 @@ def _line(notice: Notice) -> str:
 @click.option("--pages", type=click.IntRange(min=1), help="At most this many pages.")
 def import_notices(category: str | None, pages: int | None) -> None:
     """Import notices from the 기업마당 API (BIZINFO_API_KEY); prints a summary."""
+    from . import bizinfo  # requests loads with the commands that read bizinfo records
+
     config = _services().config
     key = config.get("BIZINFO_API_KEY")
     if not key:
@@ -164,3 +168,8 @@ def list_notices(only_open: bool) -> None:
         click.echo(_line(notice))
         shown += 1
     click.echo(f"{shown} notice(s)")
+
+
+def init_app(app: Flask, services: Services) -> None:
+    """Attach `flask notices`."""
+    app.cli.add_command(notices_cli)

@@ -28,14 +28,11 @@ SAMPLE_FILE = ROOT / "data" / "sample_notices.yaml"
 
 
 def init_app(app: Flask, services: Services) -> None:
-    """Install the notice store and `flask notices`; samples and Kiwi load on first use."""
-    from .cli import notices_cli
-
+    """Install the notice store; samples and Kiwi load on first use (or in warm())."""
     # Tests seed their own notices into a flushed Redis: no samples behind their back.
     seed = None if services.config.get("TESTING") else (lambda store: seed_samples(services, store))
     services.notices = NoticeStore(services.redis, services.keys, seed=seed)
     services.warm_ups.append(lambda: warm(services))
-    app.cli.add_command(notices_cli)
 
 
 def warm(services: Services) -> None:

@@ -15,6 +15,7 @@ from flask.cli import AppGroup
 
 from bot.accounts import bizno
 from bot.accounts.cli import parse_business_number
+from bot.services import Services
 
 from . import STATUSES
 from .sandbox import SandboxWallet, SpendRefused
@@ -115,6 +116,6 @@ def wallet_status(business_number: str, status: str) -> None:
     click.echo(f"wallet {bizno.parse(number).formatted} is now {status}")
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, services: Services) -> None:
     """Attach `flask wallet`."""
     app.cli.add_command(wallet_cli)

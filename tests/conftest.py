@@ -16,7 +16,7 @@ import responses
 
 from bot.app import create_app
 from bot.core.config import ROOT, TestConfig
-from tests.kakao import Chat
+from tests.support.kakao import Chat
 
 TEST_TEMPLATES = Path(__file__).parent / "templates"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from tests.apply_flow import fill, freeze
-from tests.kakao import Chat
-from tests.notice_fixture import install
+from tests.support.apply_flow import fill, freeze
+from tests.support.kakao import Chat
+from tests.support.notice_fixture import install
 
 
 def submit_application(chat: Chat) -> str:

@@ -14,7 +14,7 @@ import pytest
 from bot.answers import render
 from bot.core.config import ROOT
 from tests.conftest import TEST_TEMPLATES
-from tests.kakao import Chat
+from tests.support.kakao import Chat
 
 SHIPPED = ROOT / "templates"
 _later = itertools.count(5, 5)

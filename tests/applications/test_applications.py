@@ -12,8 +12,8 @@ from redis import Redis
 
 from bot.applications import service as apps
 from bot.core import events
-from tests.apply_flow import NOON_KST, fill, freeze, valid_bizno
-from tests.kakao import Chat
+from tests.support.apply_flow import NOON_KST, fill, freeze, valid_bizno
+from tests.support.kakao import Chat
 
 INTAKE = "https://intake.example.kr/applications"
 

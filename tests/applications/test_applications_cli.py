@@ -8,8 +8,8 @@ import pytest
 
 from bot.applications import service as apps
 from bot.core import events
-from tests.apply_flow import NOON_KST, fill, freeze
-from tests.kakao import Chat
+from tests.support.apply_flow import NOON_KST, fill, freeze
+from tests.support.kakao import Chat
 
 INTAKE = "https://intake.example.kr/applications"
 

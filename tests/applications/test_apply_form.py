@@ -14,9 +14,9 @@ from bot.conversation.reply import Reply
 from bot.core import events
 from bot.core.config import ROOT
 from skills import apply as form
-from tests.apply_flow import HAPPY, NOON_KST, STEPS, fill, freeze, press, start, valid_bizno
 from tests.conftest import TEST_TEMPLATES
-from tests.kakao import Chat
+from tests.support.apply_flow import HAPPY, NOON_KST, STEPS, fill, freeze, press, start, valid_bizno
+from tests.support.kakao import Chat
 
 DAY = 24 * 3600
 RAW_PHONE = ("01024681357", "2468-1357", "2468")
@@ -127,7 +127,7 @@ def test_receipt_numbers_count_per_kst_day(make_app):
     app = make_app()
     clock = freeze(app)
     chats = [f"u-day-{i}" for i in range(3)]
-    from tests.kakao import Chat
+    from tests.support.kakao import Chat
 
     receipts = []
     for i, user in enumerate(chats):

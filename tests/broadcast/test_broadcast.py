@@ -16,8 +16,8 @@ from bot.broadcast import BroadcastSettings
 from bot.broadcast.sender import EventApi, Pacer
 from bot.broadcast.wire import Wire
 from bot.core.clock import KST
-from tests.kakao import Chat
-from tests.notice_fixture import install
+from tests.support.kakao import Chat
+from tests.support.notice_fixture import install
 
 API = "https://bot-api.kakao.com"
 BOT = "bot-1!"  # the dev channel: the '!' stays in the Event API path

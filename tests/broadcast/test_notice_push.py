@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.kakao import Chat
-from tests.notice_fixture import install
+from tests.support.kakao import Chat
+from tests.support.notice_fixture import install
 
 NOTICE = {"id": "NTC-7", "title": "전통시장 디지털 장보기 지원", "category": "내수",
           "regions": ["서울", "경기"], "org": "소상공인시장진흥공단",

@@ -32,9 +32,9 @@ from bot.conversation.dialog import (
     start,
 )
 from bot.conversation.reply import Reply
-from tests.demo_form import DEMO, DemoEnv
+from tests.support.demo_form import DEMO, DemoEnv
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HAPPY = {"name": "홍길동", "size": "보통", "team": "5", "phone": "010-1234-5678"}
 NAV = ("dialog/nav", "dialog/review_nav")
 T0 = 1_000.0

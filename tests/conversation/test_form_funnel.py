@@ -11,9 +11,9 @@ import time_machine
 from bot.conversation import funnel
 from bot.conversation.dialog import Reply
 from bot.core.clock import KST
-from tests import demo_skill
-from tests.apply_flow import HAPPY, STEPS, fill, freeze, start
-from tests.kakao import Chat
+from tests.support import demo_skill
+from tests.support.apply_flow import HAPPY, STEPS, fill, freeze, start
+from tests.support.kakao import Chat
 
 demo_skill.register()
 

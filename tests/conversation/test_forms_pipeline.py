@@ -10,7 +10,7 @@ import time_machine
 
 from bot.conversation import dialog
 from bot.conversation.registry import SKILLS, skill
-from tests import demo_skill
+from tests.support import demo_skill
 
 demo_skill.register()
 

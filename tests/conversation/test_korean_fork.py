@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # Run in a fresh interpreter: the test process has threads of its own, and the child
 # must exit through normal finalisation (multiprocessing's children skip it).

@@ -11,8 +11,8 @@ from bot.conversation import router
 from bot.core.config import ROOT
 from bot.faq import knowledge as faq
 from bot.faq.match import Bands, Hit, Synonyms
-from tests import demo_skill
 from tests.conftest import TEST_TEMPLATES
+from tests.support import demo_skill
 
 demo_skill.register()
 

@@ -19,7 +19,7 @@ from bot.kakao import (
     callback_url_is_trusted,
     parse_payload,
 )
-from tests.payloads import (
+from tests.support.payloads import (
     ADMIN_TESTER_USER_ID,
     APP_USER_ID,
     IMAGE_URL,

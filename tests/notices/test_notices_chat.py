@@ -11,7 +11,7 @@ from bot.notices import bizinfo
 from bot.notices import service as notices_service
 from bot.notices.service import SAMPLE_FILE
 from bot.notices.store import from_fields, load_samples
-from tests.notice_fixtures import DOC_ITEM, EXPORT_ITEM, FUND_ITEM, NOW, SMALL_ITEM, item
+from tests.support.notice_fixtures import DOC_ITEM, EXPORT_ITEM, FUND_ITEM, NOW, SMALL_ITEM, item
 
 TODAY = date(2026, 8, 20)
 

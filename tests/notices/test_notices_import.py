@@ -10,7 +10,7 @@ from responses import matchers
 
 from bot.notices import bizinfo
 from bot.notices.store import NoticeError, NoticeStore, Query
-from tests.notice_fixtures import (
+from tests.support.notice_fixtures import (
     DOC_ITEM,
     EXPORT_ITEM,
     FUND_ITEM,

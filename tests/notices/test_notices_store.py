@@ -16,7 +16,7 @@ from bot.notices.store import (
     phone_in,
     strip_html,
 )
-from tests.notice_fixtures import FUND_ITEM, NOW, SMALL_ITEM
+from tests.support.notice_fixtures import FUND_ITEM, NOW, SMALL_ITEM
 
 TODAY = date(2026, 8, 20)
 

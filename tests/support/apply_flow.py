@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.accounts.bizno import check_digit
 from bot.core.clock import KST
-from tests.kakao import Chat, Said
+from tests.support.kakao import Chat, Said
 
 # Answers in the form's order: (step name, what the merchant types or taps).
 HAPPY: tuple[tuple[str, str], ...] = (

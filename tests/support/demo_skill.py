@@ -1,4 +1,4 @@
-"""The demo form (tests/demo_form.py) registered in the app, with a `demo` skill that opens it."""
+"""The demo form (tests/support/demo_form.py) registered in the app, with a `demo` skill that opens it."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from bot.conversation.pipeline import open_form
 from bot.conversation.registry import FORMS, register_form, skill
 from bot.conversation.reply import Reply
-from tests.demo_form import DEMO
+from tests.support.demo_form import DEMO
 
 
 def register() -> None:

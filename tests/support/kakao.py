@@ -12,7 +12,7 @@ from typing import Any
 from bot.answers.render import reply_rendered
 from bot.conversation.reply import Reply
 from bot.conversation.simulator import MessageClock
-from tests.payloads import make_payload
+from tests.support.payloads import make_payload
 
 CARD_KINDS = ("basicCard", "textCard", "listCard", "itemCard", "commerceCard")
 

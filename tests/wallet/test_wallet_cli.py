@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.core.keys import user_hash
-from tests.wallet_helpers import BIZ, HTTP_SETTINGS
+from tests.support.wallet_helpers import BIZ, HTTP_SETTINGS
 
 
 def _invoke(runner, *args: str):

@@ -10,8 +10,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 
-from tests.kakao import Chat
-from tests.wallet_helpers import (
+from tests.support.kakao import Chat
+from tests.support.wallet_helpers import (
     BIZ,
     HTTP_SETTINGS,
     OTHER_BIZ,

@@ -9,7 +9,7 @@ import pytest
 
 from bot.core import events
 from bot.wallet.sandbox import SpendRefused, Spent
-from tests.wallet_helpers import (  # noqa: F401 (fixtures)
+from tests.support.wallet_helpers import (  # noqa: F401 (fixtures)
     BIZ,
     OTHER_BIZ,
     clock_fixture,

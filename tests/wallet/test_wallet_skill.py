@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.conversation import router
-from tests.kakao import Chat
-from tests.wallet_helpers import (  # noqa: F401 (fixtures)
+from tests.support.kakao import Chat
+from tests.support.wallet_helpers import (  # noqa: F401 (fixtures)
     BIZ,
     OTHER_BIZ,
     clock_fixture,

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.kakao import limits
-from tests.payloads import SHAPES, make_payload
+from tests.support.payloads import SHAPES, make_payload
 
 json_leaf = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text()
 json_value = st.recursive(json_leaf, lambda inner: st.lists(inner, max_size=4)

@@ -9,8 +9,8 @@ import time
 import pytest
 
 from bot.kakao import limits
-from tests.payloads import SHAPES, make_payload
-from tests.redis_server import RedisServer
+from tests.support.payloads import SHAPES, make_payload
+from tests.support.redis_server import RedisServer
 
 
 def post(client, skill, body, **kw):

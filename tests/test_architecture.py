@@ -69,28 +69,18 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
     for start in sorted(graph):
         if start in done:
             continue
-        path: list[str] = []
-        on_path: set[str] = set()
-        stack: list[tuple[str, Iterator[str]]] = []
-
-        def enter(module: str) -> None:
-            path.append(module)
-            on_path.add(module)
-            stack.append((module, iter(sorted(graph[module]))))
-
-        enter(start)
+        path = [start]
+        stack = [iter(sorted(graph[start]))]
         while stack:
-            module, targets = stack[-1]
-            target = next(targets, None)
+            target = next(stack[-1], None)
             if target is None:
                 stack.pop()
-                path.pop()
-                on_path.discard(module)
-                done.add(module)
-            elif target in on_path:
+                done.add(path.pop())
+            elif target in path:
                 return path[path.index(target):] + [target]
             elif target not in done:
-                enter(target)
+                path.append(target)
+                stack.append(iter(sorted(graph[target])))
     return None
 
 

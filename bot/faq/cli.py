@@ -13,6 +13,7 @@ from flask.cli import AppGroup
 from bot.core.clock import KST
 from bot.services import Services
 
+from . import coverage as faq_coverage
 from . import knowledge as faq
 
 faq_cli = AppGroup("faq", help="FAQ knowledge base (templates/faq/*.yaml).")
@@ -27,11 +28,13 @@ def _service() -> Any:
 @click.option("-v", "--verbose", is_flag=True,
               help="Also list examples another entry would take if they were deleted.")
 def check(verbose: bool) -> None:
-    """Validate every entry: renders, Kakao limits, examples, links; exit 1 on a problem."""
+    """Validate every entry and print the coverage of program-facts.md; exit 1 on a problem."""
     bot = current_app.extensions["bot"]
     service = _service()
     problems = faq.check_kb(bot.renderer, service.kb)
     snapshot = service.kb.snapshot()
+    for line in faq_coverage.report(faq.coverage(snapshot)):
+        click.echo(line)
     for problem in problems:
         click.echo(f"✗ {problem}", err=True)
     if verbose:

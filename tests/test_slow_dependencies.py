@@ -1,0 +1,99 @@
+"""A wallet service that drips its answer: the merchant still hears back within the budget,
+the breaker counts it, and skills that never call the wallet are not slowed at all.
+
+Real dripping servers on loopback (tests/slow_http.py), the real app and pipeline.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from bot import bulkhead
+from tests.kakao import Chat
+from tests.payloads import make_payload
+from tests.slow_http import DripServer, timed
+from tests.wallet_helpers import BIZ, HTTP_SETTINGS, wallet_json
+
+
+@pytest.fixture
+def drip(http):
+    """A wallet service that sends headers, then one body byte every 0.5 s."""
+    with DripServer(wallet_json(), interval=0.5) as server:
+        http.add_passthru(server.base)
+        yield server
+
+
+@pytest.fixture
+def app(make_app, drip):
+    return make_app(extra={**HTTP_SETTINGS, "WALLET_API_URL": drip.base})
+
+
+def _failures(app) -> int:
+    services = app.extensions["bot"].services
+    return int(services.redis.hget(services.keys.wallet_breaker(), "failures") or 0)
+
+
+def test_a_dripping_wallet_answers_politely_inside_the_budget_and_counts(app):
+    app.extensions["bot"].services.merchants.link("u-drip", BIZ, "staff")
+    said, took = timed(Chat(app, "u-drip").say, "잔액")
+    assert said.template == "wallet/unavailable" and said.context["reason"] == "timeout"
+    assert took < 2.0
+    assert _failures(app) == 1  # the breaker saw it (it opens after 3)
+
+
+def test_three_drips_open_the_breaker_then_answers_are_instant(app, drip):
+    app.extensions["bot"].services.merchants.link("u-drip", BIZ, "staff")
+    chat = Chat(app, "u-drip")
+    for _ in range(3):
+        chat.say("잔액")
+    seen = drip.requests_seen
+    said, took = timed(chat.say, "잔액")
+    assert said.template == "wallet/unavailable" and said.context["reason"] == "breaker_open"
+    assert took < 0.5 and drip.requests_seen == seen
+
+
+def _post(app, skill: str, utterance: str, user: str) -> tuple[dict, float]:
+    client = app.test_client()
+    started = time.monotonic()
+    response = client.post(f"/skill/{skill}", json=make_payload(utterance, user))
+    return response.get_json(), time.monotonic() - started
+
+
+def test_a_dripping_wallet_does_not_starve_other_skills(make_app, drip):
+    # Breaker effectively off, so every wallet request really calls the dripping service.
+    app = make_app(extra={**HTTP_SETTINGS, "WALLET_API_URL": drip.base,
+                          "WALLET_BREAKER_FAILURES": "1000"})
+    users = [f"u-w{i}" for i in range(12)]
+    for user in users:
+        app.extensions["bot"].services.merchants.link(user, BIZ, "staff")
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        wallet = [pool.submit(_post, app, "wallet", "잔액", u) for u in users]
+        time.sleep(0.3)  # every skill thread that can wait on the wallet now does
+        welcome = [pool.submit(_post, app, "welcome", "안녕", f"u-h{i}") for i in range(4)]
+        menu = [pool.submit(_post, app, "fallback", "처음으로", f"u-m{i}") for i in range(4)]
+        others = [f.result() for f in welcome + menu]
+        wallets = [f.result() for f in wallet]
+    assert all(took < 1.0 for _, took in others), [round(t, 2) for _, t in others]
+    texts = [str(body) for body, _ in others]
+    assert not any("처리하고 있어요" in t for t in texts)  # no common/busy apology
+    assert all(took < 2.0 for _, took in wallets), [round(t, 2) for _, t in wallets]
+    assert drip.requests_seen <= 3 * 2  # the bulkhead (3) let no more calls through
+
+
+def test_a_call_the_guard_abandoned_counts_as_a_failure_even_if_it_succeeds(make_app, http):
+    # The service answers properly but only after the turn was given up.
+    with DripServer(wallet_json(), interval=0, delay=0.6) as server:
+        http.add_passthru(server.base)
+        app = make_app(extra={**HTTP_SETTINGS, "WALLET_API_URL": server.base,
+                              "WALLET_READ_TIMEOUT": "1.0"})
+        backend = app.extensions["bot"].services.ext["wallet"]
+        given_up = threading.Event()
+        threading.Timer(0.2, given_up.set).start()  # the budget guard fires mid-call
+        with bulkhead.turn(given_up):
+            found = backend.lookup(BIZ)
+    assert found.reason == "abandoned"
+    assert _failures(app) == 1

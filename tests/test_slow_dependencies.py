@@ -97,3 +97,47 @@ def test_a_call_the_guard_abandoned_counts_as_a_failure_even_if_it_succeeds(make
             found = backend.lookup(BIZ)
     assert found.reason == "abandoned"
     assert _failures(app) == 1
+
+
+# -- every other outbound call has its total deadline too --------------------------------
+def test_a_dripping_intake_fails_the_attempt_in_time_and_keeps_it_queued(make_app, http):
+    from bot import applications as apps
+    from tests.test_applications import fields
+
+    with DripServer({"ok": True}, interval=0.5) as server:
+        http.add_passthru(server.base)
+        app = make_app(extra={"APPLICATION_INTAKE_URL": server.base + "/applications"})
+        services = app.extensions["bot"].services
+        store = apps.store_of(services)
+        receipt = store.submit(fields(), "u-1", services.clock(), queue=True).application.receipt
+        intake = apps.intake_from_config(services.config, in_skill=True)
+        delivered, took = timed(apps.deliver, store, intake, receipt)
+    assert delivered is False and took < 1.8  # connect 0.5 + read 1.0 is also the total
+    assert store.outbox() == [receipt]  # `applications retry` delivers it later
+
+
+def test_a_dripping_event_api_is_an_unknown_outcome_in_time_and_not_resent(http):
+    from bot.broadcast.sender import UNKNOWN, EventApi
+    from bot.broadcast.settings import BroadcastSettings
+
+    with DripServer({"taskId": "t-1", "status": "SUCCESS"}, interval=0.5) as server:
+        http.add_passthru(server.base)
+        api = EventApi(BroadcastSettings(mode="live", api_base=server.base, bot_id="bot-1",
+                                         rest_api_key="k", rate=0, connect_timeout=0.3,
+                                         read_timeout=1.0))
+        result, took = timed(api.send, ["u-1", "u-2"], {"notice_id": "N-1"})
+        task, task_took = timed(api.task, "t-1")
+    assert result.outcome == UNKNOWN and result.reason == "read timeout" and took < 1.8
+    assert server.requests_seen == 2  # one POST (never repeated blindly), one task query
+    assert task is None and task_took < 1.8
+
+
+def test_a_dripping_bizinfo_feed_stops_the_page_in_time(http):
+    from bot.bizinfo import BizinfoClient, BizinfoError
+
+    with DripServer({"jsonArray": []}, interval=0.5) as server:
+        http.add_passthru(server.base)
+        client = BizinfoClient("key", url=server.base + "/api", read_timeout=1.0)
+        result, took = timed(client.page, 1, 10)
+    assert isinstance(result, BizinfoError) and "timed out" in str(result)
+    assert took < 2.5  # connect (≤ read) + read

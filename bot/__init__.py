@@ -90,7 +90,9 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
         version=__version__,
     )
 
-    from . import cli, webhook
+    from . import callbacks, cli, webhook
+
+    callbacks.init_app(services, app.extensions["bot"].renderer)
 
     app.register_blueprint(webhook.bp)
     cli.init_app(app)

@@ -78,11 +78,15 @@ class HttpWallet:
                 return self._fallback(business_number, "busy")
             if not self.breaker.allow():
                 return self._fallback(business_number, "breaker_open")
-            return self._call(business_number, deadline_in(total or self.total_timeout))
+            # A patient caller waits for the whole answer: the read timeout grows with it.
+            timeout = (self.timeout[0], max(total, self.timeout[1])) if total else self.timeout
+            return self._call(business_number, deadline_in(total or self.total_timeout),
+                              timeout)
 
-    def _call(self, business_number: str, deadline: float) -> Lookup:
+    def _call(self, business_number: str, deadline: float,
+              timeout: tuple[float, float]) -> Lookup:
         try:
-            wallet = self._fetch(business_number, deadline)
+            wallet = self._fetch(business_number, deadline, timeout)
         except WalletNotFound:
             if bulkhead.abandoned():
                 return self._gave_up(business_number)
@@ -106,13 +110,14 @@ class HttpWallet:
         self.breaker.failure()
         return self._fallback(business_number, "abandoned")
 
-    def _get(self, business_number: str, deadline: float) -> requests.Response:
+    def _get(self, business_number: str, deadline: float,
+             timeout: tuple[float, float]) -> requests.Response:
         """GET with timeouts; a connection error (nothing was served) is retried once."""
         headers = {"Authorization": f"Bearer {self.token}", "Accept": "application/json"}
         for attempt in (1, 2):
             try:
                 return call(self.session, "GET", self.url(business_number), deadline=deadline,
-                            timeout=self.timeout, headers=headers, allow_redirects=False)
+                            timeout=timeout, headers=headers, allow_redirects=False)
             except requests.ConnectionError as exc:  # includes ConnectTimeout
                 if attempt == 2:
                     log.warning("wallet service unreachable: %s", type(exc).__name__)
@@ -126,9 +131,10 @@ class HttpWallet:
                 raise ServiceFailure("request") from None
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _fetch(self, business_number: str, deadline: float) -> Wallet:
+    def _fetch(self, business_number: str, deadline: float,
+               timeout: tuple[float, float]) -> Wallet:
         """One checked answer of the service."""
-        response = self._get(business_number, deadline)
+        response = self._get(business_number, deadline, timeout)
         status = response.status_code
         if status == 404:
             raise WalletNotFound(business_number)

@@ -90,10 +90,11 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
         version=__version__,
     )
 
-    from . import callbacks, cli, webhook
+    from . import callbacks, cli, readiness, webhook
 
     callbacks.init_app(services, app.extensions["bot"].renderer)
 
     app.register_blueprint(webhook.bp)
+    app.register_blueprint(readiness.bp)
     cli.init_app(app)
     return app

@@ -20,6 +20,7 @@ from bot.applications import cli as applications_cli
 from bot.applications import service as applications
 from bot.broadcast import cli as broadcast_cli
 from bot.broadcast import service as broadcast
+from bot.conversation import callbacks
 from bot.conversation import cli as conversation_cli
 from bot.conversation.pipeline import Pipeline
 from bot.conversation.session import SessionStore
@@ -37,7 +38,7 @@ from bot.services import Services
 from bot.wallet import backends as wallet
 from bot.wallet import cli as wallet_cli
 from bot.web import cli as web_cli
-from bot.web import webhook
+from bot.web import readiness, webhook
 
 DAY = 24 * 3600
 log = logging.getLogger(__name__)
@@ -45,8 +46,9 @@ log = logging.getLogger(__name__)
 # Each feature's init_app(app, services), in this order: the services first (broadcasts read
 # notices and the wallet), then the web blueprint and every `flask …` command group.
 FEATURES = (notices, faq, applications, wallet, broadcast,
-            webhook, answers_cli, conversation_cli, notices_cli, faq_cli, applications_cli,
-            wallet_cli, accounts_cli, broadcast_cli, web_cli)
+            webhook, readiness,
+            answers_cli, conversation_cli, notices_cli, faq_cli, applications_cli, wallet_cli,
+            accounts_cli, broadcast_cli, web_cli)
 
 
 @dataclass
@@ -94,7 +96,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None, *, warm: bool =
     logs.setup(app.config["LOG_LEVEL"])
 
     client = connect(app.config["REDIS_URL"], app.config["EMBEDDED_DATA_DIR"],
-                     app.config["REDIS_SOCKET_TIMEOUT"])
+                     app.config["REDIS_SOCKET_TIMEOUT"], app.config["REDIS_BREAKER_COOLDOWN"])
     keys = Keys(app.config["REDIS_PREFIX"])
     sessions = SessionStore(client, keys, app.config["SESSION_TTL"], app.config["DRAFT_TTL"])
     templates = TemplateStore(app.config["TEMPLATES_DIR"], app.config["TEMPLATES_AUTO_RELOAD"],
@@ -108,13 +110,15 @@ def create_app(config: Config | Mapping[str, Any] | None = None, *, warm: bool =
         services.warm_ups.append(lambda: warm_templates(templates))
     for feature in FEATURES:
         feature.init_app(app, services)
+    renderer = Renderer(templates, strict=app.config["STRICT_RESPONSES"])
+    callbacks.init_app(services, renderer)  # a callback's answer is rendered outside a request
 
     import skills  # noqa: F401  (importing registers every skill handler)
 
     app.extensions["bot"] = Bot(
         services=services,
         pipeline=Pipeline(services),
-        renderer=Renderer(templates, strict=app.config["STRICT_RESPONSES"]),
+        renderer=renderer,
         templates=templates,
         version=__version__,
     )

@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # types only: importing the features here would load them all
     from bot.accounts.profiles import ProfileStore
     from bot.applications.service import ApplicationStore
     from bot.broadcast.service import BroadcastService
+    from bot.conversation.callbacks import Callbacks
     from bot.conversation.reply import Reply
     from bot.conversation.session import Session, SessionStore
     from bot.core.keys import Keys
@@ -54,6 +55,7 @@ class Services:
     applications: ApplicationStore = field(init=False)
     wallet: WalletBackend = field(init=False)
     broadcasts: BroadcastService = field(init=False)
+    callbacks: Callbacks = field(init=False)  # Kakao callbacks: slow answers come later
 
     def warm(self) -> None:
         """Load every heavy thing now (server start-up), not inside a merchant's request."""

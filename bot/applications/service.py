@@ -25,6 +25,7 @@ from bot.conversation.session import (
     _RELEASE,  # compare-and-delete: the session lock's script, reused
 )
 from bot.core import events
+from bot.core.bulkhead import Bulkhead
 from bot.core.clock import KST
 from bot.core.keys import Keys, user_hash
 from bot.services import Services
@@ -391,14 +392,17 @@ class Intake:
 
     def send(self, application: Application) -> None:
         """POST one application; the receipt is the Idempotency-Key, so a repeat is harmless."""
-        import requests  # loaded when an application is delivered, not by every CLI command
+        import requests  # with the deadline module: loaded on delivery, not by every command
+
+        from bot.core.http_deadline import call, deadline_in
 
         headers = {"Idempotency-Key": application.receipt}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         try:
-            response = requests.post(self.url, json=application.to_intake(), headers=headers,
-                                     timeout=self.timeout)
+            # connect + read is also the total: a dripping intake cannot hold the turn.
+            response = call(None, "POST", self.url, deadline=deadline_in(sum(self.timeout)),
+                            timeout=self.timeout, json=application.to_intake(), headers=headers)
         except requests.RequestException as exc:
             raise DeliveryError(type(exc).__name__) from None
         if not 200 <= response.status_code < 300:
@@ -409,6 +413,9 @@ INTAKE_CONNECT_TIMEOUT = 0.5  # seconds
 # The skill's one quick attempt may use this share of SKILL_BUDGET (1.5 s of the default 2 s);
 # the rest is for Redis and rendering. Retries off the request path keep the full timeout.
 INTAKE_BUDGET_SHARE = 0.75
+# In-skill intake attempts in flight per process; beyond that the outbox delivers it later,
+# so a slow intake cannot occupy the skill threads other merchants need (bot/core/bulkhead.py).
+INTAKE_BULKHEAD = Bulkhead("intake", 2)
 
 
 def intake_from_config(config: Mapping[str, Any], *, in_skill: bool = False) -> Intake | None:
@@ -517,9 +524,12 @@ def submit(services: Any, user_id: str, fields: Mapping[str, Any],
     events.application_submitted.send(services, receipt=app.receipt,
                                       business_number=app.business_number, user_id=user_id)
     log.info("application %s submitted by user %s", app.receipt, user_hash(user_id))
-    if intake is not None and not deliver(store, intake, app.receipt, attempts=1,
-                                          clock=services.clock):
-        schedule_retry(services)
+    if intake is not None:
+        with INTAKE_BULKHEAD.enter() as entered:
+            delivered = entered and deliver(store, intake, app.receipt, attempts=1,
+                                            clock=services.clock)
+        if not delivered:
+            schedule_retry(services)
     return result
 
 

@@ -137,6 +137,8 @@ class EventApi:
         """POST one batch, retrying only what provably did not reach Kakao or was refused."""
         import requests
 
+        from bot.core.http_deadline import call, deadline_in
+
         body = self.body(users, data)
         reason = ""
         for attempt in range(1, self.s.max_attempts + 1):
@@ -146,7 +148,8 @@ class EventApi:
                 self.pacer.wait()
             retry_after = 0.0
             try:
-                resp = self.http.post(self.talk_url, json=body, timeout=self.timeout)
+                resp = call(self.http, "POST", self.talk_url, json=body, timeout=self.timeout,
+                            deadline=deadline_in(sum(self.timeout)))
             except requests.ConnectTimeout:
                 reason = "connect timeout"  # no connection, so nothing was sent: safe to retry
             except requests.Timeout:
@@ -172,9 +175,12 @@ class EventApi:
         """Read a call's delivery report; None on any error (the next round asks again)."""
         import requests
 
+        from bot.core.http_deadline import call, deadline_in
+
         self.pacer.wait()
         try:
-            resp = self.http.get(f"{self.s.api_base}/v1/tasks/{task_id}", timeout=self.timeout)
+            resp = call(self.http, "GET", f"{self.s.api_base}/v1/tasks/{task_id}",
+                        timeout=self.timeout, deadline=deadline_in(sum(self.timeout)))
             if resp.status_code != 200:
                 log.warning("task query answered HTTP %s", resp.status_code)
                 return None

@@ -1,4 +1,4 @@
-"""The notices feature's set-up: the store on services.notices, `flask notices`, sample notices.
+"""The notices feature's set-up: the store on services.notices and the sample notices.
 
 Without a BIZINFO_API_KEY an empty store gets the sample notices, so the embedded
 demo has something to show. Seeding runs on the store's first read in a process (or

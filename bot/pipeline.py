@@ -21,6 +21,7 @@ import redis
 from . import dialog, funnel, router
 from .kakao import SkillRequest
 from .keys import Keys
+from .logs import safe_name
 from .merchants import MerchantStore
 from .profiles import ProfileStore
 from .registry import FORMS, READ_ONLY, SKILLS, FormEntry
@@ -156,7 +157,7 @@ class Pipeline:
     def run(self, name: str, req: SkillRequest) -> Result:
         """Answer within the budget: a hung dependency yields a polite 'try again' reply."""
         if name not in SKILLS:
-            log.warning("unknown skill %r requested", name)
+            log.warning("unknown skill %s requested", safe_name(name))  # a URL path: hostile
             return Result(Reply.of("common/unknown_skill"), "unknown_skill")
         abandoned = threading.Event()
         future = self._pool.submit(self._process, name, req, abandoned)

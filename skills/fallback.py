@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from bot import bizno, dialog, funnel, router
 from bot.kakao import SkillRequest
+from bot.kakao.payload import UTTERANCE_CHARS
 from bot.pipeline import Services, first_draft, form_of, offer_any_draft
 from bot.registry import SKILLS, skill
 from bot.reply import Reply
@@ -62,6 +63,9 @@ def fallback(req: SkillRequest, session: Session, svc: Services) -> Reply:
         answer = answerer(req, session, svc)
         if answer is not None:
             return answer
+    if req.utterance_length > UTTERANCE_CHARS:  # only its beginning was read: ask for less
+        return offer_any_draft(session, svc) or Reply.of("fallback/too_long",
+                                                         {"chars": UTTERANCE_CHARS})
     return offer_any_draft(session, svc) or Reply.of("fallback/unknown")
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import redis
 
-from . import dialog, funnel, router
+from . import dialog, funnel, giveup, router
 from .kakao import SkillRequest
 from .keys import Keys
 from .logs import safe_name
@@ -171,6 +171,7 @@ class Pipeline:
     def _process(self, name: str, req: SkillRequest, abandoned: threading.Event) -> Result:
         svc = self.svc
         cfg = svc.config
+        giveup.bind(abandoned)  # long skills stop once their reply is given up (bot/giveup.py)
         try:
             if name in READ_ONLY:
                 quick = self._read_only(name, req)

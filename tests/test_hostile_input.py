@@ -240,3 +240,23 @@ def test_a_user_who_pauses_gets_answers_again(make_app):
     assert guard.allow("u") and not guard.allow("u")
     assert guard.allow("other")
     assert FloodGuard(rate=0, burst=0).allow("u")  # FLOOD_RATE=0: off
+
+
+def test_nothing_keeps_matching_after_the_reply_was_given_up(chat, monkeypatch):
+    svc = chat.app.extensions["bot"].services
+    later = []
+
+    def slow_followup(req, session, svc):
+        time.sleep(2.0)  # past the budget: the guard has answered "busy" meanwhile
+        return None
+
+    class Recorder:
+        def answer(self, *args):
+            later.append("faq")
+
+    monkeypatch.setitem(svc.ext, "notices_followup", slow_followup)
+    monkeypatch.setitem(svc.ext, "faq", Recorder())
+    monkeypatch.setitem(svc.ext, "notices_fallback", lambda *a: later.append("notices"))
+    assert chat.say("수출 지원 알려줘").template == "common/busy"
+    time.sleep(0.6)  # the skill thread wakes up after the reply went out
+    assert later == []

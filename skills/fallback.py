@@ -11,7 +11,7 @@ offered back, and only then comes an honest "I don't know" with the main menu.
 
 from __future__ import annotations
 
-from bot.accounts import bizno
+from bot.merchants import bizno
 from bot.conversation import dialog, funnel, router
 from bot.conversation.pipeline import first_draft, form_of, offer_any_draft
 from bot.conversation.registry import SKILLS, free_text_answerers, skill

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bot.accounts import bizno
+from bot.merchants import bizno
 from bot.services import Services
 
 from ..wallet import ACTIVE, FOUND, STALE

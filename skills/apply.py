@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from bot.accounts import bizno
+from bot.merchants import bizno
 from bot.applications import service as applications
 from bot.applications.service import GRANT_AMOUNT, Application
 from bot.conversation import dialog

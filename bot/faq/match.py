@@ -43,6 +43,9 @@ BAG_WEIGHT = 0.25  # share of the whole-entry cosine next to the best single exa
 CONTEXT_WEIGHT = 0.35  # how much the previous entry's words count in a follow-up
 FOLLOW_UP_BONUS = 0.08  # entries the previous one names as follow-ups
 CANDIDATES = 12  # entries re-scored with their whole-entry vector
+# Id prefix of a close topic the channel does not answer (templates/faq_outside.yaml): such
+# entries compete in the ranking but are never returned as hits.
+OUTSIDE = "outside:"
 
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 
@@ -72,7 +75,7 @@ class Bands:
     # Set on bench/faq_eval.py: few wrong direct answers, most off-topic text below `low`.
     high: float = 0.4
     low: float = 0.28
-    margin: float = 0.06  # a close runner-up makes a high score only a suggestion
+    margin: float = 0.03  # a close runner-up makes a high score only a suggestion (dev2)
     sure: float = 0.75  # this high needs no margin (two entries that near are both right)
     # A suggestion this strong is answered when the question carries the case the entry
     # judges (an amount, a time, a business type: bot/situation.py).
@@ -182,11 +185,15 @@ class _Space:
     doc_postings: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     bags: list[dict[str, float]] = field(default_factory=list)
 
-    def query(self, counts: Mapping[str, float]) -> dict[str, float]:
+    def query(self, counts: Mapping[str, float],
+              near: Mapping[str, float] | None = None) -> dict[str, float]:
         """Weight and L2-normalise a query (unknown terms count in the norm: off-topic words
-        dilute the score instead of being ignored)."""
+        dilute the score instead of being ignored); `near` adds known words at a share."""
         vec = {t: (1.0 + math.log(c)) * self.idf.get(t, self.unknown_idf)
                for t, c in counts.items() if c > 0}
+        for term, share in (near or {}).items():
+            if term in self.idf:
+                vec[term] = max(vec.get(term, 0.0), share * self.idf[term])
         return _unit(vec)
 
 
@@ -241,7 +248,8 @@ def _dot(query: Mapping[str, float], postings: Mapping[str, tuple[np.ndarray, np
 class Index:
     """The searchable knowledge base; build once, search many times (thread-safe reads)."""
 
-    def __init__(self, entries: Sequence[MatchEntry], synonyms: Synonyms | None = None) -> None:
+    def __init__(self, entries: Sequence[MatchEntry], synonyms: Synonyms | None = None,
+                 semantic: bool = False) -> None:
         self.analyzer = Analyzer(synonyms)
         self.entries = list(entries)
         self.position = {e.id: i for i, e in enumerate(self.entries)}
@@ -258,6 +266,13 @@ class Index:
                 self.doc_text.append(text)
         self.tok = _build_space(tok_docs, self.doc_owner, len(self.entries))
         self.chr = _build_space(chr_docs, self.doc_owner, len(self.entries))
+        self.expander = None
+        if semantic:
+            from bot.faq.semantic import Expander
+
+            self.expander = Expander(
+                (self.analyzer.synonyms.apply(t) for t in self.doc_text),
+                (t for t in self.tok.idf if "_" not in t))
         # Each entry's documents are contiguous: its best example is a reduceat over them.
         import numpy as np
 
@@ -268,10 +283,16 @@ class Index:
         return len(self.entries)
 
     def search(self, text: str, k: int = 3, *, context: str | None = None,
-               exclude_doc: int | None = None) -> list[Hit]:
-        """Rank entries for `text`; `context` is the previous entry id of a follow-up."""
+               exclude_doc: int | None = None, screen: bool = False) -> list[Hit]:
+        """Rank entries for `text`; `context` is the previous entry id of a follow-up.
+
+        Outside topics are never returned; with `screen`, a question nearest to one of
+        them gets no hits at all (it is about something else).
+        """
         feats = self.analyzer.features(text)
-        q_tok, q_chr = self.tok.query(feats.tokens), self.chr.query(feats.chars)
+        near = (self.expander.expand(self.analyzer.synonyms.apply(text))
+                if self.expander is not None else None)
+        q_tok, q_chr = self.tok.query(feats.tokens, near), self.chr.query(feats.chars)
         skip: int | None = None
         bonus: set[int] = set()
         if context in self.position:
@@ -304,7 +325,10 @@ class Index:
             + (FOLLOW_UP_BONUS if owner in bonus else 0.0)
             for owner in leaders
         }
-        top = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        if screen and ranked and self.entries[ranked[0][0]].id.startswith(OUTSIDE):
+            return []
+        top = [(i, s) for i, s in ranked if not self.entries[i].id.startswith(OUTSIDE)][:k]
         return [Hit(self.entries[i].id, round(s, 4)) for i, s in top]
 
     def is_follow_up(self, text: str) -> bool:

@@ -263,8 +263,7 @@ def _build(store: TemplateStore, signature: tuple[Any, ...]) -> Snapshot:
         problems.append(f"{OUTSIDE_FILE}: {exc}")
         log.error("faq outside topics ignored: %s", exc)
         outside = []
-    index = Index([*(e.match_entry() for e in entries.values()), *outside], synonyms,
-                  semantic=os.environ.get("FAQ_SEMANTIC") == "1")
+    index = Index([*(e.match_entry() for e in entries.values()), *outside], synonyms)
     snapshot = Snapshot(entries, index, tuple(problems))
     with _CACHE_LOCK:
         if len(_CACHE) > 8:  # old versions of edited files

@@ -185,15 +185,11 @@ class _Space:
     doc_postings: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     bags: list[dict[str, float]] = field(default_factory=list)
 
-    def query(self, counts: Mapping[str, float],
-              near: Mapping[str, float] | None = None) -> dict[str, float]:
+    def query(self, counts: Mapping[str, float]) -> dict[str, float]:
         """Weight and L2-normalise a query (unknown terms count in the norm: off-topic words
-        dilute the score instead of being ignored); `near` adds known words at a share."""
+        dilute the score instead of being ignored)."""
         vec = {t: (1.0 + math.log(c)) * self.idf.get(t, self.unknown_idf)
                for t, c in counts.items() if c > 0}
-        for term, share in (near or {}).items():
-            if term in self.idf:
-                vec[term] = max(vec.get(term, 0.0), share * self.idf[term])
         return _unit(vec)
 
 
@@ -248,8 +244,7 @@ def _dot(query: Mapping[str, float], postings: Mapping[str, tuple[np.ndarray, np
 class Index:
     """The searchable knowledge base; build once, search many times (thread-safe reads)."""
 
-    def __init__(self, entries: Sequence[MatchEntry], synonyms: Synonyms | None = None,
-                 semantic: bool = False) -> None:
+    def __init__(self, entries: Sequence[MatchEntry], synonyms: Synonyms | None = None) -> None:
         self.analyzer = Analyzer(synonyms)
         self.entries = list(entries)
         self.position = {e.id: i for i, e in enumerate(self.entries)}
@@ -266,13 +261,6 @@ class Index:
                 self.doc_text.append(text)
         self.tok = _build_space(tok_docs, self.doc_owner, len(self.entries))
         self.chr = _build_space(chr_docs, self.doc_owner, len(self.entries))
-        self.expander = None
-        if semantic:
-            from bot.faq.semantic import Expander
-
-            self.expander = Expander(
-                (self.analyzer.synonyms.apply(t) for t in self.doc_text),
-                (t for t in self.tok.idf if "_" not in t))
         # Each entry's documents are contiguous: its best example is a reduceat over them.
         import numpy as np
 
@@ -290,9 +278,7 @@ class Index:
         them gets no hits at all (it is about something else).
         """
         feats = self.analyzer.features(text)
-        near = (self.expander.expand(self.analyzer.synonyms.apply(text))
-                if self.expander is not None else None)
-        q_tok, q_chr = self.tok.query(feats.tokens, near), self.chr.query(feats.chars)
+        q_tok, q_chr = self.tok.query(feats.tokens), self.chr.query(feats.chars)
         skip: int | None = None
         bonus: set[int] = set()
         if context in self.position:

@@ -3,9 +3,14 @@ not answer, several questions of which only some are clear, and the message spli
 
 from __future__ import annotations
 
+import os
+import shutil
+
 import pytest
 
+from bot.core.config import ROOT
 from bot.faq import parts
+from tests.conftest import TEST_TEMPLATES
 
 
 # -- close topics the channel does not answer (templates/faq_outside.yaml) ---------------
@@ -67,3 +72,28 @@ def test_a_comma_after_go_still_splits():
 @pytest.mark.parametrize("text", ["신청은 아무때나 가능한건가여", "이게 뭔지 모르겟어요"])
 def test_phone_spellings_of_question_endings_are_questions(text):
     assert parts.is_question(text)
+
+
+# -- operators edit the outside topics -----------------------------------------------------
+def _check_with_outside(tmp_path, make_app, text: str):
+    root = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates" / "faq", root / "faq")
+    shutil.copy(ROOT / "templates" / "settings.yaml", root / "settings.yaml")
+    (root / "faq_outside.yaml").write_text(text, encoding="utf-8")
+    app = make_app(TEMPLATES_DIR=os.pathsep.join([str(root), str(ROOT / "templates"),
+                                                  str(TEST_TEMPLATES)]))
+    return app.test_cli_runner().invoke(args=["faq", "check"])
+
+
+def test_faq_check_names_a_program_example_an_outside_topic_takes(tmp_path, make_app):
+    result = _check_with_outside(tmp_path, make_app, (
+        "outside:\n  - name: 세금\n    examples:\n      - 부가세 별도예요\n"
+        "      - 부가세 별도인가요\n      - 메시지 요금에 부가세 별도\n"))
+    assert result.exit_code == 1
+    assert "matches nothing (or a topic of faq_outside.yaml better)" in result.output
+
+
+def test_faq_check_names_a_broken_outside_file(tmp_path, make_app):
+    result = _check_with_outside(tmp_path, make_app, "outside:\n  - name: 세금\n")
+    assert result.exit_code == 1 and "faq_outside.yaml: outside topic '세금' has no examples" \
+        in result.output

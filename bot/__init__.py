@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+import redis
 from flask import Flask
 
 from . import logs
@@ -16,7 +17,7 @@ from .keys import Keys
 from .merchants import MerchantStore
 from .pipeline import Pipeline, Services
 from .profiles import ProfileStore
-from .redisconn import connect
+from .redisconn import connect, rename_legacy_keys
 from .render import Renderer
 from .session import SessionStore
 from .subscriptions import SubscriptionStore
@@ -63,8 +64,12 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     logs.setup(app.config["LOG_LEVEL"])
 
     client = connect(app.config["REDIS_URL"], app.config["EMBEDDED_DATA_DIR"],
-                     app.config["REDIS_SOCKET_TIMEOUT"])
+                     app.config["REDIS_SOCKET_TIMEOUT"], app.config["REDIS_MODE"])
     keys = Keys(app.config["REDIS_PREFIX"])
+    try:
+        rename_legacy_keys(client, keys.renamed())
+    except redis.RedisError as exc:  # Redis down at start: the app still starts and apologises
+        log.warning("legacy key check skipped: %s", type(exc).__name__)
     sessions = SessionStore(client, keys, app.config["SESSION_TTL"], app.config["DRAFT_TTL"])
     templates = TemplateStore(app.config["TEMPLATES_DIR"], app.config["TEMPLATES_AUTO_RELOAD"],
                               template_globals=template_globals(app.config))

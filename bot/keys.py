@@ -79,17 +79,25 @@ class Keys:
         """Hash: a user's notice-alert consent (categories, regions, consent time)."""
         return self._user(user_id, "subscription")
 
+    # The alert audience and the opt-out log share the `{subs}` hash tag: an opt-out leaves
+    # the audience and enters the log in one MULTI (one Redis Cluster slot).
     def subscribers(self) -> str:
         """Set: user keys with an active notice-alert subscription."""
-        return f"{self.prefix}:subscribers"
+        return f"{self.prefix}:{{subs}}:subscribers"
 
     def opt_outs(self) -> str:
         """Sorted set: user key -> time of their latest opt-out (a change log for broadcasts)."""
-        return f"{self.prefix}:opt-outs"
+        return f"{self.prefix}:{{subs}}:opt-outs"
 
     def opt_outs_since(self) -> str:
         """String: when the opt-out log began (earlier opt-outs are not in it)."""
-        return f"{self.prefix}:opt-outs:since"
+        return f"{self.prefix}:{{subs}}:opt-outs:since"
+
+    def renamed(self) -> list[tuple[str, str]]:
+        """(old, new) names of keys given a hash tag later; a single server renames them."""
+        return [(f"{self.prefix}:subscribers", self.subscribers()),
+                (f"{self.prefix}:opt-outs", self.opt_outs()),
+                (f"{self.prefix}:opt-outs:since", self.opt_outs_since())]
 
     # Applications: every key shares the `{apps}` hash tag so the submit script and the
     # status transactions may touch a claim, a counter, an application and the indexes

@@ -7,7 +7,9 @@ import logging
 import os
 import shutil
 import signal
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import redis
 
@@ -57,8 +59,24 @@ def embedded_url(data_dir: str) -> str:
     return f"unix://{server.socket_file}"  # type: ignore[attr-defined]
 
 
-def connect(url: str | None, data_dir: str, socket_timeout: float) -> redis.Redis:
-    """Return a client with short timeouts so a dead Redis fails fast instead of hanging."""
+def connect(url: str | None, data_dir: str, socket_timeout: float,
+            mode: str = "single") -> redis.Redis:
+    """Return a client with short timeouts so a dead Redis fails fast instead of hanging.
+
+    `mode="cluster"` returns a RedisCluster client (same command API) that discovers
+    every node from the one `url` names; there is no embedded cluster.
+    """
+    if mode == "cluster":
+        if not url:
+            raise ValueError("REDIS_MODE=cluster needs REDIS_URL naming a cluster node")
+        return redis.RedisCluster.from_url(  # type: ignore[return-value]
+            url,
+            decode_responses=True,
+            socket_timeout=socket_timeout,
+            socket_connect_timeout=socket_timeout,
+        )
+    if mode != "single":
+        raise ValueError(f"REDIS_MODE must be single or cluster, not {mode!r}")
     url = url or embedded_url(data_dir)
     return redis.Redis.from_url(
         url,
@@ -67,3 +85,30 @@ def connect(url: str | None, data_dir: str, socket_timeout: float) -> redis.Redi
         socket_connect_timeout=socket_timeout,
         health_check_interval=30,
     )
+
+
+def rq_url(config: Mapping[str, Any]) -> str | None:
+    """The Redis RQ queues on: RQ_REDIS_URL, else REDIS_URL unless that is a cluster."""
+    if config.get("RQ_REDIS_URL"):
+        return str(config["RQ_REDIS_URL"])
+    if config.get("REDIS_MODE") == "cluster":
+        return None  # RQ's MULTI/Lua span many keys of its own: it needs a single server
+    return config.get("REDIS_URL") or None
+
+
+def rename_legacy_keys(client: redis.Redis, renames: list[tuple[str, str]]) -> None:
+    """Move keys stored under an older name (before they got a hash tag) to the new one.
+
+    One round trip at start. Only a single server can rename across slots; a cluster
+    deployment starts with the new names. RENAMENX never overwrites a newer key.
+    """
+    if isinstance(client, redis.RedisCluster) or not renames:
+        return
+    pipe = client.pipeline(transaction=False)
+    for old, new in renames:
+        pipe.renamenx(old, new)
+    for (old, new), result in zip(renames, pipe.execute(raise_on_error=False), strict=True):
+        if result is True:
+            log.info("renamed redis key %s to %s", old, new)
+        elif isinstance(result, Exception) and "no such key" not in str(result).lower():
+            log.warning("could not rename redis key %s: %s", old, result)

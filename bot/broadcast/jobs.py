@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from redis import Redis
 from rq import Queue
 
+from ..redisconn import rq_url
 from .settings import BroadcastSettings
 
 log = logging.getLogger(__name__)
@@ -20,7 +21,7 @@ JOB_TIMEOUT = 12 * 3600  # a 100k broadcast at 5 calls/s plus delivery polling f
 
 
 def queue(settings: BroadcastSettings, redis_url: str) -> Queue:
-    """The RQ queue broadcasts go to (BROADCAST_QUEUE on REDIS_URL)."""
+    """The RQ queue broadcasts go to (BROADCAST_QUEUE on RQ_REDIS_URL, else REDIS_URL)."""
     return Queue(settings.queue, connection=Redis.from_url(redis_url))
 
 
@@ -41,6 +42,6 @@ def run_job(bid: str) -> str:
     service = app.extensions["bot"].services.ext["broadcasts"]
     result = service.run(bid)
     if result.resume_at:
-        enqueue(service.settings, app.config["REDIS_URL"], bid, result.resume_at)
+        enqueue(service.settings, rq_url(app.config) or "", bid, result.resume_at)
         log.info("broadcast %s paused until quiet hours end", bid)
     return result.status

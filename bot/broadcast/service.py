@@ -11,6 +11,7 @@ from typing import Any
 
 from .. import bizno
 from ..pipeline import Services
+from ..redisconn import rq_url
 from ..wallet import ACTIVE, FOUND, STALE
 from . import store as st
 from .push import lookup, notice_regions, push_reply
@@ -178,7 +179,7 @@ class BroadcastService:
             from . import jobs
 
             at = meta["scheduled_at"] if (meta["scheduled_at"] or 0) > self.svc.clock() else None
-            jobs.enqueue(self.settings, self.svc.config.get("REDIS_URL") or "", bid, at)
+            jobs.enqueue(self.settings, rq_url(self.svc.config) or "", bid, at)
             return RunResult(st.QUEUED, at)
         return self.run(bid, sender=sender, sleep=sleep)
 

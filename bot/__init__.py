@@ -95,8 +95,9 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
         version=__version__,
     )
 
-    from . import cli, webhook
+    from . import cli, metrics_web, webhook
 
     app.register_blueprint(webhook.bp)
+    metrics_web.init_app(app)
     cli.init_app(app)
     return app

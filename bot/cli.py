@@ -13,6 +13,7 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from . import checks, preview, simulator, wallet_cli
 from .applications_cli import applications_cli
 from .broadcast.cli import broadcast_cli
+from .config import ROOT
 from .faq_cli import faq_cli
 from .funnel_cli import stats_cli
 from .notices_cli import notices_cli
@@ -153,10 +154,10 @@ def serve(host: str, port: int, workers: int) -> None:
 
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
+            # The Procfile's settings and hooks (metrics of every worker), then our options.
+            self.load_config_from_module_name_or_filename(str(ROOT / "gunicorn.conf.py"))
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
-            self.cfg.set("preload_app", True)
-            self.cfg.set("timeout", 30)
 
         def load(self) -> Flask:
             return app

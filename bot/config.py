@@ -44,6 +44,7 @@ class Config:
     TEMPLATES_AUTO_RELOAD: bool = True
     STRICT_RESPONSES: bool = False  # raise on a Kakao limit violation instead of degrading
     LOG_LEVEL: str = "INFO"
+    METRICS_TOKEN: str | None = None  # when set, /metrics wants `Authorization: Bearer <it>`
     extra: dict[str, Any] = field(default_factory=dict)  # settings owned by later features
 
     @classmethod

@@ -18,7 +18,7 @@ from typing import Any
 
 import redis
 
-from . import dialog, funnel, router
+from . import dialog, funnel, metrics, router
 from .kakao import SkillRequest
 from .keys import Keys
 from .merchants import MerchantStore
@@ -184,6 +184,7 @@ class Pipeline:
         except LockTimeout:
             return Result(Reply.of("common/busy"), "busy")
         except redis.RedisError as exc:
+            metrics.redis_error(exc)
             log.error("redis unavailable: %s", type(exc).__name__)
             return Result(Reply.of("common/unavailable"), "unavailable")
         except Exception:

@@ -9,7 +9,7 @@ import time
 import uuid
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, g, request
 
 from .kakao import PayloadError, parse_payload
 from .keys import user_hash
@@ -78,6 +78,7 @@ def skill_endpoint(name: str) -> Response:
             log.warning("rejected: foreign bot id", extra={"request_id": request_id})
             return _error(403, "forbidden", "this skill server serves another bot")
         result = bot.pipeline.run(name, req)
+    g.skill_outcome = result.outcome  # counted by bot/metrics_web.py
     body_out = bot.renderer.to_json(result.reply)
     log.info("skill", extra={
         "request_id": request_id, "skill": name, "user": user, "outcome": result.outcome,

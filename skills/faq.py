@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bot import router
+from bot import metrics, router
 from bot.faq import Entry, KnowledgeBase, Snapshot, UnansweredLog, answer_reply
 from bot.faq_match import Bands, Hit
 from bot.kakao import SkillRequest
@@ -54,6 +54,7 @@ class FaqService:
         if tapped is not None:
             return self._answer(snapshot, tapped, session, svc.clock())
         band, hits = self.match(snapshot, text, session, svc.clock())
+        metrics.faq_band(band)
         if band == "high":
             return self._answer(snapshot, snapshot.entries[hits[0].entry], session, svc.clock())
         if band == "medium":

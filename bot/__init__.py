@@ -64,7 +64,8 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     logs.setup(app.config["LOG_LEVEL"])
 
     client = connect(app.config["REDIS_URL"], app.config["EMBEDDED_DATA_DIR"],
-                     app.config["REDIS_SOCKET_TIMEOUT"], app.config["REDIS_MODE"])
+                     app.config["REDIS_SOCKET_TIMEOUT"], app.config["REDIS_BREAKER_COOLDOWN"],
+                     app.config["REDIS_MODE"])
     keys = Keys(app.config["REDIS_PREFIX"])
     try:
         rename_legacy_keys(client, keys.renamed())
@@ -95,9 +96,12 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
         version=__version__,
     )
 
-    from . import cli, metrics_web, webhook
+    from . import callbacks, cli, metrics_web, readiness, webhook
+
+    callbacks.init_app(services, app.extensions["bot"].renderer)
 
     app.register_blueprint(webhook.bp)
+    app.register_blueprint(readiness.bp)
     metrics_web.init_app(app)
     cli.init_app(app)
     return app

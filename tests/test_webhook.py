@@ -129,7 +129,7 @@ def test_healthz_reports_redis_and_version(client):
 
 def test_redis_down_answers_politely_within_a_second_and_recovers(make_app, tmp_path):
     server = RedisServer(tmp_path)
-    app = make_app(REDIS_URL=server.url, REDIS_MODE="single")
+    app = make_app(REDIS_URL=server.url)
     client = app.test_client()
     assert_valid_kakao(post(client, "welcome", make_payload("안녕")))
     server.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import runpy
 import sys
 from typing import Any, NoReturn
 
@@ -150,14 +151,22 @@ def chat(user: str) -> None:
               help="Requests each worker serves at once (gthread).")
 def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Run the app under gunicorn (the app, and any embedded Redis, load once before forking)."""
-    from gunicorn.app.base import BaseApplication
-
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    server = gunicorn_server(app, host, port, workers, threads)
+    click.echo(f"skill server on http://{host}:{port}/skill/<name> — health: /healthz, /readyz")
+    server.run()
+
+
+def gunicorn_server(app: Flask, host: str, port: int, workers: int, threads: int) -> Any:
+    """A gunicorn application serving `app` with gunicorn.conf.py's settings and hooks."""
+    from gunicorn.app.base import BaseApplication
 
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
             # The Procfile's settings and hooks (metrics of every worker), then our options.
-            self.load_config_from_module_name_or_filename(str(ROOT / "gunicorn.conf.py"))
+            for name, value in runpy.run_path(str(ROOT / "gunicorn.conf.py")).items():
+                if name in self.cfg.settings:
+                    self.cfg.set(name, value)
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
             # Threads, not sync workers: a sync worker waiting on a slow dependency (up to
@@ -168,8 +177,7 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
         def load(self) -> Flask:
             return app
 
-    click.echo(f"skill server on http://{host}:{port}/skill/<name> — health: /healthz, /readyz")
-    Server().run()
+    return Server()
 
 
 def init_app(app: Flask) -> None:

@@ -177,20 +177,20 @@ def _free_port() -> int:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="gunicorn")
-def test_one_scrape_sums_the_requests_of_both_gunicorn_workers(redis_url, redis, tmp_path,
-                                                                http):
+def test_one_scrape_sums_the_requests_of_both_gunicorn_workers(redis_url, redis, tmp_path, http):
     port = _free_port()
     metrics_dir = tmp_path / "metrics"
     env = {**os.environ, "REDIS_URL": redis_url, "REDIS_PREFIX": "dgtest",
            "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir), "LOG_LEVEL": "WARNING"}
-    server = subprocess.Popen(
+    log = (tmp_path / "server.log").open("wb")  # a file, not a pipe nobody reads
+    server = subprocess.Popen(  # the Procfile's web line
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "-w", "2",
          "-b", f"127.0.0.1:{port}", "bot:create_app()"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
     http.add_passthru(base)  # a real server on loopback
     try:
-        _wait_until_serving(base, server)
+        _wait_until_serving(base, server, tmp_path / "server.log")
         sent = 60
 
         def welcome(i: int) -> int:
@@ -212,13 +212,24 @@ def test_one_scrape_sums_the_requests_of_both_gunicorn_workers(redis_url, redis,
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait(5)
+        log.close()
 
 
-def _wait_until_serving(base: str, server: subprocess.Popen) -> None:
+def test_flask_serve_uses_the_procfile_settings_and_metrics_hooks(app):
+    from bot.cli import gunicorn_server
+
+    cfg = gunicorn_server(app, "127.0.0.1", 8123, workers=3, threads=2).cfg
+    assert cfg.bind == ["127.0.0.1:8123"] and cfg.workers == 3 and cfg.threads == 2
+    assert cfg.preload_app is True  # from gunicorn.conf.py, like the Procfile
+    for hook in (cfg.on_starting, cfg.child_exit):  # the metrics directory's bookkeeping
+        assert hook.__code__.co_filename == str(ROOT / "gunicorn.conf.py")
+
+
+def _wait_until_serving(base: str, server: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise AssertionError(server.stderr.read().decode()[-2000:] if server.stderr else "")
+            raise AssertionError(log.read_text(errors="replace")[-2000:])
         try:
             if requests.get(f"{base}/healthz", timeout=1).status_code == 200 and len(
                     _children(server.pid)) == 2:

@@ -1,8 +1,9 @@
 """gunicorn settings for the skill server, used by the Procfile and `flask serve`.
 
-`gunicorn -c gunicorn.conf.py "bot:create_app()"`; PORT, WEB_CONCURRENCY (workers) and
-WEB_THREADS (threads per worker) as on most platforms. Importing bot.metrics here settles PROMETHEUS_MULTIPROC_DIR in the master,
-before any worker forks, so every worker writes its metrics into the same directory.
+`gunicorn -c gunicorn.conf.py "bot:create_app(warm=True)"`; PORT, WEB_CONCURRENCY (workers)
+and WEB_THREADS (threads per worker) as on most platforms. Importing bot.core.metrics here
+settles PROMETHEUS_MULTIPROC_DIR in the master, before any worker forks, so every worker
+writes its metrics into the same directory.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from bot import metrics
+from bot.core import metrics
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))

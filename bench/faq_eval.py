@@ -8,7 +8,7 @@ spaces, casual speech) and off-topic ones ("-") that must fall to the low band. 
 figure is measured twice: on the real knowledge base, and with it inflated to 500
 entries by synthetic distractor entries on other shop topics (what a grown KB looks
 like to the ranking, and what latency is measured on). The baseline is plain BM25 over
-Kiwi content tokens (bot.korean.tokens), no synonyms, no character n-grams; its reject
+Kiwi content tokens (bot.conversation.korean.tokens), no synonyms, no character n-grams; its reject
 threshold is the best one for this very set, which flatters it.
 
 With --facts, a JSON Lines set is scored on what the merchant would read instead of
@@ -36,12 +36,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot import korean, router  # noqa: E402
-from bot.faq import KnowledgeBase, Snapshot  # noqa: E402
-from bot.faq_match import Bands, Hit, Index, MatchEntry  # noqa: E402
-from bot.render import Renderer  # noqa: E402
-from bot.reply import Part  # noqa: E402
-from bot.templating import TemplateStore  # noqa: E402
+from bot.answers.render import Renderer  # noqa: E402
+from bot.answers.templating import TemplateStore  # noqa: E402
+from bot.conversation import korean, router  # noqa: E402
+from bot.conversation.reply import Part  # noqa: E402
+from bot.faq.knowledge import KnowledgeBase, Snapshot  # noqa: E402
+from bot.faq.match import Bands, Hit, Index, MatchEntry  # noqa: E402
 
 OFF_TOPIC = "-"
 KB_SIZE = 500

@@ -24,7 +24,8 @@ os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="bench
 
 from flask import Flask, Response  # noqa: E402
 
-from bot import metrics, metrics_web  # noqa: E402
+from bot.core import metrics  # noqa: E402
+from bot.web import metrics as metrics_web  # noqa: E402
 
 OUTCOMES = ("ok", "busy", "timeout", "error", "unavailable", "bad_request")
 

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from bot.answers.templating import TemplateStore
 from bot.conversation import router
-from bot.core import metrics
 from bot.conversation.reply import Reply
 from bot.conversation.session import Session
+from bot.core import metrics
 from bot.faq.knowledge import Entry, KnowledgeBase, Snapshot, UnansweredLog, answer_reply
 from bot.faq.match import Bands, Hit
 from bot.kakao import SkillRequest

@@ -13,6 +13,8 @@ from typing import Any
 
 from bot.core import metrics
 
+metrics.load()  # in the master, before the fork: every worker shares the loaded client
+
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # Threads, not sync workers: a request waiting on a slow dependency (up to its 1.4 s

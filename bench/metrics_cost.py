@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="bench-metrics-"))
 
 from flask import Flask, Response  # noqa: E402
+from prometheus_client import values  # noqa: E402
 
 from bot.core import metrics  # noqa: E402
 from bot.web import metrics as metrics_web  # noqa: E402
@@ -84,7 +85,7 @@ def main() -> None:
     scrape = per_call_us(lambda: client.get("/metrics"), 200, rounds=3)
 
     print(f"metrics directory: {metrics.DIRECTORY} (multiprocess values: "
-          f"{getattr(metrics.values.ValueClass, '_multiprocess', False)})")
+          f"{getattr(values.ValueClass, '_multiprocess', False)})")
     print(f"observe_request (counter inc + histogram observe): {observe - empty:6.2f} µs/request")
     print(f"Flask hooks around a skill request, all included:  {hooked - empty:6.2f} µs/request")
     print(f"/metrics scrape, {len(os.listdir(metrics.DIRECTORY))} process files: "

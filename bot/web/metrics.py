@@ -16,9 +16,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, g, request
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
-from prometheus_client.core import GaugeMetricFamily, Metric
-from prometheus_client.multiprocess import MultiProcessCollector
 
 from bot.conversation.registry import SKILLS
 from bot.core import metrics
@@ -40,8 +37,10 @@ class SharedStateCollector:
     def __init__(self, services: Services) -> None:
         self.svc = services
 
-    def collect(self) -> Iterator[Metric]:
+    def collect(self) -> Iterator[Any]:
         """Yield the gauges; a Redis failure yields `danggol_scrape_redis_ok 0`, never an error."""
+        from prometheus_client.core import GaugeMetricFamily
+
         breakers = GaugeMetricFamily(
             "danggol_breaker_state", "Circuit breaker state: 0 closed, 1 half-open, 2 open.",
             labels=["breaker"])
@@ -96,6 +95,10 @@ def metrics_endpoint() -> Response:
     if not _authorised():
         return Response("unauthorized\n", status=401, mimetype="text/plain",
                         headers={"WWW-Authenticate": "Bearer"})
+    # Loaded here, not at import: `flask …` commands build the app without ever scraping.
+    from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+    from prometheus_client.multiprocess import MultiProcessCollector
+
     registry = CollectorRegistry()
     MultiProcessCollector(registry, path=metrics.DIRECTORY)
     registry.register(SharedStateCollector(current_app.extensions["bot"].services))

@@ -99,6 +99,20 @@ def test_a_skill_over_its_budget_counts_a_give_up(chat, client, monkeypatch):
         before, "welcome", "timeout") == 1
 
 
+def test_a_request_answered_by_the_last_resort_counts_as_a_crash(client, monkeypatch):
+    from bot.web import webhook
+
+    def broken(body):
+        raise RuntimeError("a bug nobody foresaw")
+
+    monkeypatch.setattr(webhook, "parse_payload", broken)
+    before = scrape(client)
+    assert client.post("/skill/welcome", json=make_payload("안녕")).status_code == 200
+    after = scrape(client)
+    assert requests_of(after, "welcome", "crash") - requests_of(before, "welcome", "crash") == 1
+    assert requests_of(after, "welcome", "ok") == requests_of(before, "welcome", "ok")
+
+
 def test_redis_errors_are_counted_and_the_scrape_still_answers(make_app, tmp_path):
     server = RedisServer(tmp_path)
     try:

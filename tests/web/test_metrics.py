@@ -272,3 +272,22 @@ def test_the_redis_breaker_of_a_worker_shows_while_open(client):
     breaker.before(probe)  # the cooldown is over: this connection probes
     breaker.answered(probe)
     assert value(scrape(client), "danggol_breaker_open", breaker="redis") == 0
+
+
+def test_a_cluster_that_cannot_be_reached_is_an_outage_not_a_bug(chat, client, monkeypatch):
+    from redis.exceptions import RedisClusterException
+
+    from bot.conversation.registry import SKILLS
+
+    def unreachable(req, session, svc):
+        # What redis-py's cluster client raises when no node answers (or the breaker is open).
+        raise RedisClusterException("Redis Cluster cannot be connected")
+
+    monkeypatch.setitem(SKILLS, "welcome", unreachable)
+    before = scrape(client)
+    assert chat.say("안녕", skill="welcome").template == "common/unavailable"
+    after = scrape(client)
+    assert requests_of(after, "welcome", "unavailable") - requests_of(
+        before, "welcome", "unavailable") == 1
+    assert (value(after, "danggol_redis_errors_total", error="RedisClusterException")
+            - value(before, "danggol_redis_errors_total", error="RedisClusterException")) == 1

@@ -25,7 +25,7 @@ from typing import Any
 import redis
 import yaml
 
-from . import checks, router
+from . import checks, router, understand
 from .faq_match import Bands, Index, MatchEntry, Synonyms
 from .keys import Keys
 from .render import Renderer
@@ -239,6 +239,8 @@ class UnansweredLog:
 
     def record(self, text: str, now: float) -> None:
         """Count one unanswered question (anonymised) and remember when it was last asked."""
+        if understand.looks_like_form_answer(text):
+            return  # a name, a number, a shop name: personal data, and no question
         question = anonymise(text)
         if not question.strip():
             return

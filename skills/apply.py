@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from bot import applications, bizno, dialog
+from bot import applications, bizno, dialog, understand
 from bot.applications import GRANT_AMOUNT, Application, ApplicationStore
 from bot.dialog import Form, Invalid, Step, Turn
 from bot.kakao import SkillRequest
@@ -22,6 +22,7 @@ from bot.pipeline import Services, open_form
 from bot.registry import register_form, skill
 from bot.reply import Reply
 from bot.session import Session
+from skills.fallback import AWAITING, CLAIMS
 
 FORM_NAME = "apply"
 # The form's name in the shared dialog/* templates ("…작성을 취소했어요") is the operators'
@@ -31,6 +32,10 @@ TITLE_SETTING = "apply_form_title"
 # The intro's 시작하기 button sends START_WORDS[0] with clientExtra {"apply": "start"}.
 START_EXTRA = ("apply", "start")
 START_WORDS = ("지원금 신청 시작", "신청 시작", "시작하기", "시작할게요")
+# session.data: when the intro was shown. A go-ahead in the merchant's own words ("시작",
+# "네", "할게요") within INTRO_SECONDS starts the form (bot/understand.py reads it).
+INTRO_AT = "apply_intro_at"
+INTRO_SECONDS = 600
 
 # Step labels: "<label> 수정" (review buttons, typed) reopens that step, so they are matched.
 LABEL_BIZNO = "사업자등록번호"
@@ -355,15 +360,31 @@ def _wants_start(req: SkillRequest) -> bool:
     return req.client_extra.get(key) == value or _is(req.utterance, START_WORDS)
 
 
+def _answers_intro(req: SkillRequest, session: Session, svc: Services) -> bool:
+    """A go-ahead typed right after the intro ("시작", "네", "신청할래요")."""
+    shown = session.data.get(INTRO_AT)
+    recent = isinstance(shown, int | float) and 0 <= svc.clock() - shown <= INTRO_SECONDS
+    return recent and understand.start(req.utterance)
+
+
 @skill("apply")
 def apply(req: SkillRequest, session: Session, svc: Services) -> Reply:
     """Show the intro, start or resume the form, or point to an existing application."""
+    go_ahead = session.data.get(AWAITING) == "apply" and _answers_intro(req, session, svc)
+    if session.data.get(AWAITING) == "apply":
+        session.data.pop(AWAITING)
+    session.data.pop(INTRO_AT, None)
     app = current_application(req.user_id, svc)
     if app is not None and app.active:
         return Reply.of("apply/has_application", status_context(app))
-    if _wants_start(req) or svc.sessions.load_draft(req.user_id, FORM_NAME):
+    if go_ahead or _wants_start(req) or svc.sessions.load_draft(req.user_id, FORM_NAME):
         return open_form(FORM_NAME, req, session, svc)
+    session.data[AWAITING] = "apply"
+    session.data[INTRO_AT] = svc.clock()
     return Reply.of("apply/intro", {"reapply": app is not None})
+
+
+CLAIMS["apply"] = _answers_intro
 
 
 @skill("apply-status")

@@ -23,6 +23,10 @@ from bot.session import Session
 # session.data key: a skill that asked a free-text question ("친구가 몇 명이에요?"). The next
 # utterance no route claims goes back to it; that skill clears the mark.
 AWAITING = "awaiting"
+# Skills whose awaited answer may be a word a route would otherwise take ("시작" is also a
+# menu word): their predicate claims the utterance before routing; anything else is not the
+# answer and the mark is dropped.
+CLAIMS: dict[str, Callable[[SkillRequest, Session, Services], bool]] = {}
 
 
 def resume_draft(session: Session, svc: Services) -> Reply | None:
@@ -42,7 +46,8 @@ def fallback(req: SkillRequest, session: Session, svc: Services) -> Reply:
     """Route, match, or admit we do not know."""
     target = router.route(req.utterance)
     awaiting = session.data.get(AWAITING)
-    if target is None and awaiting in SKILLS:
+    claims = CLAIMS.get(awaiting) if isinstance(awaiting, str) else None
+    if awaiting in SKILLS and (claims(req, session, svc) if claims else target is None):
         return SKILLS[awaiting](req, session, svc)
     session.data.pop(AWAITING, None)  # the merchant moved on
     if target is None and router.is_thanks(req.utterance):

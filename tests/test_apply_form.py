@@ -562,3 +562,47 @@ def test_typing_the_start_button_label_starts_the_form(chat):
     assert chat.say("지원금 신청", skill="apply").template == "apply/intro"
     said = chat.say("시작하기")  # typed, not tapped: no clientExtra
     assert said.template == "apply/ask_bizno", said.templates
+
+
+# -- starting in the merchant's own words (issue #11) -------------------------------------
+@pytest.mark.parametrize("word", ["시작", "할게요", "네", "신청할래요", "시작할게요", "좋아요",
+                                  "넵", "지금 해볼게요"])
+def test_natural_words_at_the_intro_start_the_form(chat, services, word):
+    assert chat.say("지원금 신청", skill="apply").template == "apply/intro"
+    assert chat.say(word).template == "apply/ask_bizno", chat.last.templates
+    assert chat.say("120-81-47521").template == "apply/ask_business_name"
+    assert chat.say("단골분식").template == "apply/ask_representative"
+    assert chat.say("홍길동").template == "apply/ask_revenue"
+    assert services.ext["faq"].unanswered.top(10) == []
+
+
+@pytest.mark.parametrize("word", ["나중에 할게요", "처음으로", "아니요"])
+def test_declining_at_the_intro_does_not_start_the_form(chat, word):
+    chat.say("지원금 신청", skill="apply")
+    assert not chat.say(word).template.startswith("apply/ask")
+
+
+def test_start_words_only_start_the_form_right_after_the_intro(chat, services):
+    chat.say("지원금 신청", skill="apply")
+    chat.say("잔액")  # the merchant moved on
+    assert chat.say("시작").template == "welcome/greeting"
+
+
+def test_the_intro_is_answered_only_for_a_while(chat, services):
+    clock = freeze(chat.app)
+    chat.say("지원금 신청", skill="apply")
+    clock[0] += 3600  # an hour later "네" answers nothing we asked
+    assert chat.say("네").template != "apply/ask_bizno"
+
+
+@pytest.mark.parametrize("text", ["홍길동", "김 수지", "단골분식", "010-1234-5678", "1208147521",
+                                  "120-81-47521", "@danggol", "3억", "남궁민수"])
+def test_form_answers_are_never_logged_as_unanswered_questions(chat, services, text):
+    chat.say(text)
+    assert services.ext["faq"].unanswered.top(10) == []
+
+
+def test_a_real_question_is_still_logged(chat, services):
+    assert chat.say("주말에 비 온다던데 우산 챙겨야 하나요").template == "fallback/unknown"
+    assert [q for q, _, _ in services.ext["faq"].unanswered.top(10)] == [
+        "주말에 비 온다던데 우산 챙겨야 하나요"]

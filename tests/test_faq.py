@@ -198,10 +198,10 @@ def test_unanswered_questions_are_masked_counted_and_listed(chat, app, redis, ru
 def test_the_unanswered_log_keeps_only_the_most_asked(app, monkeypatch):
     monkeypatch.setattr(faq, "UNANSWERED_CAP", 3)
     log = service(app).unanswered
-    for text in ("가", "가", "나", "나", "다", "라"):
+    for text in ("가?", "가?", "나?", "나?", "다?", "라?"):
         log.record(text, 1.0)
     kept = [q for q, _, _ in log.top(10)]
-    assert sorted(kept[:2]) == ["가", "나"] and len(kept) == 3  # asked twice: both kept
+    assert sorted(kept[:2]) == ["가?", "나?"] and len(kept) == 3  # asked twice: both kept
 
 
 # -- follow-up memory -------------------------------------------------------------

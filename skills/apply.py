@@ -61,11 +61,7 @@ NEW_BUSINESS_WORDS = ("개업", "신규", "6개월", "창업")
 EOK = "억"  # 100,000,000 won, as merchants type amounts ("5억", "12억 정도")
 MAN = "만"  # 10,000 won ("8000만 원")
 
-YES_NO = ("네", "아니요")
-YES_MORE = ("했어요", "전환했어요", "만들었어요", "있어요", "완료", "완료했어요", "됐어요",
-            "네 했어요", "네 있어요")
-NO_MORE = ("아니", "아뇨", "아니오", "아직", "아직이요", "아직이에요", "없어요", "안 했어요",
-           "모르겠어요")
+YES_NO = ("네", "아니요")  # other ways to say yes / not yet: bot/understand.py
 PRIVACY_CHOICES = ("동의합니다", "동의하지 않아요")
 PRIVACY_YES = ("동의", "동의해요", "동의할게요")
 PRIVACY_NO = ("동의 안 함", "동의 안해요", "거부", "싫어요")
@@ -209,9 +205,9 @@ def parse_channel(turn: Turn) -> str:
 
 def _yes_no(turn: Turn, howto: str) -> bool:
     """Yes, or for "not yet" the how-to (the step waits; 나중에 keeps the draft)."""
-    if _is(turn.text, YES_NO[:1] + dialog.YES_WORDS + YES_MORE):
+    if _is(turn.text, YES_NO[:1]) or understand.yes(turn.text):
         return True
-    if _is(turn.text, YES_NO[1:] + NO_MORE):
+    if _is(turn.text, YES_NO[1:]) or understand.no(turn.text):
         raise Invalid(howto, {"not_yet": True})
     raise Invalid("apply/invalid_yes_no")
 
@@ -239,18 +235,18 @@ def parse_phone(turn: Turn) -> str:
 
 def parse_privacy(turn: Turn) -> dict[str, Any]:
     """The required 개인정보 수집·이용 동의, with its time."""
-    if _is(turn.text, PRIVACY_CHOICES[:1] + PRIVACY_YES + dialog.YES_WORDS):
+    if _is(turn.text, PRIVACY_CHOICES[:1] + PRIVACY_YES) or understand.yes(turn.text):
         return {"agreed": True, "at": _now(turn)}
-    declined = _is(turn.text, PRIVACY_CHOICES[1:] + PRIVACY_NO + dialog.NO_WORDS)
+    declined = _is(turn.text, PRIVACY_CHOICES[1:] + PRIVACY_NO) or understand.no(turn.text)
     raise Invalid("apply/privacy_required", {"declined": declined})
 
 
 def parse_alerts(turn: Turn) -> dict[str, Any]:
     """The optional 지원사업 알림 수신 동의, with its time when given."""
-    if _is(turn.text, ALERT_CHOICES[:1] + ALERT_YES + dialog.YES_WORDS):
-        return {"agreed": True, "at": _now(turn)}
-    if _is(turn.text, ALERT_CHOICES[1:] + ALERT_NO + dialog.NO_WORDS):
+    if _is(turn.text, ALERT_CHOICES[1:] + ALERT_NO) or understand.no(turn.text):
         return {"agreed": False, "at": None}
+    if _is(turn.text, ALERT_CHOICES[:1] + ALERT_YES) or understand.yes(turn.text):
+        return {"agreed": True, "at": _now(turn)}
     raise Invalid("apply/invalid_alerts")
 
 
@@ -295,24 +291,31 @@ APPLY = register_form(Form(
     on_complete=submit_application,
     steps=(
         Step("bizno", LABEL_BIZNO, "apply/ask_bizno", parse_bizno, help="apply/help_bizno",
-             example="000-00-00000 (숫자 10자리)", sensitive=True, ends=not_eligible),
+             example="000-00-00000 (숫자 10자리)", sensitive=True, ends=not_eligible,
+             aliases=("사업자번호", "사업자 번호", "등록번호")),
         Step("business_name", LABEL_NAME, "apply/ask_business_name", parse_business_name,
-             help="apply/help_business_name"),
+             help="apply/help_business_name",
+             aliases=("상호명", "가게 이름", "가게명", "매장 이름")),
         Step("representative", LABEL_OWNER, "apply/ask_representative",
-             parse_representative),
+             parse_representative, aliases=("대표자", "대표 이름", "대표님 이름", "이름")),
         Step("revenue", LABEL_REVENUE, "apply/ask_revenue", parse_revenue,
-             choices=REVENUE_CHOICES, help="apply/help_revenue", ends=over_limit),
+             choices=REVENUE_CHOICES, help="apply/help_revenue", ends=over_limit,
+             aliases=("매출",)),
         Step("channel", LABEL_CHANNEL, "apply/ask_channel", parse_channel,
-             help="apply/help_channel", example="@danggol"),
+             help="apply/help_channel", example="@danggol",
+             aliases=("채널", "채널 아이디", "채널 주소")),
         Step("business_channel", LABEL_BIZ_CHANNEL, "apply/ask_business_channel",
-             parse_business_channel, choices=YES_NO, help="apply/howto_business_channel"),
+             parse_business_channel, choices=YES_NO, help="apply/howto_business_channel",
+             aliases=("비즈니스채널",)),
         Step("bizwallet", LABEL_WALLET, "apply/ask_bizwallet", parse_bizwallet,
-             choices=YES_NO, help="apply/howto_bizwallet"),
+             choices=YES_NO, help="apply/howto_bizwallet", aliases=("월렛", "비즈 월렛")),
         Step("phone", LABEL_PHONE, "apply/ask_phone", parse_phone, sensitive=True,
-             example="010-1234-5678"),
+             example="010-1234-5678",
+             aliases=("휴대폰", "핸드폰", "전화번호", "연락처", "번호")),
         Step("privacy", LABEL_PRIVACY, "apply/ask_privacy", parse_privacy,
-             choices=PRIVACY_CHOICES, help="apply/help_privacy"),
-        Step("alerts", LABEL_ALERTS, "apply/ask_alerts", parse_alerts, choices=ALERT_CHOICES),
+             choices=PRIVACY_CHOICES, help="apply/help_privacy", aliases=("개인정보",)),
+        Step("alerts", LABEL_ALERTS, "apply/ask_alerts", parse_alerts, choices=ALERT_CHOICES,
+             aliases=("알림",)),
     ),
 ), FORM_NAME)
 

@@ -606,3 +606,93 @@ def test_a_real_question_is_still_logged(chat, services):
     assert chat.say("주말에 비 온다던데 우산 챙겨야 하나요").template == "fallback/unknown"
     assert [q for q, _, _ in services.ext["faq"].unanswered.top(10)] == [
         "주말에 비 온다던데 우산 챙겨야 하나요"]
+
+
+# -- answers in the merchant's own words (issue #11) -------------------------------------------
+@pytest.mark.parametrize("text", ["했어요 방금", "네 맞아요", "응", "넵", "네네 했어요",
+                                  "전환 완료했어요", "ㅇㅇ"])
+def test_a_natural_yes_at_a_yes_no_step_is_taken(chat, text):
+    fill(chat, upto="business_channel")
+    assert chat.say(text).templates[0] == "apply/ask_bizwallet", chat.last.templates
+
+
+@pytest.mark.parametrize("text", ["아니 됐어요", "아뇨", "안 했어요", "아직 못 했어요", "아직이요",
+                                  "ㄴㄴ"])
+def test_a_natural_no_at_a_yes_no_step_shows_how(chat, text):
+    fill(chat, upto="bizwallet")
+    said = chat.say(text)
+    assert said.templates[:2] == ["apply/howto_bizwallet", "apply/ask_bizwallet"], said.templates
+
+
+def test_natural_yes_and_no_at_the_consent_steps(chat, store):
+    fill(chat, upto="privacy")
+    assert chat.say("네 동의해요").templates[0] == "apply/ask_alerts"
+    said = chat.say("아뇨 괜찮아요")
+    assert said.templates[0] == "apply/review"
+    assert said.context_of("apply/review")["answers"]["alerts"]["agreed"] is False
+
+
+@pytest.mark.parametrize(("text", "step"), [
+    ("상호 바꿀래요", "business_name"), ("가게 이름 잘못 썼어요", "business_name"),
+    ("전화번호 변경할게요", "phone"), ("대표자명 고칠래요", "representative"),
+    ("채널 아이디 바꿔주세요", "channel"),
+])
+def test_a_change_request_at_the_review_reopens_that_field(chat, store, text, step):
+    fill(chat)
+    said = chat.say(text)
+    assert said.templates[0] == f"apply/ask_{step}", said.templates
+    said = chat.say(dict(HAPPY)[step])
+    assert said.templates[0] == "apply/review"
+
+
+def test_yes_at_the_review_submits(chat, store):
+    fill(chat)
+    said = chat.say("네 맞아요")
+    assert said.template == "apply/submitted"
+
+
+def test_natural_confirmations_of_cancel(chat, services):
+    fill(chat, upto="channel")
+    chat.tap("취소")
+    assert chat.say("아니 계속할래요").templates[0] == "apply/ask_channel"
+    chat.tap("취소")
+    assert chat.say("네 맞아요").template == "dialog/cancelled"
+
+
+def test_continue_in_own_words_after_a_pause_and_after_a_cancel(chat, services):
+    fill(chat, upto="channel")
+    assert chat.say("나중에").template == "dialog/paused"
+    assert chat.say("이어서 할래요").templates[0] == "apply/ask_channel"
+    chat.tap("취소")
+    chat.say("네")
+    said = chat.say("이어서 할래요")  # nothing left to continue: said so, with the way back in
+    assert said.template == "fallback/no_draft"
+    assert "지원금 신청" in said.quick_replies
+
+
+def test_continue_in_own_words_answers_the_resume_offer(chat, services):
+    fill(chat, upto="phone")
+    services.sessions.clear(chat.user_id)
+    assert chat.say("지원금 신청", skill="apply").template == "dialog/resume_offer"
+    assert chat.say("이어서 할래요").templates[0] == "apply/ask_phone"
+
+
+@pytest.mark.parametrize("text", ["이거 꼭 써야돼요?", "이거 꼭 써야돼요", "상호가 뭔가요?",
+                                  "안 써도 되나요"])
+def test_a_question_at_a_free_text_step_is_helped_not_refused(chat, services, text):
+    fill(chat, upto="business_name")
+    said = chat.say(text)
+    assert "apply/invalid_business_name" not in said.templates
+    assert said.templates[-2:] == ["apply/ask_business_name", "dialog/nav"], said.templates
+    assert said.templates[0] in ("apply/help_business_name",) or said.templates[0].startswith(
+        "faq/")
+    state = services.sessions.load(chat.user_id).dialog
+    assert state["misses"] == 0 and "business_name" not in state["answers"]
+    assert chat.say("단골분식").templates[0] == "apply/ask_representative"
+
+
+def test_a_question_at_a_yes_no_step_is_helped_not_refused(chat):
+    fill(chat, upto="bizwallet")
+    said = chat.say("그게 뭔데요?")
+    assert "apply/invalid_yes_no" not in said.templates
+    assert said.templates[-2:] == ["apply/ask_bizwallet", "dialog/nav"]

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from flask import Flask
 
-from . import logs
+from . import hours, logs
 from .config import Config
 from .keys import Keys
 from .merchants import MerchantStore
@@ -42,11 +43,14 @@ class Bot:
     version: str
 
 
-def template_globals(config: Mapping[str, Any]) -> dict[str, Any]:
+def template_globals(config: Mapping[str, Any],
+                     clock: Callable[[], float] = time.time) -> dict[str, Any]:
     """Configuration values every template may use (README: 답변 템플릿 고치기)."""
     return {
         # Whole days an unfinished form is kept, so "7일 동안 저장돼요" follows DRAFT_TTL.
         "draft_days": max(1, int(config["DRAFT_TTL"]) // DAY),
+        # consult(settings.operator_hours): whether the 상담 hours are over now, and until when.
+        "consult": hours.template_global(clock),
     }
 
 
@@ -66,8 +70,9 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
                      app.config["REDIS_SOCKET_TIMEOUT"])
     keys = Keys(app.config["REDIS_PREFIX"])
     sessions = SessionStore(client, keys, app.config["SESSION_TTL"], app.config["DRAFT_TTL"])
+    clock: list[Callable[[], float]] = [time.time]  # the services' clock, once they exist
     templates = TemplateStore(app.config["TEMPLATES_DIR"], app.config["TEMPLATES_AUTO_RELOAD"],
-                              template_globals=template_globals(app.config))
+                              template_globals=template_globals(app.config, lambda: clock[0]()))
     if not app.config["TESTING"]:  # tests build many apps: each loads what it renders
         broken = templates.warm()  # every good file gets a last good version to fall back on
         if broken:
@@ -78,6 +83,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
                         profiles=ProfileStore(client, keys),
                         subscriptions=SubscriptionStore(client, keys),
                         settings=templates.settings)
+    clock[0] = lambda: services.clock()  # tests freeze services.clock: the hours follow it
 
     import skills
 

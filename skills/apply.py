@@ -72,8 +72,9 @@ ALERT_YES = ("받을게요", "받기", "알림 받을게요", "받을래요", "�
 ALERT_NO = ("안 받을게요", "필요 없어요", "괜찮아요", "받지 않을게요", "안 받을래요", "안 받아요",
             *PRIVACY_CHOICES[1:], *PRIVACY_NO)
 
-NOT_ELIGIBLE_KINDS = ("nonprofit", "government")  # 82 비영리법인, 83 국가·지자체
-CONSULT_KINDS = ("group", "foreign", "religious")  # 80, 84, 89: accepted, 상담 may be needed
+# 80 단체·다단계, 82 비영리법인, 83 국가·지자체, 84 외국법인, 89 종교단체: program-facts names
+# no exclusion for any of them, so the form goes on and says the centre will check.
+CONSULT_KINDS = ("group", "nonprofit", "government", "foreign", "religious")
 
 _URL = re.compile(r"https?://|www\.|\b[\w-]+\.(com|net|kr|co|org|io|me|shop|store)\b",
                   re.IGNORECASE)
@@ -131,13 +132,6 @@ def _refuse_duplicate(turn: Turn, digits: str) -> None:
     raise Invalid("apply/already_applied", {
         "mine": mine, "receipt": existing.receipt if mine else None,
         "status": existing.status if mine else None})
-
-
-def not_eligible(value: Any, answers: Mapping[str, Any]) -> Reply | None:
-    """End the form for entities this program is not for (비영리법인, 국가·지자체)."""
-    if value.get("kind") in NOT_ELIGIBLE_KINDS:
-        return Reply.of("apply/not_eligible_entity", {"kind": value["kind"]})
-    return None
 
 
 def _name(turn: Turn, low: int, high: int, template: str) -> str:
@@ -291,7 +285,7 @@ APPLY = register_form(Form(
     on_complete=submit_application,
     steps=(
         Step("bizno", LABEL_BIZNO, "apply/ask_bizno", parse_bizno, help="apply/help_bizno",
-             example="000-00-00000 (숫자 10자리)", sensitive=True, ends=not_eligible,
+             example="000-00-00000 (숫자 10자리)", sensitive=True,
              aliases=("사업자번호", "사업자 번호", "등록번호")),
         Step("business_name", LABEL_NAME, "apply/ask_business_name", parse_business_name,
              help="apply/help_business_name",

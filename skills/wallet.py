@@ -211,5 +211,5 @@ def heads_up_of(view: dict[str, Any], svc: Services) -> dict[str, Any] | None:
         return None
     return {"low": low, "expiring": expiring, "balance": free["balance"],
             "days_left": free["days_left"], "expires_at": free["expires_at"],
-            "activated": free["activated"],
+            "activated": free["activated"], "sandbox": view["sandbox"],
             "general_left": pricing.messages_for(free["balance"], pricing.GENERAL)}

@@ -190,7 +190,7 @@ def test_business_number_spellings(text):
 @pytest.mark.parametrize(("code", "kind", "corporation"), [
     ("45", "individual", False), ("81", "corporation", True), ("85", "corporation", True),
     ("80", "group", False), ("84", "foreign", True), ("89", "religious", False),
-    ("95", "individual", False),
+    ("95", "individual", False), ("82", "nonprofit", True), ("83", "government", True),
 ])
 def test_entity_kind_is_said_back(chat, code, kind, corporation):
     start(chat)
@@ -198,18 +198,18 @@ def test_entity_kind_is_said_back(chat, code, kind, corporation):
     assert said.templates[0] == "apply/ask_business_name"
     bizno = said.context_of("apply/ask_business_name")["answers"]["bizno"]
     assert (bizno["kind"], bizno["corporation"]) == (kind, corporation)
-    note = "상담이 필요할 수 있어요" in said.text
+    note = "지원센터에서 확인해 드릴게요" in said.text
     assert note is (kind in form.CONSULT_KINDS)
 
 
 @pytest.mark.parametrize(("code", "kind"), [("82", "nonprofit"), ("83", "government")])
-def test_nonprofits_and_government_end_politely(chat, services, code, kind):
+def test_no_entity_is_refused_on_a_rule_the_sources_do_not_state(chat, services, code, kind):
+    """program-facts lists no exclusion of 비영리법인 or 국가기관: the centre checks, we go on."""
     start(chat)
     said = chat.say(valid_bizno(f"123{code}6789"))
-    assert said.template == "apply/not_eligible_entity"
-    assert said.context == {"kind": kind}
-    assert services.sessions.load_draft(chat.user_id, "apply") is None
-    assert chat.say("단골분식").template == "fallback/unknown"
+    assert said.templates[0] == "apply/ask_business_name"
+    assert "지원센터에서 확인해 드릴게요" in said.text and "어려워요" not in said.text
+    assert chat.say("단골분식").templates[0] == "apply/ask_representative"
 
 
 # -- steps 3, 4: names ---------------------------------------------------------------------
@@ -464,6 +464,7 @@ def test_the_same_user_is_shown_their_application(chat):
     said = chat.say("지원금 신청", skill="apply")
     assert said.template == "apply/has_application"
     assert said.context["receipt"] == receipt and said.context["status"] == "received"
+    assert receipt in said.text and "한 번만" not in said.text  # no rule the sources lack
 
 
 def test_another_user_learns_only_that_an_application_exists(chat, store):
@@ -477,6 +478,9 @@ def test_another_user_learns_only_that_an_application_exists(chat, store):
         "mine": False, "receipt": None, "status": None, "step_label": "사업자등록번호",
         "example": "000-00-00000 (숫자 10자리)", "misses": 1}
     assert receipt not in said.text and "단골분식" not in said.text
+    # Nothing tells a stranger that this business applied, or states a once-only rule.
+    assert "이미" not in said.text and "한 번만" not in said.text
+    assert "지원센터에서 확인" in said.text and "상담원 연결" in said.text
     assert other.say("지원금 신청", skill="apply").template != "apply/has_application"
     assert len(store.list()) == 1
 
@@ -489,6 +493,8 @@ def test_a_race_at_submit_gives_the_second_user_a_polite_refusal(chat, store):
     said = other.tap("제출하기")
     assert said.template == "apply/duplicate"
     assert "단골분식" not in said.text
+    assert "이미" not in said.text and "한 번만" not in said.text
+    assert any(b["action"] == "operator" for b in said.buttons)
     assert len(store.list()) == 1
 
 

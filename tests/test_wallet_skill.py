@@ -214,3 +214,14 @@ def test_a_wallet_that_cannot_send_pays_for_no_messages(merchant, sandbox, statu
     assert ctx["usable"] == 0 and ctx["general"]["broadcasts"] == 0
     assert ctx["state"] == status.lower()
     assert state in merchant.last.text and "상담원 연결" in merchant.last.quick_replies
+
+
+def test_sandbox_expiry_dates_are_marked_as_examples(merchant, clock):
+    said = merchant.say("잔액")
+    assert said.context["sandbox"] is True
+    (line,) = [row for row in said.text.splitlines() if row.startswith("· 유효기간")]
+    assert "예시" in line  # never read as the program's expiry (미확인)
+    clock.now += 80 * 86_400
+    heads_up = merchant.say("잔액")
+    (line,) = [row for row in heads_up.text.splitlines() if "만료돼요" in row]
+    assert "예시" in line

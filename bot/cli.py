@@ -125,6 +125,10 @@ def chat(user: str) -> None:
             user = text.partition(" ")[2].strip() or "tester"
             send("welcome", simulator.OPENING)
             continue
+        if text == "/whoami":  # the key broadcasts use (`broadcast create --test-users`)
+            whoami = {"name": user, "key": simulator.sim_user_id(user)}
+            click.echo(bot.templates.render_spec(simulator.WHOAMI_TEMPLATE, whoami)["text"])
+            continue
         if text == "/reset":
             uid = simulator.sim_user_id(user)
             bot.services.sessions.clear(uid)

@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 BANNER_TEMPLATE = "cli/chat_banner"
+WHOAMI_TEMPLATE = "cli/chat_whoami"
 OPENING = "안녕"  # what the simulated merchant says to open the chat (the welcome skill)
 IMAGE = "🖼"
 

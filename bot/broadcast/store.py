@@ -56,7 +56,7 @@ PAUSED, COMPLETE, CANCELLED = "paused", "done", "cancelled"
 COUNTERS = ("recipients", "calls", "sent", "delivered", "failed", "skipped", "unconfirmed")
 _INT_FIELDS = (*COUNTERS, "batches", "batch_size", "cost")
 _FLOAT_FIELDS = ("created_at", "scheduled_at", "queued_at", "started_at", "sent_at",
-                 "finished_at", "cancelled_at")
+                 "finished_at", "cancelled_at", "live_at")
 
 
 class BroadcastStore:

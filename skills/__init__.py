@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import apply, fallback, faq, notice_push, notices, operator, wallet, welcome
+from . import (
+    apply,
+    fallback,
+    faq,
+    notice_followup,
+    notice_push,
+    notices,
+    operator,
+    wallet,
+    welcome,
+)
 
-MODULES = (welcome, fallback, operator, faq, apply, wallet, notices, notice_push)
+# notice_followup after notices: it takes over the fallback's notices_followup hook.
+MODULES = (welcome, fallback, operator, faq, apply, wallet, notices, notice_followup, notice_push)
 
 
 def init_services(services: Any) -> None:

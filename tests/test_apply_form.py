@@ -702,3 +702,28 @@ def test_a_question_at_a_yes_no_step_is_helped_not_refused(chat):
     said = chat.say("그게 뭔데요?")
     assert "apply/invalid_yes_no" not in said.templates
     assert said.templates[-2:] == ["apply/ask_bizwallet", "dialog/nav"]
+
+
+def test_editing_the_shop_name_from_the_review_does_not_repeat_the_number_check(chat):
+    said = fill(chat, upto="business_name")
+    assert "법인사업자로 확인했어요" in said.text  # said once, right after the number
+    fill_rest = [text for name, text in HAPPY if name != "bizno"]
+    for text in fill_rest:
+        said = chat.say(text)
+    assert said.templates[0] == "apply/review"
+    said = press(chat, "상호 수정")
+    assert said.templates[0] == "apply/ask_business_name"
+    assert "확인했어요" not in said.text and "지금 적힌 상호: 단골분식" in said.text
+
+
+@pytest.mark.parametrize("steps", [("approve",), ("reject",), ("approve", "mark-paid")])
+def test_the_status_card_shows_the_review_step_even_when_staff_skipped_it(chat, app, steps):
+    fill(chat)
+    receipt = chat.tap("제출하기").context["receipt"]
+    runner = app.test_cli_runner()
+    for step in steps:
+        args = ["applications", step, receipt] + (["--reason", "확인 필요"] if step == "reject"
+                                                  else [])
+        assert runner.invoke(args=args).exit_code == 0
+    card = chat.say("신청 현황").cards[0]["description"]
+    assert "✔ 검토" in card and "○ 검토" not in card

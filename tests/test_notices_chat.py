@@ -388,3 +388,14 @@ def test_several_분야_named_after_the_offer_subscribe_to_all(chat, services, s
     assert said.template == "notices/subscribed"
     assert said.context["categories"] == categories
     assert list(services.subscriptions.get(chat.user_id).categories) == categories
+
+
+def test_the_count_reads_naturally_for_one_notice_and_a_last_page_of_one(chat, store):
+    one = chat.say("희망리턴패키지 공고")
+    assert one.context["total"] == 1
+    assert "1~1" not in one.text and "1건 있어요" in one.text
+    chat.say("공고")
+    chat.say("다음 공고")
+    last = chat.say("다음 공고")
+    assert (last.context["first"], last.context["last"]) == (11, 11)
+    assert "11~11" not in last.text and "11건 중 마지막 11번째예요" in last.text

@@ -3,22 +3,23 @@
 Right after a notice's detail or a list, the next few messages are about it: "마감 언제에요?",
 "저도 신청되나요 이거", "라이브커머스가 뭔데요", "이거 쉽게 설명좀", "세번째꺼 자세히", "부산",
 "지역 선택". skills/notices.py remembers what it showed (session.data[SUBJECT_KEY], with its
-time); for SUBJECT_SECONDS the fallback asks this module first (svc.ext["notices_followup"],
-before the FAQ). Answers come only from the notice's own fields (templates notices/about,
-notices/about_list); a question the notice does not answer is left to the FAQ.
+time); for SUBJECT_SECONDS the fallback asks this module right after the list reference
+("2번 자세히") and before the FAQ. Answers come only from the notice's own fields (templates
+notices/about, notices/about_list); a question the notice does not answer is left to the FAQ.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from bot import korean, router
-from bot.filters import today_of
+from bot.conversation import korean, router
+from bot.conversation.registry import answers_free_text
+from bot.conversation.reply import Reply
+from bot.conversation.session import Session
+from bot.core.clock import today_of
 from bot.kakao import SkillRequest
-from bot.notices import CATEGORIES, Notice, index_tokens, notice_context, region_of
-from bot.pipeline import Services
-from bot.reply import Reply
-from bot.session import Session
+from bot.notices.store import CATEGORIES, Notice, index_tokens, notice_context, region_of
+from bot.services import Services
 from skills import notices as nt
 
 SUBJECT_SECONDS = 600  # the subject is forgotten after 10 quiet minutes
@@ -53,11 +54,6 @@ _TERM_ENDINGS = ("가", "이", "은", "는", "란", "이란", "이라는게", "�
 REGION_SUFFIXES = ("", "요", "이요", "지역", "지역이요", "지역요", "에요", "이에요", "쪽", "쪽이요")
 
 
-def init_services(services: Services) -> None:
-    """Replace the list-only follow-up with this one (it still opens "2번 자세히")."""
-    services.ext["notices_followup"] = answer_followup
-
-
 def subject(session: Session, now: float) -> dict[str, Any] | None:
     """What was shown last ({"id": notice or None for the list}), while it is recent."""
     memory = session.data.get(nt.SUBJECT_KEY)
@@ -79,11 +75,9 @@ def aspect_of(key: str) -> str | None:
     return None
 
 
+@answers_free_text(order=11)  # after '2번 자세히' (10), before the FAQ (20)
 def answer_followup(req: SkillRequest, session: Session, svc: Services) -> Reply | None:
-    """For the fallback: a list reference, a region or menu word, or a question about "it"."""
-    referred = nt.answer_list_reference(req, session, svc)
-    if referred is not None:
-        return referred
+    """For the fallback: a region or menu word, or a question about "it" (what was shown)."""
     now = svc.clock()
     memory = subject(session, now)
     if memory is None:
@@ -110,7 +104,7 @@ def answer_followup(req: SkillRequest, session: Session, svc: Services) -> Reply
 
 def _notice(memory: dict[str, Any], session: Session, svc: Services) -> Notice | None:
     """The notice shown last, or the only notice of the list shown last."""
-    store = svc.ext["notices"]
+    store = nt._store(svc)
     if memory.get("id"):
         found = store.get(str(memory["id"]))
         return found if found is not None and not found.hidden else None
@@ -124,7 +118,7 @@ def _shown(session: Session, svc: Services) -> list[str]:
     if query is None:
         return []
     size = nt._page_size(svc)
-    ids = svc.ext["notices"].query(query, today_of(svc.clock()))
+    ids = nt._store(svc).query(query, today_of(svc.clock()))
     return ids[(query.page - 1) * size:][:size]
 
 
@@ -177,5 +171,5 @@ def _about_list(aspect: str, session: Session, svc: Services) -> Reply | None:
         return None
     today = today_of(svc.clock())
     listed = [{**notice_context(n, today), "number": i}
-              for i, n in enumerate(svc.ext["notices"].many(shown), 1)]
+              for i, n in enumerate(nt._store(svc).many(shown), 1)]
     return Reply.of("notices/about_list", {"notices": listed, "aspect": aspect})

@@ -9,11 +9,13 @@ from datetime import datetime
 from typing import Any
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from .. import simulator
-from ..filters import KST
+from bot.conversation import simulator
+from bot.core.clock import KST
+from bot.services import Services
+
 from . import store as st
 from .service import BroadcastError, BroadcastService
 
@@ -22,7 +24,7 @@ BAR_WIDTH = 30
 
 
 def _service() -> BroadcastService:
-    return current_app.extensions["bot"].services.ext["broadcasts"]
+    return current_app.extensions["bot"].services.broadcasts
 
 
 def _when(ts: float | None) -> str:
@@ -219,3 +221,8 @@ def list_(limit: int) -> None:
         click.echo(f"{m['id']:>5}  {m['status']:<10} {_when(m['created_at']):<20}  "
                    f"{m['recipients']:>10,}  {outcome:>10}  {m['notice_id']}{flags}"
                    f"{' (dry run)' if dry else ''}")
+
+
+def init_app(app: Flask, services: Services) -> None:
+    """Attach `flask broadcast`."""
+    app.cli.add_command(broadcast_cli)

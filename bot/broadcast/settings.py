@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from ..filters import KST
+from bot.core.clock import KST
 
 MAX_BATCH = 100  # Kakao: at most 100 unique users per Event API call
 VAT_TENTHS = 11  # price × 1.1, kept in integer tenths so no float rounding creeps in

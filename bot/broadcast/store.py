@@ -17,7 +17,8 @@ from typing import Any
 
 import redis
 
-from ..keys import Keys
+from bot.core.keys import Keys
+
 from .wire import Wire
 
 CHUNK = 1000  # list pushes / profile reads per round trip

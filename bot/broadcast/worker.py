@@ -28,7 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..subscriptions import SubscriptionStore
+from bot.notices.subscriptions import SubscriptionStore
+
 from . import store as st
 from .sender import ACCEPTED, FAILED, EventSender, SendResult
 from .settings import BroadcastSettings

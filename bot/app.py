@@ -11,9 +11,9 @@ from typing import Any
 from flask import Flask
 from flask.cli import FlaskGroup
 
-from bot.accounts import cli as accounts_cli
-from bot.accounts.merchants import MerchantStore
-from bot.accounts.profiles import ProfileStore
+from bot.merchants import cli as merchants_cli
+from bot.merchants.merchants import MerchantStore
+from bot.merchants.profiles import ProfileStore
 from bot.answers import cli as answers_cli
 from bot.answers import hours
 from bot.answers.render import Renderer
@@ -50,7 +50,7 @@ log = logging.getLogger(__name__)
 FEATURES = (notices, faq, applications, wallet, broadcast,
             webhook, readiness,
             answers_cli, conversation_cli, notices_cli, faq_cli, applications_cli, wallet_cli,
-            accounts_cli, broadcast_cli, web_cli)
+            merchants_cli, broadcast_cli, web_cli)
 
 
 @dataclass

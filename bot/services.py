@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # types only: importing the features here would load them all
     import redis
 
-    from bot.accounts.merchants import MerchantStore
-    from bot.accounts.profiles import ProfileStore
+    from bot.merchants.merchants import MerchantStore
+    from bot.merchants.profiles import ProfileStore
     from bot.applications.service import ApplicationStore
     from bot.broadcast.service import BroadcastService
     from bot.conversation.callbacks import Callbacks

@@ -14,7 +14,6 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from bot.accounts import bizno
 from bot.applications import service as applications
 from bot.applications.service import GRANT_AMOUNT, Application
 from bot.conversation import dialog, understand
@@ -24,6 +23,7 @@ from bot.conversation.registry import register_form, skill
 from bot.conversation.reply import Reply
 from bot.conversation.session import Session
 from bot.kakao import SkillRequest
+from bot.merchants import bizno
 from bot.services import Services
 from skills.fallback import AWAITING, CLAIMS
 

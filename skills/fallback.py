@@ -13,13 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.accounts import bizno
 from bot.conversation import dialog, funnel, router
 from bot.conversation.pipeline import first_draft, form_of, offer_any_draft
 from bot.conversation.registry import SKILLS, free_text_answerers, skill
 from bot.conversation.reply import Reply
 from bot.conversation.session import Session
+from bot.core import bulkhead
 from bot.kakao import SkillRequest
+from bot.kakao.payload import UTTERANCE_CHARS
+from bot.merchants import bizno
 from bot.services import Services
 
 # session.data key: a skill that asked a free-text question ("친구가 몇 명이에요?"). The next
@@ -66,7 +68,12 @@ def fallback(req: SkillRequest, session: Session, svc: Services) -> Reply:
         return Reply.of("fallback/bizno_typed",
                         {"number": digits, "valid": bizno.parse(digits) is not None})
     for answerer in free_text_answerers():  # README: the fallback's order
+        if bulkhead.abandoned():  # "busy" was already answered: spend nothing more on this text
+            return Reply.of("common/busy")
         answer = answerer(req, session, svc)
         if answer is not None:
             return answer
+    if req.utterance_length > UTTERANCE_CHARS:  # only its beginning was read: ask for less
+        return offer_any_draft(session, svc) or Reply.of("fallback/too_long",
+                                                         {"chars": UTTERANCE_CHARS})
     return offer_any_draft(session, svc) or Reply.of("fallback/unknown")

@@ -53,6 +53,13 @@ class Renderer:
         # Rendered once at start-up: the answer of last resort needs no working template.
         self._last_resort = self._render_parts((Part(ERROR_TEMPLATE),))
         self._fallback_text = self._last_resort["outputs"][0]["simpleText"]["text"]
+        self._last_resort_json = json.dumps(
+            k.response(self._last_resort["outputs"], self._last_resort["quick_replies"]),
+            ensure_ascii=False, separators=(",", ":"))
+
+    def last_resort_json(self) -> str:
+        """The apology as rendered at start-up: sent when nothing else can be."""
+        return self._last_resort_json
 
     # -- public ------------------------------------------------------------
     def to_kakao(self, reply: Reply) -> dict[str, Any]:

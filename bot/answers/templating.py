@@ -26,9 +26,12 @@ from typing import Any
 import yaml
 from jinja2 import StrictUndefined
 from jinja2 import TemplateError as JinjaError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from . import filters
+from . import template_limits as limits
+from .template_limits import TemplateLimitError, render_deadline
+
+__all__ = ["TemplateError", "TemplateStore", "render_deadline"]
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +106,8 @@ class TemplateStore:
         self._cache: dict[str, _Loaded] = {}
         self._problems: dict[str, LoadProblem] = {}
         self._lock = threading.Lock()
-        self.env = ImmutableSandboxedEnvironment(
+        # The immutable sandbox plus per-render limits (bot/answers/template_limits.py).
+        self.env = limits.LimitedSandbox(
             undefined=StrictUndefined,
             autoescape=False,  # Kakao bubbles are plain text, not HTML
             trim_blocks=True,
@@ -111,6 +115,7 @@ class TemplateStore:
             keep_trailing_newline=False,
         )
         self.env.filters.update(filters.FILTERS)
+        self.env.guard_filters()
         # Values from the configuration every template may use (e.g. draft_days); a
         # template's own context wins over them.
         self.env.globals.update(template_globals or {})
@@ -265,21 +270,32 @@ class TemplateStore:
         spec = {k: v for k, v in self.spec(name).items() if k not in META_KEYS}
         scope = {"settings": self.settings(), **context}
         try:
-            return self._walk(spec, scope)
+            with limits.budget():
+                return self._walk(spec, scope)
         except TemplateError:
             raise
+        except TemplateLimitError as exc:  # says which limit, in English and Korean
+            raise TemplateError(name, f"template limit: {exc}") from None
         except JinjaError as exc:  # includes SecurityError and UndefinedError
             raise TemplateError(name, f"{type(exc).__name__}: {exc}") from None
         except Exception as exc:  # a filter or data error must not take the skill down
             raise TemplateError(name, f"{type(exc).__name__}: {exc}") from None
 
     def render_string(self, source: str, scope: dict[str, Any]) -> str:
-        """Render one Jinja2 string in the sandbox (compiled once per source)."""
-        return self._template(source).render(scope).strip()
+        """Render one Jinja2 string in the sandbox (compiled once per source), within limits."""
+        template = self._template(source)
+        with limits.budget() as spent:
+            pieces = []
+            # Streamed so that a runaway loop is stopped at MAX_OUTPUT, not after it.
+            for piece in template.generate(scope):
+                spent.write(len(piece))
+                pieces.append(piece)
+        return "".join(pieces).strip()
 
     def evaluate(self, expression: str, scope: dict[str, Any]) -> Any:
-        """Evaluate an `if:` / `for:` expression in the sandbox."""
-        return self._expression(expression)(**scope)
+        """Evaluate an `if:` / `for:` expression in the sandbox, within limits."""
+        with limits.budget():
+            return self._expression(expression)(**scope)
 
     def _template(self, source: str) -> Any:
         compiled = self._compiled.get(source)
@@ -347,7 +363,7 @@ class TemplateStore:
                 continue
             if "for" in item:
                 var, _, source = str(item["for"]).partition(" in ")
-                for value in self.evaluate(source.strip(), scope) or ():
+                for value in limits.loop_guard(self.evaluate(source.strip(), scope) or ()):
                     inner = {**scope, var.strip(): value}
                     if "if" not in item or self.evaluate(str(item["if"]), inner):
                         yield self._walk(item, inner)

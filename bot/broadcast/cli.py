@@ -171,6 +171,9 @@ def _print_status(r: dict[str, Any]) -> None:
     rate = f" ({r['calls_per_s']:.1f}/s)" if r["calls_per_s"] else ""
     click.echo(f"  skipped    {r['skipped']:>7,}   unconfirmed {r['unconfirmed']:>7,}   "
                f"calls {r['calls']:,}{rate}")
+    if r["possibly_duplicated"]:
+        click.echo(f"  possibly duplicated (가능한 중복) {r['possibly_duplicated']:,} recipient(s) "
+                   f"in {r['resent_calls']:,} call(s) sent again after an unknown outcome")
     _reasons("failed ", r["failed_reasons"])
     _reasons("skipped", r["skipped_reasons"])
     if r["held"]:

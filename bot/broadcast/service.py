@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bot.accounts import bizno
+from bot.merchants import bizno
 from bot.services import Services
 
 from ..wallet import ACTIVE, FOUND, STALE
@@ -275,6 +275,8 @@ class BroadcastService:
             "progress": called / meta["batches"] if meta["batches"] else 1.0,
             "stalled": meta["status"] == st.RUNNING and not self.svc.redis.exists(
                 self.svc.keys.broadcast_lock(bid)),
+            # Users of calls made again after an unknown outcome: they may have it twice.
+            "possibly_duplicated": self.store.count_outcomes(bid, st.DUPLICATE),
             "failed_reasons": Counter(self.store.outcomes(bid, "failed").values()),
             "skipped_reasons": Counter(self.store.outcomes(bid, "skipped").values()),
             "calls_per_s": meta["calls"] / elapsed if meta["started_at"] and elapsed > 0 else None,

@@ -44,7 +44,7 @@ class BroadcastSettings:
     poll_timeout: float = 1800.0  # give up waiting for Kakao's delivery results after this
     receipt_wait: float = 600.0  # seconds to wait for push receipts of an unconfirmed call
     unconfirmed: str = "resend"  # resend | hold: what to do when that wait ends with none
-    lock_ttl: float = 120.0
+    lock_ttl: float = 5.0  # renewed by a heartbeat while the worker runs
     quiet_start: time = time(20, 50)
     quiet_end: time = time(8, 0)
     unit_price: int = 15  # won per message, VAT excluded

@@ -18,6 +18,7 @@ from typing import Any
 import redis
 
 from bot.core import bulkhead
+from bot.core.logs import safe_name
 from bot.kakao import SkillRequest
 from bot.services import Services
 
@@ -120,7 +121,7 @@ class Pipeline:
         # The guard hands each turn to this pool and waits at most the budget. A thread
         # the guard gave up on keeps running until its call returns, so what keeps the pool
         # from filling with stuck threads is elsewhere: every outbound call has a total
-        # deadline shorter than the budget (bot/http_deadline.py), Redis has a breaker
+        # deadline shorter than the budget (bot/core/http_deadline.py), Redis has a breaker
         # (bot/core/redis_breaker.py), and each outside service has a bulkhead smaller than
         # this pool (bot/core/bulkhead.py: wallet 3, intake 2), so skills that never call it
         # always find a free thread. Measured with a dripping wallet: README, "Slow
@@ -136,7 +137,7 @@ class Pipeline:
     def run(self, name: str, req: SkillRequest) -> Result:
         """Answer within the budget: a hung dependency yields a polite 'try again' reply."""
         if name not in SKILLS:
-            log.warning("unknown skill %r requested", name)
+            log.warning("unknown skill %s requested", safe_name(name))  # a URL path: hostile
             return Result(Reply.of("common/unknown_skill"), "unknown_skill")
         abandoned = threading.Event()
         future = self._pool.submit(self._process, name, req, abandoned)

@@ -39,6 +39,10 @@ class Config:
     LOCK_WAIT: float = 0.8  # seconds a second request of the same user waits
     SKILL_BUDGET: float = 2.0  # seconds for a whole reply (Kakao gives up after 5)
     MAX_BODY_BYTES: int = 64 * 1024
+    # Per-user flood limit (bot/web/flood.py): FLOOD_BURST messages at once, then FLOOD_RATE per
+    # second; beyond that the polite common/slow_down answers. FLOOD_RATE=0 turns it off.
+    FLOOD_RATE: float = 2.0
+    FLOOD_BURST: float = 8.0
     # Templates
     TEMPLATES_DIR: str = str(ROOT / "templates")
     TEMPLATES_AUTO_RELOAD: bool = True
@@ -87,3 +91,4 @@ class TestConfig(Config):
     REDIS_PREFIX: str = "dgtest"
     STRICT_RESPONSES: bool = True
     LOCK_WAIT: float = 0.3
+    FLOOD_RATE: float = 0.0  # test conversations type faster than any merchant

@@ -20,6 +20,16 @@ _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 SAFE_FIELDS = frozenset({"request_id", "skill", "user", "outcome", "template", "latency_ms"})
 
 
+_NAME_UNSAFE = re.compile(r"[^A-Za-z0-9._\-가-힣*<>]")
+NAME_SHOWN = 32  # characters of an outside-supplied name (URL path segment) kept in logs
+
+
+def safe_name(text: str) -> str:
+    """An outside-supplied name fit for a log line: masked, odd characters '?', cut short."""
+    shown = _NAME_UNSAFE.sub("?", mask(text[:200]))
+    return shown if len(shown) <= NAME_SHOWN else shown[:NAME_SHOWN] + "…"
+
+
 def mask(text: str) -> str:
     """Hide business numbers, phone numbers and long user keys in free text."""
     text = _USER_KEY.sub("<user-key>", text)

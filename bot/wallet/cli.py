@@ -1,7 +1,7 @@
 """Staff commands: `flask wallet show|credit|spend|activate|status`.
 
 Output is plain data for staff (English labels); business numbers are checked
-with bot/accounts/bizno.py before anything is stored.
+with bot/merchants/bizno.py before anything is stored.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from bot.accounts import bizno
-from bot.accounts.cli import parse_business_number
+from bot.merchants import bizno
+from bot.merchants.cli import parse_business_number
 from bot.services import Services
 
 from . import STATUSES

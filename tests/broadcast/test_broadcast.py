@@ -671,3 +671,70 @@ def test_a_flask_chat_user_can_be_a_test_recipient_by_name(make_app, http):
     out = cli.invoke(args=["broadcast", "create", "--notice", "NTC-1",
                            "--test-users", key]).output  # the key itself works as before
     assert bc(app).list()[0]["recipients"] == 1
+
+
+# -- duplicates and dead workers (issue #14, break 7) ------------------------------------------
+def test_a_call_resent_after_an_unknown_outcome_is_reported_as_possibly_duplicated(live, http):
+    seed(live, 250)
+    bid = bc(live).create("NTC-1")["id"]
+
+    def killed_on_second(n):
+        if n == 2:  # Kakao got the batch; the worker dies before reading the answer
+            raise WorkerKilled()
+
+    mock_kakao(http, on_talk=killed_on_second)
+    with pytest.raises(WorkerKilled):
+        send(live, bid)
+    # No push receipt arrives within BROADCAST_RECEIPT_WAIT: the batch is sent once more.
+    assert send(live, bid).status == "done"
+    assert len(posted(http)) == 4  # batch 0, batch 1 (lost answer), batch 1 again, batch 2
+    report = bc(live).report(bid)
+    assert report["unconfirmed"] == 0
+    assert report["possibly_duplicated"] == 100 and report["resent_calls"] == 1
+    shown = live.test_cli_runner().invoke(args=["broadcast", "status", bid]).output
+    assert "가능한 중복" in shown and "100 recipient(s)" in shown
+
+
+def test_a_clean_run_reports_no_possible_duplicates(live, http):
+    seed(live, 150)
+    bid = bc(live).create("NTC-1")["id"]
+    mock_kakao(http)
+    assert send(live, bid).status == "done"
+    report = bc(live).report(bid)
+    assert report["possibly_duplicated"] == 0 and report["resent_calls"] == 0
+    shown = live.test_cli_runner().invoke(args=["broadcast", "status", bid]).output
+    assert "가능한 중복" not in shown
+
+
+def test_a_dead_workers_lock_is_taken_over_within_its_short_ttl(make_app, http):
+    app = make_app(KAKAO_BOT_ID=BOT, extra={**LIVE, "BROADCAST_LOCK_TTL": "0.5"})
+    install(app).put(NOTICE)
+    svc_of(app).clock = Clock(NOON)
+    seed(app, 5)
+    bid = bc(app).create("NTC-1")["id"]
+    bc(app).store.update(bid, status="sending", started_at=NOON)
+    assert bc(app).store.acquire(bid, 0.5)  # what a SIGKILLed worker leaves: no heartbeat
+    mock_kakao(http)
+    assert send(app, bid).status == "busy"
+    time.sleep(0.6)
+    assert send(app, bid).status == "done" and len(posted_users(http)) == 5
+    assert BroadcastSettings().lock_ttl <= 10  # by default too, seconds rather than minutes
+
+
+def test_a_running_worker_keeps_its_lock_past_the_ttl_by_heartbeat(make_app, http):
+    app = make_app(KAKAO_BOT_ID=BOT, extra={**LIVE, "BROADCAST_LOCK_TTL": "0.3"})
+    install(app).put(NOTICE)
+    svc_of(app).clock = Clock(NOON)
+    seed(app, 150)
+    bid = bc(app).create("NTC-1")["id"]
+    rivals = []
+
+    def slow_call(n):
+        if n == 1:
+            time.sleep(1.0)  # three TTLs inside one call
+            rivals.append(bc(app).store.acquire(bid, 0.3))
+
+    mock_kakao(http, on_talk=slow_call)
+    assert send(app, bid).status == "done"
+    assert rivals == [None]  # nobody could take the broadcast from the live worker
+    assert not svc_of(app).redis.exists(svc_of(app).keys.broadcast_lock(bid))  # released

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.accounts.bizno import check_digit
+from bot.merchants.bizno import check_digit
 from bot.core.clock import KST
 from tests.support.kakao import Chat, Said
 

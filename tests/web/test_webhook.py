@@ -57,17 +57,19 @@ def test_missing_fields_get_a_polite_answer_not_an_error(chat, body):
 
 
 @pytest.mark.parametrize("raw", [b"not json", b"", b"\xff\xfe", b"[1,2,3]", b"\"text\"", b"42"])
-def test_non_object_bodies_get_400_json(client, raw):
+def test_non_object_bodies_get_400_with_a_valid_kakao_apology(client, raw):
     response = client.post("/skill/fallback", data=raw, content_type="application/json")
     assert response.status_code == 400
-    assert response.get_json()["error"] == "invalid_json"
+    assert response.headers["X-Skill-Error"] == "invalid_json"
+    assert limits.check(response.get_json()) == []
 
 
 def test_body_over_64kb_gets_400(client):
     body = make_payload("가" * 70_000)
     response = post(client, "fallback", body)
     assert response.status_code == 400
-    assert response.get_json()["error"] == "body_too_large"
+    assert response.headers["X-Skill-Error"] == "body_too_large"
+    assert limits.check(response.get_json()) == []
 
 
 def test_secret_header_is_required_when_configured(make_app):

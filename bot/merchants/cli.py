@@ -1,7 +1,7 @@
 """Staff commands: `flask merchants link|unlink|show` (who may see which business's data).
 
 Kakao user keys are shown hashed unless `--unmasked` is given; business numbers are
-checked with bot/accounts/bizno.py before anything is stored.
+checked with bot/merchants/bizno.py before anything is stored.
 """
 
 from __future__ import annotations

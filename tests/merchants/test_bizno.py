@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.accounts import bizno
+from bot.merchants import bizno
 
 
 @pytest.mark.parametrize("text", ["1208147521", "120-81-47521", "120 81 47521", " 120.81.47521 ",

@@ -76,9 +76,8 @@ SURNAMES = frozenset(
     "목 형 피 두 감 음 빈 동 온 호 범 좌 팽 승 간 상 시 갈 견 당 화 창 계 묵 라 란 매 미 아 "
     "야 운 종 즙 초 판 평 풍 필 학 해 형 후 흥".split())
 COMPOUND_SURNAMES = ("남궁", "제갈", "선우", "서문", "독고", "황보", "사공", "동방")
-# Endings that make a few words a sentence rather than a name or a number.
-SENTENCE_ENDINGS = ("요", "다", "까", "죠", "니", "래", "줘", "해", "네", "음", "함", "데", "고",
-                    "면", "서", "게", "걸", "지")
+# A single word up to this long, typed with no question, reads as a name (a shop, a person).
+MAX_NAME_CHARS = 8
 
 _NON_WORD = re.compile(r"[^\w\s@]+")
 _DIGITS = re.compile(r"\d")
@@ -193,27 +192,26 @@ def asks(text: str) -> bool:
 
 
 def looks_like_form_answer(text: str) -> bool:
-    """A name, a number, a business number, a phone, a channel id: not a question to log.
+    """A name, a number, a business number, a phone, an e-mail or a channel id: no question.
 
     A person's name, a shop name or a number typed where a form was expected must never
-    reach the FAQ's unanswered log (it is personal data, and no question).
+    reach the FAQ's unanswered log (it is personal data, and no question). A topic of a few
+    words ("간판교체비용 지원") is a question without its ending and stays loggable.
     """
     raw = _nfkc(text).strip()
     if not raw or question(raw):
         return False
     if _DIGITS.search(raw) and _NUMBERISH.match(raw):
         return True  # 사업자등록번호, 휴대폰 번호, an amount, a count
+    if "@" in raw or "pf.kakao.com" in raw.lower():
+        return True  # a channel id, a channel address, an e-mail
     found = words(raw)
-    if any(w.startswith("@") for w in raw.split()) or "pf.kakao.com" in raw.lower():
-        return True  # a channel id or address
     digits = len(_DIGITS.findall(raw))
     if digits >= 4 and len([w for w in found if not _DIGITS.search(w)]) <= 2:
         return True  # "홍길동 010-1234-5678"
     if len(found) <= 2 and _is_person_name("".join(found)):
         return True  # "홍길동", "김 수지"
-    if len(found) == 1:
-        return True  # one word and no question: a shop name, an id, a word that tells little
-    return len(found) <= 3 and not found[-1].endswith(SENTENCE_ENDINGS)  # "단골 분식 본점"
+    return len(found) == 1 and len(found[0]) <= MAX_NAME_CHARS  # "단골분식", "김밥천국강남점"
 
 
 def _is_person_name(word: str) -> bool:

@@ -94,4 +94,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(webhook.bp)
     cli.init_app(app)
+    from .web import console  # the web console and the Redis layer of template edits
+
+    console.init_app(app)
     return app

@@ -157,6 +157,8 @@ class KnowledgeBase:
             synonyms = root / SYNONYMS_FILE
             if synonyms.is_file():
                 parts.append((str(synonyms), synonyms.stat().st_mtime_ns))
+        if self.store.overlay is not None:  # console edits (bot/overrides.py)
+            parts.append(("overlay", self.store.overlay.signature()))
         return tuple(parts)
 
 

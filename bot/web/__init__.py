@@ -1,0 +1,1 @@
+"""Web front ends served by the app besides the skill webhook."""

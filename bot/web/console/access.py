@@ -1,0 +1,71 @@
+"""The one place the console reaches the app's feature services.
+
+Features that are only reachable through `services.ext[...]` today are looked up
+here and nowhere else in the console, so moving them (a typed Services) means
+changing these functions only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+
+from ...accounts import AuditLog, LoginThrottle, UserStore
+
+
+def bot() -> Any:
+    """The app's Bot (services, pipeline, renderer, templates)."""
+    return current_app.extensions["bot"]
+
+
+def services() -> Any:
+    """The app's Services."""
+    return bot().services
+
+
+def console() -> Any:
+    """The console's own objects (users, audit, overrides, editor), see init_app."""
+    return current_app.extensions["console"]
+
+
+def faq_service(svc: Any | None = None) -> Any:
+    """The FAQ service (skills/faq.py)."""
+    return (svc or services()).ext.get("faq")
+
+
+def notice_store(svc: Any | None = None) -> Any:
+    """The NoticeStore (skills/notices.py)."""
+    return (svc or services()).ext.get("notices")
+
+
+def broadcast_service(svc: Any | None = None) -> Any:
+    """The BroadcastService (skills/notice_push.py)."""
+    return (svc or services()).ext.get("broadcasts")
+
+
+def wallet_backend(svc: Any | None = None) -> Any:
+    """The wallet backend (skills/wallet.py)."""
+    return (svc or services()).ext.get("wallet")
+
+
+def application_store(svc: Any | None = None) -> Any:
+    """The ApplicationStore (bot/applications.py)."""
+    from ... import applications
+
+    return applications.store_of(svc or services())
+
+
+def users() -> UserStore:
+    """Console accounts."""
+    return console().users
+
+
+def audit() -> AuditLog:
+    """The console audit log."""
+    return console().audit
+
+
+def throttle() -> LoginThrottle:
+    """Login attempt limits."""
+    return console().throttle

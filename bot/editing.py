@@ -7,6 +7,7 @@ The console and `flask templates export` use this; the checks are the ones of
 from __future__ import annotations
 
 import difflib
+import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,33 @@ from .render import Renderer
 from .templating import SETTINGS_FILE, TemplateError, TemplateStore
 
 log = logging.getLogger(__name__)
+
+
+def add_faq_example(source: str, example: str) -> str:
+    """The entry's YAML with one more `faq.examples` item, the rest of the text untouched.
+
+    Comments and layout stay as the operator wrote them (no YAML round trip): the
+    new line goes after the last item of the block list under `examples:`.
+    """
+    example = " ".join(example.split())
+    item = example if yaml.safe_load(f"- {example}") == [example] else json.dumps(
+        example, ensure_ascii=False)
+    lines = source.split("\n")
+    start = next((i for i, line in enumerate(lines)
+                  if line.strip() == "examples:" and line.startswith(" ")), None)
+    if start is None:
+        raise EditRefused(["faq.examples is not a list of '- 질문' lines; add it in the editor"])
+    last, indent = start, None
+    for i in range(start + 1, len(lines)):
+        stripped = lines[i].lstrip()
+        if stripped.startswith("- "):
+            last, indent = i, lines[i][: len(lines[i]) - len(stripped)]
+        elif stripped and not stripped.startswith("#"):
+            break
+    if indent is None:
+        indent = lines[start][: len(lines[start]) - len(lines[start].lstrip())] + "  "
+    lines.insert(last + 1, f"{indent}- {item}")
+    return "\n".join(lines)
 
 
 class EditRefused(Exception):

@@ -263,6 +263,11 @@ class UnansweredLog:
         seen = self.redis.hmget(self.keys.faq_unanswered_seen(), [q for q, _ in rows])
         return [(q, int(c), int(s or 0)) for (q, c), s in zip(rows, seen, strict=True)]
 
+    def forget(self, question: str) -> None:
+        """Drop one logged question (an entry now answers it)."""
+        self.redis.zrem(self.keys.faq_unanswered(), question)
+        self.redis.hdel(self.keys.faq_unanswered_seen(), question)
+
     def clear(self) -> None:
         """Forget every logged question."""
         self.redis.delete(self.keys.faq_unanswered(), self.keys.faq_unanswered_seen())

@@ -252,6 +252,10 @@ class Keys:
         """List: JSON audit entries (who, when, what, before/after), newest first."""
         return f"{self.prefix}:console:audit"
 
+    def console_chat(self, account: str, sim_user: str) -> str:
+        """List: one console account's simulator transcript with one test user (JSON turns)."""
+        return f"{self.prefix}:console:chat:{account}:{user_hash(sim_user)}"
+
     def console_stats(self, day: str) -> str:
         """Hash: one KST day's (YYYYMMDD) skill outcome and FAQ band counters for the console."""
         return f"{self.prefix}:console-stats:{day}"

@@ -119,6 +119,11 @@ class TemplateStore:
         # Console edits in Redis (bot/overrides.py), consulted before the files; None: files only.
         self.overlay: Any = None
 
+    def expire(self) -> None:
+        """Look at every template again on its next use (an edit was just saved here)."""
+        for loaded in list(self._cache.values()):
+            loaded.checked = float("-inf")
+
     def with_draft(self, name: str, text: str) -> TemplateStore:
         """A store that sees `text` as template `name` (checking a draft before it is saved)."""
         from .overrides import Pinned

@@ -56,6 +56,17 @@ def application_store(svc: Any | None = None) -> Any:
     return applications.store_of(svc or services())
 
 
+def edits_applied() -> None:
+    """Show a console edit at once in this worker (the others see it within seconds)."""
+    b = bot()
+    b.templates.expire()
+    b.renderer.forget()
+    faq = faq_service()
+    if faq is not None:
+        faq.kb.store.expire()
+        faq.kb._checked = float("-inf")  # re-read the entries' signature on the next question
+
+
 def users() -> UserStore:
     """Console accounts."""
     return console().users

@@ -1,13 +1,100 @@
-"""Placeholder (being written)."""
+"""/console/faq: entries by topic, "what would the bot answer to …?", unanswered questions."""
 
 from __future__ import annotations
 
-from ..auth import area
+import time
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from ....editing import EditRefused, add_faq_example
+from ....session import Session
+from .. import access
+from ..auth import actor, area, audit
 from ..blueprint import bp
+
+AREA = "faq"
+UNANSWERED_SHOWN = 60
+NO_MATCH = ""  # the group of unanswered questions no entry comes close to
+
+
+def _service() -> Any:
+    service = access.faq_service()
+    if service is None:
+        abort(404)
+    return service
+
+
+def _about(name: str) -> str:
+    """The comment line heading an entry's file (what the entry is about, its source)."""
+    try:
+        first = access.console().editor.source(name).lstrip().splitlines()[0]
+    except (IndexError, Exception):  # noqa: BLE001  a missing file only loses the note
+        return ""
+    return first.lstrip("#").strip() if first.startswith("#") else ""
 
 
 @bp.get("/faq")
-@area("faq")
+@area(AREA)
 def faq_index() -> str:
-    """Placeholder."""
-    return "준비 중"
+    """Topics and entries; the try-a-question box; unanswered questions grouped by near entry."""
+    service = _service()
+    snapshot = service.kb.snapshot()
+    topics: dict[str, list[Any]] = {}
+    for entry in snapshot.ordered():
+        topics.setdefault(entry.topic or "(주제 없음)", []).append(entry)
+    question = (request.args.get("q") or "").strip()
+    trial = None
+    if question:
+        band, hits = service.match(snapshot, question, Session("console-faq-trial"), time.time())
+        trial = {"band": band, "hits": [(snapshot.entries[h.entry], h.score) for h in hits
+                                         if h.entry in snapshot.entries]}
+    groups: dict[str, list[tuple[str, int, int, float]]] = {}
+    for text, count, seen in service.unanswered.top(UNANSWERED_SHOWN):
+        hits = snapshot.index.search(text, k=1)
+        near = hits[0].entry if hits and hits[0].score >= service.bands.low / 2 else NO_MATCH
+        groups.setdefault(near, []).append((text, count, seen, hits[0].score if hits else 0.0))
+    ordered = sorted(groups.items(), key=lambda kv: (kv[0] == NO_MATCH,
+                                                     -sum(r[1] for r in kv[1])))
+    about = {e.id: _about(e.template) for e in snapshot.entries.values()}
+    return render_template("console/faq.html", topics=topics, snapshot=snapshot,
+                           question=question, trial=trial, groups=ordered, about=about,
+                           bands=service.bands, no_match=NO_MATCH)
+
+
+@bp.post("/faq/example")
+@area(AREA)
+def faq_add_example() -> Any:
+    """Add an unanswered question as an example of an entry (checked and saved like an edit)."""
+    service = _service()
+    question = (request.form.get("question") or "").strip()
+    entry_id = request.form.get("entry") or ""
+    snapshot = service.kb.snapshot()
+    if not question or entry_id not in snapshot.entries:
+        flash("질문과 항목을 골라 주세요.", "error")
+        return redirect(url_for("console.faq_index"))
+    name = snapshot.entries[entry_id].template
+    editor = access.console().editor
+    before = editor.source(name)
+    try:
+        after = add_faq_example(before, question)
+        editor.save(name, after, actor(), f"예시 추가: {question}")
+    except EditRefused as exc:
+        flash("예시를 더하지 않았어요: " + " / ".join(exc.problems), "error")
+        return redirect(url_for("console.faq_index"))
+    service.unanswered.forget(question)
+    access.edits_applied()
+    audit("faq.example", name, before, after)
+    flash(f"'{question}'을(를) '{snapshot.entries[entry_id].title}'의 예시로 더했어요.", "ok")
+    return redirect(url_for("console.faq_index", q=question))
+
+
+@bp.post("/faq/unanswered/forget")
+@area(AREA)
+def faq_forget() -> Any:
+    """Drop one question from the unanswered list (not worth an entry)."""
+    question = (request.form.get("question") or "").strip()
+    if question:
+        _service().unanswered.forget(question)
+        audit("faq.unanswered.forget", question)
+    return redirect(url_for("console.faq_index"))

@@ -113,6 +113,7 @@ def templates_save(name: str) -> Any:
     except EditRefused as exc:
         flash("저장하지 않았어요: 아래 문제를 고쳐 주세요. 봇은 지금 버전으로 답해요.", "error")
         return _edit_page(name, source, exc.problems, 422)
+    access.edits_applied()
     audit("template.save", name, before, source)
     flash(f"저장했어요 (v{version.version}). 몇 초 안에 모든 서버에 반영돼요.", "ok")
     return redirect(url_for("console.templates_edit", name=name))
@@ -151,6 +152,7 @@ def templates_rollback(name: str) -> Any:
     except EditRefused as exc:
         flash("되돌리지 않았어요: " + " / ".join(exc.problems), "error")
         return redirect(url_for("console.templates_history", name=name))
+    access.edits_applied()
     audit("template.rollback", name, before, editor.source(name))
     flash(f"v{version}(으)로 되돌렸어요 (새 버전 v{saved.version}).", "ok")
     return redirect(url_for("console.templates_history", name=name))
@@ -168,6 +170,7 @@ def templates_reset(name: str) -> Any:
     except (EditRefused, TemplateError) as exc:
         flash(f"기본 파일로 돌리지 않았어요: {exc}", "error")
         return redirect(url_for("console.templates_history", name=name))
+    access.edits_applied()
     audit("template.reset", name, before, editor.source(name))
     flash("기본 파일(templates/)의 내용으로 돌렸어요.", "ok")
     return redirect(url_for("console.templates_history", name=name))

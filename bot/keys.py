@@ -256,6 +256,10 @@ class Keys:
         """List: one console account's simulator transcript with one test user (JSON turns)."""
         return f"{self.prefix}:console:chat:{account}:{user_hash(sim_user)}"
 
+    def console_import(self) -> str:
+        """Hash: progress of the notice import started from the console (state, pages, result)."""
+        return f"{self.prefix}:console:notice-import"
+
     def console_stats(self, day: str) -> str:
         """Hash: one KST day's (YYYYMMDD) skill outcome and FAQ band counters for the console."""
         return f"{self.prefix}:console-stats:{day}"

@@ -85,9 +85,9 @@ def init_app(app: Flask) -> None:
     else:
         app.secret_key = key
     app.session_interface = HttpsAwareSessions()
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config["SESSION_COOKIE_HTTPONLY"] = True
-    app.config.setdefault("SESSION_COOKIE_NAME", "danggol_console")
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"  # no cross-site form posts carry it
+    app.config["SESSION_COOKIE_HTTPONLY"] = True  # no script reads it
+    app.config["SESSION_COOKIE_NAME"] = "danggol_console"
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(
         hours=int(app.config.get("CONSOLE_SESSION_HOURS") or 8))
     # CSRF is checked on the console's own requests only (see views.protect).

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from ...accounts.cli import console_cli
 
 
 @click.command("export")
+@with_appcontext
 @click.option("--clear", is_flag=True,
               help="Afterwards drop the console versions (the files answer again).")
 def templates_export(clear: bool) -> None:

@@ -11,8 +11,8 @@ from .blueprint import bp
 ROLE_LABELS = {"operator": "운영자", "staff": "직원", "admin": "관리자"}
 APPLICATION_LABELS = {"received": "접수", "reviewing": "검토 중", "approved": "승인",
                       "rejected": "반려", "paid": "지급 완료"}
-BROADCAST_LABELS = {"draft": "초안", "queued": "대기", "scheduled": "예약", "running": "발송 중",
-                    "paused": "일시 정지", "complete": "완료", "cancelled": "취소"}
+BROADCAST_LABELS = {"draft": "초안", "queued": "대기", "scheduled": "예약", "sending": "발송 중",
+                    "paused": "일시 정지", "done": "완료", "cancelled": "취소"}
 SKIP_LABELS = {"not_friend": "채널 친구 아님", "opted_out": "알림 끔", "no_consent": "동의 없음",
                "consent_expired": "동의 2년 경과(광고)"}
 ACTION_LABELS = {"save": "저장", "rollback": "되돌리기", "reset": "기본 파일로"}

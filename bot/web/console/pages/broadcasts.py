@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
+from ....broadcast import store as st
 from ....broadcast.service import BroadcastError
 from ....filters import today_of
 from ....notices import CATEGORIES
@@ -98,7 +99,7 @@ def broadcasts_progress(bid: str) -> str:
 
 
 def _active(report: dict[str, Any]) -> bool:
-    return report["status"] in ("queued", "running") or report["id"] in _running
+    return report["status"] in (st.QUEUED, st.RUNNING) or report["id"] in _running
 
 
 @bp.post("/broadcasts/<bid>/send")

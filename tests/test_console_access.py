@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bot.accounts.roles import AREAS
-from tests.apply_flow import fill, freeze
 from tests import notice_fixture
+from tests.apply_flow import fill, freeze
 from tests.console import Console
 from tests.kakao import Chat
 

@@ -55,7 +55,8 @@ def test_another_worker_picks_the_edit_up_within_seconds(app):
 
 
 def test_a_broken_template_is_refused_with_the_reason(app, operator):
-    broken = source_of(app, GREETING).replace("{{ settings.center_name", "{{ settings.center_name }")
+    broken = source_of(app, GREETING).replace("{{ settings.center_name",
+                                              "{{ settings.center_name }")
     response = operator.post(f"/console/templates/{GREETING}", {"source": broken})
     assert response.status_code == 422
     page = operator.text(response)
@@ -104,7 +105,7 @@ def test_history_diff_and_one_click_rollback(app, operator):
     history = operator.get(f"/console/templates/{GREETING}/history")
     html = history.get_data(as_text=True)
     assert "v1" in html and "v2" in html
-    assert f'<span class="add">+      메뉴를 골라 주세요.</span>' in html
+    assert '<span class="add">+      메뉴를 골라 주세요.</span>' in html
     assert f'<span class="del">-      {NEW_LINE}</span>' in html
     operator.post(f"/console/templates/{GREETING}/rollback", {"version": "1"})
     assert NEW_LINE in Chat(app).say("안녕", skill="welcome").text

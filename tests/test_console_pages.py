@@ -130,7 +130,9 @@ def test_import_from_bizinfo_shows_its_progress(make_app, http):
 # -- broadcasts ------------------------------------------------------------------------------
 @pytest.fixture
 def broadcast_app(make_app):
-    app = make_app(extra={"BROADCAST_INLINE": "1", "BROADCAST_RATE": "0"})
+    # No quiet hours (start == end): the test sends now, whatever the time of day.
+    app = make_app(extra={"BROADCAST_INLINE": "1", "BROADCAST_RATE": "0",
+                          "BROADCAST_QUIET_START": "00:00", "BROADCAST_QUIET_END": "00:00"})
     notice_fixture.install(app).put({"id": "N-2026-001", "title": "소상공인 디지털 전환 지원",
                                      "category": "기술", "deadline": "2026-12-31"})
     return app

@@ -5,9 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from skills.apply import REVENUE_CODES  # the form owns its choices
+
 from ...filters import KST
 from .blueprint import bp
 
+# The stored revenue codes back to the choices merchants tapped.
+REVENUE_LABELS = {code: choice for choice, code in REVENUE_CODES.items()}
 ROLE_LABELS = {"operator": "운영자", "staff": "직원", "admin": "관리자"}
 APPLICATION_LABELS = {"received": "접수", "reviewing": "검토 중", "approved": "승인",
                       "rejected": "반려", "paid": "지급 완료"}
@@ -16,6 +20,22 @@ BROADCAST_LABELS = {"draft": "초안", "queued": "대기", "scheduled": "예약"
 SKIP_LABELS = {"not_friend": "채널 친구 아님", "opted_out": "알림 끔", "no_consent": "동의 없음",
                "consent_expired": "동의 2년 경과(광고)"}
 ACTION_LABELS = {"save": "저장", "rollback": "되돌리기", "reset": "기본 파일로"}
+ENTITY_LABELS = {"individual": "개인", "corporation": "법인", "nonprofit": "비영리",
+                 "government": "국가기관", "foreign": "외국", "group": "단체", "religious": "종교"}
+AUDIT_LABELS = {
+    "login": "로그인", "login.failed": "로그인 실패", "logout": "로그아웃",
+    "template.save": "템플릿 저장", "template.rollback": "템플릿 되돌리기",
+    "template.reset": "템플릿 기본 파일로", "settings.save": "운영 설정 저장",
+    "faq.example": "FAQ 예시 추가", "faq.unanswered.forget": "모르는 질문 빼기",
+    "notice.add": "공고 추가", "notice.edit": "공고 수정", "notice.hide": "공고 숨김",
+    "notice.show": "공고 다시 보임", "notice.import": "공고 가져오기",
+    "broadcast.create": "발송 만들기", "broadcast.send": "발송", "broadcast.cancel": "발송 취소",
+    "broadcast.resolve": "발송 정리", "application.review": "신청 검토 중",
+    "application.approve": "신청 승인", "application.reject": "신청 반려",
+    "application.paid": "지급 완료", "application.export": "신청 CSV 내려받기",
+    "user.add": "계정 추가", "user.role": "역할 변경", "user.password": "비밀번호 변경",
+    "user.remove": "계정 삭제",
+}
 
 
 @bp.app_template_filter("kst")
@@ -40,5 +60,6 @@ def label(value: Any, kind: str) -> str:
     """A code as staff read it (roles, statuses, skip reasons)."""
     table = {"role": ROLE_LABELS, "application": APPLICATION_LABELS,
              "broadcast": BROADCAST_LABELS, "skip": SKIP_LABELS,
-             "action": ACTION_LABELS}.get(kind, {})
+             "action": ACTION_LABELS, "entity": ENTITY_LABELS, "audit": AUDIT_LABELS,
+             "revenue": REVENUE_LABELS}.get(kind, {})
     return table.get(str(value), str(value))

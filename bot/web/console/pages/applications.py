@@ -19,6 +19,7 @@ from ....filters import KST
 from .. import access
 from ..auth import actor, area, audit, current_user
 from ..blueprint import bp
+from ..helpers import label
 
 AREA = "applications"
 ACTIONS = {"review": apps.REVIEWING, "approve": apps.APPROVED, "reject": apps.REJECTED,
@@ -96,7 +97,7 @@ def applications_change(receipt: str) -> Any:
         return redirect(url_for("console.applications_show", receipt=receipt))
     audit(f"application.{request.form['action']}", receipt, {"status": before.status},
           {"status": app.status, **({"reason": reason} if reason else {})})
-    flash(f"{receipt}: {app.status}", "ok")
+    flash(f"{receipt}: {label(app.status, 'application')}(으)로 바꿨어요.", "ok")
     return redirect(url_for("console.applications_show", receipt=receipt))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 
 from .... import funnel
 from ....pipeline import form_of
@@ -41,6 +41,9 @@ def stats_page() -> str:
     except ValueError:
         days = 7
     svc = access.services()
+    recorder = current_app.extensions.get("console_stats")
+    if recorder is not None:
+        recorder.flush()  # this worker's last seconds of counts (the others flush on use)
     funnels = funnel.report(svc, [form_of(e, svc) for e in FORMS.values()], days)
     funnel_charts = [(f, charts.funnel_bars(
         [(s.label, s.reached, s.answered) for s in f.steps if not s.removed]

@@ -14,7 +14,11 @@ document.addEventListener("DOMContentLoaded", () => {
     if (ask && !window.confirm(ask)) event.preventDefault();
   });
 });
-// Keep the chat scrolled to the newest message.
+// Keep the chat scrolled to the newest message (on load and after each turn).
+document.addEventListener("DOMContentLoaded", () => {
+  const log = document.querySelector(".chat-log");
+  if (log) log.scrollTop = log.scrollHeight;
+});
 document.addEventListener("htmx:afterSwap", (event) => {
   const log = document.querySelector(".chat-log");
   if (log) log.scrollTop = log.scrollHeight;

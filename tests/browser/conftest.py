@@ -31,7 +31,8 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     """Mark every test here `browser`; skip them all, with the reason, without chromium."""
     reason = None
     if not Path(CHROMIUM).is_file():
-        reason = f"{CHROMIUM} is missing (apt-get install -y chromium); browsers are never downloaded"
+        reason = (f"{CHROMIUM} is missing (apt-get install -y chromium); "
+                  "browsers are never downloaded")
     else:
         try:
             import playwright.sync_api  # noqa: F401

@@ -214,6 +214,7 @@ def test_the_queue_filters_and_exports_csv_for_excel(app, staff, receipt):
 
 # -- stats ---------------------------------------------------------------------------------
 def test_stats_show_the_funnel_faq_and_skill_outcomes(app, staff, receipt):
+    app.extensions["bot"].pipeline.budget = 10.0  # a busy machine must not turn this into 'busy'
     chat = Chat(app, "u-stats")
     chat.say("법인도 신청 되나요?")
     chat.say("헬스장 회원권 양도 방법")
@@ -223,3 +224,18 @@ def test_stats_show_the_funnel_faq_and_skill_outcomes(app, staff, receipt):
     assert "지원금 신청서" in text and "<svg" in page.get_data(as_text=True)
     assert "바로 답함 1" in text
     assert re.search(r"fallback \d+", text)
+
+
+def test_a_broadcast_page_opened_mid_send_follows_the_progress(broadcast_app):
+    app = broadcast_app
+    chat = Chat(app)
+    chat.say("처음으로")
+    service = app.extensions["bot"].services.ext["broadcasts"]
+    bid = service.create("N-2026-001", test_users=[chat.user_id])["id"]
+    staff = Console(app)
+    staff.login("lee", "staff")
+    assert 'hx-trigger="every 1s"' not in staff.get(f"/console/broadcasts/{bid}").get_data(
+        as_text=True)  # a draft has nothing to follow
+    service.store.update(bid, status="sending")
+    page = staff.get(f"/console/broadcasts/{bid}").get_data(as_text=True)
+    assert f'hx-get="/console/broadcasts/{bid}/progress" hx-trigger="every 1s"' in page

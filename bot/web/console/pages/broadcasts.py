@@ -83,7 +83,8 @@ def broadcasts_show(bid: str) -> str:
         preview = None
     return render_template("console/broadcast.html", r=report, preview=preview,
                            funds=service.funds(bid), settings=service.settings,
-                           quiet=report["scheduled_at"] > report["created_at"])
+                           quiet=report["scheduled_at"] > report["created_at"],
+                           active=_active(report))
 
 
 @bp.get("/broadcasts/<bid>/progress")

@@ -1,6 +1,7 @@
 """FAQ matcher benchmark: accuracy, off-topic rejection and latency, against a BM25 baseline.
 
     python bench/faq_eval.py [--set bench/faq_eval_set.tsv] [--templates templates] [-v]
+    python bench/faq_eval.py --facts bench/faq_dev.jsonl [--templates templates] [-v]
 
 The set holds questions written apart from the knowledge-base examples (typos, missing
 spaces, casual speech) and off-topic ones ("-") that must fall to the low band. Each
@@ -9,11 +10,19 @@ entries by synthetic distractor entries on other shop topics (what a grown KB lo
 like to the ranking, and what latency is measured on). The baseline is plain BM25 over
 Kiwi content tokens (bot.korean.tokens), no synonyms, no character n-grams; its reject
 threshold is the best one for this very set, which flatters it.
+
+With --facts, a JSON Lines set is scored on what the merchant would read instead of
+the entry id: a question is answered right when the top entry is answered directly
+(high band) and its rendered text holds every expected fact (one of each group's
+spellings), or, for a fact the sources leave open (`handoff`), when that entry offers
+the operator button; off-topic questions must fall to the low band. Questions the
+keyword router sends to a skill first are counted apart.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import random
 import statistics
@@ -28,8 +37,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot import korean, router  # noqa: E402
-from bot.faq import KnowledgeBase  # noqa: E402
+from bot.faq import KnowledgeBase, Snapshot  # noqa: E402
 from bot.faq_match import Bands, Hit, Index, MatchEntry  # noqa: E402
+from bot.render import Renderer  # noqa: E402
+from bot.reply import Part  # noqa: E402
 from bot.templating import TemplateStore  # noqa: E402
 
 OFF_TOPIC = "-"
@@ -192,13 +203,138 @@ def latency(cases: list[Case], search: Callable[[str], list[Hit]]) -> tuple[floa
     return timings[len(timings) // 2], timings[int(len(timings) * 0.99) - 1]
 
 
+# -- facts sets (JSON Lines) -------------------------------------------------------
+@dataclass(frozen=True)
+class FactCase:
+    """One question of a JSON Lines set and what a right answer must hold."""
+
+    id: str
+    topic: str
+    kinds: tuple[str, ...]
+    question: str
+    expect: tuple[tuple[str, ...], ...]
+    handoff: bool
+    offtopic: bool
+
+
+def load_facts(path: Path) -> list[FactCase]:
+    """Read a JSON Lines set (see bench/faq_dev.jsonl for the schema)."""
+    cases = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        cases.append(FactCase(
+            str(row["id"]), str(row.get("topic") or ""), tuple(row.get("kind") or ()),
+            str(row["question"]), tuple(tuple(g) for g in row.get("expect") or ()),
+            bool(row.get("handoff")), bool(row.get("offtopic"))))
+    return cases
+
+
+def _strings(node: object) -> list[str]:
+    """Every text a merchant reads in rendered Kakao outputs."""
+    if isinstance(node, dict):
+        found = []
+        for key, value in node.items():
+            if key in ("text", "title", "description", "label") and isinstance(value, str):
+                found.append(value)
+            else:
+                found += _strings(value)
+        return found
+    if isinstance(node, list):
+        return [s for item in node for s in _strings(item)]
+    return []
+
+
+def _has_operator(node: object) -> bool:
+    if isinstance(node, dict):
+        return node.get("action") == "operator" or any(_has_operator(v) for v in node.values())
+    if isinstance(node, list):
+        return any(_has_operator(v) for v in node)
+    return False
+
+
+def render_answers(snapshot: Snapshot, templates: str) -> dict[str, tuple[str, bool]]:
+    """Each entry's rendered text and whether it offers the operator button."""
+    renderer = Renderer(TemplateStore(templates), strict=False)
+    answers = {}
+    for entry in snapshot.entries.values():
+        outputs = renderer.render_part(Part(entry.template, {"faq_id": entry.id}))["outputs"]
+        answers[entry.id] = ("\n".join(_strings(outputs)), _has_operator(outputs))
+    return answers
+
+
+def grade(case: FactCase, band: str, answer: tuple[str, bool] | None) -> str:
+    """right / wrong (answered directly without the facts) / suggested / declined."""
+    if case.offtopic:
+        return {"low": "declined", "medium": "suggested"}.get(band, "wrong")
+    if band == "low":
+        return "declined"
+    if band == "medium":
+        return "suggested"
+    text, operator = answer or ("", False)
+    if case.handoff:
+        return "right" if operator else "wrong"
+    folded = text.replace(" ", "")
+    ok = all(any(alt.replace(" ", "") in folded for alt in group) for group in case.expect)
+    return "right" if ok else "wrong"
+
+
+def run_facts(path: Path, templates: str, verbose: bool) -> None:
+    """Score a JSON Lines set on the facts of the answers, overall, per topic and per kind."""
+    cases = load_facts(path)
+    snapshot = KnowledgeBase(TemplateStore(templates)).snapshot()
+    answers = render_answers(snapshot, templates)
+    bands = Bands()
+    korean.kiwi()
+    results: list[tuple[FactCase, str, str, str]] = []  # case, grade, band, entry
+    for case in cases:
+        routed = router.route(case.question)
+        hits = snapshot.index.search(case.question, k=3)
+        band = bands.of(hits)
+        entry = hits[0].entry if hits else "-"
+        verdict = f"routed:{routed}" if routed and not case.offtopic else grade(
+            case, band, answers.get(entry))
+        results.append((case, verdict, band, entry))
+
+    def line(label: str, rows: list[tuple[FactCase, str, str, str]]) -> str:
+        inside = [r for r in rows if not r[0].offtopic]
+        outside = [r for r in rows if r[0].offtopic]
+        n = max(len(inside), 1)
+        count = Counter(r[1].split(":")[0] for r in inside)
+        declined = sum(r[1] == "declined" for r in outside)
+        off = f"{declined / len(outside):>9.1%}" if outside else f"{'':>9}"
+        return (f"{label:<22}{len(inside):>5}{count['right'] / n:>8.1%}{count['wrong'] / n:>8.1%}"
+                f"{count['suggested'] / n:>8.1%}{count['declined'] / n:>9.1%}"
+                f"{count['routed'] / n:>8.1%}{len(outside):>5}{off}")
+
+    print(f"set: {path.name}, {len(cases)} questions ({sum(c.offtopic for c in cases)} "
+          f"off-topic), knowledge base: {len(snapshot.entries)} entries")
+    print(f"\n{'':<22}{'n':>5}{'right':>8}{'wrong':>8}{'suggest':>8}{'unknown':>9}"
+          f"{'routed':>8}{'off':>5}{'declined':>9}")
+    print(line("all", results))
+    for topic in sorted({c.topic for c in cases if not c.offtopic}):
+        print(line(f"  {topic}", [r for r in results if r[0].topic == topic]))
+    for kind in sorted({k for c in cases for k in c.kinds if k != "offtopic"}):
+        print(line(f"  kind={kind}", [r for r in results if kind in r[0].kinds]))
+    if verbose:
+        print("\nnot right (id, grade, band, entry, question):")
+        for case, verdict, band, entry in results:
+            if verdict != ("declined" if case.offtopic else "right"):
+                print(f"  {case.id}\t{verdict}\t{band}\t{entry}\t{case.question}")
+
+
 def main() -> None:
     """Run both matchers on the real and the inflated knowledge base and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", default=str(ROOT / "bench" / "faq_eval_set.tsv"))
     parser.add_argument("--templates", default=str(ROOT / "templates"))
+    parser.add_argument("--facts", help="a JSON Lines set scored on the answers' facts")
     parser.add_argument("-v", "--verbose", action="store_true", help="list the misses")
     args = parser.parse_args()
+    if args.facts:
+        run_facts(Path(args.facts), args.templates, args.verbose)
+        return
 
     cases = load_set(Path(args.set))
     snapshot = KnowledgeBase(TemplateStore(args.templates)).snapshot()

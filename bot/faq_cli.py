@@ -10,7 +10,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from . import faq
+from . import faq, faq_coverage
 from .filters import KST
 
 faq_cli = AppGroup("faq", help="FAQ knowledge base (templates/faq/*.yaml).")
@@ -25,11 +25,13 @@ def _service() -> Any:
 @click.option("-v", "--verbose", is_flag=True,
               help="Also list examples another entry would take if they were deleted.")
 def check(verbose: bool) -> None:
-    """Validate every entry: renders, Kakao limits, examples, links; exit 1 on a problem."""
+    """Validate every entry and print the coverage of program-facts.md; exit 1 on a problem."""
     bot = current_app.extensions["bot"]
     service = _service()
     problems = faq.check_kb(bot.renderer, service.kb)
     snapshot = service.kb.snapshot()
+    for line in faq_coverage.report(faq.coverage(snapshot)):
+        click.echo(line)
     for problem in problems:
         click.echo(f"✗ {problem}", err=True)
     if verbose:

@@ -63,6 +63,10 @@ class Keys:
         """JSON: the wallet service's last good answer for one business (short TTL)."""
         return self._business(business_number, "wallet-cache")
 
+    def callback_sent(self, digest: str) -> str:
+        """String: a callback URL (its SHA-256) was claimed, so it is POSTed to once."""
+        return f"{self.prefix}:callback:{digest}"
+
     def wallet_breaker(self) -> str:
         """Hash: the wallet service's circuit breaker, shared by every worker."""
         return f"{self.prefix}:{{wallet-api}}:breaker"

@@ -18,7 +18,7 @@ from typing import Any
 
 import redis
 
-from . import dialog, funnel, router
+from . import bulkhead, dialog, funnel, router
 from .kakao import SkillRequest
 from .keys import Keys
 from .merchants import MerchantStore
@@ -147,11 +147,23 @@ class Pipeline:
     def __init__(self, svc: Services, workers: int = 8) -> None:
         self.svc = svc
         self.budget = float(svc.config.get("SKILL_BUDGET", 2.0))
+        # The guard hands each turn to this pool and waits at most the budget. A thread
+        # the guard gave up on keeps running until its call returns, so what keeps the pool
+        # from filling with stuck threads is elsewhere: every outbound call has a total
+        # deadline shorter than the budget (bot/http_deadline.py), Redis has a breaker
+        # (bot/redis_breaker.py), and each outside service has a bulkhead smaller than
+        # this pool (bot/bulkhead.py: wallet 3, intake 2), so skills that never call it
+        # always find a free thread. Measured with a dripping wallet: README, "Slow
+        # dependencies". Keeping the hand-off (rather than none) still bounds what no
+        # deadline covers, such as a runaway computation.
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="skill")
 
     def close(self) -> None:
         """Stop the worker threads (tests build many apps)."""
         self._pool.shutdown(wait=False, cancel_futures=True)
+        callbacks = self.svc.ext.get("callbacks")
+        if callbacks is not None:
+            callbacks.close()
 
     def run(self, name: str, req: SkillRequest) -> Result:
         """Answer within the budget: a hung dependency yields a polite 'try again' reply."""
@@ -161,13 +173,21 @@ class Pipeline:
         abandoned = threading.Event()
         future = self._pool.submit(self._process, name, req, abandoned)
         try:
-            return future.result(timeout=max(self.budget - MARGIN, 0.1))
+            result = future.result(timeout=max(self.budget - MARGIN, 0.1))
         except FutureTimeout:
             abandoned.set()  # the late worker must not save a state the user never saw
             log.error("skill %s exceeded its %.1fs budget", name, self.budget)
             return Result(Reply.of("common/busy"), "timeout")
+        callbacks = self.svc.ext.get("callbacks")
+        if result.reply.deferred is not None and callbacks is not None:
+            return callbacks.hand_off(req, result)  # a slow answer may come by callback
+        return result
 
     def _process(self, name: str, req: SkillRequest, abandoned: threading.Event) -> Result:
+        with bulkhead.turn(abandoned):  # a dependency call that outlives the turn knows it
+            return self._turn(name, req, abandoned)
+
+    def _turn(self, name: str, req: SkillRequest, abandoned: threading.Event) -> Result:
         svc = self.svc
         cfg = svc.config
         try:

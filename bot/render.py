@@ -31,8 +31,8 @@ def _cache_key(reply: Reply) -> str | None:
     """A key for replies made of plain values; None when something is not JSON."""
     try:
         parts = [(p.template, p.context, p.quick_replies, p.chrome) for p in reply.parts]
-        return json.dumps([parts, reply.context_values, reply.data], sort_keys=True,
-                          ensure_ascii=False)
+        return json.dumps([parts, reply.context_values, reply.data, reply.use_callback],
+                          sort_keys=True, ensure_ascii=False)
     except (TypeError, ValueError):
         return None
 
@@ -93,6 +93,9 @@ class Renderer:
             self.errors.append(str(exc))
             log.error("template failed, answering %s instead: %s", ERROR_TEMPLATE, exc)
             body = self._error_body()
+        if reply.use_callback:  # the waiting bubble's text (a webhook variable in Open Builder)
+            texts = [o["simpleText"]["text"] for o in body["outputs"] if "simpleText" in o]
+            return k.callback_ack("\n".join(texts)[:limits.MAX_TEXT] or None)
         response = k.response(
             body["outputs"],
             body["quick_replies"],

@@ -17,6 +17,14 @@ class Part:
 
 
 @dataclass(frozen=True)
+class Deferred:
+    """A slower, better answer a callback job can give later (bot/callbacks.py)."""
+
+    job: str  # a name registered with callbacks.job()
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Reply:
     """A skill's answer: one or more template parts rendered in order.
 
@@ -24,11 +32,16 @@ class Reply:
     parts whose `quick_replies` flag is set (duplicate labels dropped); the
     validator keeps the result within Kakao's limits.
     `context_values` become Kakao `context.values`; `data` becomes top-level `data`.
+    `deferred` offers a better answer by callback: when the request allows one, the
+    pipeline answers the waiting message instead of this reply (which stays the answer
+    when it does not). `use_callback` renders the reply as that waiting message.
     """
 
     parts: tuple[Part, ...]
     context_values: tuple[dict[str, Any], ...] = ()
     data: dict[str, Any] | None = None
+    deferred: Deferred | None = None
+    use_callback: bool = False
 
     @classmethod
     def of(cls, template: str, context: dict[str, Any] | None = None, **kw: Any) -> Reply:
@@ -41,7 +54,14 @@ class Reply:
             parts=tuple(Part(p.template, p.context, False, p.chrome) for p in self.parts),
             context_values=self.context_values,
             data=self.data,
+            deferred=self.deferred,
+            use_callback=self.use_callback,
         )
+
+    def deferring(self, job: str, **args: Any) -> Reply:
+        """This reply, offering the answer of callback job `job` instead when possible."""
+        return Reply(self.parts, self.context_values, self.data, Deferred(job, args),
+                     self.use_callback)
 
     def then(self, other: Reply) -> Reply:
         """Return a reply that shows this one's parts followed by `other`'s."""
@@ -49,6 +69,8 @@ class Reply:
             parts=self.parts + other.parts,
             context_values=self.context_values + other.context_values,
             data={**(self.data or {}), **(other.data or {})} or None,
+            deferred=self.deferred or other.deferred,
+            use_callback=self.use_callback or other.use_callback,
         )
 
     @property

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot import events, pricing, router
+from bot import callbacks, events, pricing, router
 from bot.filters import KST, days_left, today_of
 from bot.kakao import SkillRequest
 from bot.pipeline import Services
@@ -30,6 +30,8 @@ CALCULATOR_WORDS = ("비용계산", "발송비용", "보내면얼마", "몇명�
 EXTRA_KEY, EXTRA_ASK = "wallet", "ask_friends"  # clientExtra of the calculator quick reply
 FRIENDS_PARAM = "friends"  # an Open Builder block parameter may carry the count
 MISSED = "wallet_missed"  # session.data: the friend-count question was already re-asked
+CALLBACK_JOB = "wallet.balance"
+SLOW_REASONS = ("timeout", "busy")  # the service is slow, not broken: worth waiting for
 
 
 def init_services(services: Services) -> None:
@@ -94,17 +96,41 @@ def _not_a_count(req: SkillRequest, session: Session, svc: Services) -> Reply:
     return Reply.of("wallet/friends_invalid", {"said": req.utterance[:40]})
 
 
-def _lookup(req: SkillRequest, svc: Services) -> tuple[str | None, Lookup | None]:
+def _lookup(req: SkillRequest, svc: Services,
+            total: float | None = None) -> tuple[str | None, Lookup | None]:
     """The merchant's own business and its wallet (None, None without a verified link)."""
     number = svc.merchants.verified_business_of(req.user_id)
     if not number:
         return None, None
-    return number, svc.ext[SKILL].lookup(number)
+    return number, svc.ext[SKILL].lookup(number, total)
 
 
 def balance(req: SkillRequest, svc: Services) -> Reply:
+    """The balance; when the service was too slow, a callback may bring the fresh one later."""
+    reply, found = _balance(req, svc)
+    if found is not None and found.reason in SLOW_REASONS:
+        # The quick reply (cached balance or apology) stays the answer unless the request
+        # allows a callback: then "확인하고 있어요" now and this job's answer within a minute.
+        return reply.deferring(CALLBACK_JOB)
+    return reply
+
+
+@callbacks.job(CALLBACK_JOB)
+def balance_later(req: SkillRequest, svc: Services, patience: float) -> Reply:
+    """The callback job: the same balance, waiting up to WALLET_CALLBACK_TIMEOUT for it."""
+    total = min(backends.setting(svc.config, "WALLET_CALLBACK_TIMEOUT"), patience)
+    return _balance(req, svc, total)[0]
+
+
+def _balance(req: SkillRequest, svc: Services,
+             total: float | None = None) -> tuple[Reply, Lookup | None]:
     """The merchant's wallet: 무상캐시, 유상캐시, state, and what it pays for."""
-    number, found = _lookup(req, svc)
+    number, found = _lookup(req, svc, total)
+    return _balance_reply(number, found, req, svc), found
+
+
+def _balance_reply(number: str | None, found: Lookup | None, req: SkillRequest,
+                   svc: Services) -> Reply:
     if number is None and svc.merchants.business_of(req.user_id):
         return Reply.of("wallet/not_verified")  # applied, not yet approved: show nothing
     if number is None or found is None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 
 import pytest
+import yaml
 
-from bot import faq, router
+from bot import faq, faq_coverage, router
 from bot.config import ROOT
 from bot.faq_match import Bands, Hit, Synonyms
 from tests import demo_skill
@@ -67,6 +69,34 @@ def test_each_entry_answers_through_the_fallback_with_its_related_chips(chat, ap
             assert snapshot.entries[related].title in said.quick_replies
         for action in entry.actions:
             assert action["label"] in said.quick_replies
+
+
+@pytest.mark.parametrize("text, entry", [
+    ("신청 어떻게 하나요", "apply_how"), ("신청어떻게해요", "apply_how"),
+    ("신청한거 어떻게됐어요", "apply_status_howto"),
+    ("이거 누가 신청할수있어요", "eligibility"), ("공짜에요?", "is_free"),
+    ("이거 뭐하는거에요", "program_what"),
+])
+def test_the_most_basic_questions_get_their_answer(chat, text, entry):
+    said = chat.say(text)
+    assert said.template == f"faq/{entry}", said.templates
+
+
+def test_how_to_apply_is_never_answered_with_the_re_application_entry(chat):
+    for text in ("신청 어떻게 하나요", "신청 어케함", "신청은 어떻게 해요?", "신청하는 방법"):
+        assert chat.say(text).template not in ("faq/receive_again", "faq_ui/suggest"), text
+
+
+def test_a_status_question_offers_the_status_skill(chat):
+    said = chat.say("신청한거 어떻게됐어요")
+    assert "신청 현황" in said.quick_replies
+    assert chat.tap("신청 현황").template.startswith("apply")
+
+
+def test_an_ad_rule_question_in_dialect_reaches_the_night_rule(chat):
+    said = chat.say("밤에 광고 보내믄 안되나")
+    assert said.template == "faq/ad_night"
+    assert "8시 50분" in said.text and "9시" in said.text
 
 
 def test_tapping_a_related_chip_answers_that_entry_whatever_the_label(chat):
@@ -241,6 +271,52 @@ def test_faq_check_fails_on_a_broken_entry(own_templates):
     assert "longer than 14" in out and "keyword router" in out
     assert "no_such_entry" in out
     assert "example '월렛이 뭐예요" in out and "is also an example of" in out  # shared
+
+
+def test_faq_check_maps_every_section_of_the_program_facts_to_entries(runner):
+    result = runner.invoke(args=["faq", "check"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    for section in ("§1.1", "§1.2", "§1.3", "§1.4", "§1.5", "§1.6", "§1.7", "§4", "§5"):
+        row = next(line for line in lines if line.strip().startswith(f"✓ {section} "))
+        assert "no entry" not in row
+    assert not any(line.strip().startswith("✗") for line in lines)
+    ad_rules = next(line for line in lines if line.strip().startswith("✓ §5 "))
+    assert "ad_night" in ad_rules
+
+
+def test_faq_check_fails_when_a_section_has_no_entry_left(tmp_path, make_app):
+    root = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", root)
+    for path in (root / "faq").glob("*.yaml"):  # every entry that cites the ad rules
+        block = yaml.safe_load(path.read_text(encoding="utf-8"))["faq"]
+        cited = block.get("source") or []
+        if "§5" in ([cited] if isinstance(cited, str) else cited):
+            path.unlink()
+    (root / "faq" / "no_source.yaml").write_text(
+        "faq:\n  title: 출처 없는 질문\n  topic: 테스트\n  source: \"§9.9\"\n"
+        "  examples: [뽀로로 하나, 뽀로로 둘, 뽀로로 셋, 뽀로로 넷, 뽀로로 다섯, 뽀로로 여섯]\n"
+        "text: 안녕하세요\n", encoding="utf-8")
+    app = make_app(TEMPLATES_DIR=os.pathsep.join([str(root), str(TEST_TEMPLATES)]))
+    result = app.test_cli_runner().invoke(args=["faq", "check"])
+    assert result.exit_code == 1
+    # The title comes from program-facts.md when it is beside the repo, else from the kept list.
+    assert "✗ §5 " in result.output
+    assert re.search(r"§5 \(Advertising-message rules[^\n]*\) has no FAQ entry", result.output)
+    assert "faq.source '§9.9' is no section" in result.output
+
+
+def test_sections_are_read_from_the_facts_file_or_the_kept_list(tmp_path):
+    facts = tmp_path / "facts.md"
+    facts.write_text("# Title\n## 1. The program\n### 1.1 What it is\n### 1.2 Who\n"
+                     "## 4. Channel\n## 5. Ads\n## 6. Open\n", encoding="utf-8")
+    sections = faq_coverage.read_sections(facts)
+    assert list(sections) == ["§1", "§1.1", "§1.2", "§4", "§5", "§6"]
+    assert faq_coverage.required_sections(sections) == ("§1.1", "§1.2", "§4", "§5")
+    assert faq_coverage.read_sections(tmp_path / "absent.md") == faq_coverage.KNOWN_SECTIONS
+    cover = faq_coverage.coverage({"a": ("§1.1",), "b": ("§4", "settings")}, sections)
+    assert cover.missing() == ["§1.2", "§5"]
+    assert faq_coverage.normalise("1.5") == faq_coverage.normalise("§ 1.5") == "§1.5"
 
 
 def test_faq_check_fails_on_a_missing_faq_block(own_templates):

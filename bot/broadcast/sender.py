@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 import requests
 
+from ..http_deadline import call, deadline_in
 from .settings import BroadcastSettings
 
 log = logging.getLogger(__name__)
@@ -141,7 +142,8 @@ class EventApi:
                 self.pacer.wait()
             retry_after = 0.0
             try:
-                resp = self.http.post(self.talk_url, json=body, timeout=self.timeout)
+                resp = call(self.http, "POST", self.talk_url, json=body, timeout=self.timeout,
+                            deadline=deadline_in(sum(self.timeout)))
             except requests.ConnectTimeout:
                 reason = "connect timeout"  # no connection, so nothing was sent: safe to retry
             except requests.Timeout:
@@ -167,7 +169,8 @@ class EventApi:
         """Read a call's delivery report; None on any error (the next round asks again)."""
         self.pacer.wait()
         try:
-            resp = self.http.get(f"{self.s.api_base}/v1/tasks/{task_id}", timeout=self.timeout)
+            resp = call(self.http, "GET", f"{self.s.api_base}/v1/tasks/{task_id}",
+                        timeout=self.timeout, deadline=deadline_in(sum(self.timeout)))
             if resp.status_code != 200:
                 log.warning("task query answered HTTP %s", resp.status_code)
                 return None

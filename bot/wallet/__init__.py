@@ -64,8 +64,11 @@ class WalletBackend(Protocol):
 
     sandbox: bool
 
-    def lookup(self, business_number: str) -> Lookup:
-        """Return the wallet of a business (never raises for service trouble)."""
+    def lookup(self, business_number: str, total: float | None = None) -> Lookup:
+        """Return the wallet of a business (never raises for service trouble).
+
+        `total` (seconds) lets a caller with more time than a skill turn wait longer.
+        """
         ...
 
 

@@ -25,6 +25,8 @@ DEFAULTS: dict[str, float | int] = {
     "WALLET_CACHE_TTL": 600,  # seconds the last good answer may stand in for a failing service
     "WALLET_BREAKER_FAILURES": 3,  # consecutive failures that open the breaker
     "WALLET_BREAKER_COOLDOWN": 30,  # seconds without calls once open
+    "WALLET_CALLBACK_TIMEOUT": 20,  # seconds a callback job may wait for the service
+    "WALLET_CONCURRENCY": 3,  # lookups in flight per process (the skill pool has 8 threads)
     "SANDBOX_FREE_CASH_DAYS": 90,  # demo expiry of sandbox 무상캐시 (the real one is 미확인)
     "WALLET_LOW_FREE_CASH": 30_000,  # won: heads-up when less 무상캐시 is left
     "WALLET_EXPIRY_WARN_DAYS": 14,  # days: heads-up when the 무상캐시 expires this soon
@@ -75,4 +77,5 @@ def build(config: Mapping[str, Any], client: redis.Redis, keys: Keys,
                       cooldown=setting(config, "WALLET_BREAKER_COOLDOWN"),
                       probe_ttl=2 * connect + read + 1)
     return HttpWallet(url, token, client, keys, clock, breaker, connect_timeout=connect,
-                      read_timeout=read, cache_ttl=int(setting(config, "WALLET_CACHE_TTL")))
+                      read_timeout=read, cache_ttl=int(setting(config, "WALLET_CACHE_TTL")),
+                      concurrency=int(setting(config, "WALLET_CONCURRENCY")))

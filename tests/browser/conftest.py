@@ -7,6 +7,7 @@ system's (`/usr/bin/chromium`, never downloaded). Without it these tests skip.
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
@@ -22,7 +23,10 @@ from tests.conftest import TEST_TEMPLATES
 from tests.console import PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-SHOTS = ROOT / "docs" / "screenshots"
+# The README's screenshots are refreshed on request (UPDATE_SCREENSHOTS=1), so an ordinary test
+# run leaves the working tree clean; otherwise they go to a scratch folder.
+SHOTS = (ROOT / "docs" / "screenshots" if os.environ.get("UPDATE_SCREENSHOTS")
+         else Path(tempfile.gettempdir()) / "danggol-console-screenshots")
 LAPTOP = {"width": 1280, "height": 860}
 TABLET = {"width": 820, "height": 1180}
 

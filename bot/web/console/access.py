@@ -7,6 +7,7 @@ changing these functions only.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from flask import current_app
@@ -65,6 +66,9 @@ def edits_applied() -> None:
     if faq is not None:
         faq.kb.store.expire()
         faq.kb._checked = float("-inf")  # re-read the entries' signature on the next question
+        # Rebuild the index now, off the request path: the next merchant's question finds it
+        # ready in this worker (other workers rebuild on their first question, as for files).
+        threading.Thread(target=faq.kb.snapshot, daemon=True, name="faq-rebuild").start()
 
 
 def users() -> UserStore:

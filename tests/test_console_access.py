@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.accounts.roles import AREAS
+from bot.console_accounts.roles import AREAS
 from tests import notice_fixture
 from tests.apply_flow import fill, freeze
 from tests.console import Console

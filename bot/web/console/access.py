@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import current_app
 
-from ...accounts import AuditLog, LoginThrottle, UserStore
+from ...console_accounts import AuditLog, LoginThrottle, UserStore
 
 
 def bot() -> Any:

@@ -1,4 +1,4 @@
-"""Console accounts: users and roles, password hashes, login throttling, the audit log."""
+"""Console accounts (operators, staff, admins): roles, hashes, login throttling, audit log."""
 
 from __future__ import annotations
 

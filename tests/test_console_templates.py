@@ -61,6 +61,7 @@ def test_a_broken_template_is_refused_with_the_reason(app, operator):
     assert response.status_code == 422
     page = operator.text(response)
     assert "저장하지 않았어요" in page and "Jinja syntax error" in page
+    assert "문법이 맞지 않아요" in page  # said in Korean first
     assert broken.split("\n")[0] in response.get_data(as_text=True)  # the draft is kept
     assert OLD_LINE in Chat(app).say("안녕", skill="welcome").text
     assert app.extensions["console"].overrides.history(GREETING) == []
@@ -71,7 +72,7 @@ def test_a_kakao_limit_problem_is_refused(app, operator):
         f"  - 버튼{i}\n" for i in range(12))
     response = operator.post("/console/templates/wallet/not_linked", {"source": too_long})
     assert response.status_code == 422
-    assert "quickReplies" in operator.text(response)
+    assert "quickReplies이(가) 12개예요. 카카오는 10개까지예요" in operator.text(response)
 
 
 def test_yaml_errors_are_refused(app, operator):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -63,3 +64,38 @@ def label(value: Any, kind: str) -> str:
              "action": ACTION_LABELS, "entity": ENTITY_LABELS, "audit": AUDIT_LABELS,
              "revenue": REVENUE_LABELS}.get(kind, {})
     return table.get(str(value), str(value))
+
+
+# What the checks say (English, shared with `flask templates check`), read aloud in Korean for
+# operators; the original stays in brackets so it can be searched or reported.
+_EXPLAIN = (
+    (r"Jinja syntax error: (.*)", "중괄호 {{ }} / {% %} 문법이 맞지 않아요"),
+    (r"YAML error", "YAML 형식이 맞지 않아요 (들여쓰기, 따옴표, 콜론을 확인해 주세요)"),
+    (r"UndefinedError: '([^']+)' is undefined",
+     "값 '{0}'이(가) 없어요 (예시 값에 넣거나 철자를 확인해 주세요)"),
+    (r"UndefinedError: .*has no attribute '([^']+)'", "값 안에 '{0}' 항목이 없어요"),
+    (r"(\w+) is (\d+) characters; the limit is (\d+)",
+     "{0}이(가) {1}자예요. 카카오는 {2}자까지 보여 줘요"),
+    (r"(\w+) has (\d+) elements; the limit is (\d+)",
+     "{0}이(가) {1}개예요. 카카오는 {2}개까지예요"),
+    (r"(\d+) outputs; the limit is (\d+)", "말풍선이 {0}개예요. 카카오는 {1}개까지예요"),
+    (r"title and description are (\d+) characters; the limit is (\d+)",
+     "제목과 설명이 합쳐서 {0}자예요. {1}자까지예요"),
+    (r"unknown key '([^']+)'", "'{0}'은(는) 모르는 항목이에요"),
+    (r"no speech bubble", "보여 줄 말풍선이 하나도 없어요"),
+    (r"must be an http\(s\) URL", "링크는 http:// 또는 https:// 로 시작해야 해요"),
+    (r"faq: missing the 'faq:' block", "FAQ 항목에 'faq:' 부분(제목, 예시 질문)이 없어요"),
+    (r"template not found|template file not found", "템플릿 파일이 없어요"),
+)
+
+
+@bp.app_template_filter("explain")
+def explain(problem: str) -> str:
+    """A check's problem in Korean first, the original after it."""
+    for pattern, korean in _EXPLAIN:
+        found = re.search(pattern, problem)
+        if found:
+            for i, value in enumerate(found.groups()):  # not str.format: the text has braces
+                korean = korean.replace(f"{{{i}}}", value or "")
+            return f"{korean} — [{problem}]"
+    return problem

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from .render import Renderer
 from .templating import SETTINGS_FILE, TemplateError, TemplateStore
 
 log = logging.getLogger(__name__)
+NEW_ID = re.compile(r"^[a-z0-9_]{2,40}$")
 
 
 def add_faq_example(source: str, example: str) -> str:
@@ -189,6 +191,18 @@ class TemplateEditor:
         if problems:
             raise EditRefused(problems)
         return self.overrides.save(name, None, by, "reset", note)
+
+    def create(self, name: str, text: str, by: str) -> Version:
+        """Add a template that has no file yet (a new FAQ entry), checked like a save."""
+        group, _, entry_id = name.partition("/")
+        if group != "faq" or not NEW_ID.match(entry_id):
+            raise EditRefused(["new entries are faq/<id>, the id in lowercase letters, digits, _"])
+        if name in self.store.names():
+            raise EditRefused([f"{name} exists already"])
+        problems = self.check(name, text)
+        if problems:
+            raise EditRefused(problems)
+        return self.overrides.save(name, text, by, "save", "new entry")
 
     def _known(self, name: str) -> None:
         if name != SETTINGS and name not in self.store.names():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 from typing import Any
 
 PASSWORD = "correct-horse-42"
@@ -51,4 +52,4 @@ class Console:
     def text(response: Any) -> str:
         """A page's visible text, tags removed and spaces squeezed."""
         html = response.get_data(as_text=True)
-        return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+        return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())

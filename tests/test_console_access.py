@@ -33,6 +33,7 @@ def seeded(make_app):
 # (method, path, area); {receipt} {notice} {bid} are filled from the seeded app.
 ROUTES = [
     ("GET", "/console/templates", "templates"),
+    ("GET", "/console/templates/check", "templates"),
     ("GET", "/console/templates/wallet/balance", "templates"),
     ("POST", "/console/templates/wallet/balance/preview", "templates"),
     ("POST", "/console/templates/wallet/balance", "templates"),
@@ -40,6 +41,8 @@ ROUTES = [
     ("POST", "/console/templates/wallet/balance/rollback", "templates"),
     ("POST", "/console/templates/wallet/balance/reset", "templates"),
     ("GET", "/console/faq", "faq"),
+    ("GET", "/console/faq/check", "faq"),
+    ("POST", "/console/faq/new", "faq"),
     ("POST", "/console/faq/example", "faq"),
     ("POST", "/console/faq/unanswered/forget", "faq"),
     ("GET", "/console/settings", "settings"),

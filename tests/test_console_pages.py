@@ -85,6 +85,30 @@ def test_an_unanswered_question_becomes_an_example(app, operator):
     assert chat.say(question, gap=30).template == "faq/eligibility"
 
 
+def test_operators_create_a_new_entry_that_answers(app, operator):
+    created = operator.post("/console/faq/new", {
+        "id": "parking", "title": "주차 지원도 되나요", "topic": "지원 내용",
+        "examples": "주차비도 지원돼요?\n주차장 비용 지원\n가게 주차 지원 받을 수 있나요",
+        "answer": "이 지원금은 카카오톡 채널 메시지 발송에만 쓸 수 있어요."})
+    assert created.headers["Location"] == "/console/templates/faq/parking"
+    faq = app.extensions["bot"].services.ext["faq"]
+    assert "parking" in faq.kb.snapshot().entries
+    said = Chat(app).say("주차비도 지원돼요?")
+    assert said.template == "faq/parking" and "메시지 발송에만" in said.text
+    taken = operator.post("/console/faq/new", {
+        "id": "parking", "title": "또 주차", "topic": "지원 내용", "examples": "주차",
+        "answer": "x"}, follow_redirects=True)
+    assert "exists already" in operator.text(taken)
+
+
+def test_check_pages_run_the_cli_checks_on_live_versions(app, operator):
+    assert "문제가 없어요" in operator.text(operator.get("/console/templates/check"))
+    overrides = app.extensions["console"].overrides
+    overrides.save("wallet/balance", "text: '{{ amount | won }}'", "elsewhere")  # unchecked
+    page = operator.text(operator.get("/console/templates/check"))
+    assert "값 'amount'이(가) 없어요" in page and "wallet/balance.yaml" in page
+
+
 def test_settings_are_edited_as_a_form_and_keep_their_comments(app, operator):
     page = operator.text(operator.get("/console/settings"))
     assert "operator_phone" in page and "상담 전화번호가 정해지면" in page

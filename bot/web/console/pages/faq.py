@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -98,3 +99,53 @@ def faq_forget() -> Any:
         _service().unanswered.forget(question)
         audit("faq.unanswered.forget", question)
     return redirect(url_for("console.faq_index"))
+
+
+def entry_source(entry_id: str, title: str, topic: str, examples: list[str], answer: str) -> str:
+    """The YAML of a new entry, laid out like the files in templates/faq/."""
+    def item(text: str) -> str:
+        return json.dumps(text, ensure_ascii=False)
+
+    lines = [f"# 자주 묻는 질문: {title} (콘솔에서 만듦)", "faq:", f"  title: {item(title)}",
+             f"  topic: {item(topic)}", "  examples:"]
+    lines += [f"    - {item(e)}" for e in examples]
+    lines += ["  related: []", "text: |"]
+    lines += [f"  {line}" if line else "" for line in answer.splitlines()]
+    return "\n".join(lines) + "\n"
+
+
+@bp.post("/faq/new")
+@area(AREA)
+def faq_new() -> Any:
+    """A new entry: id, title, topic, example questions and the answer, checked like a save."""
+    form = request.form
+    entry_id = (form.get("id") or "").strip()
+    title = (form.get("title") or "").strip()
+    topic = (form.get("topic") or "").strip()
+    answer = (form.get("answer") or "").strip()
+    examples = [e.strip() for e in (form.get("examples") or "").splitlines() if e.strip()]
+    if not (entry_id and title and topic and answer and examples):
+        flash("아이디, 제목, 주제, 예시 질문, 답변을 모두 적어 주세요.", "error")
+        return redirect(url_for("console.faq_index"))
+    name = f"faq/{entry_id}"
+    text = entry_source(entry_id, title, topic, examples, answer)
+    try:
+        access.console().editor.create(name, text, actor())
+    except EditRefused as exc:
+        flash("항목을 만들지 않았어요: " + " / ".join(exc.problems), "error")
+        return redirect(url_for("console.faq_index"))
+    access.edits_applied()
+    audit("faq.new", name, None, text)
+    flash(f"새 항목 '{title}'을(를) 만들었어요. 관련 항목과 버튼은 편집기에서 더해 주세요.", "ok")
+    return redirect(url_for("console.templates_edit", name=name))
+
+
+@bp.get("/faq/check")
+@area(AREA)
+def faq_check() -> str:
+    """What `flask faq check` reports, on the live entries (console edits included)."""
+    from .... import faq as faq_kb
+
+    problems = faq_kb.check_kb(access.bot().renderer, _service().kb)
+    return render_template("console/check.html", title="FAQ 검사", problems=problems,
+                           back=url_for("console.faq_index"))

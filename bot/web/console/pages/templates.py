@@ -62,6 +62,17 @@ def templates_index() -> str:
                            problems=problems, query=query)
 
 
+@bp.get("/templates/check")
+@area(AREA)
+def templates_check() -> str:
+    """What `flask templates check` reports, on the live versions (console edits included)."""
+    from .... import checks
+
+    problems = [str(p) for p in checks.check_all(access.bot().renderer)]
+    return render_template("console/check.html", title="전체 템플릿 검사", problems=problems,
+                           back=url_for("console.templates_index"))
+
+
 @bp.get("/templates/<path:name>")
 @area(AREA)
 def templates_edit(name: str) -> str:

@@ -107,8 +107,8 @@ def start_server(max_seconds: float, latency: float = 0.0) -> tuple[mp.Process, 
 
 
 def make_app(redis_url: str, api: str, rate: float) -> Any:
-    from bot import create_app
-    from bot.config import Config
+    from bot.app import create_app
+    from bot.core.config import Config
 
     return create_app(Config(REDIS_URL=redis_url, REDIS_PREFIX="dgbench", LOG_LEVEL="WARNING",
                              KAKAO_BOT_ID=BOT_ID, extra={
@@ -121,7 +121,7 @@ def make_app(redis_url: str, api: str, rate: float) -> Any:
 
 def seed(app: Any, count: int) -> None:
     """Subscribers who were seen as channel friends, written in pipelined chunks."""
-    from bot.subscriptions import SubscriptionStore
+    from bot.notices.subscriptions import SubscriptionStore
 
     svc = app.extensions["bot"].services
     now = time.time()
@@ -142,7 +142,7 @@ def bare_loop(app: Any, batches: list[list[str]], data: dict[str, str]) -> float
     """POST the same batches with our HTTP client and pacing and nothing else; seconds taken."""
     from bot.broadcast.sender import EventApi, Pacer
 
-    settings = app.extensions["bot"].services.ext["broadcasts"].settings
+    settings = app.extensions["bot"].services.broadcasts.settings
     api = EventApi(settings)
     pacer = Pacer(settings.rate)
     started = time.perf_counter()
@@ -179,7 +179,7 @@ def main() -> None:
     parser.add_argument("--redis-url", default=None, help="default: an embedded Redis")
     args = parser.parse_args()
 
-    from bot.redisconn import embedded_url
+    from bot.core.redisconn import embedded_url
 
     redis_url = args.redis_url or embedded_url(tempfile.mkdtemp(prefix="danggol-bench-"))
     server, api = start_server(args.max_seconds, args.latency / 1000)
@@ -196,8 +196,8 @@ def main() -> None:
     for rate in args.rates:
         app = make_app(redis_url, api, rate)
         svc = app.extensions["bot"].services
-        svc.ext["notices"] = Notices()
-        service = svc.ext["broadcasts"]
+        svc.notices = Notices()
+        service = svc.broadcasts
         label = f"{rate:g}" if rate else "none"
         bare_runs, our_runs = [], []
         for rnd in range(args.repeat):

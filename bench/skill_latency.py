@@ -50,7 +50,7 @@ def start(app: str, env: dict[str, str], workers: int) -> tuple[subprocess.Popen
 
 
 def body(utterance: str, user: str) -> bytes:
-    from bot.simulator import payload
+    from bot.conversation.simulator import payload
 
     return json.dumps(payload(utterance, user)).encode()
 
@@ -125,14 +125,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
 
-    from bot.redisconn import embedded_url
+    from bot.core.redisconn import embedded_url
 
     redis_url = os.environ.get("REDIS_URL") or embedded_url(tempfile.mkdtemp(prefix="bench-"))
     env = {"REDIS_URL": redis_url, "REDIS_PREFIX": "dgbench", "ENV": "production",
            "LOG_LEVEL": "INFO"}
     cases = [("bare", "bench.bare_app:app", "/skill/welcome", "안녕"),
-             ("welcome", "bot:create_app()", "/skill/welcome", "안녕"),
-             ("fallback", "bot:create_app()", "/skill/fallback", "처음으로")]
+             ("welcome", "bot:create_app(warm=True)", "/skill/welcome", "안녕"),
+             ("fallback", "bot:create_app(warm=True)", "/skill/fallback", "처음으로")]
     rows: dict[tuple[str, int], dict] = {}
     for name, app, path, utterance in cases:
         proc, port = start(app, env, args.workers)

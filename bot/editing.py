@@ -7,7 +7,6 @@ The console and `flask templates export` use this; the checks are the ones of
 from __future__ import annotations
 
 import difflib
-import json
 import logging
 import re
 from dataclasses import dataclass
@@ -16,43 +15,16 @@ from typing import Any
 
 import yaml
 
-from . import checks
+from .answers import checks
+from .answers.render import Renderer
+from .answers.templating import SETTINGS_FILE, TemplateError, TemplateStore
 from .overrides import SETTINGS, Overrides, Version
-from .render import Renderer
-from .templating import SETTINGS_FILE, TemplateError, TemplateStore
 
 log = logging.getLogger(__name__)
 NEW_ID = re.compile(r"^[a-z0-9_]{2,40}$")
 
 
-def add_faq_example(source: str, example: str) -> str:
-    """The entry's YAML with one more `faq.examples` item, the rest of the text untouched.
-
-    Comments and layout stay as the operator wrote them (no YAML round trip): the
-    new line goes after the last item of the block list under `examples:`.
-    """
-    example = " ".join(example.split())
-    item = example if yaml.safe_load(f"- {example}") == [example] else json.dumps(
-        example, ensure_ascii=False)
-    lines = source.split("\n")
-    start = next((i for i, line in enumerate(lines)
-                  if line.strip() == "examples:" and line.startswith(" ")), None)
-    if start is None:
-        raise EditRefused(["faq.examples is not a list of '- 질문' lines; add it in the editor"])
-    last, indent = start, None
-    for i in range(start + 1, len(lines)):
-        stripped = lines[i].lstrip()
-        if stripped.startswith("- "):
-            last, indent = i, lines[i][: len(lines[i]) - len(stripped)]
-        elif stripped and not stripped.startswith("#"):
-            break
-    if indent is None:
-        indent = lines[start][: len(lines[start]) - len(lines[start].lstrip())] + "  "
-    lines.insert(last + 1, f"{indent}- {item}")
-    return "\n".join(lines)
-
-
-class EditRefused(Exception):
+class EditRefused(ValueError):
     """A draft that would break the bot; `problems` say why."""
 
     def __init__(self, problems: list[str]) -> None:
@@ -128,7 +100,7 @@ class TemplateEditor:
 
     @staticmethod
     def _check_faq(name: str, store: TemplateStore) -> list[str]:
-        from .faq import parse_entry
+        from .faq.knowledge import parse_entry
 
         try:
             parse_entry(name.split("/", 1)[1], store.spec(name, fresh=True))

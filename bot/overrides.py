@@ -20,7 +20,7 @@ from typing import Any
 
 import redis
 
-from .keys import Keys
+from .core.keys import Keys
 
 log = logging.getLogger(__name__)
 

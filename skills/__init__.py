@@ -2,16 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from . import apply, fallback, faq, notice_push, notices, operator, wallet, welcome
 
 MODULES = (welcome, fallback, operator, faq, apply, wallet, notices, notice_push)
 
-
-def init_services(services: Any) -> None:
-    """Let skill modules attach their outside clients (wallet API, matcher…) to services."""
-    for module in MODULES:
-        init = getattr(module, "init_services", None)
-        if init is not None:
-            init(services)

@@ -3,7 +3,7 @@
 Kakao blocks: 지원금 신청 (skill `apply`), 신청 현황 (skill `apply-status`); the fallback
 router also sends "신청", "지원금 받고 싶어요" and "신청 현황", "언제 들어와요?" here.
 Templates: apply/*. Flow diagram: skills/apply.mmd. Storage, receipts and intake
-delivery: bot/applications.py.
+delivery: bot/applications/service.py.
 """
 
 from __future__ import annotations
@@ -14,14 +14,17 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from bot import applications, bizno, dialog
-from bot.applications import GRANT_AMOUNT, Application, ApplicationStore
-from bot.dialog import Form, Invalid, Step, Turn
+from bot.merchants import bizno
+from bot.applications import service as applications
+from bot.applications.service import GRANT_AMOUNT, Application
+from bot.conversation import dialog
+from bot.conversation.dialog import Form, Invalid, Step, Turn
+from bot.conversation.pipeline import open_form
+from bot.conversation.registry import register_form, skill
+from bot.conversation.reply import Reply
+from bot.conversation.session import Session
 from bot.kakao import SkillRequest
-from bot.pipeline import Services, open_form
-from bot.registry import register_form, skill
-from bot.reply import Reply
-from bot.session import Session
+from bot.services import Services
 
 FORM_NAME = "apply"
 # The form's name in the shared dialog/* templates ("…작성을 취소했어요") is the operators'
@@ -376,6 +379,3 @@ def apply_status(req: SkillRequest, session: Session, svc: Services) -> Reply:
     return Reply.of("apply/status", status_context(app))
 
 
-def init_services(services: Services) -> None:
-    """Attach the application store (the CLI and deliver_pending use it too)."""
-    services.ext["applications"] = ApplicationStore(services.redis, services.keys)

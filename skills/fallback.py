@@ -11,14 +11,16 @@ offered back, and only then comes an honest "I don't know" with the main menu.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from bot import bizno, dialog, funnel, router
+from bot.merchants import bizno
+from bot.conversation import dialog, funnel, router
+from bot.conversation.pipeline import first_draft, form_of, offer_any_draft
+from bot.conversation.registry import SKILLS, free_text_answerers, skill
+from bot.conversation.reply import Reply
+from bot.conversation.session import Session
+from bot.core import bulkhead
 from bot.kakao import SkillRequest
-from bot.pipeline import Services, first_draft, form_of, offer_any_draft
-from bot.registry import SKILLS, skill
-from bot.reply import Reply
-from bot.session import Session
+from bot.kakao.payload import UTTERANCE_CHARS
+from bot.services import Services
 
 # session.data key: a skill that asked a free-text question ("친구가 몇 명이에요?"). The next
 # utterance no route claims goes back to it; that skill clears the mark.
@@ -58,19 +60,13 @@ def fallback(req: SkillRequest, session: Session, svc: Services) -> Reply:
     if digits is not None and not digits.startswith("0"):  # 0…: a phone number (02-…)
         return Reply.of("fallback/bizno_typed",
                         {"number": digits, "valid": bizno.parse(digits) is not None})
-    for answerer in _answerers(svc):
+    for answerer in free_text_answerers():  # README: the fallback's order
+        if bulkhead.abandoned():  # "busy" was already answered: spend nothing more on this text
+            return Reply.of("common/busy")
         answer = answerer(req, session, svc)
         if answer is not None:
             return answer
+    if req.utterance_length > UTTERANCE_CHARS:  # only its beginning was read: ask for less
+        return offer_any_draft(session, svc) or Reply.of("fallback/too_long",
+                                                         {"chars": UTTERANCE_CHARS})
     return offer_any_draft(session, svc) or Reply.of("fallback/unknown")
-
-
-def _answerers(svc: Services) -> list[Callable[[SkillRequest, Session, Services], Reply | None]]:
-    """Features that may answer free text, in order (README: the fallback's order)."""
-    faq = svc.ext.get("faq")
-    found = [
-        svc.ext.get("notices_followup"),  # '2번 자세히' after a notice list
-        (lambda req, session, svc: faq.answer(req.utterance, req, session, svc)) if faq else None,
-        svc.ext.get("notices_fallback"),  # '수출', '교육': a short notice search
-    ]
-    return [answerer for answerer in found if answerer is not None]

@@ -1,171 +1,25 @@
 """자주 묻는 질문. Kakao block: 자주 묻는 질문 (skill `faq`); free text arrives via `fallback`.
 
-The FAQ service is installed as svc.ext["faq"]: the fallback calls answer() for
-free text, the pipeline calls answer_mid_form() for a question typed inside a
-form. Templates: faq/<id> (the knowledge base, see bot/faq.py), faq_ui/*.
+The FAQ itself is bot/faq (services.faq): this module shows its menu and lets it
+answer the free text the router did not claim. Templates: faq/<id>, faq_ui/*.
 """
 
 from __future__ import annotations
 
-import logging
-from typing import Any
-
-from bot import router
-from bot.faq import Entry, KnowledgeBase, Snapshot, UnansweredLog, answer_reply
-from bot.faq_match import Bands, Hit
+from bot.conversation.registry import answers_free_text, skill
+from bot.conversation.reply import Reply
+from bot.conversation.session import Session
 from bot.kakao import SkillRequest
-from bot.pipeline import Services
-from bot.registry import skill
-from bot.reply import Reply
-from bot.session import Session
-from bot.templating import TemplateStore
-
-log = logging.getLogger(__name__)
-
-MORE_WORDS = ("질문더보기",)  # the "next page" chip, typed or tapped without its extra
-SESSION_KEY = "faq"  # session.data[SESSION_KEY] = {"id": last answered entry, "at": time}
-EXTRA_ENTRY = "faq"  # clientExtra of an entry chip: answer this entry, whatever the text
-EXTRA_PAGE = "faq_page"
-SUGGESTIONS = 3
-CARD_ENTRIES = 4  # list items per card inside a carousel (Kakao)
-PAGE_CARDS = 5  # list cards per carousel (Kakao)
-_BAND_ORDER = {"low": 0, "medium": 1, "high": 2}
-
-
-class FaqService:
-    """Matches free text against the knowledge base and builds the reply for each band."""
-
-    def __init__(self, svc: Services) -> None:
-        cfg = svc.config
-        store = TemplateStore(cfg.get("TEMPLATES_DIR", "templates"),
-                              bool(cfg.get("TEMPLATES_AUTO_RELOAD", True)))
-        self.kb = KnowledgeBase(store)
-        self.bands = Bands(high=float(cfg.get("FAQ_HIGH", Bands.high)),
-                           low=float(cfg.get("FAQ_LOW", Bands.low)))
-        self.follow_up_window = float(cfg.get("FAQ_FOLLOW_UP_SECONDS", 600))
-        self.unanswered = UnansweredLog(svc.redis, svc.keys)
-
-    # -- the two hooks --------------------------------------------------------
-    def answer(self, text: str, req: SkillRequest, session: Session,
-               svc: Services) -> Reply | None:
-        """Answer free text in the fallback; None (after logging it) when we do not know."""
-        snapshot = self.kb.snapshot()
-        tapped = self._tapped(req, snapshot)
-        if tapped is not None:
-            return self._answer(snapshot, tapped, session, svc.clock())
-        band, hits = self.match(snapshot, text, session, svc.clock())
-        if band == "high":
-            return self._answer(snapshot, snapshot.entries[hits[0].entry], session, svc.clock())
-        if band == "medium":
-            return self._suggest(snapshot, hits)
-        self.unanswered.record(text, svc.clock())
-        # Nothing confident: the fallback offers an unfinished form back, else its honest
-        # "잘 모르겠어요" with the menu and the operator button (templates/fallback/unknown).
-        return None
-
-    def answer_mid_form(self, text: str, req: SkillRequest, session: Session,
-                        svc: Services) -> Reply | None:
-        """Inside a form only a confident answer may interrupt; anything else is the answer."""
-        snapshot = self.kb.snapshot()
-        hits = snapshot.index.search(text, k=2)
-        if self.bands.of(hits) != "high":
-            return None
-        entry = snapshot.entries[hits[0].entry]
-        self.remember(session, entry.id, svc.clock())
-        return Reply.of(entry.template, {"faq_id": entry.id})
-
-    # -- matching -------------------------------------------------------------
-    def match(self, snapshot: Snapshot, text: str, session: Session,
-              now: float) -> tuple[str, list[Hit]]:
-        """Band and ranked hits; a follow-up is also read in the light of the last answer."""
-        index = snapshot.index
-        hits = index.search(text, k=SUGGESTIONS)
-        band = self.bands.of(hits)
-        previous = self.last_entry(session, now)
-        if previous in snapshot.entries and index.is_follow_up(text):
-            in_context = index.search(text, k=SUGGESTIONS, context=previous)
-            context_band = self.bands.of(in_context)
-            if _BAND_ORDER[context_band] > _BAND_ORDER[band] or (
-                    context_band == band and in_context and hits
-                    and in_context[0].score > hits[0].score):
-                return context_band, in_context
-        return band, hits
-
-    def last_entry(self, session: Session, now: float) -> str | None:
-        """The entry answered last, if recent enough for a follow-up."""
-        memory = session.data.get(SESSION_KEY)
-        if not isinstance(memory, dict):
-            return None
-        if now - float(memory.get("at") or 0) > self.follow_up_window:
-            return None
-        return str(memory.get("id") or "") or None
-
-    def remember(self, session: Session, entry_id: str, now: float) -> None:
-        """Keep the answered entry for follow-up questions."""
-        session.data[SESSION_KEY] = {"id": entry_id, "at": now}
-
-    # -- replies --------------------------------------------------------------
-    def _tapped(self, req: SkillRequest, snapshot: Snapshot) -> Entry | None:
-        entry_id = req.client_extra.get(EXTRA_ENTRY)
-        return snapshot.entries.get(str(entry_id)) if entry_id else None
-
-    def _answer(self, snapshot: Snapshot, entry: Entry, session: Session, now: float) -> Reply:
-        self.remember(session, entry.id, now)
-        return answer_reply(snapshot, entry)
-
-    def _suggest(self, snapshot: Snapshot, hits: list[Hit]) -> Reply:
-        suggestions = [{"id": h.entry, "title": snapshot.entries[h.entry].title}
-                       for h in hits[:SUGGESTIONS]]
-        return Reply.of("faq_ui/suggest", {"suggestions": suggestions})
-
-    def browse(self, req: SkillRequest, session: Session, svc: Services) -> Reply:
-        """The FAQ menu: topic cards of questions, a page at a time (or the tapped entry)."""
-        snapshot = self.kb.snapshot()
-        tapped = self._tapped(req, snapshot)
-        if tapped is not None:
-            return self._answer(snapshot, tapped, session, svc.clock())
-        pages = topic_pages(snapshot)
-        page = _requested_page(req, len(pages))
-        return Reply.of("faq_ui/topics",
-                        {"cards": pages[page - 1], "page": page, "pages": len(pages)})
-
-
-def topic_pages(snapshot: Snapshot) -> list[list[dict[str, Any]]]:
-    """Entries grouped by topic into cards of CARD_ENTRIES, PAGE_CARDS cards per page."""
-    cards: list[dict[str, Any]] = []
-    for entry in snapshot.ordered():
-        item = {"id": entry.id, "title": entry.title}
-        if cards and cards[-1]["topic"] == entry.topic and len(cards[-1]["entries"]) < CARD_ENTRIES:
-            cards[-1]["entries"].append(item)
-        else:
-            cards.append({"topic": entry.topic, "entries": [item]})
-    pages = [cards[i:i + PAGE_CARDS] for i in range(0, len(cards), PAGE_CARDS)]
-    return pages or [[]]
-
-
-def _requested_page(req: SkillRequest, count: int) -> int:
-    raw = req.client_extra.get(EXTRA_PAGE)
-    if raw is None and router.normalise(req.utterance) in MORE_WORDS:
-        raw = 2
-    try:
-        page = int(raw or 1)
-    except (TypeError, ValueError):
-        page = 1
-    return min(max(page, 1), count)
+from bot.services import Services
 
 
 @skill("faq")
 def faq(req: SkillRequest, session: Session, svc: Services) -> Reply:
     """Show the FAQ topics to browse (or answer an entry chip tapped in a block)."""
-    service: FaqService = svc.ext["faq"]
-    return service.browse(req, session, svc)
+    return svc.faq.browse(req, session, svc)
 
 
-def init_services(services: Services) -> None:
-    """Install the FAQ and build its index now, before the first merchant waits for it."""
-    service = FaqService(services)
-    services.ext["faq"] = service
-    try:
-        service.kb.snapshot()
-    except Exception:  # a broken file must not stop the server; `flask faq check` names it
-        log.exception("faq index could not be built at start-up")
+@answers_free_text(order=20)
+def answer_free_text(req: SkillRequest, session: Session, svc: Services) -> Reply | None:
+    """A question the FAQ knows; None (logged as unanswered) when it does not."""
+    return svc.faq.answer(req.utterance, req, session, svc)

@@ -9,20 +9,14 @@ from __future__ import annotations
 
 import logging
 
-from bot.broadcast import BroadcastService
 from bot.broadcast.push import lookup, push_param, push_reply
+from bot.conversation.registry import skill
+from bot.conversation.reply import Reply
+from bot.conversation.session import Session
 from bot.kakao import SkillRequest
-from bot.pipeline import Services
-from bot.registry import skill
-from bot.reply import Reply
-from bot.session import Session
+from bot.services import Services
 
 log = logging.getLogger(__name__)
-
-
-def init_services(services: Services) -> None:
-    """Attach the broadcast service (used by this skill and `flask broadcast`)."""
-    services.ext["broadcasts"] = BroadcastService(services)
 
 
 @skill("notice-push")
@@ -33,7 +27,7 @@ def notice_push(req: SkillRequest, session: Session, svc: Services) -> Reply:
     if notice is None:
         log.warning("notice-push without a known notice (id given: %s)", bool(notice_id))
         return push_reply(None)
-    broadcasts: BroadcastService = svc.ext["broadcasts"]
+    broadcasts = svc.broadcasts
     broadcasts.record_receipt(notice_id, req.user_id)
     ad = broadcasts.is_ad(push_param(req.raw, "broadcast_id"))
     if ad is None:  # an unknown broadcast id: trust the flag our own call carried

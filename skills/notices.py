@@ -13,13 +13,13 @@ import re
 from dataclasses import asdict, replace
 from typing import Any
 
-import redis
-
-from bot import korean, router
-from bot.config import ROOT
-from bot.filters import today_of
+from bot.conversation import korean, router
+from bot.conversation.registry import SKILLS, answers_free_text, skill
+from bot.conversation.reply import Reply
+from bot.conversation.session import Session
+from bot.core.clock import today_of
 from bot.kakao import SkillRequest
-from bot.notices import (
+from bot.notices.store import (
     CATEGORIES,
     CATEGORY_SYNONYMS,
     NATIONWIDE,
@@ -28,15 +28,11 @@ from bot.notices import (
     Notice,
     NoticeStore,
     Query,
-    load_samples,
     notice_context,
     region_of,
     without_regions,
 )
-from bot.pipeline import Services
-from bot.registry import SKILLS, skill
-from bot.reply import Reply
-from bot.session import Session
+from bot.services import Services
 from skills.fallback import AWAITING
 
 log = logging.getLogger(__name__)
@@ -47,7 +43,6 @@ SKILL = "notices"
 SESSION_KEY = "notices"  # the last listing, for a typed "다음 공고"
 PAGE_SIZE = 5
 PREFS_TTL = 400 * 24 * 3600  # the remembered 지역 lives as long as the user profile
-SAMPLE_FILE = ROOT / "data" / "sample_notices.yaml"
 
 # -- matching keywords (compared after router.normalise: no spaces, lower case) ---------------
 NEXT_WORDS = ("다음",)
@@ -90,30 +85,8 @@ _LIST_REFERENCE = re.compile(
     r"(?:보기|볼래요|볼게요|보여줘|보여주세요|보여줘요|알려줘|알려주세요|알려줘요|봐줘|요)?$")
 
 
-# -- services ----------------------------------------------------------------------------------
-def init_services(services: Services) -> None:
-    """Attach the notice store; load the sample notices when there is no feed and no notice."""
-    store = NoticeStore(services.redis, services.keys)
-    services.ext["notices"] = store
-    services.ext["notices_fallback"] = answer_topic
-    services.ext["notices_followup"] = answer_list_reference
-    try:
-        korean.kiwi()  # load the analyser now: loading it inside a request breaks the budget
-    except Exception as exc:  # search degrades to listing; the bot must still start
-        log.warning("korean analyser not loaded: %s", type(exc).__name__)
-    if services.config.get("BIZINFO_API_KEY"):
-        return
-    path = str(services.config.get("NOTICES_SAMPLE_FILE") or SAMPLE_FILE)
-    try:
-        if store.count() == 0:
-            count = load_samples(store, path, today_of(services.clock()))
-            log.info("loaded %d sample notices (no BIZINFO_API_KEY)", count)
-    except (redis.RedisError, OSError, ValueError) as exc:
-        log.warning("sample notices not loaded: %s", exc)
-
-
 def _store(svc: Services) -> NoticeStore:
-    return svc.ext["notices"]
+    return svc.notices
 
 
 def _page_size(svc: Services) -> int:
@@ -325,6 +298,7 @@ def notice(req: SkillRequest, session: Session, svc: Services) -> Reply:
     return notices(req, session, svc)
 
 
+@answers_free_text(order=30)  # '수출', '교육': a short notice search
 def answer_topic(req: SkillRequest, session: Session, svc: Services) -> Reply | None:
     """For the fallback: a short message about a 분야 ('수출', '교육') becomes a notice search."""
     words = search_words(req.utterance)
@@ -333,6 +307,7 @@ def answer_topic(req: SkillRequest, session: Session, svc: Services) -> Reply | 
     return notices(req, session, svc)
 
 
+@answers_free_text(order=10)  # '2번 자세히' after a notice list
 def answer_list_reference(req: SkillRequest, session: Session, svc: Services) -> Reply | None:
     """For the fallback: '2번 자세히' or '자세히 보기' typed after a list shows that notice.
 

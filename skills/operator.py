@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from bot.conversation.registry import skill
+from bot.conversation.reply import Reply
+from bot.conversation.session import Session
 from bot.kakao import SkillRequest
-from bot.pipeline import Services
-from bot.registry import skill
-from bot.reply import Reply
-from bot.session import Session
+from bot.services import Services
 
 
 @skill("operator", read_only=True)

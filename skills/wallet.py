@@ -13,15 +13,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot import callbacks, events, pricing, router
-from bot.filters import KST, days_left, today_of
+from bot.conversation import callbacks, router
+from bot.conversation.registry import SKILLS, skill
+from bot.conversation.reply import Reply
+from bot.conversation.session import Session
+from bot.core.clock import KST, days_left, today_of
 from bot.kakao import SkillRequest
-from bot.pipeline import Services
-from bot.registry import SKILLS, skill
-from bot.reply import Reply
-from bot.session import Session
-from bot.wallet import FOUND, NOT_FOUND, STALE, Lookup, Wallet, backends
-from bot.wallet.sandbox import SandboxWallet
+from bot.services import Services
+from bot.wallet import FOUND, NOT_FOUND, STALE, Lookup, Wallet, backends, pricing
 from skills.fallback import AWAITING
 
 SKILL = "wallet"
@@ -32,16 +31,6 @@ FRIENDS_PARAM = "friends"  # an Open Builder block parameter may carry the count
 MISSED = "wallet_missed"  # session.data: the friend-count question was already re-asked
 CALLBACK_JOB = "wallet.balance"
 SLOW_REASONS = ("timeout", "busy")  # the service is slow, not broken: worth waiting for
-
-
-def init_services(services: Services) -> None:
-    """Attach the configured wallet backend; the sandbox credits paid applications."""
-    backend = backends.build(services.config, services.redis, services.keys,
-                             lambda: services.clock())
-    services.ext[SKILL] = backend
-    if isinstance(backend, SandboxWallet):
-        # blinker holds a bound method weakly: connected exactly as long as the backend lives.
-        events.application_paid.connect(backend.on_application_paid, sender=services)
 
 
 # -- the skill ---------------------------------------------------------------------
@@ -102,7 +91,7 @@ def _lookup(req: SkillRequest, svc: Services,
     number = svc.merchants.verified_business_of(req.user_id)
     if not number:
         return None, None
-    return number, svc.ext[SKILL].lookup(number, total)
+    return number, svc.wallet.lookup(number, total)
 
 
 def balance(req: SkillRequest, svc: Services) -> Reply:
@@ -217,7 +206,7 @@ def wallet_view(found: Lookup, svc: Services) -> dict[str, Any]:
         "updated_at": _epoch(w.updated_at) or found.as_of,
         "stale": found.outcome == STALE,
         "as_of": found.as_of,
-        "sandbox": bool(getattr(svc.ext[SKILL], "sandbox", False)),
+        "sandbox": bool(getattr(svc.wallet, "sandbox", False)),
     }
 
 

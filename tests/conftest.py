@@ -14,9 +14,9 @@ import pytest
 import redis as redis_lib
 import responses
 
-from bot import create_app
-from bot.config import ROOT, TestConfig
-from tests.kakao import Chat
+from bot.app import create_app
+from bot.core.config import ROOT, TestConfig
+from tests.support.kakao import Chat
 
 TEST_TEMPLATES = Path(__file__).parent / "templates"
 
@@ -31,7 +31,7 @@ def _test_redis_url() -> str:
         return urlunparse(parts._replace(path=f"/{os.environ.get('TEST_REDIS_DB', '15')}"))
     if url:
         return url
-    from bot.redisconn import embedded_url
+    from bot.core.redisconn import embedded_url
 
     return embedded_url(tempfile.mkdtemp(prefix="danggol-test-redis-"))
 
@@ -57,7 +57,8 @@ def make_app(config: TestConfig):
     apps = []
 
     def factory(**overrides):
-        app = create_app(replace(config, **overrides))
+        # warm=True, like the server: Kiwi and the FAQ index load here, not in a reply's budget
+        app = create_app(replace(config, **overrides), warm=True)
         app.extensions["bot"].services.redis.flushdb()
         apps.append(app)
         return app

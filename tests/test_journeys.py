@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from tests.apply_flow import fill, freeze
-from tests.kakao import Chat
-from tests.notice_fixture import install
+from tests.support.apply_flow import fill, freeze
+from tests.support.kakao import Chat
+from tests.support.notice_fixture import install
 
 
 def submit_application(chat: Chat) -> str:
@@ -49,7 +49,7 @@ def test_alert_consent_in_the_application_makes_the_merchant_a_broadcast_recipie
                                   "region": "전국", "deadline": "2026-12-31"})["id"]
     result = app.test_cli_runner().invoke(args=["broadcast", "create", "--notice", notice_id])
     assert result.exit_code == 0, result.output
-    meta = services.ext["broadcasts"].list()[0]
+    meta = services.broadcasts.list()[0]
     assert meta["recipients"] == 1
     chat.say("알림 끄기")
     assert services.subscriptions.get(chat.user_id).active is False
@@ -59,7 +59,7 @@ def test_applying_with_someone_elses_number_shows_no_wallet_until_staff_approve(
     """Business numbers are public: an application alone must not open a business's wallet."""
     freeze(app)
     services = app.extensions["bot"].services
-    sandbox = services.ext["wallet"]
+    sandbox = services.wallet
     sandbox.credit_free("1208147521", 300_000)  # the real owner's wallet holds money
     receipt = submit_application(chat)  # a stranger applies with that business number
     said = chat.say("잔액 알려줘")

@@ -9,11 +9,13 @@ from datetime import datetime
 from typing import Any
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from .. import simulator
-from ..filters import KST
+from bot.conversation import simulator
+from bot.core.clock import KST
+from bot.services import Services
+
 from . import store as st
 from .service import BroadcastError, BroadcastService
 
@@ -22,7 +24,7 @@ BAR_WIDTH = 30
 
 
 def _service() -> BroadcastService:
-    return current_app.extensions["bot"].services.ext["broadcasts"]
+    return current_app.extensions["bot"].services.broadcasts
 
 
 def _when(ts: float | None) -> str:
@@ -144,6 +146,9 @@ def _print_status(r: dict[str, Any]) -> None:
     rate = f" ({r['calls_per_s']:.1f}/s)" if r["calls_per_s"] else ""
     click.echo(f"  skipped    {r['skipped']:>7,}   unconfirmed {r['unconfirmed']:>7,}   "
                f"calls {r['calls']:,}{rate}")
+    if r["possibly_duplicated"]:
+        click.echo(f"  possibly duplicated (가능한 중복) {r['possibly_duplicated']:,} recipient(s) "
+                   f"in {r['resent_calls']:,} call(s) sent again after an unknown outcome")
     _reasons("failed ", r["failed_reasons"])
     _reasons("skipped", r["skipped_reasons"])
     if r["held"]:
@@ -186,3 +191,8 @@ def list_(limit: int) -> None:
         click.echo(f"{m['id']:>5}  {m['status']:<10} {_when(m['created_at'])}  "
                    f"{m['recipients']:>7,} recipients  {m['delivered']:>7,} delivered  "
                    f"notice {m['notice_id']}{flags}")
+
+
+def init_app(app: Flask, services: Services) -> None:
+    """Attach `flask broadcast`."""
+    app.cli.add_command(broadcast_cli)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..reply import Reply
+from bot.conversation.reply import Reply
 
 PUSH_TEMPLATE = "notice_push/notice"
 GONE_TEMPLATE = "notice_push/gone"
@@ -19,8 +19,7 @@ def lookup(svc: Any, notice_id: str | None) -> dict[str, Any] | None:
 
     Hidden notices are treated as gone: staff hid them for a reason.
     """
-    store = svc.ext.get("notices")
-    found = store.get(notice_id) if store is not None and notice_id else None
+    found = svc.notices.get(notice_id) if notice_id else None
     if found is None or getattr(found, "hidden", False):
         return None
     if isinstance(found, dict):

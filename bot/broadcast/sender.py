@@ -17,12 +17,12 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import requests
-
-from ..http_deadline import call, deadline_in
 from .settings import BroadcastSettings
+
+if TYPE_CHECKING:  # requests loads with the live Event API, not with every CLI command
+    import requests
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +107,8 @@ class EventApi:
                  rng: Callable[[], float] = random.random, pacer: Pacer | None = None) -> None:
         if not (settings.bot_id and settings.rest_api_key and settings.event_name):
             raise ValueError("live mode needs KAKAO_BOT_ID, KAKAO_REST_API_KEY, KAKAO_EVENT_NAME")
+        import requests
+
         self.s = settings
         self.http = session or requests.Session()
         self.http.headers.update({"Authorization": f"KakaoAK {settings.rest_api_key}",
@@ -133,6 +135,10 @@ class EventApi:
 
     def send(self, users: list[str], data: dict[str, str]) -> SendResult:
         """POST one batch, retrying only what provably did not reach Kakao or was refused."""
+        import requests
+
+        from bot.core.http_deadline import call, deadline_in
+
         body = self.body(users, data)
         reason = ""
         for attempt in range(1, self.s.max_attempts + 1):
@@ -167,6 +173,10 @@ class EventApi:
 
     def task(self, task_id: str) -> TaskResult | None:
         """Read a call's delivery report; None on any error (the next round asks again)."""
+        import requests
+
+        from bot.core.http_deadline import call, deadline_in
+
         self.pacer.wait()
         try:
             resp = call(self.http, "GET", f"{self.s.api_base}/v1/tasks/{task_id}",

@@ -7,17 +7,23 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .. import bizno
-from ..pipeline import Services
+from bot.merchants import bizno
+from bot.services import Services
+
 from ..wallet import ACTIVE, FOUND, STALE
+from . import queueing
 from . import store as st
 from .push import lookup, notice_regions, push_reply
-from .sender import EventSender, make_sender
 from .settings import BroadcastSettings
 from .store import BroadcastStore
 from .worker import BroadcastWorker, RunResult
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from .sender import EventSender
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +58,6 @@ class BroadcastService:
     # -- compose -------------------------------------------------------------
     def notice(self, notice_id: str) -> dict[str, Any]:
         """The notice to push, from the notices feature (looked up at call time)."""
-        if self.svc.ext.get("notices") is None:
-            raise BroadcastError("the notices feature is not installed")
         notice = lookup(self.svc, notice_id)
         if not notice:
             raise BroadcastError(f"notice {notice_id!r} not found")
@@ -142,8 +146,8 @@ class BroadcastService:
         needed = self.settings.cost(left)
         configured = str(self.svc.config.get("BROADCAST_WALLET_BUSINESS") or "")
         number = bizno.normalise(configured)
-        wallet = self.svc.ext.get("wallet")
-        if not number or wallet is None:
+        wallet = self.svc.wallet
+        if not number:
             why = "is not a business number" if configured else "is not set"
             return Funds("unchecked", needed, note=f"BROADCAST_WALLET_BUSINESS {why}")
         found = wallet.lookup(number)
@@ -175,16 +179,16 @@ class BroadcastService:
         if meta["status"] == st.DRAFT:
             self.store.update(bid, status=st.QUEUED, queued_at=self.svc.clock())
         if not self.settings.inline:
-            from . import jobs
-
             at = meta["scheduled_at"] if (meta["scheduled_at"] or 0) > self.svc.clock() else None
-            jobs.enqueue(self.settings, self.svc.config.get("REDIS_URL") or "", bid, at)
+            queueing.enqueue(self.settings, self.svc.config.get("REDIS_URL") or "", bid, at)
             return RunResult(st.QUEUED, at)
         return self.run(bid, sender=sender, sleep=sleep)
 
     def run(self, bid: str, *, sender: EventSender | None = None,
             sleep: Callable[[float], None] | None = None) -> RunResult:
         """Run the worker for one broadcast in this process."""
+        from .sender import make_sender  # requests loads when a broadcast runs
+
         worker = BroadcastWorker(self.store, self.settings, sender or make_sender(self.settings),
                                  self.svc.subscriptions, clock=self.svc.clock,
                                  **({"sleep": sleep} if sleep else {}))
@@ -258,6 +262,8 @@ class BroadcastService:
             "progress": called / meta["batches"] if meta["batches"] else 1.0,
             "stalled": meta["status"] == st.RUNNING and not self.svc.redis.exists(
                 self.svc.keys.broadcast_lock(bid)),
+            # Users of calls made again after an unknown outcome: they may have it twice.
+            "possibly_duplicated": self.store.count_outcomes(bid, st.DUPLICATE),
             "failed_reasons": Counter(self.store.outcomes(bid, "failed").values()),
             "skipped_reasons": Counter(self.store.outcomes(bid, "skipped").values()),
             "calls_per_s": meta["calls"] / elapsed if meta["started_at"] and elapsed > 0 else None,
@@ -270,3 +276,8 @@ class BroadcastService:
 
 def _dedupe(users: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(users))
+
+
+def init_app(app: Flask, services: Services) -> None:
+    """Install the broadcast service on services.broadcasts."""
+    services.broadcasts = BroadcastService(services)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from ..filters import KST
+from bot.core.clock import KST
 
 MAX_BATCH = 100  # Kakao: at most 100 unique users per Event API call
 VAT_TENTHS = 11  # price × 1.1, kept in integer tenths so no float rounding creeps in
@@ -44,7 +44,7 @@ class BroadcastSettings:
     poll_timeout: float = 1800.0  # give up waiting for Kakao's delivery results after this
     receipt_wait: float = 600.0  # seconds to wait for push receipts of an unconfirmed call
     unconfirmed: str = "resend"  # resend | hold: what to do when that wait ends with none
-    lock_ttl: float = 120.0
+    lock_ttl: float = 5.0  # renewed by a heartbeat while the worker runs
     quiet_start: time = time(20, 50)
     quiet_end: time = time(8, 0)
     unit_price: int = 15  # won per message, VAT excluded

@@ -17,7 +17,9 @@ from typing import Any
 
 import redis
 
-from ..keys import Keys
+from bot.core.keys import Keys
+
+from .heartbeat import Heartbeat
 from .wire import Wire
 
 CHUNK = 1000  # list pushes / profile reads per round trip
@@ -53,7 +55,10 @@ FINISHED = (DONE, FAILED, SKIPPED)
 DRAFT, SCHEDULED, QUEUED, RUNNING = "draft", "scheduled", "queued", "sending"
 PAUSED, COMPLETE, CANCELLED = "paused", "done", "cancelled"
 
-COUNTERS = ("recipients", "calls", "sent", "delivered", "failed", "skipped", "unconfirmed")
+# resent_calls: calls made again after an unknown outcome (their users may get it twice).
+COUNTERS = ("recipients", "calls", "sent", "delivered", "failed", "skipped", "unconfirmed",
+            "resent_calls")
+DUPLICATE = "duplicate"  # outcome kind: users of a resent call (가능한 중복)
 _INT_FIELDS = (*COUNTERS, "batches", "batch_size", "cost")
 _FLOAT_FIELDS = ("created_at", "scheduled_at", "queued_at", "started_at", "sent_at",
                  "finished_at", "cancelled_at")
@@ -161,6 +166,22 @@ class BroadcastStore:
         token = uuid.uuid4().hex
         ok = self.redis.set(self.keys.broadcast_lock(bid), token, nx=True, px=int(ttl * 1000))
         return token if ok else None
+
+    def heartbeat(self, bid: str, token: str, ttl: float) -> Heartbeat:
+        """Keep our lock alive while the worker runs (use as a context manager)."""
+        return Heartbeat(self.redis, self.keys.broadcast_lock(bid), token, ttl)
+
+    def mark_resent(self, bid: str, users: list[str], reason: str) -> None:
+        """Record a call made again after an unknown outcome: its users may get it twice."""
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.hset(self.keys.broadcast_outcomes(bid, DUPLICATE),
+                  mapping=dict.fromkeys(users, reason))
+        pipe.hincrby(self.keys.broadcast(bid), "resent_calls", 1)
+        pipe.execute()
+
+    def count_outcomes(self, bid: str, kind: str) -> int:
+        """How many users have an outcome of this kind."""
+        return int(self.redis.hlen(self.keys.broadcast_outcomes(bid, kind)))
 
     def release(self, bid: str, token: str) -> None:
         """Drop our lock (only ours)."""

@@ -28,7 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..subscriptions import SubscriptionStore
+from bot.notices.subscriptions import SubscriptionStore
+
 from . import store as st
 from .sender import ACCEPTED, FAILED, EventSender, SendResult
 from .settings import BroadcastSettings
@@ -74,7 +75,10 @@ class BroadcastWorker:
         if token is None:
             return RunResult("busy")
         try:
-            return self._run(bid, token)
+            # Renewed every third of its short TTL while we run: a killed worker's lock
+            # lapses within seconds and the next `send` takes over.
+            with self.store.heartbeat(bid, token, self.s.lock_ttl):
+                return self._run(bid, token)
         finally:
             self.store.release(bid, token)
 
@@ -163,12 +167,17 @@ class BroadcastWorker:
                 "state": st.SKIPPED, "n": 0}
             if batch.get("users"):
                 state["users"] = users
+            resend = batch.get("resend_of") is not None
+            if resend:
+                state["resend_of"] = batch["resend_of"]
             verdict = records.begin(n, token, self.s.lock_ttl, state, gone)
             if verdict == "cancelled":  # staff pressed cancel: stop before the next call
                 return None
             if verdict == "lost":
                 log.error("broadcast %s: lost the worker lock, stopping", bid)
                 return RunResult("busy")
+            if users and resend:  # reported as 가능한 중복: Kakao may have had the first call
+                self.store.mark_resent(bid, users, "resent after an unknown outcome")
             if users:
                 self._record(records, bid, n, state, users, self.sender.send(users, data))
         return None

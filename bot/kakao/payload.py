@@ -7,10 +7,19 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from .untrusted import clean_text, clean_tree
+
 # Only these two fields are required; everything else may be absent, null or
 # oddly typed, because Kakao adds fields freely and its test tools send less.
 UTTERANCE_PATH = "userRequest.utterance"
 USER_ID_PATH = "userRequest.user.id"
+
+# What the bot reads of an utterance (README: hostile input). Merchants' questions and form
+# answers are far shorter; the matcher, router and notice search cost grows with the text,
+# so a 20,000-character message is read on its first UTTERANCE_CHARS characters only.
+UTTERANCE_CHARS = 300
+# Kakao's user keys are at most 70 characters; a longer "id" is not one.
+USER_ID_CHARS = 128
 
 
 class PayloadError(ValueError):
@@ -48,6 +57,8 @@ class SkillRequest:
 
     utterance: str
     user_id: str
+    # How long the utterance was as sent (it is cut to UTTERANCE_CHARS above).
+    utterance_length: int = 0
     user_type: str | None = None
     plusfriend_user_key: str | None = None
     app_user_id: str | None = None
@@ -102,16 +113,22 @@ def decode_value(value: Any) -> Any:
 
 
 def parse_payload(body: Any) -> SkillRequest:
-    """Build a SkillRequest from a decoded JSON body, raising PayloadError only."""
+    """Build a SkillRequest from a decoded JSON body, raising PayloadError only.
+
+    Every string is treated as untrusted text first (lone surrogates replaced,
+    control characters dropped), so nothing downstream meets text it cannot encode.
+    """
     if not isinstance(body, dict):
         raise PayloadError("body")
+    body = clean_tree(body)
     user_request = _obj(body.get("userRequest"))
     utterance = user_request.get("utterance")
     if not isinstance(utterance, str):
         raise PayloadError(UTTERANCE_PATH)
+    utterance = utterance.strip()
     user = _obj(user_request.get("user"))
     user_id = user.get("id")
-    if not isinstance(user_id, str) or not user_id.strip():
+    if not isinstance(user_id, str) or not user_id.strip() or len(user_id) > USER_ID_CHARS:
         raise PayloadError(USER_ID_PATH)
 
     props = _obj(user.get("properties"))
@@ -124,8 +141,9 @@ def parse_payload(body: Any) -> SkillRequest:
     user_type = _str(user.get("type"))
     surface = _str(req_params.get("surface"))
     return SkillRequest(
-        utterance=utterance.strip(),
+        utterance=clean_text(utterance, UTTERANCE_CHARS).strip(),
         user_id=user_id.strip(),
+        utterance_length=len(utterance),
         user_type=user_type,
         plusfriend_user_key=_ident(props, "plusfriendUserKey", "plusfriend_user_key"),
         app_user_id=_ident(props, "appUserId", "app_user_id"),

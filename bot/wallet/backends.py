@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import redis
 
-from ..keys import Keys
+from bot.core import events
+from bot.core.keys import Keys
+from bot.services import Services
+
 from . import WalletBackend
 from .breaker import Breaker
-from .http import HttpWallet
 from .sandbox import SandboxWallet
+
+if TYPE_CHECKING:
+    from flask import Flask
+
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +82,17 @@ def build(config: Mapping[str, Any], client: redis.Redis, keys: Keys,
                       threshold=int(setting(config, "WALLET_BREAKER_FAILURES")),
                       cooldown=setting(config, "WALLET_BREAKER_COOLDOWN"),
                       probe_ttl=2 * connect + read + 1)
+    from .http import HttpWallet  # requests loads only for the HTTP backend
+
     return HttpWallet(url, token, client, keys, clock, breaker, connect_timeout=connect,
                       read_timeout=read, cache_ttl=int(setting(config, "WALLET_CACHE_TTL")),
                       concurrency=int(setting(config, "WALLET_CONCURRENCY")))
+
+
+def init_app(app: Flask, services: Services) -> None:
+    """Install the configured backend and `flask wallet`; the sandbox credits paid applications."""
+    backend = build(services.config, services.redis, services.keys, lambda: services.clock())
+    services.wallet = backend
+    if isinstance(backend, SandboxWallet):
+        # blinker holds a bound method weakly: connected exactly as long as the backend lives.
+        events.application_paid.connect(backend.on_application_paid, sender=services)

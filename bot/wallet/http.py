@@ -2,9 +2,9 @@
 
 Built to answer inside the skill's 2-second budget whatever the service does:
 (connect, read) timeouts and a total deadline for the whole lookup (a service
-that drips its answer is cut off, bot/http_deadline.py), one retry on connection
+that drips its answer is cut off, bot/core/http_deadline.py), one retry on connection
 errors only, a Redis circuit breaker shared by all workers, a bulkhead so that at
-most a few skill threads of a process wait on the service (bot/bulkhead.py), and
+most a few skill threads of a process wait on the service (bot/core/bulkhead.py), and
 the last good answer kept in Redis for a short while and shown (with its time)
 when the service fails.
 """
@@ -18,10 +18,11 @@ from collections.abc import Callable
 import redis
 import requests
 
-from .. import bulkhead
-from ..filters import mask_bizno
-from ..http_deadline import call, deadline_in
-from ..keys import Keys
+from bot.answers.filters import mask_bizno
+from bot.core import bulkhead
+from bot.core.http_deadline import call, deadline_in
+from bot.core.keys import Keys
+
 from . import FOUND, NOT_FOUND, STALE, UNAVAILABLE, Lookup, Wallet, parse_wallet, wallet_from_dict
 from .breaker import Breaker
 

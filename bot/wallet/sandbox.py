@@ -21,8 +21,10 @@ from typing import Any
 
 import redis
 
-from ..filters import KST, mask_bizno, today_of
-from ..keys import Keys
+from bot.answers.filters import mask_bizno
+from bot.core.clock import KST, today_of
+from bot.core.keys import Keys
+
 from . import ACTIVE, BLOCKED, FOUND, NOT_FOUND, STATUSES, Lookup, Wallet
 
 log = logging.getLogger(__name__)
@@ -53,7 +55,7 @@ Change = Callable[[dict[str, str]], tuple[dict[str, Any], dict[str, Any]] | None
 
 
 class SandboxWallet:
-    """Wallet backend over Redis hashes (keys in bot/keys.py)."""
+    """Wallet backend over Redis hashes (keys in bot/core/keys.py)."""
 
     sandbox = True
 
@@ -103,7 +105,7 @@ class SandboxWallet:
 
     # -- events ------------------------------------------------------------------
     def on_application_paid(self, sender: Any, **event: Any) -> None:
-        """bot.events.application_paid: credit the 무상캐시 once per receipt, not activated."""
+        """bot.core.events.application_paid: credit the 무상캐시 once per receipt, not activated."""
         number = str(event.get("business_number") or "")
         amount = event.get("amount") or FREE_GRANT
         try:

@@ -1,1 +1,3 @@
-"""Web front ends served by the app besides the skill webhook."""
+"""The HTTP face: the webhook blueprint (POST /skill/<name>, GET /healthz), GET /readyz and
+`flask serve`.
+"""

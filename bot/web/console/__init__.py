@@ -20,7 +20,7 @@ from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 
-from ...console_accounts import AuditLog, LoginThrottle, UserStore
+from ...accounts import AuditLog, LoginThrottle, UserStore
 from ...editing import TemplateEditor
 from ...overrides import Overrides
 from . import access

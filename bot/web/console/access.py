@@ -1,8 +1,7 @@
 """The one place the console reaches the app's feature services.
 
-Features that are only reachable through `services.ext[...]` today are looked up
-here and nowhere else in the console, so moving them (a typed Services) means
-changing these functions only.
+The features are attributes of the typed Services; the console looks them up here
+and nowhere else.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from typing import Any
 
 from flask import current_app
 
-from ...console_accounts import AuditLog, LoginThrottle, UserStore
+from ...accounts import AuditLog, LoginThrottle, UserStore
 
 
 def bot() -> Any:
@@ -31,30 +30,28 @@ def console() -> Any:
 
 
 def faq_service(svc: Any | None = None) -> Any:
-    """The FAQ service (skills/faq.py)."""
-    return (svc or services()).ext.get("faq")
+    """The FAQ service."""
+    return getattr(svc or services(), "faq", None)
 
 
 def notice_store(svc: Any | None = None) -> Any:
-    """The NoticeStore (skills/notices.py)."""
-    return (svc or services()).ext.get("notices")
+    """The NoticeStore."""
+    return getattr(svc or services(), "notices", None)
 
 
 def broadcast_service(svc: Any | None = None) -> Any:
-    """The BroadcastService (skills/notice_push.py)."""
-    return (svc or services()).ext.get("broadcasts")
+    """The BroadcastService."""
+    return getattr(svc or services(), "broadcasts", None)
 
 
 def wallet_backend(svc: Any | None = None) -> Any:
-    """The wallet backend (skills/wallet.py)."""
-    return (svc or services()).ext.get("wallet")
+    """The wallet backend."""
+    return getattr(svc or services(), "wallet", None)
 
 
 def application_store(svc: Any | None = None) -> Any:
-    """The ApplicationStore (bot/applications.py)."""
-    from ... import applications
-
-    return applications.store_of(svc or services())
+    """The ApplicationStore."""
+    return (svc or services()).applications
 
 
 def edits_applied() -> None:

@@ -21,8 +21,8 @@ from flask import (
 from flask_wtf.csrf import CSRFError
 from werkzeug.wrappers import Response
 
-from ...console_accounts import User, can
-from ...console_accounts.roles import AREAS
+from ...accounts import User, can
+from ...accounts.roles import AREAS
 from . import access
 from .blueprint import bp
 

@@ -6,7 +6,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from ...console_accounts.cli import console_cli
+from ...accounts.cli import console_cli
 
 
 @click.command("export")

@@ -8,7 +8,7 @@ from typing import Any
 
 from skills.apply import REVENUE_CODES  # the form owns its choices
 
-from ...filters import KST
+from ...core.clock import KST
 from .blueprint import bp
 
 # The stored revenue codes back to the choices merchants tapped.

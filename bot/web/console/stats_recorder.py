@@ -17,8 +17,8 @@ from typing import Any
 
 from flask import Flask, current_app, has_app_context
 
-from ... import funnel
-from ...render import reply_rendered
+from ...answers.render import reply_rendered
+from ...conversation import funnel
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import redirect, url_for
 
-from ...console_accounts.roles import AREAS
+from ...accounts.roles import AREAS
 from . import auth, helpers  # noqa: F401  (auth installs the guard; helpers the filters)
 from .blueprint import bp
 from .pages import (  # noqa: F401  (importing registers the routes)

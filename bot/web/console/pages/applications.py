@@ -13,9 +13,9 @@ from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 
-from .... import applications as apps
-from ....applications import ApplicationError
-from ....filters import KST
+from ....applications import service as apps
+from ....applications.service import ApplicationError
+from ....core.clock import KST
 from .. import access
 from ..auth import actor, area, audit, current_user
 from ..blueprint import bp

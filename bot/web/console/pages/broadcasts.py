@@ -12,8 +12,8 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 
 from ....broadcast import store as st
 from ....broadcast.service import BroadcastError
-from ....filters import today_of
-from ....notices import CATEGORIES
+from ....core.clock import today_of
+from ....notices.store import CATEGORIES
 from .. import access
 from ..auth import area, audit
 from ..blueprint import bp

@@ -8,15 +8,15 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from ....editing import EditRefused, add_faq_example
-from ....session import Session
+from ....conversation.session import Session
+from ....editing import EditRefused
+from ....faq.knowledge import example_added, group_unanswered
 from .. import access
 from ..auth import actor, area, audit
 from ..blueprint import bp
 
 AREA = "faq"
 UNANSWERED_SHOWN = 60
-NO_MATCH = ""  # the group of unanswered questions no entry comes close to
 
 
 def _service() -> Any:
@@ -50,17 +50,12 @@ def faq_index() -> str:
         band, hits = service.match(snapshot, question, Session("console-faq-trial"), time.time())
         trial = {"band": band, "hits": [(snapshot.entries[h.entry], h.score) for h in hits
                                          if h.entry in snapshot.entries]}
-    groups: dict[str, list[tuple[str, int, int, float]]] = {}
-    for text, count, seen in service.unanswered.top(UNANSWERED_SHOWN):
-        hits = snapshot.index.search(text, k=1)
-        near = hits[0].entry if hits and hits[0].score >= service.bands.low / 2 else NO_MATCH
-        groups.setdefault(near, []).append((text, count, seen, hits[0].score if hits else 0.0))
-    ordered = sorted(groups.items(), key=lambda kv: (kv[0] == NO_MATCH,
-                                                     -sum(r[1] for r in kv[1])))
+    # The grouping `flask faq unanswered` prints: similar questions together, nearest entry.
+    groups = group_unanswered(service.unanswered.top(UNANSWERED_SHOWN), snapshot.index)
     about = {e.id: _about(e.template) for e in snapshot.entries.values()}
     return render_template("console/faq.html", topics=topics, snapshot=snapshot,
-                           question=question, trial=trial, groups=ordered, about=about,
-                           bands=service.bands, no_match=NO_MATCH)
+                           question=question, trial=trial, groups=groups, about=about,
+                           bands=service.bands)
 
 
 @bp.post("/faq/example")
@@ -78,10 +73,10 @@ def faq_add_example() -> Any:
     editor = access.console().editor
     before = editor.source(name)
     try:
-        after = add_faq_example(before, question)
+        after = example_added(before, entry_id, question)  # the rule `flask faq attach` uses
         editor.save(name, after, actor(), f"예시 추가: {question}")
-    except EditRefused as exc:
-        flash("예시를 더하지 않았어요: " + " / ".join(exc.problems), "error")
+    except ValueError as exc:  # the entry's rules, or the save's checks (EditRefused)
+        flash(f"예시를 더하지 않았어요: {exc}", "error")
         return redirect(url_for("console.faq_index"))
     service.unanswered.forget(question)
     access.edits_applied()
@@ -144,7 +139,7 @@ def faq_new() -> Any:
 @area(AREA)
 def faq_check() -> str:
     """What `flask faq check` reports, on the live entries (console edits included)."""
-    from .... import faq as faq_kb
+    from ....faq import knowledge as faq_kb
 
     problems = faq_kb.check_kb(access.bot().renderer, _service().kb)
     return render_template("console/check.html", title="FAQ 검사", problems=problems,

@@ -11,9 +11,9 @@ from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
-from .... import bizinfo
-from ....filters import today_of
-from ....notices import CATEGORIES, NoticeError, from_fields
+from ....core.clock import today_of
+from ....notices import bizinfo
+from ....notices.store import CATEGORIES, NoticeError, from_fields
 from .. import access
 from ..auth import actor, area, audit
 from ..blueprint import bp

@@ -13,10 +13,10 @@ from typing import Any
 
 from flask import redirect, render_template, request, url_for
 
-from .... import router, simulator
+from ....answers.render import reply_rendered
+from ....conversation import router, simulator
+from ....conversation.reply import Reply
 from ....kakao import PayloadError, parse_payload
-from ....render import reply_rendered
-from ....reply import Reply
 from .. import access
 from ..auth import actor, area
 from ..blueprint import bp

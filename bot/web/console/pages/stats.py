@@ -7,9 +7,9 @@ from typing import Any
 
 from flask import current_app, render_template, request
 
-from .... import funnel
-from ....pipeline import form_of
-from ....registry import FORMS
+from ....conversation import funnel
+from ....conversation.pipeline import form_of
+from ....conversation.registry import FORMS
 from .. import access, charts
 from ..auth import area
 from ..blueprint import bp

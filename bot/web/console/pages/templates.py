@@ -7,9 +7,9 @@ from typing import Any
 import yaml
 from flask import abort, flash, redirect, render_template, request, url_for
 
+from ....answers.templating import TemplateError
 from ....editing import EditRefused
 from ....overrides import SETTINGS
-from ....templating import TemplateError
 from .. import access
 from ..auth import actor, area, audit
 from ..blueprint import bp
@@ -66,7 +66,7 @@ def templates_index() -> str:
 @area(AREA)
 def templates_check() -> str:
     """What `flask templates check` reports, on the live versions (console edits included)."""
-    from .... import checks
+    from ....answers import checks
 
     problems = [str(p) for p in checks.check_all(access.bot().renderer)]
     return render_template("console/check.html", title="전체 템플릿 검사", problems=problems,

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 
-from ....console_accounts import ADMIN, ROLES, AccountError
+from ....accounts import ADMIN, ROLES, AccountError
 from .. import access
 from ..auth import actor, area, audit
 from ..blueprint import bp

@@ -1,0 +1,3 @@
+"""Operator answer templates → Kakao JSON: templating, rendering, filters, checks, preview and
+`flask templates`.
+"""

@@ -1,0 +1,92 @@
+"""`flask templates check|preview`: operators see and check their answer templates."""
+
+from __future__ import annotations
+
+import sys
+from typing import NoReturn
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from bot.conversation import simulator
+from bot.services import Services
+
+from . import checks, preview
+from .templating import TemplateError
+
+templates_cli = AppGroup("templates", help="Operator answer templates.")
+
+
+@templates_cli.command("check")
+def templates_check() -> None:
+    """Render every template with its samples and validate it against Kakao's limits."""
+    bot = current_app.extensions["bot"]
+    problems = checks.check_all(bot.renderer)
+    names = bot.templates.names()
+    for problem in problems:
+        click.echo(f"✗ {problem}", err=True)
+    if problems:
+        click.echo(f"{len(problems)} problem(s) in {len(names)} templates", err=True)
+        sys.exit(1)
+    click.echo(f"✓ {len(names)} templates OK")
+
+
+@templates_cli.command("preview")
+@click.argument("name")
+@click.option("--sample", "sample_no", type=click.IntRange(min=1),
+              help="Only this sample of the file (1 = the first); default: every sample.")
+@click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE",
+              help="Set a value (read as YAML; nested: free.balance=0). Repeatable.")
+def templates_preview(name: str, sample_no: int | None, assignments: tuple[str, ...]) -> None:
+    """Draw a template as `flask chat` shows it, then list its Kakao limit problems."""
+    bot = current_app.extensions["bot"]
+    store = bot.templates
+    name = preview.normalise(name)
+    names = store.names()
+    if name not in names:
+        close = preview.suggest(name, names)
+        hint = f"; did you mean {', '.join(close)}?" if close else " (see templates/<group>/)"
+        _fail(f"unknown template '{name}'{hint}")
+    try:
+        values = preview.parse_assignments(assignments)
+        store.spec(name, fresh=True, last_good=False)  # the file on disk, as check judges it
+    except ValueError as exc:
+        _fail(str(exc))
+    except TemplateError as exc:
+        _fail(f"{name}.yaml: {exc.message}")
+    samples = store.samples(name)
+    if sample_no is not None and sample_no > len(samples):
+        _fail(f"{name}.yaml has {len(samples)} sample(s), no sample {sample_no}")
+    picked = [sample_no] if sample_no else range(1, len(samples) + 1)
+    problems: list[checks.Problem] = []
+    for i in picked:
+        label = f"sample {i}" if len(samples) > 1 else "sample"
+        which = f" · sample {i} of {len(samples)}" if len(samples) > 1 else ""
+        click.echo(f"── {name}{which}{' with --set values' if values else ''}")
+        base = dict(samples[i - 1])
+        if any(parts[0] == "settings" for parts, _ in values):  # change one setting, keep the rest
+            base.setdefault("settings", store.settings())
+        context = preview.with_values(base, values)
+        response, found = checks.check_sample(bot.renderer, name, context, label)
+        if response is not None:
+            click.echo("\n".join(simulator.draw(response)[0]))
+        if store.is_partial(name):
+            click.echo("  (partial: quick replies other templates take with `use:`)")
+        for problem in found:
+            click.echo(f"✗ {problem}")
+        problems += found
+    if problems:
+        click.echo(f"{len(problems)} problem(s)", err=True)
+        sys.exit(1)
+    click.echo("✓ renders within Kakao's limits")
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"✗ {message}", err=True)
+    sys.exit(1)
+
+
+def init_app(app: Flask, services: Services) -> None:
+    """Attach `flask templates`."""
+    app.cli.add_command(templates_cli)

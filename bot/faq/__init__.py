@@ -1,0 +1,1 @@
+"""The FAQ feature: knowledge base, matcher, service and `flask faq`."""

@@ -1,0 +1,593 @@
+"""The FAQ knowledge base: entries operators edit as templates, the index, the unanswered log.
+
+An entry is an ordinary answer template under `templates/faq/<id>.yaml` (so the
+answer is rendered, checked and hot-reloaded like every other template) with one
+extra `faq:` block the matcher reads: title, topic, example questions, related
+entries, follow-ups and action buttons. Synonyms and spelling fixes live in
+`templates/faq_synonyms.yaml`. The index is built once per set of file versions
+(shared by every app in the process) and rebuilt when a file changes, checked at
+most every RELOAD_INTERVAL seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import redis
+import yaml
+
+from bot.answers import checks
+from bot.answers.render import Renderer
+from bot.answers.templating import TemplateError, TemplateStore
+from bot.conversation import router
+from bot.conversation.reply import Part, Reply
+from bot.core.keys import Keys
+
+from . import coverage as faq_coverage
+from .match import Bands, Index, MatchEntry, Synonyms
+from .situation import SIGNALS, Verdicts
+
+log = logging.getLogger(__name__)
+
+GROUP = "faq"  # templates/faq/<id>.yaml
+MORE_TEMPLATE = "faq_ui/more"  # related entries and actions under an answer
+SYNONYMS_FILE = "faq_synonyms.yaml"
+SITUATION_GROUP = "faq_situation"  # templates/faq_situation/<signal>.yaml (bot/situation.py)
+MAX_SITUATIONS = 1  # one verdict bubble: Kakao shows at most three bubbles per answer
+MAX_BUBBLES = 3  # Kakao's limit of outputs in one reply
+UNCLEAR_TEMPLATE = "faq_ui/unclear"  # "'…'은 잘 모르겠어요" under the parts we could answer
+RELOAD_INTERVAL = 3.0  # seconds between checks for edited knowledge-base files
+MIN_EXAMPLES = 6
+MAX_RELATED = 4
+MAX_ACTIONS = 2
+UNANSWERED_CAP = 2000  # distinct logged questions kept (least asked dropped first)
+UNANSWERED_MAX_CHARS = 120
+
+_DIGITS = re.compile(r"\d")
+_ID = re.compile(r"^[a-z0-9_]+$")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One knowledge-base entry: the `faq:` block of templates/faq/<id>.yaml."""
+
+    id: str
+    title: str
+    topic: str
+    order: int
+    examples: tuple[str, ...]
+    related: tuple[str, ...]
+    follow_ups: tuple[str, ...]
+    actions: tuple[dict[str, str], ...]
+    source: tuple[str, ...] = ()  # program-facts.md sections ("§1.5") or "settings"
+    # Situational answers (templates/faq_situation/<name>) shown before this entry's answer
+    # when the question carries the merchant's own case ("매출 9억 8천인데 돼요?").
+    situations: tuple[str, ...] = ()
+    bubbles: int = 1  # speech bubbles the answer shows at most (Kakao: 3 per reply)
+
+    @property
+    def template(self) -> str:
+        """The answer template's name."""
+        return f"{GROUP}/{self.id}"
+
+    def match_entry(self) -> MatchEntry:
+        """What the matcher needs of this entry."""
+        return MatchEntry(self.id, self.title, self.examples, self.follow_ups)
+
+
+def parse_entry(entry_id: str, spec: dict[str, Any]) -> Entry:
+    """Read the `faq:` block of a template; ValueError names what is missing or wrong."""
+    block = spec.get("faq")
+    if not isinstance(block, dict):
+        raise ValueError("missing the 'faq:' block (title, topic, examples …)")
+    title = str(block.get("title") or "").strip()
+    if not title:
+        raise ValueError("faq.title is empty")
+    examples = block.get("examples")
+    if not isinstance(examples, list) or not all(isinstance(e, str) for e in examples):
+        raise ValueError("faq.examples must be a list of questions")
+    actions = []
+    for action in block.get("actions") or []:
+        if not isinstance(action, dict) or not action.get("label"):
+            raise ValueError("each faq.actions item needs a label (and a message)")
+        actions.append({"label": str(action["label"]),
+                        "message": str(action.get("message") or action["label"])})
+    source = block.get("source") or []
+    if isinstance(source, str | int | float):
+        source = [source]
+    if not isinstance(source, list):
+        raise ValueError("faq.source must be a section (\"§1.5\") or a list of sections")
+    return Entry(
+        id=entry_id,
+        title=title,
+        topic=str(block.get("topic") or "").strip(),
+        order=int(block.get("order") or 100),
+        examples=tuple(e.strip() for e in examples if e.strip()),
+        related=tuple(str(r) for r in block.get("related") or ()),
+        follow_ups=tuple(str(r) for r in block.get("follow_ups") or ()),
+        actions=tuple(actions),
+        source=tuple(faq_coverage.normalise(str(x)) for x in source if str(x).strip()),
+        situations=tuple(str(x) for x in block.get("situations") or ()),
+        bubbles=_bubbles(spec),
+    )
+
+
+def _bubbles(spec: dict[str, Any]) -> int:
+    """How many speech bubbles a template may show (each text item and output counts)."""
+    text = spec.get("text")
+    count = len(text) if isinstance(text, list) else int(bool(text))
+    outputs = spec.get("outputs")
+    return max(count + (len(outputs) if isinstance(outputs, list) else 0), 1)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Entries and their index, as of one set of file versions."""
+
+    entries: dict[str, Entry]
+    index: Index
+    problems: tuple[str, ...]  # entries that could not be read (skipped)
+
+    def ordered(self) -> list[Entry]:
+        """Entries for browsing: topics in the order of their first entry, then by order."""
+        first: dict[str, int] = {}
+        for e in self.entries.values():
+            first[e.topic] = min(first.get(e.topic, e.order), e.order)
+        return sorted(self.entries.values(), key=lambda e: (first[e.topic], e.topic, e.order, e.id))
+
+
+_CACHE: dict[tuple[Any, ...], Snapshot] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+class KnowledgeBase:
+    """Entries of one template store, with an index rebuilt when files change."""
+
+    def __init__(self, store: TemplateStore, clock: Callable[[], float] = time.monotonic) -> None:
+        self.store = store
+        self.clock = clock
+        self._signature: tuple[Any, ...] | None = None
+        self._snapshot: Snapshot | None = None
+        self._checked = float("-inf")
+        self._lock = threading.Lock()
+
+    def snapshot(self) -> Snapshot:
+        """The current entries and index (files re-checked at most every RELOAD_INTERVAL)."""
+        now = self.clock()
+        if self._snapshot is not None and (
+                not self.store.auto_reload or now - self._checked < RELOAD_INTERVAL):
+            return self._snapshot
+        with self._lock:
+            signature = self.signature()
+            if self._snapshot is None or signature != self._signature:
+                self._snapshot = _build(self.store, signature)
+                self._signature = signature
+            self._checked = now
+            return self._snapshot
+
+    def signature(self) -> tuple[Any, ...]:
+        """File names and modification times of every entry and the synonyms file."""
+        parts: list[Any] = []
+        for root in self.store.roots:
+            folder = root / GROUP
+            if folder.is_dir():
+                with os.scandir(folder) as it:
+                    parts += sorted((str(folder), e.name, e.stat().st_mtime_ns)
+                                    for e in it if e.name.endswith(".yaml"))
+            synonyms = root / SYNONYMS_FILE
+            if synonyms.is_file():
+                parts.append((str(synonyms), synonyms.stat().st_mtime_ns))
+        if self.store.overlay is not None:  # console edits (bot/overrides.py)
+            parts.append(("overlay", self.store.overlay.signature()))
+        return tuple(parts)
+
+
+
+def synonyms_path(store: TemplateStore) -> Path | None:
+    """The synonyms file in force (the first template folder holding one)."""
+    for root in store.roots:
+        if (root / SYNONYMS_FILE).is_file():
+            return root / SYNONYMS_FILE
+    return None
+
+def entry_names(store: TemplateStore) -> list[str]:
+    """Template names of every knowledge-base entry."""
+    return [n for n in store.names() if n.startswith(f"{GROUP}/")]
+
+
+def load_synonyms(path: Path | None) -> Synonyms:
+    """Parse the synonyms file; a broken file means no synonyms (and `faq check` says so)."""
+    if path is None:
+        return Synonyms()
+    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if spec is not None and not isinstance(spec, dict):
+        raise ValueError("the synonyms file must be a mapping (synonyms:, spelling:)")
+    return Synonyms.from_spec(spec)
+
+
+def _build(store: TemplateStore, signature: tuple[Any, ...]) -> Snapshot:
+    """Read every entry and index it; shared across apps with the same files."""
+    key = (tuple(str(r) for r in store.roots), signature)
+    with _CACHE_LOCK:
+        cached = _CACHE.get(key)
+    if cached is not None:
+        return cached
+    entries: dict[str, Entry] = {}
+    problems: list[str] = []
+    for name in entry_names(store):
+        entry_id = name.split("/", 1)[1]
+        try:
+            entries[entry_id] = parse_entry(entry_id, store.spec(name, fresh=True))
+        except (TemplateError, ValueError, TypeError) as exc:
+            problems.append(f"{name}: {exc}")
+            log.error("faq entry skipped: %s: %s", name, exc)
+    try:
+        synonyms = load_synonyms(synonyms_path(store))
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        problems.append(f"{SYNONYMS_FILE}: {exc}")
+        log.error("faq synonyms ignored: %s", exc)
+        synonyms = Synonyms()
+    index = Index([e.match_entry() for e in entries.values()], synonyms)
+    snapshot = Snapshot(entries, index, tuple(problems))
+    with _CACHE_LOCK:
+        if len(_CACHE) > 8:  # old versions of edited files
+            _CACHE.clear()
+        _CACHE[key] = snapshot
+    return snapshot
+
+
+# -- answers ------------------------------------------------------------------
+def situation_parts(entry: Entry, verdicts: Verdicts | None) -> list[Part]:
+    """The situational bubble(s) for this entry: the rules applied to the merchant's case."""
+    if verdicts is None:
+        return []
+    context = verdicts.context()
+    return [Part(f"{SITUATION_GROUP}/{name}", context)
+            for name in verdicts.signals if name in entry.situations][:MAX_SITUATIONS]
+
+
+def answer_reply(snapshot: Snapshot, entry: Entry, verdicts: Verdicts | None = None) -> Reply:
+    """The entry's answer (after any situational verdict) plus related entries and actions."""
+    situational = situation_parts(entry, verdicts)
+    if len(situational) + entry.bubbles > MAX_BUBBLES:
+        situational = []
+    return Reply(parts=(*situational, Part(entry.template, {"faq_id": entry.id}),
+                        _more(snapshot, [entry], [])))
+
+
+def _more(snapshot: Snapshot, answered: list[Entry], pending: list[Entry]) -> Part:
+    """Quick replies under an answer: questions not shown yet, actions, related entries."""
+    shown = {e.id for e in answered}
+    ids = [e.id for e in pending] + [r for e in answered for r in e.related]
+    related, seen = [], set(shown)
+    for r in ids:
+        if r in snapshot.entries and r not in seen:
+            seen.add(r)
+            related.append({"id": r, "title": snapshot.entries[r].title})
+    actions = [a for e in answered for a in e.actions][:MAX_ACTIONS]
+    return Part(MORE_TEMPLATE, {"related": related[:MAX_RELATED], "actions": actions},
+                chrome=True)
+
+
+def multi_reply(snapshot: Snapshot, answers: list[tuple[Entry, Verdicts | None]],
+                unclear: list[str]) -> Reply:
+    """Answers to several questions of one message, within Kakao's three bubbles.
+
+    Entries that do not fit become quick replies; a question that matched nothing is named
+    ("'…'은 잘 모르겠어요") when a bubble is left for it.
+    """
+    # One bubble per answer first (up to three answers), then the rest of each answer and
+    # its verdict while room is left; answers that do not fit become quick replies.
+    fitted = answers[:MAX_BUBBLES]
+    pending = [entry for entry, _ in answers[MAX_BUBBLES:]]
+    shown = {entry.id: 1 for entry, _ in fitted}
+    used = len(fitted)
+    for entry, _ in fitted:
+        extra = min(entry.bubbles - 1, MAX_BUBBLES - used)
+        shown[entry.id] += extra
+        used += extra
+    parts: list[Part] = []
+    for entry, verdicts in fitted:
+        situational = situation_parts(entry, verdicts)
+        if used + len(situational) > MAX_BUBBLES:
+            situational = []
+        used += len(situational)
+        limit = shown[entry.id] if shown[entry.id] < entry.bubbles else None
+        parts += [*situational, Part(entry.template, {"faq_id": entry.id}, limit=limit)]
+    answered = [entry for entry, _ in fitted]
+    if unclear and used < MAX_BUBBLES:
+        parts.append(Part(UNCLEAR_TEMPLATE, {"questions": unclear}))
+    return Reply(parts=(*parts, _more(snapshot, answered, pending)))
+
+
+# -- unanswered questions -------------------------------------------------------
+def anonymise(text: str) -> str:
+    """Mask every digit (business and phone numbers, amounts alike) and trim."""
+    return _DIGITS.sub("*", " ".join(text.split()))[:UNANSWERED_MAX_CHARS]
+
+
+class UnansweredLog:
+    """Questions the FAQ could not answer, counted per masked text, no user keys."""
+
+    def __init__(self, client: redis.Redis, keys: Keys) -> None:
+        self.redis = client
+        self.keys = keys
+
+    def record(self, text: str, now: float) -> None:
+        """Count one unanswered question (anonymised) and remember when it was last asked."""
+        question = anonymise(text)
+        if not question.strip():
+            return
+        pipe = self.redis.pipeline()
+        pipe.zincrby(self.keys.faq_unanswered(), 1, question)
+        pipe.hset(self.keys.faq_unanswered_seen(), question, int(now))
+        pipe.zcard(self.keys.faq_unanswered())
+        size = pipe.execute()[-1]
+        if size > UNANSWERED_CAP:
+            dropped = self.redis.zrange(self.keys.faq_unanswered(), 0, size - UNANSWERED_CAP - 1)
+            if dropped:
+                self.redis.zrem(self.keys.faq_unanswered(), *dropped)
+                self.redis.hdel(self.keys.faq_unanswered_seen(), *dropped)
+
+    def top(self, limit: int) -> list[tuple[str, int, int]]:
+        """Most asked first: (question, count, last seen epoch seconds)."""
+        rows = self.redis.zrevrange(self.keys.faq_unanswered(), 0, limit - 1, withscores=True)
+        if not rows:
+            return []
+        seen = self.redis.hmget(self.keys.faq_unanswered_seen(), [q for q, _ in rows])
+        return [(q, int(c), int(s or 0)) for (q, c), s in zip(rows, seen, strict=True)]
+
+    def forget(self, text: str) -> None:
+        """Drop one question (it now has an entry)."""
+        question = anonymise(text)
+        self.redis.zrem(self.keys.faq_unanswered(), question)
+        self.redis.hdel(self.keys.faq_unanswered_seen(), question)
+
+    def clear(self) -> None:
+        """Forget every logged question."""
+        self.redis.delete(self.keys.faq_unanswered(), self.keys.faq_unanswered_seen())
+
+
+# -- checks -------------------------------------------------------------------
+def check_kb(renderer: Renderer, kb: KnowledgeBase) -> list[str]:
+    """Everything `flask faq check` reports: renders, limits, examples, links between entries."""
+    store = renderer.store
+    problems: list[str] = []
+    snapshot = _build(store, kb.signature())
+    problems += snapshot.problems
+    entries = snapshot.entries
+    titles: dict[str, str] = {}
+    seen_examples: dict[str, str] = {}
+    for entry in entries.values():
+        name = f"{entry.template}.yaml"
+        problems += [str(p) for p in checks.check_template(renderer, entry.template)]
+        problems += _check_reply(renderer, snapshot, entry)
+        problems += _check_fields(entry, entries, name)
+        if entry.title in titles:
+            problems.append(f"{name}: title '{entry.title}' is also used by {titles[entry.title]}")
+        titles[entry.title] = entry.id
+        for example in (entry.title, *entry.examples):
+            key = _example_key(example)
+            owner = seen_examples.get(key)
+            if owner is not None and owner != entry.id:
+                problems.append(f"{name}: example '{example}' is also an example of {owner}")
+            seen_examples[key] = entry.id
+        problems += _check_self_match(snapshot, entry, name)
+    problems += faq_coverage.problems(sources(snapshot), coverage(snapshot))
+    return problems
+
+
+def sources(snapshot: Snapshot) -> dict[str, tuple[str, ...]]:
+    """Each entry's `source:` sections."""
+    return {e.id: e.source for e in snapshot.entries.values()}
+
+
+def coverage(snapshot: Snapshot) -> faq_coverage.Coverage:
+    """Which program-facts.md sections the entries cover."""
+    return faq_coverage.coverage(sources(snapshot))
+
+
+def _example_key(text: str) -> str:
+    return re.sub(r"[\s\W_]+", "", text.lower())
+
+
+def _check_reply(renderer: Renderer, snapshot: Snapshot, entry: Entry) -> list[str]:
+    """Render the whole answer (with related entries and actions) and check Kakao's limits."""
+    from bot.kakao import components as k
+    from bot.kakao import limits
+
+    try:
+        body = renderer._render_parts(answer_reply(snapshot, entry).parts)
+    except TemplateError as exc:
+        return [f"{entry.template}.yaml: {exc.message}"]
+    response = k.response(body["outputs"], body["quick_replies"])
+    return [f"{entry.template}.yaml: with related entries: {v.path}: {v.message}"
+            for v in limits.check(response)]
+
+
+def _check_fields(entry: Entry, entries: dict[str, Entry], name: str) -> list[str]:
+    problems = []
+    if not _ID.match(entry.id):
+        problems.append(f"{name}: file names may use a-z, 0-9 and _ only")
+    if len(entry.examples) < MIN_EXAMPLES:
+        problems.append(f"{name}: {len(entry.examples)} example questions; "
+                        f"write at least {MIN_EXAMPLES} in different wordings")
+    if len(entry.title) > 14:
+        problems.append(f"{name}: title '{entry.title}' is longer than 14 characters "
+                        "(it becomes a quick-reply label)")
+    if not entry.topic:
+        problems.append(f"{name}: faq.topic is empty (it groups the entry in the FAQ menu)")
+    routed = router.route(entry.title)
+    if routed is not None:
+        problems.append(f"{name}: title '{entry.title}' is taken by the keyword router "
+                        f"(→ {routed}); reword it so tapping it reaches the FAQ")
+    for field_name, ids in (("related", entry.related), ("follow_ups", entry.follow_ups)):
+        for other in ids:
+            if other not in entries:
+                problems.append(f"{name}: faq.{field_name} names '{other}', which does not exist")
+            elif other == entry.id:
+                problems.append(f"{name}: faq.{field_name} names the entry itself")
+    for name_ in entry.situations:
+        if name_ not in SIGNALS:
+            problems.append(f"{name}: faq.situations names '{name_}'; known: {', '.join(SIGNALS)}")
+    if len(entry.related) > MAX_RELATED:
+        problems.append(f"{name}: at most {MAX_RELATED} related entries fit as quick replies")
+    if len(entry.actions) > MAX_ACTIONS:
+        problems.append(f"{name}: at most {MAX_ACTIONS} actions")
+    for action in entry.actions:
+        if router.route(action["message"]) in (None, "faq"):
+            problems.append(f"{name}: action message '{action['message']}' reaches no skill")
+    return problems
+
+
+def _check_self_match(snapshot: Snapshot, entry: Entry, name: str) -> list[str]:
+    """Each example must find its own entry: as written (no tie with another entry)."""
+    index = snapshot.index
+    problems = []
+    for example in entry.examples:
+        hits = index.search(example, k=2)
+        if not hits:
+            problems.append(f"{name}: example '{example}' matches nothing")
+            continue
+        if hits[0].entry != entry.id or (len(hits) > 1 and hits[1].score >= hits[0].score):
+            other = hits[0].entry if hits[0].entry != entry.id else hits[1].entry
+            problems.append(f"{name}: example '{example}' matches '{other}' as well or better")
+    return problems
+
+
+def leave_one_out(snapshot: Snapshot, bands: Bands) -> list[tuple[str, str, str, str]]:
+    """Examples that another entry would take if the example itself were deleted.
+
+    Returns (entry, example, band, winner) rows: advice for operators (`faq check -v`),
+    not an error — it shows where an entry needs more wordings.
+    """
+    index = snapshot.index
+    rows = []
+    for entry in snapshot.entries.values():
+        docs = index.docs_of(entry.id)[1:]  # skip the title
+        for doc, example in zip(docs, entry.examples, strict=True):
+            hits = index.search(example, k=2, exclude_doc=doc)
+            band = bands.of(hits)
+            if not hits or hits[0].entry != entry.id or band != "high":
+                rows.append((entry.id, example, band, hits[0].entry if hits else "-"))
+    return rows
+
+
+# -- unanswered questions as work for operators -------------------------------------------
+GROUP_SIMILARITY = 0.45  # cosine (morphemes and character n-grams) to join a group
+GROUP_EXAMPLES = 3
+_FORM_LIKE = re.compile(r"^[\d\s\-*.,/()+]+$|@")
+
+
+def looks_like_form_answer(text: str) -> bool:
+    """A name, a number or an e-mail typed on its own (a late form answer), not a question."""
+    folded = " ".join(text.split())
+    if _FORM_LIKE.search(folded):
+        return True
+    return " " not in folded and len(folded) <= 5 and not folded.endswith("?")
+
+
+@dataclass(frozen=True)
+class UnansweredGroup:
+    """Similar unanswered questions: how often they were asked and the likeliest entry."""
+
+    count: int
+    examples: tuple[str, ...]  # most asked first
+    last_seen: int
+    nearest: str | None  # the entry the first question comes closest to (to attach it to)
+
+
+def group_unanswered(rows: list[tuple[str, int, int]], index: Index) -> list[UnansweredGroup]:
+    """Greedy grouping, most asked first: a question joins the first group it resembles."""
+    analyzer = index.analyzer
+    groups: list[tuple[dict[str, float], dict[str, float], list[tuple[str, int, int]]]] = []
+    for row in rows:
+        feats = analyzer.features(row[0])
+        tok, chars = _unit_vec(feats.tokens), _unit_vec(feats.chars)
+        for g_tok, g_chars, members in groups:
+            similarity = 0.5 * _dot_vec(tok, g_tok) + 0.5 * _dot_vec(chars, g_chars)
+            if similarity >= GROUP_SIMILARITY:
+                members.append(row)
+                break
+        else:
+            groups.append((tok, chars, [row]))
+    result = []
+    for _, _, members in groups:
+        hits = index.search(members[0][0], k=1)
+        result.append(UnansweredGroup(
+            count=sum(c for _, c, _ in members),
+            examples=tuple(q for q, _, _ in members[:GROUP_EXAMPLES]),
+            last_seen=max(s for _, _, s in members),
+            nearest=hits[0].entry if hits else None))
+    return sorted(result, key=lambda g: (-g.count, -g.last_seen))
+
+
+def _unit_vec(counts: dict[str, float]) -> dict[str, float]:
+    norm = sum(v * v for v in counts.values()) ** 0.5
+    return {k: v / norm for k, v in counts.items()} if norm else {}
+
+
+def _dot_vec(a: dict[str, float], b: dict[str, float]) -> float:
+    return sum(v * b.get(k, 0.0) for k, v in a.items())
+
+
+def example_added(text: str, entry_id: str, question: str) -> str:
+    """An entry's YAML with one more `faq.examples` item (comments and layout kept).
+
+    The result is validated as an entry; ValueError says why it cannot be added.
+    """
+    question = " ".join(question.split())
+    if not question:
+        raise ValueError("the question is empty")
+    if not _ID.match(entry_id):
+        raise ValueError(f"'{entry_id}' is not an entry id")
+    lines = text.splitlines(keepends=True)
+    spec = yaml.safe_load("".join(lines))
+    examples = (spec.get("faq") or {}).get("examples") or []
+    if _example_key(question) in {_example_key(e) for e in examples}:
+        raise ValueError(f"'{question}' is already an example of {entry_id}")
+    start = next((i for i, line in enumerate(lines) if line.strip() == "examples:"), None)
+    if start is None:
+        raise ValueError(f"{entry_id}: no 'examples:' list to add to")
+    end = start + 1
+    indent = "    - "
+    while end < len(lines) and lines[end].lstrip().startswith("- "):
+        indent = lines[end][:len(lines[end]) - len(lines[end].lstrip())] + "- "
+        end += 1
+    lines.insert(end, f"{indent}{json.dumps(question, ensure_ascii=False)}\n")
+    result = "".join(lines)
+    parse_entry(entry_id, yaml.safe_load(result))  # raises ValueError: nothing is saved
+    return result
+
+
+def attach_example(store: TemplateStore, entry_id: str, question: str) -> Path:
+    """Add a question to an entry's `faq.examples` in its file (comments and layout kept).
+
+    The file is re-read and validated before it is replaced, so a bad edit never lands;
+    ValueError says why nothing was written.
+    """
+    if not _ID.match(entry_id):
+        raise ValueError(f"'{entry_id}' is not an entry id")
+    path = store.path(f"{GROUP}/{entry_id}")
+    if not path.is_file():
+        raise ValueError(f"no entry '{entry_id}' (templates/faq/{entry_id}.yaml)")
+    text = example_added(path.read_text(encoding="utf-8"), entry_id, question)
+    tmp = path.with_suffix(".yaml.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def dump(rows: list[tuple[str, int, int]]) -> str:
+    """Unanswered questions as JSON lines (for `flask faq unanswered --json`)."""
+    return "\n".join(json.dumps({"question": q, "count": c, "last_seen": s}, ensure_ascii=False)
+                     for q, c, s in rows)

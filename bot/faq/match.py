@@ -1,0 +1,332 @@
+"""FAQ matcher: rank knowledge-base entries for a merchant's free Korean text.
+
+Pure (no Flask, no Redis): the FAQ skill and bench/faq_eval.py both use it.
+Each example question becomes two TF-IDF vectors: content morphemes from Kiwi
+(meaning, word order free) and character 2/3-grams of the text without spaces
+(spacing errors, typos, endings Kiwi misreads). Operator synonyms and spelling
+fixes are folded in before either is built. An entry scores the best cosine of
+its examples, blended with the cosine of all its examples together, so words
+spread over several examples still count. Confidence bands turn scores into
+"answer", "did you mean" or "I don't know".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from bot.conversation import korean
+
+if TYPE_CHECKING:  # numpy loads with the first index built, not with every CLI command
+    import numpy as np
+
+# Kiwi tags kept as meaning-bearing tokens (korean.CONTENT_TAGS plus auxiliary verbs, since
+# Kiwi reads '만드는 법' as 만들/VX, and interjection-like question words).
+TOKEN_TAGS = frozenset(korean.CONTENT_TAGS) | {"VX", "VCN", "IC"}
+# Matching keywords that carry no topic of their own (generic verbs, fillers, politeness).
+STOP_TOKENS = frozenset({
+    "하", "되", "있", "수", "것", "거", "좀", "혹시", "저", "제", "나", "내", "우리", "요",
+    "그", "이", "그럼", "그러면", "그냥", "진짜", "정말", "너무", "막", "아", "음", "네",
+    "알", "주", "보", "가", "오", "싶", "드리", "말", "안녕", "감사", "궁금", "문의",
+    "사장", "님",  # merchants call themselves and each other 사장님: no topic in it
+})
+# A follow-up opens with one of these or says little: "그럼 법인은요?".
+FOLLOW_UP_LEADS = ("그럼", "그러면", "그건", "그거", "그리고", "근데", "그런데", "아 그럼")
+FOLLOW_UP_MAX_TOKENS = 2
+
+TOKEN_WEIGHT = 0.5  # share of the morpheme cosine in a score (the rest: character n-grams)
+BAG_WEIGHT = 0.25  # share of the whole-entry cosine next to the best single example
+CONTEXT_WEIGHT = 0.35  # how much the previous entry's words count in a follow-up
+FOLLOW_UP_BONUS = 0.08  # entries the previous one names as follow-ups
+CANDIDATES = 12  # entries re-scored with their whole-entry vector
+
+_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class MatchEntry:
+    """What the matcher needs of a knowledge-base entry."""
+
+    id: str
+    title: str
+    examples: tuple[str, ...]
+    follow_ups: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked entry."""
+
+    entry: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Bands:
+    """Score thresholds: at or above `high` (with a margin) answer, above `low` suggest."""
+
+    # Set on bench/faq_eval.py: few wrong direct answers, most off-topic text below `low`.
+    high: float = 0.4
+    low: float = 0.28
+    margin: float = 0.06  # a close runner-up makes a high score only a suggestion
+    sure: float = 0.75  # this high needs no margin (two entries that near are both right)
+    # A suggestion this strong is answered when the question carries the case the entry
+    # judges (an amount, a time, a business type: bot/situation.py).
+    situational: float = 0.3
+    # One question of several (a short clause): answered from this score with this lead.
+    part: float = 0.35
+    part_margin: float = 0.08
+
+    def clear_part(self, hits: Sequence[Hit]) -> bool:
+        """Whether one clause of a multi-part message has a clear enough winner."""
+        if not hits or hits[0].score < self.part:
+            return False
+        return len(hits) < 2 or hits[0].score - hits[1].score >= self.part_margin
+
+    def of(self, hits: Sequence[Hit]) -> str:
+        """Return 'high', 'medium' or 'low' for a ranked hit list."""
+        if not hits or hits[0].score < self.low:
+            return "low"
+        top = hits[0].score
+        runner_up = hits[1].score if len(hits) > 1 else 0.0
+        if top >= self.sure or (top >= self.high and top - runner_up >= self.margin):
+            return "high"
+        return "medium"
+
+
+class Synonyms:
+    """Operator word lists: synonym groups (first word wins) and spelling fixes."""
+
+    def __init__(self, groups: Iterable[Sequence[str]] = (),
+                 spelling: Mapping[str, str] | None = None) -> None:
+        table: dict[str, str] = {}  # variant without spaces -> canonical word
+        for group in groups:
+            words = [korean.fold(str(w)) for w in group if str(w).strip()]
+            for word in words:
+                table.setdefault(_compact(word), words[0])
+        for wrong, right in (spelling or {}).items():
+            table.setdefault(_compact(korean.fold(str(wrong))), korean.fold(str(right)))
+        self.table = table
+        # One alternation, longest first, spaces optional inside a variant ("비즈 월렛").
+        variants = sorted((v for v in table if v), key=len, reverse=True)
+        pattern = "|".join(r"\s*".join(map(re.escape, v)) for v in variants)
+        self._pattern = re.compile(pattern) if pattern else None
+
+    @classmethod
+    def from_spec(cls, spec: Mapping[str, Any] | None) -> Synonyms:
+        """Build from the parsed templates/faq_synonyms.yaml."""
+        spec = spec or {}
+        groups = [g for g in spec.get("synonyms") or [] if isinstance(g, list)]
+        spelling = spec.get("spelling") if isinstance(spec.get("spelling"), dict) else {}
+        return cls(groups, spelling)
+
+    def apply(self, text: str) -> str:
+        """Replace every known variant by its canonical word."""
+        folded = korean.fold(text)
+        if self._pattern is None:
+            return folded
+        return self._pattern.sub(lambda m: self.table[_compact(m[0])], folded)
+
+    def token(self, form: str) -> str:
+        """Canonical form of one morpheme (Kiwi may split off a variant the text pass kept)."""
+        return self.table.get(form, form)
+
+
+@dataclass(frozen=True)
+class Features:
+    """Raw term counts of a text in the two spaces."""
+
+    tokens: dict[str, float]
+    chars: dict[str, float]
+    words: tuple[str, ...]  # content morphemes in order (for follow-up detection)
+
+
+class Analyzer:
+    """Text → features, with the operator's synonyms folded in."""
+
+    def __init__(self, synonyms: Synonyms | None = None) -> None:
+        self.synonyms = synonyms or Synonyms()
+
+    def features(self, text: str) -> Features:
+        """Morpheme unigrams and bigrams plus character 2/3-grams of the normalised text."""
+        normal = self.synonyms.apply(text)
+        words = tuple(
+            self.synonyms.token(form) for form, tag in korean.morphemes(normal)
+            if tag in TOKEN_TAGS and form not in STOP_TOKENS)
+        tokens: dict[str, float] = defaultdict(float)
+        for word in words:
+            tokens[word] += 1.0
+        for a, b in zip(words, words[1:], strict=False):
+            tokens[f"{a}_{b}"] += 0.5
+        compact = _NON_WORD.sub("", normal).replace("_", "")
+        chars: dict[str, float] = defaultdict(float)
+        for n in (2, 3):
+            for i in range(len(compact) - n + 1):
+                chars[compact[i:i + n]] += 1.0
+        if len(compact) == 1:
+            chars[compact] += 1.0
+        return Features(dict(tokens), dict(chars), words)
+
+
+@dataclass
+class _Space:
+    """One feature space: IDF, per-example and per-entry postings."""
+
+    idf: dict[str, float] = field(default_factory=dict)
+    unknown_idf: float = 1.0
+    # term -> (example numbers, weights): numpy arrays, so one query term is one vector add
+    doc_postings: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    bags: list[dict[str, float]] = field(default_factory=list)
+
+    def query(self, counts: Mapping[str, float]) -> dict[str, float]:
+        """Weight and L2-normalise a query (unknown terms count in the norm: off-topic words
+        dilute the score instead of being ignored)."""
+        vec = {t: (1.0 + math.log(c)) * self.idf.get(t, self.unknown_idf)
+               for t, c in counts.items() if c > 0}
+        return _unit(vec)
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _unit(vec: Mapping[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(v * v for v in vec.values()))
+    return {t: v / norm for t, v in vec.items()} if norm else {}
+
+
+def _build_space(docs: Sequence[Mapping[str, float]], owners: Sequence[int],
+                 n_entries: int) -> _Space:
+    """IDF over entries (not examples: ten wordings of one entry must not make a word rare)."""
+    df: dict[str, int] = defaultdict(int)
+    per_entry: list[dict[str, float]] = [defaultdict(float) for _ in range(n_entries)]
+    for doc, owner in zip(docs, owners, strict=True):
+        for term, count in doc.items():
+            per_entry[owner][term] += count
+    for bag in per_entry:
+        for term in bag:
+            df[term] += 1
+    space = _Space()
+    space.idf = {t: math.log((n_entries + 1) / (d + 0.5)) + 0.1 for t, d in df.items()}
+    space.unknown_idf = math.log((n_entries + 1) / 0.5) + 0.1
+    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for i, doc in enumerate(docs):
+        vec = _unit({t: (1.0 + math.log(c)) * space.idf[t] for t, c in doc.items() if c > 0})
+        for term, weight in vec.items():
+            postings[term].append((i, weight))
+    for bag in per_entry:
+        space.bags.append(
+            _unit({t: (1.0 + math.log(c)) * space.idf[t] for t, c in bag.items() if c > 0}))
+    import numpy as np
+
+    space.doc_postings = {
+        t: (np.fromiter((i for i, _ in p), np.int32, len(p)),
+            np.fromiter((w for _, w in p), np.float64, len(p)))
+        for t, p in postings.items()}
+    return space
+
+
+def _dot(query: Mapping[str, float], postings: Mapping[str, tuple[np.ndarray, np.ndarray]],
+         scale: float, into: np.ndarray) -> None:
+    for term, qw in query.items():
+        posting = postings.get(term)
+        if posting is not None:
+            into[posting[0]] += (scale * qw) * posting[1]
+
+
+class Index:
+    """The searchable knowledge base; build once, search many times (thread-safe reads)."""
+
+    def __init__(self, entries: Sequence[MatchEntry], synonyms: Synonyms | None = None) -> None:
+        self.analyzer = Analyzer(synonyms)
+        self.entries = list(entries)
+        self.position = {e.id: i for i, e in enumerate(self.entries)}
+        self.doc_owner: list[int] = []
+        self.doc_text: list[str] = []
+        tok_docs: list[dict[str, float]] = []
+        chr_docs: list[dict[str, float]] = []
+        for i, entry in enumerate(self.entries):
+            for text in (entry.title, *entry.examples):
+                feats = self.analyzer.features(text)
+                tok_docs.append(feats.tokens)
+                chr_docs.append(feats.chars)
+                self.doc_owner.append(i)
+                self.doc_text.append(text)
+        self.tok = _build_space(tok_docs, self.doc_owner, len(self.entries))
+        self.chr = _build_space(chr_docs, self.doc_owner, len(self.entries))
+        # Each entry's documents are contiguous: its best example is a reduceat over them.
+        import numpy as np
+
+        self._starts = np.array([self.doc_owner.index(i) for i in range(len(self.entries))],
+                                dtype=np.intp)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def search(self, text: str, k: int = 3, *, context: str | None = None,
+               exclude_doc: int | None = None) -> list[Hit]:
+        """Rank entries for `text`; `context` is the previous entry id of a follow-up."""
+        feats = self.analyzer.features(text)
+        q_tok, q_chr = self.tok.query(feats.tokens), self.chr.query(feats.chars)
+        skip: int | None = None
+        bonus: set[int] = set()
+        if context in self.position:
+            prev = self.position[context]
+            skip = prev
+            q_tok = _unit(_blend(q_tok, self.tok.bags[prev], CONTEXT_WEIGHT))
+            q_chr = _unit(_blend(q_chr, self.chr.bags[prev], CONTEXT_WEIGHT))
+            bonus = {self.position[f] for f in self.entries[prev].follow_ups
+                     if f in self.position}
+        if not self.entries:
+            return []
+        import numpy as np
+
+        docs = np.zeros(len(self.doc_owner))
+        _dot(q_tok, self.tok.doc_postings, TOKEN_WEIGHT, docs)
+        _dot(q_chr, self.chr.doc_postings, 1.0 - TOKEN_WEIGHT, docs)
+        if exclude_doc is not None:
+            docs[exclude_doc] = 0.0
+        best = np.maximum.reduceat(docs, self._starts)
+        if skip is not None:
+            best[skip] = 0.0
+        count = min(CANDIDATES, len(best))
+        front = np.argpartition(-best, count - 1)[:count]
+        # The whole-entry cosine only for the front runners: cheap, and it can only reorder them.
+        leaders = [int(i) for i in front if best[i] > 0.0]
+        scores = {
+            owner: (1.0 - BAG_WEIGHT) * float(best[owner])
+            + BAG_WEIGHT * (TOKEN_WEIGHT * _cos(q_tok, self.tok.bags[owner])
+                            + (1.0 - TOKEN_WEIGHT) * _cos(q_chr, self.chr.bags[owner]))
+            + (FOLLOW_UP_BONUS if owner in bonus else 0.0)
+            for owner in leaders
+        }
+        top = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:k]
+        return [Hit(self.entries[i].id, round(s, 4)) for i, s in top]
+
+    def is_follow_up(self, text: str) -> bool:
+        """Whether text reads like a follow-up ("그럼 법인은요?") rather than a new question."""
+        folded = korean.fold(text)
+        if folded.startswith(FOLLOW_UP_LEADS):
+            return True
+        return len(self.analyzer.features(text).words) <= FOLLOW_UP_MAX_TOKENS
+
+    def docs_of(self, entry_id: str) -> list[int]:
+        """Document numbers of an entry's title and examples (title first)."""
+        owner = self.position[entry_id]
+        return [i for i, o in enumerate(self.doc_owner) if o == owner]
+
+
+def _cos(query: Mapping[str, float], bag: Mapping[str, float]) -> float:
+    return sum(w * bag.get(t, 0.0) for t, w in query.items())
+
+
+def _blend(query: Mapping[str, float], context: Mapping[str, float],
+           weight: float) -> dict[str, float]:
+    merged = dict(query)
+    for term, value in context.items():
+        merged[term] = merged.get(term, 0.0) + weight * value
+    return merged

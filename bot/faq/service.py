@@ -1,0 +1,264 @@
+"""The FAQ service: matches free text against the knowledge base and builds each band's reply.
+
+Installed as `services.faq` by init_app: the fallback skill calls answer() for free
+text, the pipeline calls answer_mid_form() for a question typed inside a form, the
+`faq` skill calls browse(). Templates: faq/<id> (the knowledge base, see
+bot/faq/knowledge.py), faq_ui/*.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from bot.answers.templating import TemplateStore
+from bot.conversation import router
+from bot.conversation.reply import Reply
+from bot.conversation.session import Session
+from bot.faq import parts as faq_parts
+from bot.faq import situation
+from bot.faq.knowledge import (
+    Entry,
+    KnowledgeBase,
+    Snapshot,
+    UnansweredLog,
+    answer_reply,
+    looks_like_form_answer,
+    multi_reply,
+)
+from bot.faq.match import Bands, Hit
+from bot.kakao import SkillRequest
+from bot.services import Services
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+log = logging.getLogger(__name__)
+
+MORE_WORDS = ("질문더보기",)  # the "next page" chip, typed or tapped without its extra
+SESSION_KEY = "faq"  # session.data[SESSION_KEY] = {"id": last answered entry, "at": time}
+EXTRA_ENTRY = "faq"  # clientExtra of an entry chip: answer this entry, whatever the text
+EXTRA_PAGE = "faq_page"
+SUGGESTIONS = 3
+CANDIDATES = 5  # hits ranked before the merchant's situation re-orders them
+SITUATION_BONUS = 0.1  # score added to entries that judge the case the question carries
+CARD_ENTRIES = 4  # list items per card inside a carousel (Kakao)
+PAGE_CARDS = 5  # list cards per carousel (Kakao)
+_BAND_ORDER = {"low": 0, "medium": 1, "high": 2}
+
+
+class FaqService:
+    """Matches free text against the knowledge base and builds the reply for each band."""
+
+    def __init__(self, svc: Services) -> None:
+        cfg = svc.config
+        store = TemplateStore(cfg.get("TEMPLATES_DIR", "templates"),
+                              bool(cfg.get("TEMPLATES_AUTO_RELOAD", True)))
+        self.kb = KnowledgeBase(store)
+        self.bands = Bands(high=float(cfg.get("FAQ_HIGH", Bands.high)),
+                           low=float(cfg.get("FAQ_LOW", Bands.low)))
+        self.follow_up_window = float(cfg.get("FAQ_FOLLOW_UP_SECONDS", 600))
+        self.unanswered = UnansweredLog(svc.redis, svc.keys)
+
+    def warm(self) -> None:
+        """Build the index now, before the first merchant waits for it (server start-up)."""
+        try:
+            self.kb.snapshot()
+        except Exception:  # a broken file must not stop the server; `flask faq check` names it
+            log.exception("faq index could not be built at start-up")
+
+    # -- the two hooks --------------------------------------------------------
+    def answer(self, text: str, req: SkillRequest, session: Session,
+               svc: Services) -> Reply | None:
+        """Answer free text in the fallback; None (after logging it) when we do not know."""
+        snapshot = self.kb.snapshot()
+        tapped = self._tapped(req, snapshot)
+        if tapped is not None:
+            return self._answer(snapshot, tapped, session, svc.clock())
+        now = svc.clock()
+        verdicts = situation.judge(situation.read(text))
+        band, hits = self.match(snapshot, text, session, now, verdicts)
+        # A near-copy of an entry's own example is that entry, however many parts it has.
+        sure = band == "high" and hits[0].score >= self.bands.sure
+        several = None if sure else self.several(snapshot, text, band, session, now)
+        if several is not None:
+            return several
+        if band == "high":
+            return self._answer(snapshot, snapshot.entries[hits[0].entry], session, now, verdicts)
+        if band == "medium":
+            return self._suggest(snapshot, hits)
+        if not looks_like_form_answer(text):  # a late name or number is no question
+            self.unanswered.record(text, now)
+        # Nothing confident: the fallback offers an unfinished form back, else its honest
+        # "잘 모르겠어요" with the menu and the operator button (templates/fallback/unknown).
+        return None
+
+    def answer_mid_form(self, text: str, req: SkillRequest, session: Session,
+                        svc: Services) -> Reply | None:
+        """Inside a form only a confident answer may interrupt; anything else is the answer."""
+        snapshot = self.kb.snapshot()
+        hits = snapshot.index.search(text, k=2)
+        if self.bands.of(hits) != "high":
+            return None
+        entry = snapshot.entries[hits[0].entry]
+        self.remember(session, entry.id, svc.clock())
+        return Reply.of(entry.template, {"faq_id": entry.id})
+
+    # -- matching -------------------------------------------------------------
+    def situated(self, snapshot: Snapshot, hits: list[Hit],
+                 verdicts: situation.Verdicts) -> tuple[str, list[Hit]]:
+        """Band and hits once the merchant's own case counts: entries that judge it (an
+        amount, a time, a business type) move up, and a 'did you mean' on such an entry
+        becomes an answer ("매출 11억 좀 넘는데" → the revenue rule with a verdict)."""
+        signals = set(verdicts.signals)
+        if signals:
+            hits = sorted(
+                (Hit(h.entry, round(h.score + SITUATION_BONUS, 4))
+                 if signals & set(snapshot.entries[h.entry].situations) else h
+                 for h in hits), key=lambda h: -h.score)
+        band = self.bands.of(hits)
+        if band == "medium" and hits[0].score >= self.bands.situational and (
+                signals & set(snapshot.entries[hits[0].entry].situations)):
+            band = "high"
+        return band, hits[:SUGGESTIONS]
+
+    def several(self, snapshot: Snapshot, text: str, band: str, session: Session,
+                now: float) -> Reply | None:
+        """Answer each question of a message that holds several (or a long story ending in
+        one question); None when the message is better read whole."""
+        index = snapshot.index
+        pieces: list[str] = []
+        carried = ""  # "매출 11억 좀 넘는데 / 신청 가능한가요": the case goes with the question
+        for piece in (p for q in faq_parts.split(index.analyzer.synonyms.apply(text))
+                      for p in faq_parts.distribute(q)):
+            if not faq_parts.is_question(piece) and situation.judge(
+                    situation.read(piece)).signals:
+                carried = f"{carried} {piece}".strip()
+                continue
+            pieces.append(f"{carried} {piece}".strip())
+            carried = ""
+        if carried:
+            pieces.append(carried)
+        if len(pieces) < 2:
+            return None
+        answers: list[tuple[Entry, situation.Verdicts]] = []
+        unclear: list[str] = []
+        medium: list[Hit] = []
+        previous: str | None = None
+        asking = faq_parts.questions(pieces)
+        for piece, is_question in zip(pieces, asking, strict=True):
+            if not is_question:
+                continue  # the story around the questions is not answered on its own
+            hits = index.search(piece, k=CANDIDATES)
+            if previous is not None and index.is_follow_up(piece):
+                in_context = index.search(piece, k=CANDIDATES, context=previous)
+                if in_context and (not hits or in_context[0].score > hits[0].score):
+                    hits = in_context
+            verdicts = situation.judge(situation.read(piece))
+            piece_band, hits = self.situated(snapshot, hits, verdicts)
+            if piece_band == "medium" and self.bands.clear_part(hits):
+                piece_band = "high"  # a short clause with one clear winner
+            if piece_band == "high":
+                entry = snapshot.entries[hits[0].entry]
+                previous = entry.id
+                if all(entry.id != e.id for e, _ in answers):
+                    answers.append((entry, verdicts))
+            else:
+                unclear.append(piece)
+                if piece_band == "medium":
+                    medium.append(hits[0])
+        if len(answers) >= 2 or (len(answers) == 1 and band != "high"):
+            self.remember(session, answers[-1][0].id, now)
+            return multi_reply(snapshot, answers[:faq_parts.MAX_PARTS - 1],
+                               unclear if len(answers) >= 2 or band == "low" else [])
+        if not answers and band != "high" and len({h.entry for h in medium}) >= 2:
+            suggestions = [{"id": h.entry, "title": snapshot.entries[h.entry].title}
+                           for h in medium[:SUGGESTIONS]]
+            return Reply.of("faq_ui/multi", {"count": len(unclear), "suggestions": suggestions})
+        return None
+
+    def match(self, snapshot: Snapshot, text: str, session: Session, now: float,
+              verdicts: situation.Verdicts | None = None) -> tuple[str, list[Hit]]:
+        """Band and ranked hits; a follow-up is also read in the light of the last answer."""
+        index = snapshot.index
+        verdicts = verdicts or situation.Verdicts()
+        band, hits = self.situated(snapshot, index.search(text, k=CANDIDATES), verdicts)
+        previous = self.last_entry(session, now)
+        if previous in snapshot.entries and index.is_follow_up(text):
+            context_band, in_context = self.situated(
+                snapshot, index.search(text, k=CANDIDATES, context=previous), verdicts)
+            if _BAND_ORDER[context_band] > _BAND_ORDER[band] or (
+                    context_band == band and in_context and hits
+                    and in_context[0].score > hits[0].score):
+                return context_band, in_context
+        return band, hits
+
+    def last_entry(self, session: Session, now: float) -> str | None:
+        """The entry answered last, if recent enough for a follow-up."""
+        memory = session.data.get(SESSION_KEY)
+        if not isinstance(memory, dict):
+            return None
+        if now - float(memory.get("at") or 0) > self.follow_up_window:
+            return None
+        return str(memory.get("id") or "") or None
+
+    def remember(self, session: Session, entry_id: str, now: float) -> None:
+        """Keep the answered entry for follow-up questions."""
+        session.data[SESSION_KEY] = {"id": entry_id, "at": now}
+
+    # -- replies --------------------------------------------------------------
+    def _tapped(self, req: SkillRequest, snapshot: Snapshot) -> Entry | None:
+        entry_id = req.client_extra.get(EXTRA_ENTRY)
+        return snapshot.entries.get(str(entry_id)) if entry_id else None
+
+    def _answer(self, snapshot: Snapshot, entry: Entry, session: Session, now: float,
+                verdicts: situation.Verdicts | None = None) -> Reply:
+        self.remember(session, entry.id, now)
+        return answer_reply(snapshot, entry, verdicts)
+
+    def _suggest(self, snapshot: Snapshot, hits: list[Hit]) -> Reply:
+        suggestions = [{"id": h.entry, "title": snapshot.entries[h.entry].title}
+                       for h in hits[:SUGGESTIONS]]
+        return Reply.of("faq_ui/suggest", {"suggestions": suggestions})
+
+    def browse(self, req: SkillRequest, session: Session, svc: Services) -> Reply:
+        """The FAQ menu: topic cards of questions, a page at a time (or the tapped entry)."""
+        snapshot = self.kb.snapshot()
+        tapped = self._tapped(req, snapshot)
+        if tapped is not None:
+            return self._answer(snapshot, tapped, session, svc.clock())
+        pages = topic_pages(snapshot)
+        page = _requested_page(req, len(pages))
+        return Reply.of("faq_ui/topics",
+                        {"cards": pages[page - 1], "page": page, "pages": len(pages)})
+
+
+def topic_pages(snapshot: Snapshot) -> list[list[dict[str, Any]]]:
+    """Entries grouped by topic into cards of CARD_ENTRIES, PAGE_CARDS cards per page."""
+    cards: list[dict[str, Any]] = []
+    for entry in snapshot.ordered():
+        item = {"id": entry.id, "title": entry.title}
+        if cards and cards[-1]["topic"] == entry.topic and len(cards[-1]["entries"]) < CARD_ENTRIES:
+            cards[-1]["entries"].append(item)
+        else:
+            cards.append({"topic": entry.topic, "entries": [item]})
+    pages = [cards[i:i + PAGE_CARDS] for i in range(0, len(cards), PAGE_CARDS)]
+    return pages or [[]]
+
+
+def _requested_page(req: SkillRequest, count: int) -> int:
+    raw = req.client_extra.get(EXTRA_PAGE)
+    if raw is None and router.normalise(req.utterance) in MORE_WORDS:
+        raw = 2
+    try:
+        page = int(raw or 1)
+    except (TypeError, ValueError):
+        page = 1
+    return min(max(page, 1), count)
+
+
+def init_app(app: Flask, services: Services) -> None:
+    """Install the FAQ service; its index is built on first use or by warm()."""
+    service = FaqService(services)
+    services.faq = service
+    services.warm_ups.append(service.warm)

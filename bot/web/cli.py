@@ -1,0 +1,51 @@
+"""`flask serve`: the skill server under gunicorn, warmed once before its workers fork."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from bot.services import Services
+
+DEFAULT_PORT = 8000
+
+
+@click.command("serve")
+@with_appcontext
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", type=int, default=None,
+              help=f"Port to listen on (default: PORT from the environment, else {DEFAULT_PORT}).")
+@click.option("--workers", default=2, type=int)
+@click.option("--threads", default=4, type=int,
+              help="Requests each worker serves at once (gthread).")
+def serve(host: str, port: int | None, workers: int, threads: int) -> None:
+    """Run the app under gunicorn (the app, and any embedded Redis, load once before forking)."""
+    from gunicorn.app.base import BaseApplication
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    port = port or int(app.config.get("PORT") or DEFAULT_PORT)
+    # Kiwi, the FAQ index and the notices load here, before the fork: workers share them.
+    app.extensions["bot"].services.warm()
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            # Threads, not sync workers: a sync worker waiting on a slow dependency (up to
+            # its 1.4 s deadline) holds every request queued behind it; with threads the
+            # other requests go on (README, "Slow dependencies, outages and callbacks").
+            self.cfg.set("threads", threads)
+            self.cfg.set("preload_app", True)
+            self.cfg.set("timeout", 30)
+
+        def load(self) -> Flask:
+            return app
+
+    click.echo(f"skill server on http://{host}:{port}/skill/<name> — health: /healthz, /readyz")
+    Server().run()
+
+
+def init_app(app: Flask, services: Services) -> None:
+    """Attach `flask serve`."""
+    app.cli.add_command(serve)

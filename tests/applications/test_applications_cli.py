@@ -1,0 +1,162 @@
+"""`flask applications …` through Flask's CliRunner, and what the merchant then sees."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from bot.applications import service as apps
+from bot.core import events
+from tests.support.apply_flow import NOON_KST, fill, freeze
+from tests.support.kakao import Chat
+
+INTAKE = "https://intake.example.kr/applications"
+
+
+@pytest.fixture
+def services(app):
+    """The app's services with the clock frozen at noon KST."""
+    freeze(app)
+    return app.extensions["bot"].services
+
+
+@pytest.fixture
+def receipt(chat, services):
+    """A merchant's submitted application."""
+    fill(chat)
+    return chat.tap("제출하기").context["receipt"]
+
+
+def run(runner, *args: str):
+    """Invoke `flask applications …`."""
+    return runner.invoke(args=["applications", *args])
+
+
+def test_list_masks_personal_data_and_filters(runner, receipt):
+    result = run(runner, "list")
+    assert result.exit_code == 0, result.output
+    assert receipt in result.output and "120-81-*****" in result.output
+    assert "1208147521" not in result.output and "1 application(s)" in result.output
+    assert receipt not in run(runner, "list", "--status", "approved").output
+    assert receipt in run(runner, "list", "--since", "2026-11-21").output
+    assert receipt not in run(runner, "list", "--since", "2026-11-22").output
+
+
+def test_show_masks_unless_asked(runner, receipt, chat):
+    masked = run(runner, "show", receipt)
+    assert masked.exit_code == 0
+    assert "010-****-1357" in masked.output and "홍*동" in masked.output
+    assert "01024681357" not in masked.output and chat.user_id not in masked.output
+    assert "received  by merchant" in masked.output
+    full = run(runner, "show", receipt, "--unmasked")
+    assert "01024681357" in full.output and "1208147521" in full.output
+    assert chat.user_id in full.output  # the merchant's user key is kept for them
+
+
+def test_show_an_unknown_receipt_fails(runner):
+    result = run(runner, "show", "DG-20261121-0404")
+    assert result.exit_code == 1 and "no application" in result.output
+
+
+def test_approve_and_mark_paid_record_who_and_when(runner, receipt, services, chat):
+    paid = []
+
+    def on_paid(sender, **kw):
+        paid.append(kw)
+
+    events.application_paid.connect(on_paid, sender=services)
+    assert run(runner, "review", receipt, "--by", "kim").exit_code == 0
+    services.clock = lambda: NOON_KST + 86400
+    result = run(runner, "approve", receipt, "--by", "kim")
+    assert result.exit_code == 0 and f"{receipt} is now approved (by kim)" in result.output
+    services.clock = lambda: NOON_KST + 2 * 86400
+    assert run(runner, "mark-paid", receipt, "--by", "lee").exit_code == 0
+    app = apps.store_of(services).get(receipt)
+    assert [(c.status, c.by, c.at) for c in app.history] == [
+        ("received", "merchant", NOON_KST), ("reviewing", "kim", NOON_KST),
+        ("approved", "kim", NOON_KST + 86400), ("paid", "lee", NOON_KST + 2 * 86400)]
+    assert paid == [{"receipt": receipt, "business_number": "1208147521", "amount": 300000}]
+
+    said = chat.say("신청 현황")
+    assert said.template == "apply/status" and said.context["status"] == "paid"
+    assert said.context["paid_at"] == NOON_KST + 2 * 86400
+    assert "사용하기" in said.text and "월렛 잔액" in said.quick_replies
+
+
+def test_by_defaults_to_the_user_running_the_command(runner, receipt, services, monkeypatch):
+    monkeypatch.setenv("USER", "park")
+    assert run(runner, "approve", receipt).exit_code == 0
+    assert apps.store_of(services).get(receipt).history[-1].by == "park"
+
+
+@pytest.mark.parametrize(("steps", "refused"), [
+    ([], "mark-paid"),
+    ([("reject", "--reason", "서류 부족")], "approve"),
+    ([("reject", "--reason", "서류 부족")], "mark-paid"),
+    ([("approve",), ("mark-paid",)], "reject"),
+])
+def test_changes_outside_the_lifecycle_are_refused(runner, receipt, steps, refused):
+    for step in steps:
+        assert run(runner, step[0], receipt, *step[1:]).exit_code == 0
+    args = [refused, receipt] + (["--reason", "x"] if refused == "reject" else [])
+    result = run(runner, *args)
+    assert result.exit_code == 1 and "cannot become" in result.output
+
+
+def test_reject_needs_a_reason_and_lets_the_merchant_apply_again(runner, receipt, chat):
+    assert run(runner, "reject", receipt).exit_code == 2  # --reason is required
+    assert run(runner, "reject", receipt, "--reason", "  ").exit_code == 2
+    assert run(runner, "reject", receipt, "--reason", "개인 월렛이에요").exit_code == 0
+    said = chat.say("신청 현황")
+    assert said.context["status"] == "rejected"
+    assert said.context["reject_reason"] == "개인 월렛이에요"
+    assert "다시 신청하기" in said.quick_replies
+    intro = chat.tap("다시 신청하기")
+    assert intro.template == "apply/intro" and intro.context == {"reapply": True}
+    fill(chat)
+    again = chat.tap("제출하기")
+    assert again.template == "apply/submitted" and again.context["receipt"] != receipt
+
+
+def test_export_writes_excel_friendly_csv_masked_by_default(runner, receipt, tmp_path):
+    path = tmp_path / "apps.csv"
+    result = run(runner, "export", "--csv", str(path))
+    assert result.exit_code == 0 and "1 application(s)" in result.output
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
+    rows = list(csv.DictReader(path.open(encoding="utf-8-sig")))
+    assert rows[0]["receipt"] == receipt and rows[0]["business_name"] == "단골분식"
+    assert rows[0]["business_number"] == "120-81-*****"
+    assert rows[0]["phone"] == "010-****-1357" and rows[0]["representative"] == "홍*동"
+    run(runner, "export", "--csv", str(path), "--unmasked")
+    rows = list(csv.DictReader(path.open(encoding="utf-8-sig")))
+    assert rows[0]["business_number"] == "1208147521" and rows[0]["phone"] == "01024681357"
+
+
+def test_export_with_nothing_to_export_writes_the_header(runner, tmp_path):
+    path = tmp_path / "none.csv"
+    assert run(runner, "export", "--csv", str(path), "--status", "paid").exit_code == 0
+    assert path.read_text(encoding="utf-8-sig").startswith("receipt,status,")
+
+
+def test_retry_delivers_the_queue(make_app, http):
+    app = make_app(extra={"APPLICATION_INTAKE_URL": INTAKE})
+    freeze(app)
+    http.post(INTAKE, status=503)
+    chat = Chat(app)
+    fill(chat)
+    receipt = chat.tap("제출하기").context["receipt"]
+    runner = app.test_cli_runner()
+    http.replace("POST", INTAKE, status=503)
+    failed = run(runner, "retry", "--attempts", "1")
+    assert failed.exit_code == 1 and f"queued: {receipt}" in failed.output
+    http.replace("POST", INTAKE, json={"ok": True})
+    result = run(runner, "retry")
+    assert result.exit_code == 0 and "delivered 1, still queued 0" in result.output
+    assert "delivered 0, still queued 0" in run(runner, "retry").output
+
+
+def test_retry_without_an_intake_says_so(runner):
+    result = run(runner, "retry")
+    assert result.exit_code == 0 and "not set" in result.output

@@ -1,0 +1,155 @@
+"""Notice text clean-up, periods, the store's indexes, the broadcast read API and the staff CLI."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.notices import bizinfo
+from bot.notices.store import (
+    NoticeStore,
+    Query,
+    clip,
+    notice_context,
+    parse_period,
+    phone_in,
+    strip_html,
+)
+from tests.support.notice_fixtures import FUND_ITEM, NOW, SMALL_ITEM
+
+TODAY = date(2026, 8, 20)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("20220727 ~ 20220930", ("dated", "2022-07-27", "2022-09-30")),
+    ("2026-08-07 ~ 2026-08-12", ("dated", "2026-08-07", "2026-08-12")),
+    ("2026.8.7 10:00 ~ 2026.8.12 18:00", ("dated", "2026-08-07", "2026-08-12")),
+    ("~ 2026-09-30", ("dated", None, "2026-09-30")),
+    ("2026-09-01 ~", ("always", "2026-09-01", None)),
+    ("상시", ("always", None, None)),
+    ("예산 소진 시까지", ("always", None, None)),
+    ("추후 공지", ("tbd", None, None)),
+    ("사업별 상이", ("tbd", None, None)),
+    ("20261340 ~ 20261399", ("tbd", None, None)),  # impossible dates are not dates
+    (None, ("tbd", None, None)),
+])
+def test_periods_in_every_format(text, expected):
+    assert parse_period(text) == expected
+
+
+def test_html_is_stripped_and_entities_decoded():
+    assert strip_html("<p>가&#40;나&#41;</p><br/>다&nbsp;라") == "가(나)\n다 라"
+    assert strip_html("&lt;b&gt;굵게&lt;/b&gt; &amp;#46;") == "굵게 ."
+    assert strip_html(None) == ""
+
+
+def test_clip_prefers_sentence_ends_and_never_exceeds_the_limit():
+    text = "첫 문장입니다. 둘째 문장도 있어요. 셋째는 아주 길게 이어지는 문장이라서 중간에 잘립니다"
+    assert clip(text, 25) == "첫 문장입니다. 둘째 문장도 있어요."
+    cut = clip("가" * 30 + " " + "나" * 30, 40)
+    assert len(cut) <= 40 and cut.endswith("…")
+    assert clip("짧아요", 10) == "짧아요"
+
+
+def test_phone_numbers_in_contacts():
+    assert phone_in("창업진흥원 042-720-4561") == "042-720-4561"
+    assert phone_in("소상공인시장진흥공단 콜센터 1357") == "1357"
+    assert phone_in("KOTRA 1600-7119") == "1600-7119"
+    assert phone_in("2026년 공고 담당") == ""
+
+
+def test_the_broadcast_read_api(app):
+    services = app.extensions["bot"].services
+    store: NoticeStore = services.notices
+    store.put(bizinfo.parse_item(SMALL_ITEM))
+    notice = store.get("PBLN_000000000112001")
+    assert notice.title.startswith("2026년 소상공인") and notice.category == "기술"
+    context = notice_context(notice, TODAY)
+    assert context == store.context(notice, TODAY)
+    assert context["dday"] == "D-11" and context["url"].startswith("https://www.bizinfo.go.kr/")
+    assert store.get("nope/../x") is None and store.get("PBLN_404") is None
+
+
+def test_region_and_category_indexes_and_delete(app):
+    store: NoticeStore = app.extensions["bot"].services.notices
+    store.put(bizinfo.parse_item(SMALL_ITEM))
+    store.put(bizinfo.parse_item(FUND_ITEM))
+    assert store.query(Query(region="부산"), TODAY) == ["PBLN_000000000112001"]
+    assert store.query(Query(region="서울"), TODAY) == ["PBLN_000000000112001",
+                                                       "PBLN_000000000112002"]
+    assert store.query(Query(category="금융"), TODAY) == ["PBLN_000000000112002"]
+    assert store.query(Query(), date(2026, 9, 1)) == ["PBLN_000000000112002"]  # 8/31 passed
+    assert store.delete("PBLN_000000000112002") and not store.delete("PBLN_000000000112002")
+    leftovers = [k for k in store.redis.scan_iter("*112002*")]
+    assert leftovers == []
+    assert store.redis.sismember(store.keys.notice_category("금융"), "PBLN_000000000112002") == 0
+
+
+NOTICE_YAML = """\
+title: 센터 자체 카카오톡 채널 활용 교육
+agency: 단골 만들기 지원센터
+category: 경영
+target: 소상공인
+summary: <p>채널 메시지 보내는 법을 함께 배워요.</p>
+period: 2026-08-25 ~ 2026-09-05
+how: 센터 카카오톡 채널에서 신청
+contact: 단골 만들기 지원센터
+url: https://example.org/notice/1
+regions: [서울]
+"""
+
+
+@pytest.fixture
+def cli(app):
+    app.extensions["bot"].services.clock = lambda: NOW
+    return app.test_cli_runner()
+
+
+def test_staff_add_edit_hide_delete_and_list(cli, app, tmp_path):
+    store: NoticeStore = app.extensions["bot"].services.notices
+    path = tmp_path / "notice.yaml"
+    path.write_text(NOTICE_YAML, encoding="utf-8")
+    added = cli.invoke(args=["notices", "add", "--file", str(path)])
+    assert added.exit_code == 0, added.output
+    notice_id = added.output.split()[-1]
+    assert notice_id.startswith("CENTER_20260820_")
+    notice = store.get(notice_id)
+    assert notice.source == "manual" and notice.regions == ("서울",) and notice.end == "2026-09-05"
+    assert notice.summary == "채널 메시지 보내는 법을 함께 배워요."
+    assert notice.status(TODAY) == "upcoming"
+
+    change = tmp_path / "change.yaml"
+    change.write_text("period: 상시\ncategory: 기술\n", encoding="utf-8")
+    assert cli.invoke(args=["notices", "edit", notice_id, "--file", str(change)]).exit_code == 0
+    edited = store.get(notice_id)
+    assert edited.period_kind == "always" and edited.category == "기술"
+    assert edited.title == "센터 자체 카카오톡 채널 활용 교육"  # untouched fields stay
+    assert store.query(Query(category="경영"), TODAY) == []  # re-indexed
+    assert store.query(Query(category="기술"), TODAY) == [notice_id]
+
+    assert cli.invoke(args=["notices", "hide", notice_id]).exit_code == 0
+    assert store.query(Query(), TODAY) == []
+    listing = cli.invoke(args=["notices", "list"])
+    assert f"{notice_id}\thidden" in listing.output
+    assert "0 notice(s)" in cli.invoke(args=["notices", "list", "--open"]).output
+    assert cli.invoke(args=["notices", "hide", notice_id, "--undo"]).exit_code == 0
+    assert store.query(Query(), TODAY) == [notice_id]
+
+    assert cli.invoke(args=["notices", "delete", notice_id]).exit_code == 0
+    assert store.get(notice_id) is None
+    missing = cli.invoke(args=["notices", "delete", notice_id])
+    assert missing.exit_code == 2 and "no notice" in missing.output
+
+
+def test_staff_add_rejects_bad_files_and_duplicates(cli, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("summary: 제목이 없어요\n", encoding="utf-8")
+    result = cli.invoke(args=["notices", "add", "--file", str(bad)])
+    assert result.exit_code == 2 and "title" in result.output
+    raw = tmp_path / "bizinfo.json"
+    raw.write_text('{"pblancId": "PBLN_000000000112001", "pblancNm": "복사해 온 공고"}',
+                   encoding="utf-8")
+    assert cli.invoke(args=["notices", "add", "--file", str(raw)]).exit_code == 0
+    again = cli.invoke(args=["notices", "add", "--file", str(raw)])
+    assert again.exit_code == 2 and "exists already" in again.output

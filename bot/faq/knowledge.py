@@ -28,7 +28,7 @@ import yaml
 from bot.answers import checks
 from bot.answers.render import Renderer
 from bot.answers.templating import TemplateError, TemplateStore
-from bot.conversation import router
+from bot.conversation import router, understand
 from bot.conversation.reply import Part, Reply
 from bot.core.keys import Keys
 
@@ -324,6 +324,8 @@ class UnansweredLog:
 
     def record(self, text: str, now: float) -> None:
         """Count one unanswered question (anonymised) and remember when it was last asked."""
+        if understand.looks_like_form_answer(text):
+            return  # a name, a number, a shop name: personal data, and no question
         question = anonymise(text)
         if not question.strip():
             return
@@ -485,15 +487,12 @@ def leave_one_out(snapshot: Snapshot, bands: Bands) -> list[tuple[str, str, str,
 # -- unanswered questions as work for operators -------------------------------------------
 GROUP_SIMILARITY = 0.45  # cosine (morphemes and character n-grams) to join a group
 GROUP_EXAMPLES = 3
-_FORM_LIKE = re.compile(r"^[\d\s\-*.,/()+]+$|@")
-
-
 def looks_like_form_answer(text: str) -> bool:
-    """A name, a number or an e-mail typed on its own (a late form answer), not a question."""
-    folded = " ".join(text.split())
-    if _FORM_LIKE.search(folded):
-        return True
-    return " " not in folded and len(folded) <= 5 and not folded.endswith("?")
+    """A name, a number or an e-mail typed on its own (a late form answer), not a question.
+
+    The rules live in bot/conversation/understand.py, the one place that reads short replies.
+    """
+    return understand.looks_like_form_answer(text)
 
 
 @dataclass(frozen=True)

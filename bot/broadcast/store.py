@@ -61,7 +61,7 @@ COUNTERS = ("recipients", "calls", "sent", "delivered", "failed", "skipped", "un
 DUPLICATE = "duplicate"  # outcome kind: users of a resent call (가능한 중복)
 _INT_FIELDS = (*COUNTERS, "batches", "batch_size", "cost")
 _FLOAT_FIELDS = ("created_at", "scheduled_at", "queued_at", "started_at", "sent_at",
-                 "finished_at", "cancelled_at")
+                 "finished_at", "cancelled_at", "live_at")
 
 
 class BroadcastStore:
@@ -154,7 +154,7 @@ class BroadcastStore:
     @contextmanager
     def send_log(self, bid: str) -> Iterator[SendLog]:
         """The records a worker writes around its calls, on a connection of their own."""
-        wire = Wire(self.redis)
+        wire = Wire(self.redis, self.keys.broadcast(bid))
         try:
             yield SendLog(self.keys, bid, wire)
         finally:

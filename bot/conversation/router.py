@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from bot.conversation import understand
 from bot.wallet import pricing
 
 RESUME = "resume"  # pseudo-route: continue an unfinished form
@@ -65,6 +66,8 @@ def route(text: str) -> str | None:
     key = normalise(text)
     if not key:
         return None
+    if understand.resume(text):  # "이어서 할래요", "계속할게요"
+        return RESUME
     for target, pattern in ROUTES:
         if pattern.search(key):
             if target in QUESTION_GUARDED and QUESTION_WORDS.search(key):

@@ -28,7 +28,7 @@ import yaml
 from bot.answers import checks
 from bot.answers.render import Renderer
 from bot.answers.templating import TemplateError, TemplateStore
-from bot.conversation import router
+from bot.conversation import router, understand
 from bot.conversation.reply import Part, Reply
 from bot.core.keys import Keys
 
@@ -189,6 +189,8 @@ class KnowledgeBase:
             for extra in (root / SYNONYMS_FILE, root / OUTSIDE_FILE):
                 if extra.is_file():
                     parts.append((str(extra), extra.stat().st_mtime_ns))
+        if self.store.overlay is not None:  # console edits (bot/answers/overrides.py)
+            parts.append(("overlay", self.store.overlay.signature()))
         return tuple(parts)
 
 
@@ -351,6 +353,8 @@ class UnansweredLog:
 
     def record(self, text: str, now: float) -> None:
         """Count one unanswered question (anonymised) and remember when it was last asked."""
+        if understand.looks_like_form_answer(text):
+            return  # a name, a number, a shop name: personal data, and no question
         question = anonymise(text)
         if not question.strip():
             return
@@ -513,15 +517,12 @@ def leave_one_out(snapshot: Snapshot, bands: Bands) -> list[tuple[str, str, str,
 # -- unanswered questions as work for operators -------------------------------------------
 GROUP_SIMILARITY = 0.45  # cosine (morphemes and character n-grams) to join a group
 GROUP_EXAMPLES = 3
-_FORM_LIKE = re.compile(r"^[\d\s\-*.,/()+]+$|@")
-
-
 def looks_like_form_answer(text: str) -> bool:
-    """A name, a number or an e-mail typed on its own (a late form answer), not a question."""
-    folded = " ".join(text.split())
-    if _FORM_LIKE.search(folded):
-        return True
-    return " " not in folded and len(folded) <= 5 and not folded.endswith("?")
+    """A name, a number or an e-mail typed on its own (a late form answer), not a question.
+
+    The rules live in bot/conversation/understand.py, the one place that reads short replies.
+    """
+    return understand.looks_like_form_answer(text)
 
 
 @dataclass(frozen=True)
@@ -568,21 +569,17 @@ def _dot_vec(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(v * b.get(k, 0.0) for k, v in a.items())
 
 
-def attach_example(store: TemplateStore, entry_id: str, question: str) -> Path:
-    """Add a question to an entry's `faq.examples` in its file (comments and layout kept).
+def example_added(text: str, entry_id: str, question: str) -> str:
+    """An entry's YAML with one more `faq.examples` item (comments and layout kept).
 
-    The file is re-read and validated before it is replaced, so a bad edit never lands;
-    ValueError says why nothing was written.
+    The result is validated as an entry; ValueError says why it cannot be added.
     """
     question = " ".join(question.split())
     if not question:
         raise ValueError("the question is empty")
     if not _ID.match(entry_id):
         raise ValueError(f"'{entry_id}' is not an entry id")
-    path = store.path(f"{GROUP}/{entry_id}")
-    if not path.is_file():
-        raise ValueError(f"no entry '{entry_id}' (templates/faq/{entry_id}.yaml)")
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines = text.splitlines(keepends=True)
     spec = yaml.safe_load("".join(lines))
     examples = (spec.get("faq") or {}).get("examples") or []
     if _example_key(question) in {_example_key(e) for e in examples}:
@@ -596,8 +593,23 @@ def attach_example(store: TemplateStore, entry_id: str, question: str) -> Path:
         indent = lines[end][:len(lines[end]) - len(lines[end].lstrip())] + "- "
         end += 1
     lines.insert(end, f"{indent}{json.dumps(question, ensure_ascii=False)}\n")
-    text = "".join(lines)
-    parse_entry(entry_id, yaml.safe_load(text))  # raises ValueError before anything is written
+    result = "".join(lines)
+    parse_entry(entry_id, yaml.safe_load(result))  # raises ValueError: nothing is saved
+    return result
+
+
+def attach_example(store: TemplateStore, entry_id: str, question: str) -> Path:
+    """Add a question to an entry's `faq.examples` in its file (comments and layout kept).
+
+    The file is re-read and validated before it is replaced, so a bad edit never lands;
+    ValueError says why nothing was written.
+    """
+    if not _ID.match(entry_id):
+        raise ValueError(f"'{entry_id}' is not an entry id")
+    path = store.path(f"{GROUP}/{entry_id}")
+    if not path.is_file():
+        raise ValueError(f"no entry '{entry_id}' (templates/faq/{entry_id}.yaml)")
+    text = example_added(path.read_text(encoding="utf-8"), entry_id, question)
     tmp = path.with_suffix(".yaml.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)

@@ -194,7 +194,8 @@ class FaqService:
         """Band and ranked hits; a follow-up is also read in the light of the last answer."""
         index = snapshot.index
         verdicts = verdicts or situation.Verdicts()
-        band, hits = self.situated(snapshot, index.search(text, k=CANDIDATES, screen=True), verdicts)
+        band, hits = self.situated(
+            snapshot, index.search(text, k=CANDIDATES, screen=True), verdicts)
         previous = self.last_entry(session, now)
         if previous in snapshot.entries and index.is_follow_up(text):
             context_band, in_context = self.situated(

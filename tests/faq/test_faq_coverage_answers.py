@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 
-@pytest.mark.parametrize("text", ["내 사업자 번호는 어디 가면 볼 수 있어요", "사업자등록번호 몇자리예요"])
+@pytest.mark.parametrize("text", ["내 사업자 번호는 어디 가면 볼 수 있어요",
+                                  "사업자등록번호 몇자리예요"])
 def test_where_to_find_the_business_number(chat, text):
     said = chat.say(text)
     assert said.templates[0] == "faq/bizno_format"

@@ -208,6 +208,18 @@ class _Space:
     docs: _Postings | None = None  # term -> the examples holding it
     entries: _Postings | None = None  # term -> the entries' bags (all examples together)
     bags: list[dict[str, float]] = field(default_factory=list)
+    # entry -> its bag scored against every example and entry, and the bag's squared norm
+    bag_scores: dict[int, tuple[np.ndarray, np.ndarray, float]] = field(default_factory=dict)
+
+    def scored_bag(self, entry: int) -> tuple[np.ndarray, np.ndarray, float]:
+        """An entry's bag as a query (a follow-up's context), computed once per entry."""
+        found = self.bag_scores.get(entry)
+        if found is None:
+            bag = self.bags[entry]
+            found = (self.docs.scores(bag), self.entries.scores(bag),
+                     sum(v * v for v in bag.values()))
+            self.bag_scores[entry] = found  # a race computes it twice: harmless
+        return found
 
     def query(self, counts: Mapping[str, float]) -> dict[str, float]:
         """Weight and L2-normalise a query (unknown terms count in the norm: off-topic words
@@ -257,6 +269,44 @@ def _build_space(docs: Sequence[Mapping[str, float]], owners: Sequence[int],
     return space
 
 
+class _Scored:
+    """A query in one space, scored against every example and entry once.
+
+    A follow-up's query is unit(q + w·bag): scoring is linear, so its scores are
+    (q's + w·bag's) / |q + w·bag|, with |q + w·bag|² = |q|² + 2w(q·bag) + w²|bag|²
+    and q·bag = q's score of that entry. No second pass over the postings.
+    """
+
+    def __init__(self, space: _Space, counts: Mapping[str, float]) -> None:
+        query = space.query(counts)
+        self.space = space
+        self.norm2 = sum(v * v for v in query.values())
+        self.docs = space.docs.scores(query)
+        self.entries = space.entries.scores(query)
+
+    def plain(self) -> tuple[np.ndarray, np.ndarray]:
+        """Scores against the examples and the entries."""
+        return self.docs, self.entries
+
+    def blended(self, entry: int, weight: float) -> tuple[np.ndarray, np.ndarray]:
+        """The same scores for unit(q + weight·bag of `entry`)."""
+        bag_docs, bag_entries, bag_norm2 = self.space.scored_bag(entry)
+        norm2 = self.norm2 + 2 * weight * float(self.entries[entry]) + weight * weight * bag_norm2
+        norm = math.sqrt(norm2) if norm2 > 0 else 0.0
+        if not norm:
+            return self.docs * 0.0, self.entries * 0.0
+        return (self.docs + weight * bag_docs) / norm, (self.entries + weight * bag_entries) / norm
+
+
+@dataclass(frozen=True)
+class Query:
+    """A text analysed and scored once; `Index.search` ranks it with or without a context."""
+
+    features: Features
+    tok: _Scored
+    chr: _Scored
+
+
 class Index:
     """The searchable knowledge base; build once, search many times (thread-safe reads)."""
 
@@ -286,29 +336,35 @@ class Index:
     def __len__(self) -> int:
         return len(self.entries)
 
+    def query(self, text: str) -> Query:
+        """Analyse and score a text once (Kiwi and the postings are most of a search's cost)."""
+        feats = self.analyzer.features(text)
+        return Query(feats, _Scored(self.tok, feats.tokens), _Scored(self.chr, feats.chars))
+
     def search(self, text: str, k: int = 3, *, context: str | None = None,
-               exclude_doc: int | None = None, features: Features | None = None) -> list[Hit]:
+               exclude_doc: int | None = None, query: Query | None = None) -> list[Hit]:
         """Rank entries for `text`; `context` is the previous entry id of a follow-up.
 
-        `features` are the text's, when the caller has them already (Kiwi is most of the cost).
+        `query` is `self.query(text)`, when the caller has it already (a follow-up is ranked
+        twice: as it stands and in the light of the previous answer).
         """
-        feats = features or self.analyzer.features(text)
-        q_tok, q_chr = self.tok.query(feats.tokens), self.chr.query(feats.chars)
+        if not self.entries:
+            return []
+        import numpy as np
+
+        q = query or self.query(text)
         skip: int | None = None
         bonus: set[int] = set()
         if context in self.position:
             prev = self.position[context]
             skip = prev
-            q_tok = _unit(_blend(q_tok, self.tok.bags[prev], CONTEXT_WEIGHT))
-            q_chr = _unit(_blend(q_chr, self.chr.bags[prev], CONTEXT_WEIGHT))
+            (tok_docs, tok_whole), (chr_docs, chr_whole) = (
+                q.tok.blended(prev, CONTEXT_WEIGHT), q.chr.blended(prev, CONTEXT_WEIGHT))
             bonus = {self.position[f] for f in self.entries[prev].follow_ups
                      if f in self.position}
-        if not self.entries:
-            return []
-        import numpy as np
-
-        docs = (TOKEN_WEIGHT * self.tok.docs.scores(q_tok)
-                + (1.0 - TOKEN_WEIGHT) * self.chr.docs.scores(q_chr))
+        else:
+            (tok_docs, tok_whole), (chr_docs, chr_whole) = q.tok.plain(), q.chr.plain()
+        docs = TOKEN_WEIGHT * tok_docs + (1.0 - TOKEN_WEIGHT) * chr_docs
         if exclude_doc is not None:
             docs[exclude_doc] = 0.0
         best = np.maximum.reduceat(docs, self._starts)
@@ -318,8 +374,7 @@ class Index:
         front = np.argpartition(-best, count - 1)[:count]
         # The whole-entry cosine only counts for the front runners: it can only reorder them.
         leaders = [int(i) for i in front if best[i] > 0.0]
-        whole = (TOKEN_WEIGHT * self.tok.entries.scores(q_tok)
-                 + (1.0 - TOKEN_WEIGHT) * self.chr.entries.scores(q_chr)) if leaders else best
+        whole = TOKEN_WEIGHT * tok_whole + (1.0 - TOKEN_WEIGHT) * chr_whole
         scores = {
             owner: (1.0 - BAG_WEIGHT) * float(best[owner]) + BAG_WEIGHT * float(whole[owner])
             + (FOLLOW_UP_BONUS if owner in bonus else 0.0)
@@ -340,11 +395,3 @@ class Index:
         """Document numbers of an entry's title and examples (title first)."""
         owner = self.position[entry_id]
         return [i for i, o in enumerate(self.doc_owner) if o == owner]
-
-
-def _blend(query: Mapping[str, float], context: Mapping[str, float],
-           weight: float) -> dict[str, float]:
-    merged = dict(query)
-    for term, value in context.items():
-        merged[term] = merged.get(term, 0.0) + weight * value
-    return merged

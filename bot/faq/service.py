@@ -89,12 +89,12 @@ class FaqService:
               now: float) -> tuple[str, list[Hit]]:
         """Band and ranked hits; a follow-up is also read in the light of the last answer."""
         index = snapshot.index
-        features = index.analyzer.features(text)  # once: Kiwi is most of a search's cost
-        hits = index.search(text, k=SUGGESTIONS, features=features)
+        query = index.query(text)  # analysed and scored once, ranked up to twice
+        hits = index.search(text, k=SUGGESTIONS, query=query)
         band = self.bands.of(hits)
         previous = self.last_entry(session, now)
-        if previous in snapshot.entries and index.is_follow_up(text, features):
-            in_context = index.search(text, k=SUGGESTIONS, context=previous, features=features)
+        if previous in snapshot.entries and index.is_follow_up(text, query.features):
+            in_context = index.search(text, k=SUGGESTIONS, context=previous, query=query)
             context_band = self.bands.of(in_context)
             if _BAND_ORDER[context_band] > _BAND_ORDER[band] or (
                     context_band == band and in_context and hits

@@ -48,6 +48,8 @@ def main() -> None:
     parser.add_argument("--case", action="append", choices=[c.name for c in CASES])
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--order", nargs="+", default=["tottime", "cumulative"])
+    parser.add_argument("--handoff", action="store_true",
+                        help="keep the budget guard's thread hand-off (timings only)")
     parser.add_argument("--no-profile", action="store_true", help="timings only")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="danggol-profile-"))
@@ -67,7 +69,8 @@ def main() -> None:
         client = app.test_client()
         # cProfile sees one thread: the turn runs on the request thread here (the budget
         # guard's hand-off itself is timed by the server benchmark, not profiled).
-        app.extensions["bot"].pipeline._pool = _Inline()
+        if not args.handoff:
+            app.extensions["bot"].pipeline._pool = _Inline()
 
         def send(path: str, utterance: str, user: str) -> bytes:
             return client.post(path, data=body(utterance, user),
@@ -98,7 +101,7 @@ def main() -> None:
                 client.post(case.path, data=d, content_type="application/json")
             profiler = cProfile.Profile()
             started = time.process_time()
-            if not args.no_profile:
+            if not (args.no_profile or args.handoff):
                 profiler.enable()
             for i in range(args.requests):
                 client.post(case.path, data=datas[i % len(datas)],
@@ -106,7 +109,7 @@ def main() -> None:
             profiler.disable()
             cpu = (time.process_time() - started) / args.requests * 1000
             print(f"   {cpu:.3f} ms CPU per request (in-process{'' if args.no_profile else ', profiled'})")
-            if args.no_profile:
+            if args.no_profile or args.handoff:
                 continue
             for order in args.order:
                 out = io.StringIO()

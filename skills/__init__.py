@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from . import apply, fallback, faq, notice_push, notices, operator, wallet, welcome
+from . import (
+    apply,
+    fallback,
+    faq,
+    notice_followup,
+    notice_push,
+    notices,
+    operator,
+    wallet,
+    welcome,
+)
 
-MODULES = (welcome, fallback, operator, faq, apply, wallet, notices, notice_push)
-
+MODULES = (welcome, fallback, operator, faq, apply, wallet, notices, notice_followup, notice_push)

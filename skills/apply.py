@@ -14,17 +14,18 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from bot.merchants import bizno
 from bot.applications import service as applications
 from bot.applications.service import GRANT_AMOUNT, Application
-from bot.conversation import dialog
+from bot.conversation import dialog, understand
 from bot.conversation.dialog import Form, Invalid, Step, Turn
 from bot.conversation.pipeline import open_form
 from bot.conversation.registry import register_form, skill
 from bot.conversation.reply import Reply
 from bot.conversation.session import Session
 from bot.kakao import SkillRequest
+from bot.merchants import bizno
 from bot.services import Services
+from skills.fallback import AWAITING, CLAIMS
 
 FORM_NAME = "apply"
 # The form's name in the shared dialog/* templates ("…작성을 취소했어요") is the operators'
@@ -34,6 +35,10 @@ TITLE_SETTING = "apply_form_title"
 # The intro's 시작하기 button sends START_WORDS[0] with clientExtra {"apply": "start"}.
 START_EXTRA = ("apply", "start")
 START_WORDS = ("지원금 신청 시작", "신청 시작", "시작하기", "시작할게요")
+# session.data: when the intro was shown. A go-ahead in the merchant's own words ("시작",
+# "네", "할게요") within INTRO_SECONDS starts the form (bot/understand.py reads it).
+INTRO_AT = "apply_intro_at"
+INTRO_SECONDS = 600
 
 # Step labels: "<label> 수정" (review buttons, typed) reopens that step, so they are matched.
 LABEL_BIZNO = "사업자등록번호"
@@ -59,11 +64,7 @@ NEW_BUSINESS_WORDS = ("개업", "신규", "6개월", "창업")
 EOK = "억"  # 100,000,000 won, as merchants type amounts ("5억", "12억 정도")
 MAN = "만"  # 10,000 won ("8000만 원")
 
-YES_NO = ("네", "아니요")
-YES_MORE = ("했어요", "전환했어요", "만들었어요", "있어요", "완료", "완료했어요", "됐어요",
-            "네 했어요", "네 있어요")
-NO_MORE = ("아니", "아뇨", "아니오", "아직", "아직이요", "아직이에요", "없어요", "안 했어요",
-           "모르겠어요")
+YES_NO = ("네", "아니요")  # other ways to say yes / not yet: bot/understand.py
 PRIVACY_CHOICES = ("동의합니다", "동의하지 않아요")
 PRIVACY_YES = ("동의", "동의해요", "동의할게요")
 PRIVACY_NO = ("동의 안 함", "동의 안해요", "거부", "싫어요")
@@ -74,8 +75,9 @@ ALERT_YES = ("받을게요", "받기", "알림 받을게요", "받을래요", "�
 ALERT_NO = ("안 받을게요", "필요 없어요", "괜찮아요", "받지 않을게요", "안 받을래요", "안 받아요",
             *PRIVACY_CHOICES[1:], *PRIVACY_NO)
 
-NOT_ELIGIBLE_KINDS = ("nonprofit", "government")  # 82 비영리법인, 83 국가·지자체
-CONSULT_KINDS = ("group", "foreign", "religious")  # 80, 84, 89: accepted, 상담 may be needed
+# 80 단체·다단계, 82 비영리법인, 83 국가·지자체, 84 외국법인, 89 종교단체: program-facts names
+# no exclusion for any of them, so the form goes on and says the centre will check.
+CONSULT_KINDS = ("group", "nonprofit", "government", "foreign", "religious")
 
 _URL = re.compile(r"https?://|www\.|\b[\w-]+\.(com|net|kr|co|org|io|me|shop|store)\b",
                   re.IGNORECASE)
@@ -133,13 +135,6 @@ def _refuse_duplicate(turn: Turn, digits: str) -> None:
     raise Invalid("apply/already_applied", {
         "mine": mine, "receipt": existing.receipt if mine else None,
         "status": existing.status if mine else None})
-
-
-def not_eligible(value: Any, answers: Mapping[str, Any]) -> Reply | None:
-    """End the form for entities this program is not for (비영리법인, 국가·지자체)."""
-    if value.get("kind") in NOT_ELIGIBLE_KINDS:
-        return Reply.of("apply/not_eligible_entity", {"kind": value["kind"]})
-    return None
 
 
 def _name(turn: Turn, low: int, high: int, template: str) -> str:
@@ -207,9 +202,9 @@ def parse_channel(turn: Turn) -> str:
 
 def _yes_no(turn: Turn, howto: str) -> bool:
     """Yes, or for "not yet" the how-to (the step waits; 나중에 keeps the draft)."""
-    if _is(turn.text, YES_NO[:1] + dialog.YES_WORDS + YES_MORE):
+    if _is(turn.text, YES_NO[:1]) or understand.yes(turn.text):
         return True
-    if _is(turn.text, YES_NO[1:] + NO_MORE):
+    if _is(turn.text, YES_NO[1:]) or understand.no(turn.text):
         raise Invalid(howto, {"not_yet": True})
     raise Invalid("apply/invalid_yes_no")
 
@@ -237,18 +232,18 @@ def parse_phone(turn: Turn) -> str:
 
 def parse_privacy(turn: Turn) -> dict[str, Any]:
     """The required 개인정보 수집·이용 동의, with its time."""
-    if _is(turn.text, PRIVACY_CHOICES[:1] + PRIVACY_YES + dialog.YES_WORDS):
+    if _is(turn.text, PRIVACY_CHOICES[:1] + PRIVACY_YES) or understand.yes(turn.text):
         return {"agreed": True, "at": _now(turn)}
-    declined = _is(turn.text, PRIVACY_CHOICES[1:] + PRIVACY_NO + dialog.NO_WORDS)
+    declined = _is(turn.text, PRIVACY_CHOICES[1:] + PRIVACY_NO) or understand.no(turn.text)
     raise Invalid("apply/privacy_required", {"declined": declined})
 
 
 def parse_alerts(turn: Turn) -> dict[str, Any]:
     """The optional 지원사업 알림 수신 동의, with its time when given."""
-    if _is(turn.text, ALERT_CHOICES[:1] + ALERT_YES + dialog.YES_WORDS):
-        return {"agreed": True, "at": _now(turn)}
-    if _is(turn.text, ALERT_CHOICES[1:] + ALERT_NO + dialog.NO_WORDS):
+    if _is(turn.text, ALERT_CHOICES[1:] + ALERT_NO) or understand.no(turn.text):
         return {"agreed": False, "at": None}
+    if _is(turn.text, ALERT_CHOICES[:1] + ALERT_YES) or understand.yes(turn.text):
+        return {"agreed": True, "at": _now(turn)}
     raise Invalid("apply/invalid_alerts")
 
 
@@ -293,24 +288,31 @@ APPLY = register_form(Form(
     on_complete=submit_application,
     steps=(
         Step("bizno", LABEL_BIZNO, "apply/ask_bizno", parse_bizno, help="apply/help_bizno",
-             example="000-00-00000 (숫자 10자리)", sensitive=True, ends=not_eligible),
+             example="000-00-00000 (숫자 10자리)", sensitive=True,
+             aliases=("사업자번호", "사업자 번호", "등록번호")),
         Step("business_name", LABEL_NAME, "apply/ask_business_name", parse_business_name,
-             help="apply/help_business_name"),
+             help="apply/help_business_name",
+             aliases=("상호명", "가게 이름", "가게명", "매장 이름")),
         Step("representative", LABEL_OWNER, "apply/ask_representative",
-             parse_representative),
+             parse_representative, aliases=("대표자", "대표 이름", "대표님 이름", "이름")),
         Step("revenue", LABEL_REVENUE, "apply/ask_revenue", parse_revenue,
-             choices=REVENUE_CHOICES, help="apply/help_revenue", ends=over_limit),
+             choices=REVENUE_CHOICES, help="apply/help_revenue", ends=over_limit,
+             aliases=("매출",)),
         Step("channel", LABEL_CHANNEL, "apply/ask_channel", parse_channel,
-             help="apply/help_channel", example="@danggol"),
+             help="apply/help_channel", example="@danggol",
+             aliases=("채널", "채널 아이디", "채널 주소")),
         Step("business_channel", LABEL_BIZ_CHANNEL, "apply/ask_business_channel",
-             parse_business_channel, choices=YES_NO, help="apply/howto_business_channel"),
+             parse_business_channel, choices=YES_NO, help="apply/howto_business_channel",
+             aliases=("비즈니스채널",)),
         Step("bizwallet", LABEL_WALLET, "apply/ask_bizwallet", parse_bizwallet,
-             choices=YES_NO, help="apply/howto_bizwallet"),
+             choices=YES_NO, help="apply/howto_bizwallet", aliases=("월렛", "비즈 월렛")),
         Step("phone", LABEL_PHONE, "apply/ask_phone", parse_phone, sensitive=True,
-             example="010-1234-5678"),
+             example="010-1234-5678",
+             aliases=("휴대폰", "핸드폰", "전화번호", "연락처", "번호")),
         Step("privacy", LABEL_PRIVACY, "apply/ask_privacy", parse_privacy,
-             choices=PRIVACY_CHOICES, help="apply/help_privacy"),
-        Step("alerts", LABEL_ALERTS, "apply/ask_alerts", parse_alerts, choices=ALERT_CHOICES),
+             choices=PRIVACY_CHOICES, help="apply/help_privacy", aliases=("개인정보",)),
+        Step("alerts", LABEL_ALERTS, "apply/ask_alerts", parse_alerts, choices=ALERT_CHOICES,
+             aliases=("알림",)),
     ),
 ), FORM_NAME)
 
@@ -358,15 +360,31 @@ def _wants_start(req: SkillRequest) -> bool:
     return req.client_extra.get(key) == value or _is(req.utterance, START_WORDS)
 
 
+def _answers_intro(req: SkillRequest, session: Session, svc: Services) -> bool:
+    """A go-ahead typed right after the intro ("시작", "네", "신청할래요")."""
+    shown = session.data.get(INTRO_AT)
+    recent = isinstance(shown, int | float) and 0 <= svc.clock() - shown <= INTRO_SECONDS
+    return recent and understand.start(req.utterance)
+
+
 @skill("apply")
 def apply(req: SkillRequest, session: Session, svc: Services) -> Reply:
     """Show the intro, start or resume the form, or point to an existing application."""
+    go_ahead = session.data.get(AWAITING) == "apply" and _answers_intro(req, session, svc)
+    if session.data.get(AWAITING) == "apply":
+        session.data.pop(AWAITING)
+    session.data.pop(INTRO_AT, None)
     app = current_application(req.user_id, svc)
     if app is not None and app.active:
         return Reply.of("apply/has_application", status_context(app))
-    if _wants_start(req) or svc.sessions.load_draft(req.user_id, FORM_NAME):
+    if go_ahead or _wants_start(req) or svc.sessions.load_draft(req.user_id, FORM_NAME):
         return open_form(FORM_NAME, req, session, svc)
+    session.data[AWAITING] = "apply"
+    session.data[INTRO_AT] = svc.clock()
     return Reply.of("apply/intro", {"reapply": app is not None})
+
+
+CLAIMS["apply"] = _answers_intro
 
 
 @skill("apply-status")

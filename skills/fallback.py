@@ -11,7 +11,8 @@ offered back, and only then comes an honest "I don't know" with the main menu.
 
 from __future__ import annotations
 
-from bot.merchants import bizno
+from collections.abc import Callable
+
 from bot.conversation import dialog, funnel, router
 from bot.conversation.pipeline import first_draft, form_of, offer_any_draft
 from bot.conversation.registry import SKILLS, free_text_answerers, skill
@@ -20,11 +21,16 @@ from bot.conversation.session import Session
 from bot.core import bulkhead
 from bot.kakao import SkillRequest
 from bot.kakao.payload import UTTERANCE_CHARS
+from bot.merchants import bizno
 from bot.services import Services
 
 # session.data key: a skill that asked a free-text question ("친구가 몇 명이에요?"). The next
 # utterance no route claims goes back to it; that skill clears the mark.
 AWAITING = "awaiting"
+# Skills whose awaited answer may be a word a route would otherwise take ("시작" is also a
+# menu word): their predicate claims the utterance before routing; anything else is not the
+# answer and the mark is dropped.
+CLAIMS: dict[str, Callable[[SkillRequest, Session, Services], bool]] = {}
 
 
 def resume_draft(session: Session, svc: Services) -> Reply | None:
@@ -44,7 +50,8 @@ def fallback(req: SkillRequest, session: Session, svc: Services) -> Reply:
     """Route, match, or admit we do not know."""
     target = router.route(req.utterance)
     awaiting = session.data.get(AWAITING)
-    if target is None and awaiting in SKILLS:
+    claims = CLAIMS.get(awaiting) if isinstance(awaiting, str) else None
+    if awaiting in SKILLS and (claims(req, session, svc) if claims else target is None):
         return SKILLS[awaiting](req, session, svc)
     session.data.pop(AWAITING, None)  # the merchant moved on
     if target is None and router.is_thanks(req.utterance):

@@ -41,6 +41,9 @@ EXTRA = "notices"  # clientExtra key of our quick replies
 EXTRA_ID = "notice_id"  # clientExtra key of a "자세히 보기" button
 SKILL = "notices"
 SESSION_KEY = "notices"  # the last listing, for a typed "다음 공고"
+# session.data: what was shown last — {"id": a notice, or None for the list, "at": time}. The
+# next few questions are about it (skills/notice_followup.py).
+SUBJECT_KEY = "notice_subject"
 PAGE_SIZE = 5
 PREFS_TTL = 400 * 24 * 3600  # the remembered 지역 lives as long as the user profile
 
@@ -80,7 +83,8 @@ _NOTICE_ID = re.compile(r"(?<![A-Za-z0-9_])([A-Z]{2,10}_[A-Za-z0-9_\-]{2,50})")
 # A typed reference to the list just shown: "자세히 보기", "2번 자세히", "두 번째 공고 보여줘".
 _ORDINALS = ("첫", "두", "세", "네", "다섯", "여섯", "일곱", "여덟", "아홉", "열")
 _LIST_REFERENCE = re.compile(
-    r"^(?:(\d{1,2})번|(" + "|".join(_ORDINALS) + r")번?째)?(?:공고|거|것)?(?:를|을|은|는)?(?:좀)?"
+    r"^(?:(\d{1,2})번|(" + "|".join(_ORDINALS) + r")번?째)?(?:공고|거|것|꺼|껏|걸)?"
+    r"(?:를|을|은|는)?(?:좀)?"
     r"(?P<detail>자세히|상세|자세한내용|상세내용|내용)?"
     r"(?:보기|볼래요|볼게요|보여줘|보여주세요|보여줘요|알려줘|알려주세요|알려줘요|봐줘|요)?$")
 
@@ -185,6 +189,7 @@ def show_list(query: Query, req: SkillRequest, session: Session, svc: Services) 
     page = min(query.page, pages)
     shown = store.many(ids[(page - 1) * size:page * size])
     session.data[SESSION_KEY] = {**asdict(query), "words": list(query.words), "page": page}
+    session.data[SUBJECT_KEY] = {"id": None, "at": svc.clock()}
     context = {
         "notices": [notice_context(n, today) for n in shown],
         "total": len(ids), "page": page, "pages": pages, "first": (page - 1) * size + 1,
@@ -196,11 +201,13 @@ def show_list(query: Query, req: SkillRequest, session: Session, svc: Services) 
     return Reply.of("notices/list" if shown else "notices/empty", context)
 
 
-def show_detail(notice_id: str, svc: Services) -> Reply:
-    """One notice explained in plain words (closed ones say so)."""
+def show_detail(notice_id: str, svc: Services, session: Session | None = None) -> Reply:
+    """One notice explained in plain words (closed ones say so); it becomes the subject."""
     notice: Notice | None = _store(svc).get(notice_id)
     if notice is None or notice.hidden:
         return Reply.of("notices/not_found", {"id": notice_id})
+    if session is not None:
+        session.data[SUBJECT_KEY] = {"id": notice.id, "at": svc.clock()}
     return Reply.of("notices/detail", notice_context(notice, today_of(svc.clock())))
 
 
@@ -228,16 +235,17 @@ def offer_alerts(req: SkillRequest, session: Session, svc: Services) -> Reply:
 
 def start_alerts(req: SkillRequest, svc: Services) -> Reply:
     """Record consent (time kept) for the chosen 분야 and the remembered 지역."""
-    chosen = _extra(req).get("category")
-    if chosen not in CATEGORIES:
-        chosen = next((c for c in CATEGORIES if c in (req.utterance or "")), None)
+    tapped = _extra(req).get("category")
+    # A chip carries one 분야; typed, every 분야 named counts ("금융이랑 내수요", "금융, 수출").
+    chosen = [tapped] if tapped in CATEGORIES else [
+        c for c in CATEGORIES if c in (req.utterance or "")]
     current = svc.subscriptions.get(req.user_id)
-    if chosen is None:
+    if not chosen:
         categories: list[str] = []
     elif current and current.active and current.categories:
-        categories = sorted({*current.categories, chosen}, key=CATEGORIES.index)
+        categories = sorted({*current.categories, *chosen}, key=CATEGORIES.index)
     else:
-        categories = [chosen]
+        categories = chosen
     region = remembered_region(svc, req.user_id)
     regions = [region] if region and region != NATIONWIDE else []
     sub = svc.subscriptions.subscribe(req.user_id, categories=categories, regions=regions,
@@ -259,7 +267,7 @@ def notices(req: SkillRequest, session: Session, svc: Services) -> Reply:
     """List, filter, page, search and explain notices; start or stop notice alerts."""
     notice_id = notice_id_in(req)
     if notice_id:
-        return show_detail(notice_id, svc)
+        return show_detail(notice_id, svc, session)
     referred = answer_list_reference(req, session, svc)  # "세 번째 공고" after a list
     if referred is not None:
         return referred
@@ -294,7 +302,7 @@ def notice(req: SkillRequest, session: Session, svc: Services) -> Reply:
     """One notice in detail (a 자세히 보기 button); without an id, the list."""
     notice_id = notice_id_in(req)
     if notice_id:
-        return show_detail(notice_id, svc)
+        return show_detail(notice_id, svc, session)
     return notices(req, session, svc)
 
 
@@ -325,9 +333,9 @@ def answer_list_reference(req: SkillRequest, session: Session, svc: Services) ->
     shown = _store(svc).query(query, today)[(query.page - 1) * size:][:size]
     position = int(digits) if digits else (_ORDINALS.index(ordinal) + 1 if ordinal else None)
     if position is not None and 1 <= position <= len(shown):
-        return show_detail(shown[position - 1], svc)
+        return show_detail(shown[position - 1], svc, session)
     if position is None and len(shown) == 1:
-        return show_detail(shown[0], svc)
+        return show_detail(shown[0], svc, session)
     return Reply.of("notices/which", {
         "notices": [{**notice_context(n, today), "number": number}
                     for number, n in enumerate(_store(svc).many(shown), 1)],

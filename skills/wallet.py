@@ -20,7 +20,7 @@ from bot.conversation.session import Session
 from bot.core.clock import KST, days_left, today_of
 from bot.kakao import SkillRequest
 from bot.services import Services
-from bot.wallet import FOUND, NOT_FOUND, STALE, Lookup, Wallet, backends, pricing
+from bot.wallet import ACTIVE, FOUND, NOT_FOUND, STALE, Lookup, Wallet, backends, pricing
 from skills.fallback import AWAITING
 
 SKILL = "wallet"
@@ -145,6 +145,7 @@ def estimate(friends: int, req: SkillRequest, svc: Services) -> Reply:
         "general": vars(kinds[pricing.GENERAL]),
         "target": vars(kinds[pricing.TARGET]),
         "usable": usable,
+        "state": wallet.status.lower() if wallet else None,  # active | suspended | blocked
         "linked": number is not None,
         "wallet_known": wallet is not None,
         "stale": found is not None and found.outcome == STALE,
@@ -161,12 +162,14 @@ def _free_left(w: Wallet, svc: Services) -> tuple[int, int | None]:
 
 
 def _waiting_free(w: Wallet, svc: Services) -> int:
-    """무상캐시 that waits for 사용하기 (0 once pressed)."""
-    return 0 if w.free_activated else _free_left(w, svc)[0]
+    """무상캐시 that waits for 사용하기 (0 once pressed, or when the wallet cannot send)."""
+    return 0 if w.free_activated or w.status != ACTIVE else _free_left(w, svc)[0]
 
 
 def _today_usable(w: Wallet, svc: Services) -> int:
-    """유상캐시 plus activated, unexpired 무상캐시."""
+    """유상캐시 plus activated, unexpired 무상캐시; nothing when the wallet is not 사용중."""
+    if w.status != ACTIVE:  # 사용중지 / 정지: no spending at all (program-facts §1.6)
+        return 0
     free, _ = _free_left(w, svc)
     return w.paid_balance + (free if w.free_activated else 0)
 
@@ -223,5 +226,5 @@ def heads_up_of(view: dict[str, Any], svc: Services) -> dict[str, Any] | None:
         return None
     return {"low": low, "expiring": expiring, "balance": free["balance"],
             "days_left": free["days_left"], "expires_at": free["expires_at"],
-            "activated": free["activated"],
+            "activated": free["activated"], "sandbox": view["sandbox"],
             "general_left": pricing.messages_for(free["balance"], pricing.GENERAL)}

@@ -114,7 +114,7 @@ class Renderer:
     def render_part(self, part: Part) -> dict[str, list[dict[str, Any]]]:
         """Render one template into its Kakao outputs and quick replies."""
         spec = self.store.render_spec(part.template, part.context)
-        outputs = [o for o in self._outputs(spec, part.template) if o]
+        outputs = [o for o in self._outputs(spec, part.template) if o][:part.limit]
         replies = self._quick_replies(spec.get("quick_replies"), part, depth=0)
         return {"outputs": outputs, "quick_replies": replies if part.quick_replies else []}
 

@@ -60,14 +60,17 @@ def _reasons(title: str, reasons: dict[str, int]) -> None:
 @click.option("--category", help="Only subscribers of this category (default: the notice's).")
 @click.option("--region", help="Only subscribers of this region (default: the notice's).")
 @click.option("--ad", is_flag=True, help="Advertising content: ad label and opt-out line.")
-@click.option("--test-users", default="", help="Comma-separated user keys: a dry rehearsal.")
+@click.option("--test-users", default="",
+              help="Comma-separated user keys (botUserKey) or `flask chat` user names: "
+                   "a rehearsal.")
 @staff_errors
 def create(notice_id: str, category: str | None, region: str | None, ad: bool,
            test_users: str) -> None:
     """Plan a broadcast and show its audience, cost, send time and a preview."""
     service = _service()
+    tests = [_test_user(entry.strip()) for entry in test_users.split(",") if entry.strip()]
     meta = service.create(notice_id, category=category, region=region, ad=ad,
-                          test_users=test_users.split(",") if test_users else None)
+                          test_users=tests or None)
     preview = service.preview(meta["id"], current_app.extensions["bot"].renderer.to_kakao)
     s = service.settings
     click.echo(f"broadcast {meta['id']} (draft) — notice {meta['notice_id']}: "
@@ -80,14 +83,31 @@ def create(notice_id: str, category: str | None, region: str | None, ad: bool,
     click.echo(f"  cost      {meta['cost']:,} KRW = {meta['recipients']:,} × {s.unit_price} KRW"
                " × 1.1 (VAT incl., total rounded up)")
     click.echo(f"  wallet    {_funds(service.funds(meta['id']))}")
-    quiet = meta["scheduled_at"] > meta["created_at"]
-    click.echo(f"  send at   {_when(meta['scheduled_at'])}"
-               f"{' (quiet hours: nothing goes out 20:50–08:00)' if quiet else ' (now)'}")
-    click.echo(f"  mode      {s.mode}")
+    quiet = (meta["live_at"] or 0) > meta["created_at"]
+    quiet_note = " (quiet hours: nothing goes out 20:50–08:00)" if quiet else " (now)"
+    if s.dry_run:
+        click.echo(f"  send at   now — a dry run ignores quiet hours; a live send would go out "
+                   f"{_when(meta['live_at'])}{quiet_note}")
+    else:
+        click.echo(f"  send at   {_when(meta['scheduled_at'])}{quiet_note}")
+    dry_note = " (nothing is sent: calls are simulated)" if s.dry_run else ""
+    click.echo(f"  mode      {s.mode}{dry_note}")
     click.echo("  preview:")
     lines, _ = simulator.draw(preview)
     click.echo("\n".join("    " + line for line in lines))
     click.echo(f"next: flask broadcast send {meta['id']}")
+
+
+def _test_user(entry: str) -> str:
+    """A user key as given, or the key of a `flask chat` user name (see /whoami there)."""
+    profiles = current_app.extensions["bot"].services.profiles
+    if profiles.get(entry) is not None:
+        return entry
+    key = simulator.sim_user_id(entry)
+    if profiles.get(key) is not None:
+        click.echo(f"  test user {entry!r} = flask chat user, key {key}")
+        return key
+    return entry  # unknown: reported below as skipped (not a channel friend)
 
 
 def _funds(funds: Any) -> str:
@@ -141,8 +161,13 @@ def _print_status(r: dict[str, Any]) -> None:
                f" — notice {r['notice_id']}: {r['notice'].get('title')}")
     click.echo(f"  {_bar(r['progress'])}  calls made for {r['called']}/{r['batches']} batches, "
                f"delivery known for {r['reported']}")
-    click.echo(f"  recipients {r['recipients']:>7,}   sent {r['sent']:>7,}   "
-               f"delivered {r['delivered']:>7,}   failed {r['failed']:>7,}")
+    if r["dry_run"]:
+        click.echo(f"  recipients {r['recipients']:>7,}   simulated {r['simulated']:>7,}   "
+                   f"(dry run: nothing was sent or delivered; a live send would go out "
+                   f"{_when(r['live_at'])})")
+    else:
+        click.echo(f"  recipients {r['recipients']:>7,}   sent {r['sent']:>7,}   "
+                   f"delivered {r['delivered']:>7,}   failed {r['failed']:>7,}")
     rate = f" ({r['calls_per_s']:.1f}/s)" if r["calls_per_s"] else ""
     click.echo(f"  skipped    {r['skipped']:>7,}   unconfirmed {r['unconfirmed']:>7,}   "
                f"calls {r['calls']:,}{rate}")
@@ -185,12 +210,20 @@ def resolve(broadcast_id: str, action: str | None) -> None:
 @broadcast_cli.command("list")
 @click.option("--limit", default=20, show_default=True)
 def list_(limit: int) -> None:
-    """The newest broadcasts."""
-    for m in _service().list(limit):
+    """The newest broadcasts, under a header row."""
+    rows = _service().list(limit)
+    if not rows:
+        click.echo("no broadcasts yet")
+        return
+    click.echo(f"{'id':>5}  {'status':<10} {'created':<20}  {'recipients':>10}  "
+               f"{'delivered':>10}  notice")
+    for m in rows:
         flags = (" ad" if m["ad"] else "") + (" TEST" if m["test"] else "")
-        click.echo(f"{m['id']:>5}  {m['status']:<10} {_when(m['created_at'])}  "
-                   f"{m['recipients']:>7,} recipients  {m['delivered']:>7,} delivered  "
-                   f"notice {m['notice_id']}{flags}")
+        dry = m.get("mode") == "dry-run"
+        outcome = f"{m['sent']:,} sim." if dry else f"{m['delivered']:,}"
+        click.echo(f"{m['id']:>5}  {m['status']:<10} {_when(m['created_at']):<20}  "
+                   f"{m['recipients']:>10,}  {outcome:>10}  {m['notice_id']}{flags}"
+                   f"{' (dry run)' if dry else ''}")
 
 
 def init_app(app: Flask, services: Services) -> None:

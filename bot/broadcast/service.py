@@ -84,7 +84,10 @@ class BroadcastService:
             "notice": {k: notice.get(k) for k in ("id", "title", "org", "category", "url")},
             "category": category or "", "region": ",".join(regions), "ad": ad,
             "test": bool(tests), "test_users": tests, "created_at": now,
-            "scheduled_at": self.settings.next_open(now), "batch_size": size,
+            # A dry run goes at once; `live_at` is when a live send would start (quiet hours).
+            "mode": self.settings.mode, "live_at": self.settings.next_open(now),
+            "scheduled_at": now if self.settings.dry_run else self.settings.next_open(now),
+            "batch_size": size,
             "batches": math.ceil(len(recipients) / size), "cost": self.settings.cost(
                 len(recipients)), "cancel": False,
         }
@@ -178,6 +181,10 @@ class BroadcastService:
                     f"{f' ({funds.note})' if funds.note else ''}; top it up or pass --force")
         if meta["status"] == st.DRAFT:
             self.store.update(bid, status=st.QUEUED, queued_at=self.svc.clock())
+        self.store.update(bid, mode=self.settings.mode)  # what this run is: live or simulated
+        if self.settings.dry_run and (meta["scheduled_at"] or 0) > self.svc.clock():
+            self.store.update(bid, scheduled_at=self.svc.clock())  # planned live, sent dry
+            meta = self.get(bid)
         if not self.settings.inline:
             at = meta["scheduled_at"] if (meta["scheduled_at"] or 0) > self.svc.clock() else None
             queueing.enqueue(self.settings, self.svc.config.get("REDIS_URL") or "", bid, at)
@@ -253,8 +260,14 @@ class BroadcastService:
         held = sum(1 for b in self.store.batches(bid).values() if b.get("held"))
         called = meta["batches"] - states[st.PENDING] - states[st.SENDING]
         elapsed = (meta["sent_at"] or self.svc.clock()) - (meta["started_at"] or 0)
+        dry = meta.get("mode") == "dry-run"  # (broadcasts from before `mode` was kept: as stored)
         return {
             **meta,
+            # A dry run sent and delivered nothing: its calls are only simulated.
+            "dry_run": dry,
+            "simulated": meta["sent"] if dry else 0,
+            "sent": 0 if dry else meta["sent"],
+            "delivered": 0 if dry else meta["delivered"],
             "batch_states": dict(states),
             "held": held,
             "called": called,  # batches whose call is behind us

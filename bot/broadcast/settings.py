@@ -89,6 +89,11 @@ class BroadcastSettings:
         """Wallet cost in won: recipients × price × 1.1, the total's fraction rounded up."""
         return math.ceil(recipients * self.unit_price * VAT_TENTHS / 10)
 
+    @property
+    def dry_run(self) -> bool:
+        """Nothing is sent: quiet hours (which protect recipients) do not hold a dry run."""
+        return self.mode != "live"
+
     # -- quiet hours ---------------------------------------------------------
     def is_quiet(self, ts: float) -> bool:
         """Whether `ts` falls in the no-send window (20:50–08:00 KST by default)."""

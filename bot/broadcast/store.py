@@ -61,7 +61,7 @@ COUNTERS = ("recipients", "calls", "sent", "delivered", "failed", "skipped", "un
 DUPLICATE = "duplicate"  # outcome kind: users of a resent call (가능한 중복)
 _INT_FIELDS = (*COUNTERS, "batches", "batch_size", "cost")
 _FLOAT_FIELDS = ("created_at", "scheduled_at", "queued_at", "started_at", "sent_at",
-                 "finished_at", "cancelled_at")
+                 "finished_at", "cancelled_at", "live_at")
 
 
 class BroadcastStore:

@@ -92,7 +92,8 @@ class BroadcastWorker:
             meta = self.store.meta(bid) or {}
             if not meta["cancel"]:
                 now = self.clock()
-                if now < (meta["scheduled_at"] or 0) or self.s.is_quiet(now):
+                quiet = not self.s.dry_run and self.s.is_quiet(now)  # a dry run sends nothing
+                if now < (meta["scheduled_at"] or 0) or quiet:
                     status = st.SCHEDULED if not meta["started_at"] else st.PAUSED
                     self.store.update(bid, status=status)
                     return RunResult(status, max(self.s.next_open(now), meta["scheduled_at"] or 0))
@@ -157,7 +158,7 @@ class BroadcastWorker:
                 # waiting leaves it pending (sent on resume), not `sending` (an unclear call).
                 self.sender.wait_turn()
             now = self.clock()
-            if self.s.is_quiet(now):
+            if not self.s.dry_run and self.s.is_quiet(now):
                 self.store.update(bid, status=st.PAUSED)
                 return RunResult(st.PAUSED, self.s.next_open(now))
             if not meta["started_at"]:

@@ -146,7 +146,7 @@ def chat(user: str) -> None:
         clock.advance()
         body = simulator.payload(text, simulator.sim_user_id(user), extra)
         response = client.post(f"/skill/{skill}", json=body, headers=headers)
-        lines, replies = simulator.draw(response.get_json() or {})
+        lines, replies = simulator.draw(response.get_json() or {}, numbered=True)
         click.echo("\n".join(lines))
 
     send("welcome", simulator.OPENING)
@@ -164,6 +164,13 @@ def chat(user: str) -> None:
             user = text.partition(" ")[2].strip() or "tester"
             send("welcome", simulator.OPENING)
             continue
+        if text == "/help":
+            click.echo(bot.templates.render_spec(simulator.HELP_TEMPLATE, {})["text"])
+            continue
+        if text == "/whoami":  # the key broadcasts use (`broadcast create --test-users`)
+            whoami = {"name": user, "key": simulator.sim_user_id(user)}
+            click.echo(bot.templates.render_spec(simulator.WHOAMI_TEMPLATE, whoami)["text"])
+            continue
         if text == "/reset":
             uid = simulator.sim_user_id(user)
             bot.services.sessions.clear(uid)
@@ -173,8 +180,14 @@ def chat(user: str) -> None:
             continue
         extra = None
         if text.isdigit() and 1 <= int(text) <= len(replies):
-            tapped = replies[int(text) - 1]
-            text, extra = tapped.get("messageText") or tapped["label"], tapped.get("extra")
+            item = replies[int(text) - 1]
+            said, extra, other = simulator.tapped(item)
+            if said is None:  # 상담원 연결하기, a link or a phone: say what Kakao would do
+                target = item.get("webLinkUrl") or item.get("phoneNumber") or ""
+                note = {"label": item["label"], "action": other, "target": target}
+                click.echo(bot.templates.render_spec(simulator.TAP_TEMPLATE, note)["text"])
+                continue
+            text = said
         click.echo(f"  {user}: {text}")
         send("fallback", text, extra)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import reduce
 from typing import Any
 
+from . import understand
 from .reply import Part, Reply
 
 # -- what users type -----------------------------------------------------------
@@ -34,11 +35,8 @@ SUBMIT_WORDS = ("제출", "제출하기", "신청하기")
 KEEP_WORDS = ("그대로", "그대로 두기", "유지")  # keep the value re-shown by back or edit
 EDIT_SUFFIX = "수정"  # label + EDIT_SUFFIX (with or without a space) reopens that field
 
-# looks_like_question(): a question mark anywhere (covers polite endings + "?"), a question
-# ending on a word, or a word that starts with a question word.
-QUESTION_MARKS = ("?", "？")
-QUESTION_ENDINGS = ("나요", "까요", "인가요", "는가요", "은가요", "는지요")
-QUESTION_WORDS = ("언제", "어떻게", "얼마", "왜", "뭐", "무엇", "어디")
+# Natural answers ("네 맞아요", "아니 됐어요", "상호 바꿀래요", "이어서 할래요") and what reads as
+# a question are understood by bot/understand.py, the one place for those rules.
 
 TRAILING_PUNCTUATION = "!?.~,;:…！？。～"
 
@@ -107,6 +105,9 @@ class Step:
     example: str | None = None
     sensitive: bool = False
     ends: Callable[[Any, Mapping[str, Any]], Reply | None] | None = None
+    # Other words merchants use for this field ("가게 이름" for 상호): "가게 이름 바꿀래요"
+    # reopens it like "상호 수정".
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -332,11 +333,7 @@ def normalise(text: str) -> str:
 
 def looks_like_question(text: str) -> bool:
     """Tell whether a free-text answer reads like a question rather than an answer."""
-    raw = (text or "").strip()
-    if any(mark in raw for mark in QUESTION_MARKS):
-        return True
-    words = normalise(raw).split()
-    return any(w.endswith(QUESTION_ENDINGS) or w.startswith(QUESTION_WORDS) for w in words)
+    return understand.question(text)
 
 
 # -- state helpers ---------------------------------------------------------------
@@ -502,15 +499,17 @@ def _can_keep(s: Mapping[str, Any]) -> bool:
 
 
 def _edit_target(call: _Call, s: Mapping[str, Any]) -> Step | None:
-    """Return the answered step that label + EDIT_SUFFIX (or an edit button) reopens."""
+    """Return the answered step that label + EDIT_SUFFIX, a change request naming it
+    ("상호 바꿀래요", "가게 이름 잘못 썼어요") or an edit button reopens."""
     wanted = call.extra.get(EXTRA_EDIT)
     key = _key(call.text)
-    for step in _active(call.form, s["answers"]):
-        if step.name not in s["answers"]:
-            continue
+    answered = [step for step in _active(call.form, s["answers"]) if step.name in s["answers"]]
+    for step in answered:
         if wanted == step.name or (key and key == _key(step.label + EDIT_SUFFIX)):
             return step
-    return None
+    named = understand.edit_target(call.text, [(step.name, (step.label, *step.aliases))
+                                               for step in answered])
+    return next((step for step in answered if step.name == named), None)
 
 
 # -- replies -------------------------------------------------------------------
@@ -588,7 +587,8 @@ def _restarted(call: _Call) -> Outcome:
 def _on_resume_offer(call: _Call, s: dict[str, Any]) -> Outcome:
     """Answer the resume offer: continue, start fresh, cancel, or ask again."""
     tapped = _extra_command(call)
-    if tapped in ("resume", "yes") or _says(call.text, RESUME_WORDS + YES_WORDS):
+    if (tapped in ("resume", "yes") or _says(call.text, RESUME_WORDS + YES_WORDS)
+            or understand.resume(call.text) or understand.yes(call.text)):
         return _asking(call, {**s, "pending": None, "misses": 0, "saved_at": None}, "resume")
     if tapped == "fresh" or _says(call.text, FRESH_WORDS):
         return _restarted(call)
@@ -606,7 +606,8 @@ def _on_confirm(call: _Call, s: dict[str, Any], command: str | None,
     """Answer "really cancel / restart?": None lets another command run instead."""
     kind = s["pending"]
     tapped = _extra_command(call)
-    if command == kind or tapped == "yes" or _says(call.text, YES_WORDS):
+    if (command == kind or tapped == "yes" or _says(call.text, YES_WORDS)
+            or understand.yes(call.text)):
         return _cancelled(call) if kind == PENDING_CANCEL else _restarted(call)
     if command is None and edit is None:
         # NO_WORDS or anything unclear: never take a hesitation as the step's answer.
@@ -690,7 +691,8 @@ def _edit(call: _Call, s: dict[str, Any], step: Step) -> Outcome:
 
 def _on_review(call: _Call, s: dict[str, Any]) -> Outcome:
     """In the review: submit, answer a side question, or hint at the choices."""
-    if _extra_command(call) in ("submit", "yes") or _says(call.text, SUBMIT_WORDS + YES_WORDS):
+    if (_extra_command(call) in ("submit", "yes") or _says(call.text, SUBMIT_WORDS + YES_WORDS)
+            or understand.yes(call.text)):
         return _complete(call, s)
     detour = _detour(call)
     if detour is not None:
@@ -707,16 +709,23 @@ def _on_answer(call: _Call, s: dict[str, Any], step: Step) -> Outcome:
     except Invalid as err:
         # Only a question is a detour: "사업자번호요" at the number step is a confused
         # answer that needs the step's own error and example, not an FAQ entry.
-        detour = _detour(call)
-        if detour is not None:
-            return _asking(call, s, "interrupted", detour.quiet())
+        if looks_like_question(call.text):
+            return _question(call, s, _detour(call))
         return _miss(call, s, step, err)
     if not _choices(step, s["answers"]):
-        # Free text parses as almost anything; a question is more likely a detour.
+        # Free text parses as almost anything; "이거 꼭 써야돼요" is a question, not a 상호.
         detour = _detour(call)
-        if detour is not None:
-            return _asking(call, s, "interrupted", detour.quiet())
+        if detour is not None or understand.asks(call.text):
+            return _question(call, s, detour)
     return _accept(call, s, step, value, "answered")
+
+
+def _question(call: _Call, s: dict[str, Any], detour: Reply | None) -> Outcome:
+    """A question typed at a step: the FAQ's answer if it has one, else the step's help;
+    then the step again. Never a format error, never taken as the answer."""
+    if detour is not None:
+        return _asking(call, s, "interrupted", detour.quiet())
+    return _help(call, s)
 
 
 def _detour(call: _Call) -> Reply | None:

@@ -14,6 +14,7 @@ class Part:
     context: dict[str, Any] = field(default_factory=dict)
     quick_replies: bool = True  # False: show this part's bubbles but not its quick replies
     chrome: bool = False  # navigation decoration (e.g. 이전/취소 chips), not the answer itself
+    limit: int | None = None  # show only the first `limit` bubbles (several answers in one reply)
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,8 @@ class Reply:
     def quiet(self) -> Reply:
         """Return this reply with its quick replies switched off (for a detour answer)."""
         return Reply(
-            parts=tuple(Part(p.template, p.context, False, p.chrome) for p in self.parts),
+            parts=tuple(Part(p.template, p.context, False, p.chrome, p.limit)
+                        for p in self.parts),
             context_values=self.context_values,
             data=self.data,
             deferred=self.deferred,

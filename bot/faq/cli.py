@@ -66,10 +66,31 @@ def unanswered(limit: int, as_json: bool, clear: bool) -> None:
     if not rows:
         click.echo("no unanswered questions")
         return
-    click.echo(f"{'count':>5}  {'last seen (KST)':<16}  question")
-    for question, count, seen in rows:
-        when = datetime.fromtimestamp(seen, KST).strftime("%Y-%m-%d %H:%M")
-        click.echo(f"{count:>5}  {when:<16}  {question}")
+    snapshot = _service().kb.snapshot()
+    groups = faq.group_unanswered(log.top(faq.UNANSWERED_CAP), snapshot.index)[:limit]
+    click.echo(f"{'count':>5}  {'last seen (KST)':<16}  similar questions  (→ nearest entry)")
+    for group in groups:
+        when = datetime.fromtimestamp(group.last_seen, KST).strftime("%Y-%m-%d %H:%M")
+        click.echo(f"{group.count:>5}  {when:<16}  {group.examples[0]}"
+                   f"  (→ {group.nearest or '-'})")
+        for example in group.examples[1:]:
+            click.echo(f"{'':>5}  {'':<16}  {example}")
+    click.echo("attach one to an entry: flask faq attach \"질문\" ENTRY_ID")
+
+
+@faq_cli.command("attach")
+@click.argument("question")
+@click.argument("entry_id")
+def attach(question: str, entry_id: str) -> None:
+    """Add QUESTION to the examples of ENTRY_ID (templates/faq/ENTRY_ID.yaml)."""
+    service = _service()
+    try:
+        path = faq.attach_example(service.kb.store, entry_id, question)
+    except ValueError as exc:
+        click.echo(f"✗ {exc}", err=True)
+        sys.exit(1)
+    service.unanswered.forget(question)
+    click.echo(f"✓ added to {path.name}: {question}")
 
 
 def init_app(app: Flask, services: Services) -> None:

@@ -28,18 +28,23 @@ import yaml
 from bot.answers import checks
 from bot.answers.render import Renderer
 from bot.answers.templating import TemplateError, TemplateStore
-from bot.conversation import router
+from bot.conversation import router, understand
 from bot.conversation.reply import Part, Reply
 from bot.core.keys import Keys
 
 from . import coverage as faq_coverage
 from .match import Bands, Index, MatchEntry, Synonyms
+from .situation import SIGNALS, Verdicts
 
 log = logging.getLogger(__name__)
 
 GROUP = "faq"  # templates/faq/<id>.yaml
 MORE_TEMPLATE = "faq_ui/more"  # related entries and actions under an answer
 SYNONYMS_FILE = "faq_synonyms.yaml"
+SITUATION_GROUP = "faq_situation"  # templates/faq_situation/<signal>.yaml (bot/situation.py)
+MAX_SITUATIONS = 1  # one verdict bubble: Kakao shows at most three bubbles per answer
+MAX_BUBBLES = 3  # Kakao's limit of outputs in one reply
+UNCLEAR_TEMPLATE = "faq_ui/unclear"  # "'…'은 잘 모르겠어요" under the parts we could answer
 RELOAD_INTERVAL = 3.0  # seconds between checks for edited knowledge-base files
 MIN_EXAMPLES = 6
 MAX_RELATED = 4
@@ -64,6 +69,10 @@ class Entry:
     follow_ups: tuple[str, ...]
     actions: tuple[dict[str, str], ...]
     source: tuple[str, ...] = ()  # program-facts.md sections ("§1.5") or "settings"
+    # Situational answers (templates/faq_situation/<name>) shown before this entry's answer
+    # when the question carries the merchant's own case ("매출 9억 8천인데 돼요?").
+    situations: tuple[str, ...] = ()
+    bubbles: int = 1  # speech bubbles the answer shows at most (Kakao: 3 per reply)
 
     @property
     def template(self) -> str:
@@ -107,7 +116,17 @@ def parse_entry(entry_id: str, spec: dict[str, Any]) -> Entry:
         follow_ups=tuple(str(r) for r in block.get("follow_ups") or ()),
         actions=tuple(actions),
         source=tuple(faq_coverage.normalise(str(x)) for x in source if str(x).strip()),
+        situations=tuple(str(x) for x in block.get("situations") or ()),
+        bubbles=_bubbles(spec),
     )
+
+
+def _bubbles(spec: dict[str, Any]) -> int:
+    """How many speech bubbles a template may show (each text item and output counts)."""
+    text = spec.get("text")
+    count = len(text) if isinstance(text, list) else int(bool(text))
+    outputs = spec.get("outputs")
+    return max(count + (len(outputs) if isinstance(outputs, list) else 0), 1)
 
 
 @dataclass(frozen=True)
@@ -225,13 +244,67 @@ def _build(store: TemplateStore, signature: tuple[Any, ...]) -> Snapshot:
 
 
 # -- answers ------------------------------------------------------------------
-def answer_reply(snapshot: Snapshot, entry: Entry) -> Reply:
-    """The entry's answer plus its related entries and actions as quick replies."""
-    related = [{"id": r, "title": snapshot.entries[r].title}
-               for r in entry.related if r in snapshot.entries][:MAX_RELATED]
-    more = {"related": related, "actions": list(entry.actions)}
-    return Reply(parts=(Part(entry.template, {"faq_id": entry.id}),
-                        Part(MORE_TEMPLATE, more, chrome=True)))
+def situation_parts(entry: Entry, verdicts: Verdicts | None) -> list[Part]:
+    """The situational bubble(s) for this entry: the rules applied to the merchant's case."""
+    if verdicts is None:
+        return []
+    context = verdicts.context()
+    return [Part(f"{SITUATION_GROUP}/{name}", context)
+            for name in verdicts.signals if name in entry.situations][:MAX_SITUATIONS]
+
+
+def answer_reply(snapshot: Snapshot, entry: Entry, verdicts: Verdicts | None = None) -> Reply:
+    """The entry's answer (after any situational verdict) plus related entries and actions."""
+    situational = situation_parts(entry, verdicts)
+    if len(situational) + entry.bubbles > MAX_BUBBLES:
+        situational = []
+    return Reply(parts=(*situational, Part(entry.template, {"faq_id": entry.id}),
+                        _more(snapshot, [entry], [])))
+
+
+def _more(snapshot: Snapshot, answered: list[Entry], pending: list[Entry]) -> Part:
+    """Quick replies under an answer: questions not shown yet, actions, related entries."""
+    shown = {e.id for e in answered}
+    ids = [e.id for e in pending] + [r for e in answered for r in e.related]
+    related, seen = [], set(shown)
+    for r in ids:
+        if r in snapshot.entries and r not in seen:
+            seen.add(r)
+            related.append({"id": r, "title": snapshot.entries[r].title})
+    actions = [a for e in answered for a in e.actions][:MAX_ACTIONS]
+    return Part(MORE_TEMPLATE, {"related": related[:MAX_RELATED], "actions": actions},
+                chrome=True)
+
+
+def multi_reply(snapshot: Snapshot, answers: list[tuple[Entry, Verdicts | None]],
+                unclear: list[str]) -> Reply:
+    """Answers to several questions of one message, within Kakao's three bubbles.
+
+    Entries that do not fit become quick replies; a question that matched nothing is named
+    ("'…'은 잘 모르겠어요") when a bubble is left for it.
+    """
+    # One bubble per answer first (up to three answers), then the rest of each answer and
+    # its verdict while room is left; answers that do not fit become quick replies.
+    fitted = answers[:MAX_BUBBLES]
+    pending = [entry for entry, _ in answers[MAX_BUBBLES:]]
+    shown = {entry.id: 1 for entry, _ in fitted}
+    used = len(fitted)
+    for entry, _ in fitted:
+        extra = min(entry.bubbles - 1, MAX_BUBBLES - used)
+        shown[entry.id] += extra
+        used += extra
+    parts: list[Part] = []
+    for entry, verdicts in fitted:
+        situational = situation_parts(entry, verdicts)
+        if used + len(situational) > MAX_BUBBLES:
+            situational = []
+        used += len(situational)
+        limit = shown[entry.id] if shown[entry.id] < entry.bubbles else None
+        parts += [*situational, Part(entry.template, {"faq_id": entry.id}, limit=limit)]
+    answered = [entry for entry, _ in fitted]
+    if unclear and used < MAX_BUBBLES:
+        parts.append(Part(UNCLEAR_TEMPLATE, {"questions": unclear}))
+    return Reply(parts=(*parts, _more(snapshot, answered, pending)))
 
 
 # -- unanswered questions -------------------------------------------------------
@@ -249,6 +322,8 @@ class UnansweredLog:
 
     def record(self, text: str, now: float) -> None:
         """Count one unanswered question (anonymised) and remember when it was last asked."""
+        if understand.looks_like_form_answer(text):
+            return  # a name, a number, a shop name: personal data, and no question
         question = anonymise(text)
         if not question.strip():
             return
@@ -270,6 +345,12 @@ class UnansweredLog:
             return []
         seen = self.redis.hmget(self.keys.faq_unanswered_seen(), [q for q, _ in rows])
         return [(q, int(c), int(s or 0)) for (q, c), s in zip(rows, seen, strict=True)]
+
+    def forget(self, text: str) -> None:
+        """Drop one question (it now has an entry)."""
+        question = anonymise(text)
+        self.redis.zrem(self.keys.faq_unanswered(), question)
+        self.redis.hdel(self.keys.faq_unanswered_seen(), question)
 
     def clear(self) -> None:
         """Forget every logged question."""
@@ -355,6 +436,9 @@ def _check_fields(entry: Entry, entries: dict[str, Entry], name: str) -> list[st
                 problems.append(f"{name}: faq.{field_name} names '{other}', which does not exist")
             elif other == entry.id:
                 problems.append(f"{name}: faq.{field_name} names the entry itself")
+    for name_ in entry.situations:
+        if name_ not in SIGNALS:
+            problems.append(f"{name}: faq.situations names '{name_}'; known: {', '.join(SIGNALS)}")
     if len(entry.related) > MAX_RELATED:
         problems.append(f"{name}: at most {MAX_RELATED} related entries fit as quick replies")
     if len(entry.actions) > MAX_ACTIONS:
@@ -396,6 +480,97 @@ def leave_one_out(snapshot: Snapshot, bands: Bands) -> list[tuple[str, str, str,
             if not hits or hits[0].entry != entry.id or band != "high":
                 rows.append((entry.id, example, band, hits[0].entry if hits else "-"))
     return rows
+
+
+# -- unanswered questions as work for operators -------------------------------------------
+GROUP_SIMILARITY = 0.45  # cosine (morphemes and character n-grams) to join a group
+GROUP_EXAMPLES = 3
+def looks_like_form_answer(text: str) -> bool:
+    """A name, a number or an e-mail typed on its own (a late form answer), not a question.
+
+    The rules live in bot/conversation/understand.py, the one place that reads short replies.
+    """
+    return understand.looks_like_form_answer(text)
+
+
+@dataclass(frozen=True)
+class UnansweredGroup:
+    """Similar unanswered questions: how often they were asked and the likeliest entry."""
+
+    count: int
+    examples: tuple[str, ...]  # most asked first
+    last_seen: int
+    nearest: str | None  # the entry the first question comes closest to (to attach it to)
+
+
+def group_unanswered(rows: list[tuple[str, int, int]], index: Index) -> list[UnansweredGroup]:
+    """Greedy grouping, most asked first: a question joins the first group it resembles."""
+    analyzer = index.analyzer
+    groups: list[tuple[dict[str, float], dict[str, float], list[tuple[str, int, int]]]] = []
+    for row in rows:
+        feats = analyzer.features(row[0])
+        tok, chars = _unit_vec(feats.tokens), _unit_vec(feats.chars)
+        for g_tok, g_chars, members in groups:
+            similarity = 0.5 * _dot_vec(tok, g_tok) + 0.5 * _dot_vec(chars, g_chars)
+            if similarity >= GROUP_SIMILARITY:
+                members.append(row)
+                break
+        else:
+            groups.append((tok, chars, [row]))
+    result = []
+    for _, _, members in groups:
+        hits = index.search(members[0][0], k=1)
+        result.append(UnansweredGroup(
+            count=sum(c for _, c, _ in members),
+            examples=tuple(q for q, _, _ in members[:GROUP_EXAMPLES]),
+            last_seen=max(s for _, _, s in members),
+            nearest=hits[0].entry if hits else None))
+    return sorted(result, key=lambda g: (-g.count, -g.last_seen))
+
+
+def _unit_vec(counts: dict[str, float]) -> dict[str, float]:
+    norm = sum(v * v for v in counts.values()) ** 0.5
+    return {k: v / norm for k, v in counts.items()} if norm else {}
+
+
+def _dot_vec(a: dict[str, float], b: dict[str, float]) -> float:
+    return sum(v * b.get(k, 0.0) for k, v in a.items())
+
+
+def attach_example(store: TemplateStore, entry_id: str, question: str) -> Path:
+    """Add a question to an entry's `faq.examples` in its file (comments and layout kept).
+
+    The file is re-read and validated before it is replaced, so a bad edit never lands;
+    ValueError says why nothing was written.
+    """
+    question = " ".join(question.split())
+    if not question:
+        raise ValueError("the question is empty")
+    if not _ID.match(entry_id):
+        raise ValueError(f"'{entry_id}' is not an entry id")
+    path = store.path(f"{GROUP}/{entry_id}")
+    if not path.is_file():
+        raise ValueError(f"no entry '{entry_id}' (templates/faq/{entry_id}.yaml)")
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    spec = yaml.safe_load("".join(lines))
+    examples = (spec.get("faq") or {}).get("examples") or []
+    if _example_key(question) in {_example_key(e) for e in examples}:
+        raise ValueError(f"'{question}' is already an example of {entry_id}")
+    start = next((i for i, line in enumerate(lines) if line.strip() == "examples:"), None)
+    if start is None:
+        raise ValueError(f"{entry_id}: no 'examples:' list to add to")
+    end = start + 1
+    indent = "    - "
+    while end < len(lines) and lines[end].lstrip().startswith("- "):
+        indent = lines[end][:len(lines[end]) - len(lines[end].lstrip())] + "- "
+        end += 1
+    lines.insert(end, f"{indent}{json.dumps(question, ensure_ascii=False)}\n")
+    text = "".join(lines)
+    parse_entry(entry_id, yaml.safe_load(text))  # raises ValueError before anything is written
+    tmp = path.with_suffix(".yaml.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    return path
 
 
 def dump(rows: list[tuple[str, int, int]]) -> str:

@@ -74,6 +74,18 @@ class Bands:
     low: float = 0.28
     margin: float = 0.06  # a close runner-up makes a high score only a suggestion
     sure: float = 0.75  # this high needs no margin (two entries that near are both right)
+    # A suggestion this strong is answered when the question carries the case the entry
+    # judges (an amount, a time, a business type: bot/situation.py).
+    situational: float = 0.3
+    # One question of several (a short clause): answered from this score with this lead.
+    part: float = 0.35
+    part_margin: float = 0.08
+
+    def clear_part(self, hits: Sequence[Hit]) -> bool:
+        """Whether one clause of a multi-part message has a clear enough winner."""
+        if not hits or hits[0].score < self.part:
+            return False
+        return len(hits) < 2 or hits[0].score - hits[1].score >= self.part_margin
 
     def of(self, hits: Sequence[Hit]) -> str:
         """Return 'high', 'medium' or 'low' for a ranked hit list."""

@@ -15,7 +15,17 @@ from bot.answers.templating import TemplateStore
 from bot.conversation import router
 from bot.conversation.reply import Reply
 from bot.conversation.session import Session
-from bot.faq.knowledge import Entry, KnowledgeBase, Snapshot, UnansweredLog, answer_reply
+from bot.faq import parts as faq_parts
+from bot.faq import situation
+from bot.faq.knowledge import (
+    Entry,
+    KnowledgeBase,
+    Snapshot,
+    UnansweredLog,
+    answer_reply,
+    looks_like_form_answer,
+    multi_reply,
+)
 from bot.faq.match import Bands, Hit
 from bot.kakao import SkillRequest
 from bot.services import Services
@@ -30,6 +40,8 @@ SESSION_KEY = "faq"  # session.data[SESSION_KEY] = {"id": last answered entry, "
 EXTRA_ENTRY = "faq"  # clientExtra of an entry chip: answer this entry, whatever the text
 EXTRA_PAGE = "faq_page"
 SUGGESTIONS = 3
+CANDIDATES = 5  # hits ranked before the merchant's situation re-orders them
+SITUATION_BONUS = 0.1  # score added to entries that judge the case the question carries
 CARD_ENTRIES = 4  # list items per card inside a carousel (Kakao)
 PAGE_CARDS = 5  # list cards per carousel (Kakao)
 _BAND_ORDER = {"low": 0, "medium": 1, "high": 2}
@@ -63,12 +75,20 @@ class FaqService:
         tapped = self._tapped(req, snapshot)
         if tapped is not None:
             return self._answer(snapshot, tapped, session, svc.clock())
-        band, hits = self.match(snapshot, text, session, svc.clock())
+        now = svc.clock()
+        verdicts = situation.judge(situation.read(text))
+        band, hits = self.match(snapshot, text, session, now, verdicts)
+        # A near-copy of an entry's own example is that entry, however many parts it has.
+        sure = band == "high" and hits[0].score >= self.bands.sure
+        several = None if sure else self.several(snapshot, text, band, session, now)
+        if several is not None:
+            return several
         if band == "high":
-            return self._answer(snapshot, snapshot.entries[hits[0].entry], session, svc.clock())
+            return self._answer(snapshot, snapshot.entries[hits[0].entry], session, now, verdicts)
         if band == "medium":
             return self._suggest(snapshot, hits)
-        self.unanswered.record(text, svc.clock())
+        if not looks_like_form_answer(text):  # a late name or number is no question
+            self.unanswered.record(text, now)
         # Nothing confident: the fallback offers an unfinished form back, else its honest
         # "잘 모르겠어요" with the menu and the operator button (templates/fallback/unknown).
         return None
@@ -85,17 +105,92 @@ class FaqService:
         return Reply.of(entry.template, {"faq_id": entry.id})
 
     # -- matching -------------------------------------------------------------
-    def match(self, snapshot: Snapshot, text: str, session: Session,
-              now: float) -> tuple[str, list[Hit]]:
+    def situated(self, snapshot: Snapshot, hits: list[Hit],
+                 verdicts: situation.Verdicts) -> tuple[str, list[Hit]]:
+        """Band and hits once the merchant's own case counts: entries that judge it (an
+        amount, a time, a business type) move up, and a 'did you mean' on such an entry
+        becomes an answer ("매출 11억 좀 넘는데" → the revenue rule with a verdict)."""
+        signals = set(verdicts.signals)
+        if signals:
+            hits = sorted(
+                (Hit(h.entry, round(h.score + SITUATION_BONUS, 4))
+                 if signals & set(snapshot.entries[h.entry].situations) else h
+                 for h in hits), key=lambda h: -h.score)
+        band = self.bands.of(hits)
+        if band == "medium" and hits[0].score >= self.bands.situational and (
+                signals & set(snapshot.entries[hits[0].entry].situations)):
+            band = "high"
+        return band, hits[:SUGGESTIONS]
+
+    def several(self, snapshot: Snapshot, text: str, band: str, session: Session,
+                now: float) -> Reply | None:
+        """Answer each question of a message that holds several (or a long story ending in
+        one question); None when the message is better read whole."""
+        index = snapshot.index
+        pieces: list[str] = []
+        carried = ""  # "매출 11억 좀 넘는데 / 신청 가능한가요": the case goes with the question
+        for piece in (p for q in faq_parts.split(index.analyzer.synonyms.apply(text))
+                      for p in faq_parts.distribute(q)):
+            if not faq_parts.is_question(piece) and situation.judge(
+                    situation.read(piece)).signals:
+                carried = f"{carried} {piece}".strip()
+                continue
+            pieces.append(f"{carried} {piece}".strip())
+            carried = ""
+        if carried:
+            pieces.append(carried)
+        if len(pieces) < 2:
+            return None
+        answers: list[tuple[Entry, situation.Verdicts]] = []
+        unclear: list[str] = []
+        medium: list[Hit] = []
+        previous: str | None = None
+        asking = faq_parts.questions(pieces)
+        for piece, is_question in zip(pieces, asking, strict=True):
+            if not is_question:
+                continue  # the story around the questions is not answered on its own
+            query = index.query(piece)
+            hits = index.search(piece, k=CANDIDATES, query=query)
+            if previous is not None and index.is_follow_up(piece, query.features):
+                in_context = index.search(piece, k=CANDIDATES, context=previous, query=query)
+                if in_context and (not hits or in_context[0].score > hits[0].score):
+                    hits = in_context
+            verdicts = situation.judge(situation.read(piece))
+            piece_band, hits = self.situated(snapshot, hits, verdicts)
+            if piece_band == "medium" and self.bands.clear_part(hits):
+                piece_band = "high"  # a short clause with one clear winner
+            if piece_band == "high":
+                entry = snapshot.entries[hits[0].entry]
+                previous = entry.id
+                if all(entry.id != e.id for e, _ in answers):
+                    answers.append((entry, verdicts))
+            else:
+                unclear.append(piece)
+                if piece_band == "medium":
+                    medium.append(hits[0])
+        if len(answers) >= 2 or (len(answers) == 1 and band != "high"):
+            self.remember(session, answers[-1][0].id, now)
+            return multi_reply(snapshot, answers[:faq_parts.MAX_PARTS - 1],
+                               unclear if len(answers) >= 2 or band == "low" else [])
+        if not answers and band != "high" and len({h.entry for h in medium}) >= 2:
+            suggestions = [{"id": h.entry, "title": snapshot.entries[h.entry].title}
+                           for h in medium[:SUGGESTIONS]]
+            return Reply.of("faq_ui/multi", {"count": len(unclear), "suggestions": suggestions})
+        return None
+
+    def match(self, snapshot: Snapshot, text: str, session: Session, now: float,
+              verdicts: situation.Verdicts | None = None) -> tuple[str, list[Hit]]:
         """Band and ranked hits; a follow-up is also read in the light of the last answer."""
         index = snapshot.index
+        verdicts = verdicts or situation.Verdicts()
         query = index.query(text)  # analysed and scored once, ranked up to twice
-        hits = index.search(text, k=SUGGESTIONS, query=query)
-        band = self.bands.of(hits)
+        band, hits = self.situated(
+            snapshot, index.search(text, k=CANDIDATES, query=query), verdicts)
         previous = self.last_entry(session, now)
         if previous in snapshot.entries and index.is_follow_up(text, query.features):
-            in_context = index.search(text, k=SUGGESTIONS, context=previous, query=query)
-            context_band = self.bands.of(in_context)
+            context_band, in_context = self.situated(
+                snapshot, index.search(text, k=CANDIDATES, context=previous, query=query),
+                verdicts)
             if _BAND_ORDER[context_band] > _BAND_ORDER[band] or (
                     context_band == band and in_context and hits
                     and in_context[0].score > hits[0].score):
@@ -120,9 +215,10 @@ class FaqService:
         entry_id = req.client_extra.get(EXTRA_ENTRY)
         return snapshot.entries.get(str(entry_id)) if entry_id else None
 
-    def _answer(self, snapshot: Snapshot, entry: Entry, session: Session, now: float) -> Reply:
+    def _answer(self, snapshot: Snapshot, entry: Entry, session: Session, now: float,
+                verdicts: situation.Verdicts | None = None) -> Reply:
         self.remember(session, entry.id, now)
-        return answer_reply(snapshot, entry)
+        return answer_reply(snapshot, entry, verdicts)
 
     def _suggest(self, snapshot: Snapshot, hits: list[Hit]) -> Reply:
         suggestions = [{"id": h.entry, "title": snapshot.entries[h.entry].title}

@@ -60,6 +60,28 @@ def _build(record: dict[str, Any]) -> Notice:
     return from_fields(record, source="manual", today=today_of(svc.clock()))
 
 
+# What a merchant needs to act on a notice (notices/detail): the field (as in the file) and
+# how staff know it. A notice missing one of them is refused by `add` and `edit`.
+REQUIRED = (
+    ("title", "제목(title)", lambda n: n.title),
+    ("summary", "사업 내용(summary)", lambda n: n.summary),
+    ("period", "신청기간(period: 2026-09-01 ~ 2026-09-30, 상시, 예산 소진 시까지, 추후 공지)",
+     lambda n: n.period_text),
+    ("how", "신청 방법이나 링크(how, url 또는 apply_url 중 하나)",
+     lambda n: n.how or n.url or n.apply_url),
+)
+
+
+def _complete(notice: Notice, path: str) -> Notice:
+    """Refuse a notice a merchant could not act on, naming what is missing (in Korean)."""
+    missing = [label for _, label, value in REQUIRED if not value(notice)]
+    if missing:
+        raise click.UsageError(
+            f"{path}: 공고에 꼭 필요한 항목이 빠졌어요 — {', '.join(missing)}. "
+            "data/sample_notices.yaml 의 공고 모양을 참고해 채워 주세요.")
+    return notice
+
+
 def _line(notice: Notice) -> str:
     status = "hidden" if notice.hidden else notice.status(today_of(_services().clock()))
     deadline = notice.end or notice.period_kind
@@ -109,7 +131,7 @@ def add(path: str) -> None:
     store = _store()
     for record in _read(path):
         try:
-            notice = _build(record)
+            notice = _complete(_build(record), path)
         except NoticeError as exc:
             raise click.UsageError(f"{path}: {exc}") from None
         if store.get(notice.id) is not None:
@@ -130,7 +152,8 @@ def edit(notice_id: str, path: str) -> None:
     changes = _read(path)[0]
     fields = {**old.to_fields(), **changes, "id": old.id}
     try:
-        notice = from_fields(fields, source=old.source, today=today_of(_services().clock()))
+        notice = _complete(from_fields(fields, source=old.source,
+                                       today=today_of(_services().clock())), path)
     except NoticeError as exc:
         raise click.UsageError(f"{path}: {exc}") from None
     store.put(notice, old)

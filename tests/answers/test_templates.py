@@ -74,8 +74,10 @@ def test_preview_with_values_from_the_command_line(runner):
     assert result.exit_code == 0, result.output
     assert "안녕하세요, 동네 가게 지원센터예요" in result.output
     assert "친구로 추가하시면" in result.output
-    result = preview(runner, "operator/connect", "--set", "settings.operator_phone=1577-0000")
-    assert "[전화 상담] → 1577-0000" in result.output and "평일 10:00~18:00" in result.output
+    result = preview(runner, "operator/connect", "--set", "settings.operator_phone=1577-0000",
+                     "--set", "settings.operator_hours=매일 00:00~24:00")
+    assert "[전화 상담] → 1577-0000" in result.output
+    assert "상담 가능 시간: 매일 00:00~24:00" in result.output
 
 
 def test_preview_of_an_unknown_name_says_so_in_one_line_and_suggests(runner):

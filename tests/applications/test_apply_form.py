@@ -191,7 +191,7 @@ def test_business_number_spellings(text):
 @pytest.mark.parametrize(("code", "kind", "corporation"), [
     ("45", "individual", False), ("81", "corporation", True), ("85", "corporation", True),
     ("80", "group", False), ("84", "foreign", True), ("89", "religious", False),
-    ("95", "individual", False),
+    ("95", "individual", False), ("82", "nonprofit", True), ("83", "government", True),
 ])
 def test_entity_kind_is_said_back(chat, code, kind, corporation):
     start(chat)
@@ -199,18 +199,18 @@ def test_entity_kind_is_said_back(chat, code, kind, corporation):
     assert said.templates[0] == "apply/ask_business_name"
     bizno = said.context_of("apply/ask_business_name")["answers"]["bizno"]
     assert (bizno["kind"], bizno["corporation"]) == (kind, corporation)
-    note = "상담이 필요할 수 있어요" in said.text
+    note = "지원센터에서 확인해 드릴게요" in said.text
     assert note is (kind in form.CONSULT_KINDS)
 
 
 @pytest.mark.parametrize(("code", "kind"), [("82", "nonprofit"), ("83", "government")])
-def test_nonprofits_and_government_end_politely(chat, services, code, kind):
+def test_no_entity_is_refused_on_a_rule_the_sources_do_not_state(chat, services, code, kind):
+    """program-facts lists no exclusion of 비영리법인 or 국가기관: the centre checks, we go on."""
     start(chat)
     said = chat.say(valid_bizno(f"123{code}6789"))
-    assert said.template == "apply/not_eligible_entity"
-    assert said.context == {"kind": kind}
-    assert services.sessions.load_draft(chat.user_id, "apply") is None
-    assert chat.say("단골분식").template == "fallback/unknown"
+    assert said.templates[0] == "apply/ask_business_name"
+    assert "지원센터에서 확인해 드릴게요" in said.text and "어려워요" not in said.text
+    assert chat.say("단골분식").templates[0] == "apply/ask_representative"
 
 
 # -- steps 3, 4: names ---------------------------------------------------------------------
@@ -465,6 +465,7 @@ def test_the_same_user_is_shown_their_application(chat):
     said = chat.say("지원금 신청", skill="apply")
     assert said.template == "apply/has_application"
     assert said.context["receipt"] == receipt and said.context["status"] == "received"
+    assert receipt in said.text and "한 번만" not in said.text  # no rule the sources lack
 
 
 def test_another_user_learns_only_that_an_application_exists(chat, store):
@@ -478,6 +479,9 @@ def test_another_user_learns_only_that_an_application_exists(chat, store):
         "mine": False, "receipt": None, "status": None, "step_label": "사업자등록번호",
         "example": "000-00-00000 (숫자 10자리)", "misses": 1}
     assert receipt not in said.text and "단골분식" not in said.text
+    # Nothing tells a stranger that this business applied, or states a once-only rule.
+    assert "이미" not in said.text and "한 번만" not in said.text
+    assert "지원센터에서 확인" in said.text and "상담원 연결" in said.text
     assert other.say("지원금 신청", skill="apply").template != "apply/has_application"
     assert len(store.list()) == 1
 
@@ -490,6 +494,8 @@ def test_a_race_at_submit_gives_the_second_user_a_polite_refusal(chat, store):
     said = other.tap("제출하기")
     assert said.template == "apply/duplicate"
     assert "단골분식" not in said.text
+    assert "이미" not in said.text and "한 번만" not in said.text
+    assert any(b["action"] == "operator" for b in said.buttons)
     assert len(store.list()) == 1
 
 
@@ -563,3 +569,162 @@ def test_typing_the_start_button_label_starts_the_form(chat):
     assert chat.say("지원금 신청", skill="apply").template == "apply/intro"
     said = chat.say("시작하기")  # typed, not tapped: no clientExtra
     assert said.template == "apply/ask_bizno", said.templates
+
+
+# -- starting in the merchant's own words (issue #11) -------------------------------------
+@pytest.mark.parametrize("word", ["시작", "할게요", "네", "신청할래요", "시작할게요", "좋아요",
+                                  "넵", "지금 해볼게요"])
+def test_natural_words_at_the_intro_start_the_form(chat, services, word):
+    assert chat.say("지원금 신청", skill="apply").template == "apply/intro"
+    assert chat.say(word).template == "apply/ask_bizno", chat.last.templates
+    assert chat.say("120-81-47521").template == "apply/ask_business_name"
+    assert chat.say("단골분식").template == "apply/ask_representative"
+    assert chat.say("홍길동").template == "apply/ask_revenue"
+    assert services.faq.unanswered.top(10) == []
+
+
+@pytest.mark.parametrize("word", ["나중에 할게요", "처음으로", "아니요"])
+def test_declining_at_the_intro_does_not_start_the_form(chat, word):
+    chat.say("지원금 신청", skill="apply")
+    assert not chat.say(word).template.startswith("apply/ask")
+
+
+def test_start_words_only_start_the_form_right_after_the_intro(chat, services):
+    chat.say("지원금 신청", skill="apply")
+    chat.say("잔액")  # the merchant moved on
+    assert chat.say("시작").template == "welcome/greeting"
+
+
+def test_the_intro_is_answered_only_for_a_while(chat, services):
+    clock = freeze(chat.app)
+    chat.say("지원금 신청", skill="apply")
+    clock[0] += 3600  # an hour later "네" answers nothing we asked
+    assert chat.say("네").template != "apply/ask_bizno"
+
+
+@pytest.mark.parametrize("text", ["홍길동", "김 수지", "단골분식", "010-1234-5678", "1208147521",
+                                  "120-81-47521", "@danggol", "3억", "남궁민수"])
+def test_form_answers_are_never_logged_as_unanswered_questions(chat, services, text):
+    chat.say(text)
+    assert services.faq.unanswered.top(10) == []
+
+
+def test_a_real_question_is_still_logged(chat, services):
+    assert chat.say("주말에 비 온다던데 우산 챙겨야 하나요").template == "fallback/unknown"
+    assert [q for q, _, _ in services.faq.unanswered.top(10)] == [
+        "주말에 비 온다던데 우산 챙겨야 하나요"]
+
+
+# -- answers in the merchant's own words (issue #11) -------------------------------------------
+@pytest.mark.parametrize("text", ["했어요 방금", "네 맞아요", "응", "넵", "네네 했어요",
+                                  "전환 완료했어요", "ㅇㅇ"])
+def test_a_natural_yes_at_a_yes_no_step_is_taken(chat, text):
+    fill(chat, upto="business_channel")
+    assert chat.say(text).templates[0] == "apply/ask_bizwallet", chat.last.templates
+
+
+@pytest.mark.parametrize("text", ["아니 됐어요", "아뇨", "안 했어요", "아직 못 했어요", "아직이요",
+                                  "ㄴㄴ"])
+def test_a_natural_no_at_a_yes_no_step_shows_how(chat, text):
+    fill(chat, upto="bizwallet")
+    said = chat.say(text)
+    assert said.templates[:2] == ["apply/howto_bizwallet", "apply/ask_bizwallet"], said.templates
+
+
+def test_natural_yes_and_no_at_the_consent_steps(chat, store):
+    fill(chat, upto="privacy")
+    assert chat.say("네 동의해요").templates[0] == "apply/ask_alerts"
+    said = chat.say("아뇨 괜찮아요")
+    assert said.templates[0] == "apply/review"
+    assert said.context_of("apply/review")["answers"]["alerts"]["agreed"] is False
+
+
+@pytest.mark.parametrize(("text", "step"), [
+    ("상호 바꿀래요", "business_name"), ("가게 이름 잘못 썼어요", "business_name"),
+    ("전화번호 변경할게요", "phone"), ("대표자명 고칠래요", "representative"),
+    ("채널 아이디 바꿔주세요", "channel"),
+])
+def test_a_change_request_at_the_review_reopens_that_field(chat, store, text, step):
+    fill(chat)
+    said = chat.say(text)
+    assert said.templates[0] == f"apply/ask_{step}", said.templates
+    said = chat.say(dict(HAPPY)[step])
+    assert said.templates[0] == "apply/review"
+
+
+def test_yes_at_the_review_submits(chat, store):
+    fill(chat)
+    said = chat.say("네 맞아요")
+    assert said.template == "apply/submitted"
+
+
+def test_natural_confirmations_of_cancel(chat, services):
+    fill(chat, upto="channel")
+    chat.tap("취소")
+    assert chat.say("아니 계속할래요").templates[0] == "apply/ask_channel"
+    chat.tap("취소")
+    assert chat.say("네 맞아요").template == "dialog/cancelled"
+
+
+def test_continue_in_own_words_after_a_pause_and_after_a_cancel(chat, services):
+    fill(chat, upto="channel")
+    assert chat.say("나중에").template == "dialog/paused"
+    assert chat.say("이어서 할래요").templates[0] == "apply/ask_channel"
+    chat.tap("취소")
+    chat.say("네")
+    said = chat.say("이어서 할래요")  # nothing left to continue: said so, with the way back in
+    assert said.template == "fallback/no_draft"
+    assert "지원금 신청" in said.quick_replies
+
+
+def test_continue_in_own_words_answers_the_resume_offer(chat, services):
+    fill(chat, upto="phone")
+    services.sessions.clear(chat.user_id)
+    assert chat.say("지원금 신청", skill="apply").template == "dialog/resume_offer"
+    assert chat.say("이어서 할래요").templates[0] == "apply/ask_phone"
+
+
+@pytest.mark.parametrize("text", ["이거 꼭 써야돼요?", "이거 꼭 써야돼요", "상호가 뭔가요?",
+                                  "안 써도 되나요"])
+def test_a_question_at_a_free_text_step_is_helped_not_refused(chat, services, text):
+    fill(chat, upto="business_name")
+    said = chat.say(text)
+    assert "apply/invalid_business_name" not in said.templates
+    assert said.templates[-2:] == ["apply/ask_business_name", "dialog/nav"], said.templates
+    assert said.templates[0] in ("apply/help_business_name",) or said.templates[0].startswith(
+        "faq/")
+    state = services.sessions.load(chat.user_id).dialog
+    assert state["misses"] == 0 and "business_name" not in state["answers"]
+    assert chat.say("단골분식").templates[0] == "apply/ask_representative"
+
+
+def test_a_question_at_a_yes_no_step_is_helped_not_refused(chat):
+    fill(chat, upto="bizwallet")
+    said = chat.say("그게 뭔데요?")
+    assert "apply/invalid_yes_no" not in said.templates
+    assert said.templates[-2:] == ["apply/ask_bizwallet", "dialog/nav"]
+
+
+def test_editing_the_shop_name_from_the_review_does_not_repeat_the_number_check(chat):
+    said = fill(chat, upto="business_name")
+    assert "법인사업자로 확인했어요" in said.text  # said once, right after the number
+    fill_rest = [text for name, text in HAPPY if name != "bizno"]
+    for text in fill_rest:
+        said = chat.say(text)
+    assert said.templates[0] == "apply/review"
+    said = press(chat, "상호 수정")
+    assert said.templates[0] == "apply/ask_business_name"
+    assert "확인했어요" not in said.text and "지금 적힌 상호: 단골분식" in said.text
+
+
+@pytest.mark.parametrize("steps", [("approve",), ("reject",), ("approve", "mark-paid")])
+def test_the_status_card_shows_the_review_step_even_when_staff_skipped_it(chat, app, steps):
+    fill(chat)
+    receipt = chat.tap("제출하기").context["receipt"]
+    runner = app.test_cli_runner()
+    for step in steps:
+        args = ["applications", step, receipt] + (["--reason", "확인 필요"] if step == "reject"
+                                                  else [])
+        assert runner.invoke(args=args).exit_code == 0
+    card = chat.say("신청 현황").cards[0]["description"]
+    assert "✔ 검토" in card and "○ 검토" not in card

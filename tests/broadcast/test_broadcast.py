@@ -293,7 +293,9 @@ def test_dry_run_is_the_default_and_calls_nobody(make_app, http):
     bid = bc(app).create("NTC-1")["id"]
     assert send(app, bid).status == "done"
     assert not http.calls
-    assert bc(app).report(bid)["delivered"] == 120
+    report = bc(app).report(bid)  # nothing was delivered: the calls are only simulated
+    assert report["dry_run"] and report["simulated"] == 120
+    assert report["delivered"] == 0 and report["sent"] == 0
 
 
 # -- crashes and resume ----------------------------------------------------------
@@ -568,7 +570,7 @@ def test_with_a_worker_process_send_queues_an_rq_job_that_a_worker_runs(
         monkeypatch.setenv(name, value)
     SimpleWorker([queue], connection=queue.connection).work(burst=True)
     report = bc(app).report(bid)
-    assert report["status"] == "done" and report["delivered"] == 3  # dry run by default
+    assert report["status"] == "done" and report["simulated"] == 3  # dry run by default
 
 
 def test_status_shows_progress_while_sending(live, http):
@@ -585,7 +587,9 @@ def test_status_shows_progress_while_sending(live, http):
     assert "[###############---------------]  50%" in seen[0]
     assert "calls made for 2/4 batches" in seen[0] and "sending" in seen[0]
     listing = live.test_cli_runner().invoke(args=["broadcast", "list"]).output
-    assert f"{bid}  done" in listing and "400 delivered" in listing
+    header, *rows = listing.splitlines()
+    assert header.split() == ["id", "status", "created", "recipients", "delivered", "notice"]
+    assert f"{bid}  done" in rows[0] and rows[0].split()[5:7] == ["400", "400"]
 
 
 # -- pacing -----------------------------------------------------------------------
@@ -613,6 +617,60 @@ def test_pacer_keeps_its_grid_after_one_slow_call():
 def test_pacer_forgives_at_most_one_interval_after_a_stall():
     # A 100 ms stall: the next call goes at once, one more straight after it, then the grid.
     assert paced(100, [0.001, 0.1, 0.001, 0.001, 0.001]) == [0.0, 0.01, 0.11, 0.111, 0.12]
+
+
+# -- the demo in README (issue #11) -----------------------------------------------------
+def test_readme_broadcast_examples_name_real_sample_notices():
+    import yaml
+
+    from bot.core.config import ROOT
+
+    samples = {n["id"] for n in yaml.safe_load(
+        (ROOT / "data" / "sample_notices.yaml").read_text(encoding="utf-8"))}
+    named = re.findall(r"--notice (\S+)", (ROOT / "README.md").read_text(encoding="utf-8"))
+    assert named and set(named) <= samples, (named, samples)
+
+
+@time_machine.travel(datetime(2026, 11, 23, 22, 0, tzinfo=KST), tick=False)
+def test_a_dry_run_at_night_runs_at_once_and_says_what_a_live_send_would_do(make_app, http):
+    app = make_app(KAKAO_BOT_ID=BOT, extra={"BROADCAST_INLINE": "1"})  # dry run: the default
+    install(app).put(NOTICE)
+    seed(app, 10)
+    cli = app.test_cli_runner()
+    out = cli.invoke(args=["broadcast", "create", "--notice", "NTC-1"]).output
+    assert "send at   now — a dry run ignores quiet hours" in out
+    assert "a live send would go out 2026-11-24 08:00 KST (quiet hours" in out
+    bid = bc(app).list()[0]["id"]
+    result = cli.invoke(args=["broadcast", "send", bid, "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "quiet hours — run `send` again" not in result.output and not http.calls
+    assert "— done" in result.output
+    assert "simulated      10" in result.output and "nothing was sent or delivered" in result.output
+    assert "delivered" not in result.output.replace("sent or delivered", "")
+    report = bc(app).report(bid)
+    assert report["status"] == "done" and report["delivered"] == 0 and report["simulated"] == 10
+    listing = cli.invoke(args=["broadcast", "list"]).output
+    assert "10 sim." in listing and "(dry run)" in listing
+
+
+def test_a_flask_chat_user_can_be_a_test_recipient_by_name(make_app, http):
+    app = make_app(extra={"BROADCAST_INLINE": "1"})  # the simulator is no Kakao bot id
+    install(app).put(NOTICE)
+    svc_of(app).clock = Clock(NOON)
+    cli = app.test_cli_runner()
+    chat = cli.invoke(args=["chat"], input="/user 김사장\n/whoami\n/quit\n").output
+    from bot.conversation.simulator import sim_user_id
+
+    key = sim_user_id("김사장")
+    assert "지금 사용자: 김사장" in chat and f"사용자 키(botUserKey): {key}" in chat
+    out = cli.invoke(args=["broadcast", "create", "--notice", "NTC-1",
+                           "--test-users", "김사장"]).output
+    assert f"test user '김사장' = flask chat user, key {key}" in out
+    meta = bc(app).list()[0]
+    assert meta["test_users"] == [key] and meta["recipients"] == 1
+    out = cli.invoke(args=["broadcast", "create", "--notice", "NTC-1",
+                           "--test-users", key]).output  # the key itself works as before
+    assert bc(app).list()[0]["recipients"] == 1
 
 
 # -- duplicates and dead workers (issue #14, break 7) ------------------------------------------

@@ -614,10 +614,11 @@ def test_a_question_the_hook_cannot_answer_is_taken_as_the_answer() -> None:
     assert talk.reason == "answered" and talk.answers == {"name": "뭐든지 마트"}
 
 
-def test_an_unanswerable_invalid_turn_is_a_miss() -> None:
+def test_an_unanswerable_question_gets_the_steps_help_not_a_miss() -> None:
     talk = Talk(interrupt=faq()).walk_to("team")
     talk.say("이거 왜 물어봐요")
-    assert talk.reason == "invalid" and talk.state["misses"] == 1
+    assert talk.reason == "help" and talk.state["misses"] == 0
+    assert talk.templates[0] == "demo/help_team"  # the step's own help
 
 
 def test_an_invalid_answer_that_is_not_a_question_never_reaches_the_hook() -> None:
@@ -949,7 +950,8 @@ def test_engine_loads_without_flask_or_redis() -> None:
         "assert not heavy, heavy\n"
         "assert sorted(m for m in sys.modules if m.startswith('bot.')) == "
         "['bot.conversation', 'bot.conversation.dialog', 'bot.conversation.reply', "
-        "'bot.core', 'bot.core.version'], sorted(m for m in sys.modules if m.startswith('bot'))\n"
+        "'bot.conversation.understand', 'bot.core', 'bot.core.version'], "
+        "sorted(m for m in sys.modules if m.startswith('bot'))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=ROOT, check=False)

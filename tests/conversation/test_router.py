@@ -19,6 +19,10 @@ from bot.conversation import router
     ("지원금 신청", "apply"), ("시작하기", "apply"), ("시작", "welcome"), ("신청", "apply"), ("지원금 받고 싶어요", "apply"),
     ("이어서 하기", router.RESUME),
     ("오늘 날씨 어때", None), ("", None), ("월렛이 뭐예요", None),
+    # Questions about a skill reach the FAQ (which offers the skill as a chip), not the skill.
+    ("지원금 받을 수 있나요", None), ("잔액 어디서 확인해요", None),
+    ("충전한 캐시 돌려받고 싶어요", None), ("수신거부한 손님한테 실수로 보냈어요", None),
+    ("지원금 받았다는데 잔액이 0원이에요", None),
 ])
 def test_route(text, target):
     assert router.route(text) == target

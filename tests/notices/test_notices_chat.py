@@ -311,3 +311,93 @@ def test_something_else_after_the_offer_is_read_as_if_never_asked(chat, services
     assert said.template == "fallback/unknown"
     assert services.subscriptions.get(chat.user_id) is None
     assert chat.say("네").template != "notices/subscribed"  # the offer is no longer open
+
+
+# -- the notice just shown is the subject (issue #11) ------------------------------------------
+def _open(chat, notice_id):
+    said = chat.say(f"공고 상세 {notice_id}", extra={"notice_id": notice_id})
+    assert said.context_of("notices/detail")["id"] == notice_id
+    return said
+
+
+@pytest.mark.parametrize(("text", "aspect", "shown"), [
+    ("라이브커머스가 뭔데요", "what", "라이브커머스 방송"),
+    ("이거 쉽게 설명좀", "what", "온라인에서 더 많이 팔 수 있도록"),
+    ("저도 신청되나요 이거", "who", "소상공인"),
+    ("마감 언제에요?", "when", "D-14"),
+    ("어떻게 신청해요?", "how", "소상공인24"),
+    ("문의는 어디로 해요", "contact", "1357"),
+])
+def test_questions_right_after_a_notice_are_answered_from_it(chat, store, text, aspect, shown):
+    _open(chat, "SAMPLE_MARKET_03")
+    said = chat.say(text)
+    assert said.template == "notices/about", said.templates
+    assert said.context["id"] == "SAMPLE_MARKET_03" and said.context["aspect"] == aspect
+    assert shown in said.text
+    assert "공고 자세히 보기" in said.quick_replies
+
+
+def test_the_next_few_questions_keep_the_notice_and_it_fades(chat, store, services):
+    _open(chat, "SAMPLE_MARKET_03")
+    for text in ("저도 신청되나요 이거", "마감 언제에요?", "이거 쉽게 설명좀"):
+        assert chat.say(text).context["id"] == "SAMPLE_MARKET_03"
+    later = NOW + 3600
+    services.clock = lambda: later  # an hour on, "이거" no longer means that notice
+    assert chat.say("마감 언제에요?").template != "notices/about"
+
+
+def test_a_faq_question_after_a_notice_still_reaches_the_faq(chat, store):
+    _open(chat, "SAMPLE_MARKET_03")
+    said = chat.say("무상캐시 유효기간이 언제까지예요?")
+    assert said.template == "faq/cash_expiry", said.templates
+
+
+def test_after_a_list_a_question_about_the_deadlines_answers_for_the_list(chat, store):
+    listed = ids_of(chat.say("지원사업 공고"))
+    said = chat.say("마감 언제에요?")
+    assert said.template == "notices/about_list", said.templates
+    assert [n["id"] for n in said.context["notices"]] == listed and said.context["aspect"] == "when"
+    assert "D-7" in said.text
+
+
+def test_after_a_list_an_ordinal_with_a_colloquial_ending_opens_that_notice(chat, store):
+    listed = ids_of(chat.say("지원사업 공고"))
+    assert chat.say("세번째꺼 자세히").context_of("notices/detail")["id"] == listed[2]
+
+
+@pytest.mark.parametrize("text", ["부산", "부산이요", "부산 지역"])
+def test_a_region_typed_after_a_list_filters_it(chat, store, text):
+    chat.say("지원사업 공고")
+    said = chat.say(text)
+    assert said.template == "notices/list" and said.context["region"] == "부산"
+
+
+def test_a_menu_word_typed_after_a_list_opens_that_menu(chat, store):
+    chat.say("지원사업 공고")
+    assert chat.say("지역 선택").template == "notices/pick_region"
+    chat.say("지원사업 공고")
+    assert chat.say("분야 선택").template == "notices/pick_category"
+
+
+@pytest.mark.parametrize(("text", "categories"), [
+    ("금융이랑 내수요", ["금융", "내수"]), ("금융, 수출", ["금융", "수출"]),
+    ("기술하고 인력 그리고 창업", ["기술", "인력", "창업"]),
+])
+def test_several_분야_named_after_the_offer_subscribe_to_all(chat, services, store, text,
+                                                          categories):
+    chat.say("알림 받을래요")
+    said = chat.say(text)
+    assert said.template == "notices/subscribed"
+    assert said.context["categories"] == categories
+    assert list(services.subscriptions.get(chat.user_id).categories) == categories
+
+
+def test_the_count_reads_naturally_for_one_notice_and_a_last_page_of_one(chat, store):
+    one = chat.say("희망리턴패키지 공고")
+    assert one.context["total"] == 1
+    assert "1~1" not in one.text and "1건 있어요" in one.text
+    chat.say("공고")
+    chat.say("다음 공고")
+    last = chat.say("다음 공고")
+    assert (last.context["first"], last.context["last"]) == (11, 11)
+    assert "11~11" not in last.text and "11건 중 마지막 11번째예요" in last.text

@@ -148,8 +148,32 @@ def test_staff_add_rejects_bad_files_and_duplicates(cli, tmp_path):
     result = cli.invoke(args=["notices", "add", "--file", str(bad)])
     assert result.exit_code == 2 and "title" in result.output
     raw = tmp_path / "bizinfo.json"
-    raw.write_text('{"pblancId": "PBLN_000000000112001", "pblancNm": "복사해 온 공고"}',
-                   encoding="utf-8")
+    raw.write_text('{"pblancId": "PBLN_000000000112001", "pblancNm": "복사해 온 공고", '
+                   '"bsnsSumryCn": "내용", "reqstBeginEndDe": "상시", '
+                   '"pblancUrl": "https://www.bizinfo.go.kr/x"}', encoding="utf-8")
     assert cli.invoke(args=["notices", "add", "--file", str(raw)]).exit_code == 0
     again = cli.invoke(args=["notices", "add", "--file", str(raw)])
     assert again.exit_code == 2 and "exists already" in again.output
+
+
+@pytest.mark.parametrize(("dropped", "named"), [
+    (("period",), "신청기간(period"),
+    (("how", "url"), "신청 방법이나 링크"),
+    (("summary",), "사업 내용(summary)"),
+])
+def test_staff_add_needs_what_a_merchant_needs(cli, tmp_path, dropped, named):
+    lines = [line for line in NOTICE_YAML.splitlines() if line.split(":")[0] not in dropped]
+    path = tmp_path / "thin.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = cli.invoke(args=["notices", "add", "--file", str(path)])
+    assert result.exit_code == 2
+    assert "공고에 꼭 필요한 항목이 빠졌어요" in result.output and named in result.output
+
+
+def test_a_title_alone_is_not_a_notice(cli, tmp_path):
+    path = tmp_path / "title.yaml"
+    path.write_text("title: 제목만 있는 공고\n", encoding="utf-8")
+    result = cli.invoke(args=["notices", "add", "--file", str(path)])
+    assert result.exit_code == 2
+    for named in ("사업 내용", "신청기간", "신청 방법이나 링크"):
+        assert named in result.output

@@ -197,3 +197,31 @@ def test_a_count_in_a_calculator_question_is_priced_at_once(chat, text):
     said = chat.say(text)
     assert said.template == "wallet/estimate", said.templates
     assert said.context["friends"] == 500 and said.context["general"]["cost"] == 8_250
+
+
+@pytest.mark.parametrize("status, state", [("SUSPENDED", "사용중지"), ("BLOCKED", "정지")])
+def test_a_wallet_that_cannot_send_pays_for_no_messages(merchant, sandbox, status, state):
+    sandbox.set_status(BIZ, status)
+    said = merchant.say("잔액")
+    assert said.context["usable"] == 0
+    assert said.context["messages"] == {"general": 0, "target": 0}
+    assert said.context["messages_if_activated"] is None
+    assert "18,393" not in said.text and "최대 18" not in said.text
+    assert state in said.text and "0원" in said.text
+    assert "'상담원 연결'" in said.text  # no sourced procedure to follow: a person helps
+
+    ctx = merchant.say("친구 500명에게 보내면?").context
+    assert ctx["usable"] == 0 and ctx["general"]["broadcasts"] == 0
+    assert ctx["state"] == status.lower()
+    assert state in merchant.last.text and "상담원 연결" in merchant.last.quick_replies
+
+
+def test_sandbox_expiry_dates_are_marked_as_examples(merchant, clock):
+    said = merchant.say("잔액")
+    assert said.context["sandbox"] is True
+    (line,) = [row for row in said.text.splitlines() if row.startswith("· 유효기간")]
+    assert "예시" in line  # never read as the program's expiry (미확인)
+    clock.now += 80 * 86_400
+    heads_up = merchant.say("잔액")
+    (line,) = [row for row in heads_up.text.splitlines() if "만료돼요" in row]
+    assert "예시" in line

@@ -1,0 +1,131 @@
+"""Split a merchant's message into the questions it holds (pure: Kiwi only, no Flask/Redis).
+
+"무상캐시 유효기간 있나요 그리고 환불도 되나요" → two questions; "누가 받을 수 있고 얼마
+받아요" → two (at the connective 고); "세금계산서랑 환불 어떻게 해요" → the shared predicate
+goes with each listed noun. A long run-on message is cut the same way, so the question
+at its end is matched without the story before it diluting the score.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.conversation import korean
+
+MAX_PARTS = 4
+MIN_CHARS = 4  # shorter pieces ("네", "그리고") join their neighbour
+# Connective endings that close a clause: 고 (and), 는데/ㄴ데 (background), 지만, 면서.
+CLAUSE_ENDINGS = ("고", "는데", "은데", "ㄴ데", "데", "지만", "면서", "는데요", "은데요", "데요",
+                  "요", "는지", "은지", "ᆫ지", "인지")
+PREDICATE_TAGS = ("VV", "VA", "VX", "XSV", "XSA", "VCP", "VCN", "EP")
+CONJUNCTIONS = ("그리고", "또", "또한", "그리구", "근데", "그런데", "아니면", "그리고요",
+                "글고")
+LIST_PARTICLES = ("랑", "이랑", "하고", "와", "과")
+NOUN_TAGS = ("NNG", "NNP", "NNB", "SL", "XR")
+QUESTION = re.compile(r"(\?|뭐|무엇|어떻게|어케|언제|얼마|몇|어디|누가|누구|왜|나요|까요|가요|"
+                      r"는지|되요|돼요|되나|되는|되능|될까|있어요|없어요|해요|하나|할까|인가|인지|"
+                      r"는교|능교|는겨|랑가|건가|거예요|거에요|예요|에요|죠|나와요|가능|맞아요|"
+                      r"알려\s*주세요|알려\s*줘|궁금해요|궁금합니다|모르겠어요)\s*$")
+_SENTENCE = re.compile(r"([^?？!！.。\n]*)([?？!！.。\n]+|$)")
+
+
+def is_question(text: str) -> bool:
+    """Whether a piece reads like a question (not a preamble such as '저 떡집 하는데요')."""
+    return bool(QUESTION.search(text.strip(" ~.")))
+
+
+def _cut_points(text: str) -> list[tuple[int, int]]:
+    """(start, end) spans to cut out between questions: conjunctions and after clause ends."""
+    cuts: list[tuple[int, int]] = []
+    tokens = korean.kiwi().tokenize(text, normalize_coda=True)
+    for i, tok in enumerate(tokens):
+        end = tok.start + tok.len
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        if following is None:
+            break
+        if tok.tag == "MAJ" or (tok.form in CONJUNCTIONS and tok.tag.startswith("MA")):
+            cuts.append((tok.start, end))
+        elif (tok.tag == "EC" and tok.form in CLAUSE_ENDINGS and i > 0
+              and tokens[i - 1].tag.split("-")[0] in PREDICATE_TAGS
+              and following.start > end  # a space follows: a clause boundary
+              and following.tag != "VX"):  # not '하고 있는데요' (one verb phrase)
+            cuts.append((end, end))
+        elif (tok.form == "데" and tok.tag == "NNB" and i > 0 and tokens[i - 1].tag == "ETM"
+              and following.start > end):
+            cuts.append((end, end))  # "떡집 하는데 신청하려면…": the story before the question
+        elif tok.tag == "EF" and following.start > end and following.tag != "SF":
+            cuts.append((end, end))  # "…있나요 환불도 되나요": a sentence without punctuation
+    return cuts
+
+
+def _clauses(sentence: str) -> list[str]:
+    pieces, start = [], 0
+    for cut_start, cut_end in _cut_points(sentence):
+        pieces.append(sentence[start:cut_start])
+        start = cut_end
+    pieces.append(sentence[start:])
+    return [p.strip(" ,~") for p in pieces if p.strip(" ,~")]
+
+
+def distribute(clause: str) -> list[str]:
+    """'세금계산서랑 환불 어떻게 해요' → ['세금계산서 어떻게 해요', '환불 어떻게 해요']."""
+    tokens = korean.kiwi().tokenize(clause, normalize_coda=True)
+    for i, tok in enumerate(tokens):
+        if tok.tag != "JC" or tok.form not in LIST_PARTICLES or i == 0:
+            continue
+        if tokens[i - 1].tag not in NOUN_TAGS:
+            return [clause]
+        j = i + 1
+        while j < len(tokens) and tokens[j].tag in NOUN_TAGS:
+            j += 1
+        if j != i + 2 or j >= len(tokens) or tokens[j].tag.startswith("J"):
+            return [clause]  # one noun each side, then the shared predicate
+        first = clause[:tok.start].strip()
+        second = clause[tokens[i + 1].start:tokens[j - 1].start + tokens[j - 1].len].strip()
+        predicate = clause[tokens[j - 1].start + tokens[j - 1].len:].strip()
+        if not predicate or not first or not second:
+            return [clause]
+        return [f"{first} {predicate}", f"{second} {predicate}"]
+    return [clause]
+
+
+def split(text: str) -> list[str]:
+    """The questions a message holds, in order (the whole text when it holds one)."""
+    folded = korean.fold(text)
+    if not folded:
+        return []
+    pieces: list[str] = []
+    for match in _SENTENCE.finditer(folded):
+        sentence, end = match.group(1).strip(), match.group(2)
+        if sentence:
+            clauses = _clauses(sentence)
+            if "?" in end or "？" in end:  # keep the question mark: it says what was asked
+                clauses[-1] += "?"
+            pieces += clauses
+    merged: list[str] = []
+    for piece in pieces:
+        if merged and len(piece.replace(" ", "")) < MIN_CHARS:
+            merged[-1] = f"{merged[-1]} {piece}"
+        else:
+            merged.append(piece)
+    if merged and len(merged[0].replace(" ", "")) < MIN_CHARS and len(merged) > 1:
+        merged[1] = f"{merged[0]} {merged[1]}"
+        merged.pop(0)
+    if len(merged) > MAX_PARTS:  # a long story: keep its questions, the last ones first
+        keep = set(range(len(merged)))
+        for i in range(len(merged)):
+            if len(keep) <= MAX_PARTS:
+                break
+            if not questions(merged)[i]:
+                keep.discard(i)
+        merged = [p for i, p in enumerate(merged) if i in keep][-MAX_PARTS:]
+    return merged or [folded]
+
+
+def questions(pieces: list[str]) -> list[bool]:
+    """Which pieces ask something; '월렛은 어디서 만들고' asks what the clause after it asks."""
+    flags = [False] * len(pieces)
+    for i in range(len(pieces) - 1, -1, -1):
+        flags[i] = is_question(pieces[i]) or (
+            pieces[i].endswith(("고", "하고")) and i + 1 < len(pieces) and flags[i + 1])
+    return flags

@@ -1,0 +1,417 @@
+"""A merchant's own situation read out of a question, and the program rules applied to it.
+
+Pure (no Flask, no Redis). `read()` extracts amounts (억/만/천, digits, commas, 한글
+numbers: "9억 8천", "오만원"), people counts ("450명"), the time since opening ("개업 두
+달"), dates, clock times ("밤 11시", "오후 9시 반", "21:30") and business types (간이과세자,
+법인 …). `judge()` applies the rules of program-facts.md — kept here, in one place — and
+returns plain values an answer template words: a verdict only where the sources give
+one (revenue ≤ 10억 원, opened within 6 months, the send-time windows, message prices);
+everything else stays None so the template shows the plain rule or hands off.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from bot.wallet import pricing
+
+# -- the rules (program-facts.md) ------------------------------------------------------
+REVENUE_LIMIT = 1_000_000_000  # §1.2: 연매출 10억 원 이하
+NEW_BUSINESS_MONTHS = 6  # §1.2: 개업 6개월 이내 사업자도 대상
+GRANT = 300_000  # §1.1: 최대 30만 원 무상캐시
+MIN_TOPUP = 10_000  # §1.5: 최소 충전 10,000원
+KAKAO_NIGHT_START = 20 * 60 + 50  # §5: Kakao blocks ad sends 20:50 – 08:00
+LAW_NIGHT_START = 21 * 60  # §5: the law needs separate consent 21:00 – 08:00
+NIGHT_END = 8 * 60
+# Business types the sources name as eligible (개인 or 법인, §1.2; 간이·일반·면세 are all
+# 개인 사업자 in §2.1) and ones they say nothing about (→ no verdict, hand off).
+ELIGIBLE_TYPES = ("개인", "간이과세자", "일반과세자", "면세사업자", "법인")
+UNKNOWN_TYPES = ("비영리", "프리랜서", "사업자없음")
+
+# -- reading: matching keywords ----------------------------------------------------------
+SINO = {"영": 0, "공": 0, "일": 1, "이": 2, "삼": 3, "사": 4, "오": 5, "육": 6, "칠": 7,
+        "팔": 8, "구": 9}
+SMALL = {"십": 10, "백": 100, "천": 1000}
+BIG = {"만": 10_000, "억": 100_000_000}
+NATIVE = {"한": 1, "두": 2, "세": 3, "석": 3, "네": 4, "넉": 4, "다섯": 5, "여섯": 6,
+          "일곱": 7, "여덟": 8, "아홉": 9, "열": 10, "열한": 11, "열두": 12}
+REVENUE_WORDS = ("매출", "수입", "벌어", "버는", "번다", "팔아", "판매액")
+MESSAGE_WORDS = ("건", "통", "메시지", "메세지", "문자", "보내", "발송")
+OPENING_WORDS = ("개업", "창업", "오픈", "개점", "문 연", "문연", "가게 연", "사업 시작",
+                 "장사 시작", "시작한", "사업자 낸", "사업자 냈", "등록한", "사업한", "장사한")
+OVER_WORDS = ("넘", "초과", "이상", "넘어")
+UNDER_WORDS = ("안 되", "안되", "못 미", "밑", "미만", "이하", "조금 안", "좀 안")
+TARGET_WORDS = ("타겟", "타깃", "그룹", "골라서", "일부")
+BUSINESS_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("간이과세자", r"간이\s*(과세|사업)"),
+    ("일반과세자", r"일반\s*과세"),
+    ("면세사업자", r"면세\s*사업"),
+    ("비영리", r"비영리|협회|협동조합|종교\s*단체|재단"),
+    ("법인", r"법인|주식\s*회사|유한\s*회사|\(주\)"),
+    ("프리랜서", r"프리랜서"),
+    ("사업자없음", r"사업자\s*(등록)?\s*(이|가|도)?\s*(없|안\s*했|안\s*냈|아직)"),
+    ("개인", r"개인\s*사업|자영업"),
+)
+UNIT_WORDS = ("원", "명", "건", "통")
+# The situational answers an entry may name in `faq.situations` (templates/faq_situation/).
+SIGNALS = ("revenue", "opening", "business", "send_time", "cost", "budget")
+PERIODS = {"새벽": "dawn", "아침": "am", "오전": "am", "낮": "pm", "점심": "pm", "오후": "pm",
+           "저녁": "pm", "밤": "night"}
+
+_NUM_RUN = re.compile(
+    r"(?<![가-힣0-9])(?:[0-9][0-9,]*(?:\.[0-9]+)?|[영공일이삼사오육칠팔구십백천만억])"
+    r"(?:[0-9,.영공일이삼사오육칠팔구십백천만억]|\s(?=[0-9일이삼사오육칠팔구십백천]))*")
+_NATIVE_ALT = "|".join(sorted(NATIVE, key=len, reverse=True))
+_MONTHS = re.compile(rf"(\d+|{_NATIVE_ALT})\s*(?:달|개월)|(반)\s*년|(\d+|{_NATIVE_ALT}|일)\s*년")
+_DAYS = re.compile(
+    r"(\d+|며칠|몇\s*일|일주일|이틀|사흘|보름)\s*(?:일|주)?\s*(?:됐|되었|밖에|전|째)")
+_CLOCK = re.compile(
+    rf"(새벽|아침|오전|낮|점심|오후|저녁|밤)?\s*(\d{{1,2}}|{_NATIVE_ALT})\s*시"
+    r"(?:\s*(반)|\s*(\d{1,2})\s*분)?")
+_HHMM = re.compile(r"(?<!\d)([01]?\d|2[0-3]):([0-5]\d)(?!\d)")
+_DATE = re.compile(r"(?:(\d{4})\s*년\s*)?(\d{1,2})\s*월\s*(\d{1,2})\s*일")
+_STORES = re.compile(rf"(?:가게|매장|점포|사업장|지점|식당)\w{{0,2}}\s*(\d+|{_NATIVE_ALT})\s*"
+                     r"(?:개|곳|군데)")
+
+
+@dataclass(frozen=True)
+class Amount:
+    """One number found in the text and the word right after it."""
+
+    value: int
+    unit: str  # 원, 명, 건, or "" (bare)
+    text: str  # as written ("9억 8천")
+    over: bool = False  # "11억 좀 넘는데"
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What a question says about the merchant's own case (None/empty: not said)."""
+
+    amounts: tuple[Amount, ...] = ()
+    revenue: Amount | None = None  # 연매출, won
+    money: Amount | None = None  # a won amount that is not revenue (충전 5만원)
+    people: int | None = None  # friends / recipients
+    messages: int | None = None  # "1000건"
+    months_open: int | None = None  # since opening
+    clock: tuple[int, int] | None = None  # (hour 0-23, minute)
+    clock_text: str = ""
+    date: tuple[int | None, int, int] | None = None  # (year, month, day)
+    business: tuple[str, ...] = ()
+    stores: int | None = None
+    target: bool = False  # 타겟 메시지 mentioned
+
+    @property
+    def empty(self) -> bool:
+        """Whether nothing situational was found."""
+        return self == Situation()
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text or "")).strip()
+
+
+def number(text: str) -> int | None:
+    """Read '9억 8천' (= 9억 8천만), '1,200', '1.2만', '오만', '삼십만', '11억' as an integer."""
+    text = _fold(text).replace(",", "")
+    if not text:
+        return None
+    total = Fraction(0)
+    block = Fraction(0)  # below the next big unit
+    digit: Fraction | None = None
+    after_eok = False  # a bare 천/백 after 억 means 천만/백만 ("9억 8천")
+    saw_man_after_eok = False
+    i = 0
+    while i < len(text):
+        match = re.match(r"[0-9]+(?:\.[0-9]+)?", text[i:])
+        if match:
+            if digit is not None:
+                return None
+            digit = Fraction(match.group())
+            i += match.end()
+            continue
+        char = text[i]
+        i += 1
+        if char == " ":
+            continue
+        if char in SINO and digit is None:
+            digit = Fraction(SINO[char])
+        elif char in SMALL:
+            block += (1 if digit is None else digit) * SMALL[char]
+            digit = None
+        elif char in BIG:
+            value = block + (digit or 0)
+            total += (value or 1) * BIG[char]
+            block, digit = Fraction(0), None
+            if char == "억":
+                after_eok = True
+            elif after_eok:
+                saw_man_after_eok = True
+        else:
+            return None
+    rest = block + (digit or 0)
+    if after_eok and not saw_man_after_eok and rest < 10_000 and (block or rest >= 1000):
+        rest *= 10_000  # "9억 8천" is 9억 8천만 in speech
+    value = total + rest
+    return int(value) if value.denominator == 1 else None
+
+
+def _native_or_int(word: str) -> int | None:
+    word = word.strip()
+    if word.isdigit():
+        return int(word)
+    if word == "일":
+        return 1
+    return NATIVE.get(word)
+
+
+def _amounts(text: str) -> list[Amount]:
+    found: list[Amount] = []
+    for match in _NUM_RUN.finditer(text):
+        group = match.group()
+        raw = group.strip()
+        start = match.start() + len(group) - len(group.lstrip())
+        after = text[start + len(raw):start + len(raw) + 1]
+        if len(raw) > 1 and raw[-1] in SINO and re.match(r"[가-힣]", after) and (
+                after not in UNIT_WORDS):
+            raw = raw[:-1]  # '10억이에요': the 이 is a particle, not the digit 2
+        if not any(c.isdigit() for c in raw) and not any(c in "십백천만억" for c in raw):
+            continue  # a lone 이/오/사 is a syllable, not a number
+        tail = text[start + len(raw):start + len(raw) + 12]
+        unit = next((u for u in UNIT_WORDS if tail.lstrip().startswith(u)), "")
+        if not any(c.isdigit() for c in raw) and not unit and not any(c in "만억" for c in raw):
+            continue  # '천천히', '백화점': hangul numerals need a unit word
+        value = number(raw)
+        if value is None or value <= 0:
+            continue
+        over = any(w in tail for w in OVER_WORDS) and not any(w in tail for w in UNDER_WORDS)
+        found.append(Amount(value, unit, raw, over))
+    return found
+
+
+def _months_open(text: str) -> int | None:
+    if not any(w in text for w in OPENING_WORDS) and not re.search(r"된\s*지|됐|되었", text):
+        return None
+    match = _MONTHS.search(text)
+    if match:
+        if match.group(1):
+            n = _native_or_int(match.group(1))
+            return n
+        if match.group(2):
+            return 6
+        n = _native_or_int(match.group(3))
+        return None if n is None else n * 12
+    if _DAYS.search(text):
+        return 0
+    return None
+
+
+def _clock(text: str) -> tuple[tuple[int, int] | None, str]:
+    match = _HHMM.search(text)
+    if match:
+        return (int(match.group(1)), int(match.group(2))), match.group()
+    for match in _CLOCK.finditer(text):
+        hour = _native_or_int(match.group(2))
+        if hour is None or hour > 24:
+            continue
+        minute = 30 if match.group(3) else int(match.group(4) or 0)
+        period = PERIODS.get(match.group(1) or "")
+        if period is None and hour <= 12:
+            return None, match.group().strip()  # "9시": morning or evening? no verdict
+        if period in ("pm",) and hour < 12:
+            hour += 12
+        elif period == "night":
+            hour = 0 if hour == 12 else hour + 12 if hour >= 6 else hour
+        elif period in ("am", "dawn") and hour == 12:
+            hour = 0
+        return (hour % 24, minute), match.group().strip()
+    return None, ""
+
+
+def read(text: str) -> Situation:
+    """Everything situational in one question."""
+    text = _fold(text)
+    if not text:
+        return Situation()
+    amounts = _amounts(text)
+    revenue = money = None
+    people = messages = None
+    about_revenue = any(w in text for w in REVENUE_WORDS)
+    for amount in amounts:
+        if amount.unit == "명":
+            people = people or amount.value
+        elif amount.unit in ("건", "통"):
+            messages = messages or amount.value
+        elif amount.value >= 100_000_000 or (about_revenue and amount.value >= 10_000_000):
+            revenue = revenue or amount
+        elif amount.unit == "원" or amount.value >= 1000 and "만" in amount.text:
+            money = money or amount
+    clock, clock_text = _clock(text)
+    date = None
+    match = _DATE.search(text)
+    if match:
+        date = (int(match.group(1)) if match.group(1) else None, int(match.group(2)),
+                int(match.group(3)))
+    business = tuple(name for name, pattern in BUSINESS_PATTERNS if re.search(pattern, text))
+    if "법인" in business and re.search(r"법인\s*(아니|아녀|아닌)", text):
+        business = tuple(b for b in business if b != "법인") + ("개인",)
+    stores_match = _STORES.search(text)
+    return Situation(
+        amounts=tuple(amounts), revenue=revenue, money=money, people=people, messages=messages,
+        months_open=_months_open(text), clock=clock, clock_text=clock_text, date=date,
+        business=business,
+        stores=_native_or_int(stores_match.group(1)) if stores_match else None,
+        target=any(w in text for w in TARGET_WORDS))
+
+
+# -- the rules applied ---------------------------------------------------------------------
+def won(value: int) -> str:
+    """'980000000' → '9억 8천만 원', '50000' → '5만 원', '8250' → '8,250원' (how people say it)."""
+    if value >= 10_000 and value % 10_000 == 0:
+        eok, man = divmod(value // 10_000, 10_000)
+        parts = []
+        if eok:
+            parts.append(f"{eok:,}억")
+        if man:
+            if man % 1000 == 0 and eok:
+                parts.append(f"{man // 1000}천만")
+            else:
+                parts.append(f"{man:,}만")
+        return " ".join(parts) + " 원"
+    return f"{value:,}원"
+
+
+def approx(count: int) -> str:
+    """A count as people say it, rounded down: 18,181 → '1만 8천', 3,030 → '3천', 450 → '450'."""
+    if count < 1000:
+        return f"{count:,}"
+    man, rest = divmod(count, 10_000)
+    thousands = rest // 1000
+    if not man:
+        return f"{thousands}천"
+    return f"{man}만 {thousands}천" if thousands else f"{man}만"
+
+
+def send_window(minute_of_day: int) -> str:
+    """'day' (08:00–20:50), 'kakao_night' (20:50–21:00: Kakao blocks, the law would not) or
+    'night' (21:00–08:00: separate consent by law, and Kakao blocks)."""
+    if NIGHT_END <= minute_of_day < KAKAO_NIGHT_START:
+        return "day"
+    if KAKAO_NIGHT_START <= minute_of_day < LAW_NIGHT_START:
+        return "kakao_night"
+    return "night"
+
+
+@dataclass(frozen=True)
+class Verdicts:
+    """The rules applied to a situation: what answer templates may say (None: no verdict)."""
+
+    revenue_text: str | None = None  # "9억 8천만 원"
+    revenue_ok: bool | None = None  # within 연매출 10억 원 이하
+    months_open: int | None = None
+    new_business_ok: bool | None = None  # within 6 months of opening
+    business: str | None = None  # the type named
+    business_ok: bool | None = None  # None: the sources do not say
+    clock_text: str | None = None  # "밤 11시" as written
+    clock: str | None = None  # "23:00"
+    window: str | None = None  # day / kakao_night / night; None when the time is ambiguous
+    friends: int | None = None
+    cost_general: int | None = None  # one send to `friends`, VAT incl., rounded up
+    cost_target: int | None = None
+    money_text: str | None = None
+    money: int | None = None
+    messages_general: int | None = None  # messages `money` pays for
+    messages_target: int | None = None
+    broadcasts: int | None = None  # sends to `friends` that `money` pays for
+    below_min_topup: bool | None = None
+    messages: int | None = None
+    messages_cost_general: int | None = None
+    messages_cost_target: int | None = None
+    stores: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def context(self) -> dict[str, Any]:
+        """Every field (None when unknown), for a template."""
+        data = asdict(self)
+        data.pop("extra")
+        for key in ("cost_general", "cost_target", "messages_cost_general",
+                    "messages_cost_target"):
+            data[f"{key}_won"] = f"{data[key]:,}원" if data[key] is not None else None
+        for key in ("messages_general", "messages_target", "broadcasts", "friends", "messages"):
+            data[f"{key}_n"] = f"{data[key]:,}" if data[key] is not None else None
+        if self.messages_general is not None and self.messages_target is not None:
+            data["messages_range"] = (f"약 {approx(self.messages_target)}~"
+                                      f"{approx(self.messages_general)} 건")
+        else:
+            data["messages_range"] = None
+        data["grant"] = won(GRANT)
+        data["revenue_limit"] = won(REVENUE_LIMIT)
+        return data
+
+    @property
+    def signals(self) -> tuple[str, ...]:
+        """Which situational answers apply (templates/faq_situation/<name>)."""
+        found = []
+        if self.revenue_ok is not None:
+            found.append("revenue")
+        if self.new_business_ok is not None:
+            found.append("opening")
+        if self.business is not None:
+            found.append("business")
+        if self.clock_text:
+            found.append("send_time")
+        if self.cost_general is not None or self.messages_cost_general is not None:
+            found.append("cost")
+        if self.messages_general is not None:
+            found.append("budget")
+        return tuple(found)
+
+
+def judge(situation: Situation) -> Verdicts:
+    """Apply the program's rules to a situation."""
+    s = situation
+    values: dict[str, Any] = {}
+    if s.revenue is not None:
+        values["revenue_text"] = won(s.revenue.value) if s.revenue.value % 10_000 == 0 else (
+            f"{s.revenue.value:,}원")
+        over_at_limit = s.revenue.over and s.revenue.value >= REVENUE_LIMIT
+        values["revenue_ok"] = s.revenue.value <= REVENUE_LIMIT and not over_at_limit
+    if s.months_open is not None:
+        values["months_open"] = s.months_open
+        if s.months_open <= NEW_BUSINESS_MONTHS:
+            values["new_business_ok"] = True
+        # Longer than 6 months: the new-business rule does not apply; revenue decides.
+    if s.business:
+        kind = s.business[0]
+        values["business"] = kind
+        values["business_ok"] = True if kind in ELIGIBLE_TYPES else None
+    if s.clock_text:
+        values["clock_text"] = s.clock_text
+        if s.clock is not None:
+            hour, minute = s.clock
+            values["clock"] = f"{hour:02d}:{minute:02d}"
+            values["window"] = send_window(hour * 60 + minute)
+    kind = pricing.TARGET if s.target else pricing.GENERAL
+    if s.people is not None:
+        values["friends"] = s.people
+        values["cost_general"] = pricing.send_cost(s.people, pricing.GENERAL)
+        values["cost_target"] = pricing.send_cost(s.people, pricing.TARGET)
+    if s.messages is not None:
+        values["messages"] = s.messages
+        values["messages_cost_general"] = pricing.send_cost(s.messages, pricing.GENERAL)
+        values["messages_cost_target"] = pricing.send_cost(s.messages, pricing.TARGET)
+    if s.money is not None:
+        values["money_text"] = won(s.money.value)
+        values["money"] = s.money.value
+        values["messages_general"] = pricing.messages_for(s.money.value, pricing.GENERAL)
+        values["messages_target"] = pricing.messages_for(s.money.value, pricing.TARGET)
+        values["below_min_topup"] = s.money.value < MIN_TOPUP
+        if s.people is not None:
+            values["broadcasts"] = pricing.broadcasts_for(s.money.value, s.people, kind)
+    if s.stores is not None:
+        values["stores"] = s.stores
+    return Verdicts(**values)

@@ -1,0 +1,172 @@
+"""FAQ conversations: the merchant's own case, several questions at once, dialect, and
+unanswered questions turned into work for operators."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from bot.core.config import ROOT
+from bot.faq import knowledge as faq
+from tests.conftest import TEST_TEMPLATES
+
+
+def service(app):
+    """The installed FAQ service."""
+    return app.extensions["bot"].services.faq
+
+
+# -- the merchant's situation -------------------------------------------------------
+def test_a_revenue_within_the_line_gets_a_verdict_then_the_rule(chat):
+    said = chat.say("작년 매출 9억 8천인데 돼요?")
+    assert said.templates[0] == "faq_situation/revenue"
+    assert "9억 8천만 원이면 대상이에요 — 기준은 연매출 10억 원 이하" in said.text
+    assert "최종 지원 여부" in said.text  # the entry's rule follows: never a promise
+
+
+def test_a_revenue_over_the_line_is_told_so(chat):
+    said = chat.say("매출 11억 좀 넘는데 신청 가능한가요")
+    assert "11억 원이면 기준(연매출 10억 원 이하)을 넘어서 대상이 아니에요" in said.text
+
+
+def test_the_plain_rule_without_an_amount(chat):
+    said = chat.say("연매출 얼마 이하면 돼요")
+    assert said.templates[0] == "faq/eligibility_revenue"
+    assert "이면 대상이에요" not in said.text
+
+
+def test_opening_and_business_type(chat):
+    assert "개업한 지 2개월이면 대상이에요" in chat.say("개업 두 달 됐는데 받을 수 있나요").text
+    said = chat.as_user("u-2").say("간이과세자도 신청 되나요")
+    assert "간이과세자도 개인 사업자라 대상이에요" in said.text
+
+
+def test_a_business_type_the_sources_do_not_cover_is_handed_off(chat):
+    said = chat.say("비영리 단체도 지원 대상인가요")
+    assert "대상이에요" not in said.text.split("\n")[0]
+    assert any(b["action"] == "operator" for b in said.buttons)
+
+
+def test_a_budget_is_counted_in_messages(chat):
+    said = chat.say("5만원 충전하면 메시지 몇 건 보낼 수 있어요")
+    assert "5만 원이면" in said.text and "일반 메시지 3,030건" in said.text
+    assert "타겟 메시지 2,272건" in said.text
+
+
+def test_a_send_time_is_checked_against_both_night_windows(chat):
+    said = chat.say("밤 11시에 할인 광고 보내도 돼요?")
+    assert "밤 11시(23:00)에는 광고 메시지를 보낼 수 없어요" in said.text
+    said = chat.as_user("u-2").say("저녁 8시 55분에 광고 보내도 되나요")
+    assert "카카오는 저녁 8시 50분부터" in said.text and "법은 밤 9시부터" in said.text
+    said = chat.as_user("u-3").say("오후 3시에 광고 보내도 돼요?")
+    assert "오후 3시(15:00)에는 광고 메시지를 보내셔도 돼요" in said.text
+
+
+def test_an_ambiguous_time_gets_the_rule_not_a_verdict(chat):
+    said = chat.say("9시에 광고 보내도 되나요")
+    assert "오전인지 저녁인지에 따라 달라요" in said.text
+
+
+# -- the basic questions --------------------------------------------------------------
+@pytest.mark.parametrize("text", ["신청 어떻게 해요?", "신청 어떻게 하나요", "신청 가능한가요",
+                                  "신청은 어떻게 해요"])
+def test_how_to_apply_never_lands_on_re_application(chat, text):
+    said = chat.say(text)
+    assert "faq/receive_again" not in said.templates
+
+
+# -- several questions in one message -----------------------------------------------
+def test_two_questions_get_two_answers(chat):
+    said = chat.say("법인도 되나요? 그리고 신청은 어디서 해요?")
+    assert "faq/eligibility_corporate" in said.templates
+    assert "faq/apply_where" in said.templates
+    assert len(said.outputs) <= 3
+
+
+def test_questions_joined_by_go_are_answered_each(chat):
+    said = chat.say("카드로 충전 되나요 세금계산서도 나와요?")
+    answered = [t for t in said.templates if t.startswith("faq/")]
+    assert len(answered) == 2 and "세금계산서" in said.text and "카드" in said.text
+
+
+def test_a_long_story_ending_in_a_question_answers_the_question(chat):
+    said = chat.say("저는 시장에서 이십 년째 떡집을 하고 있는데요 요즘 손님이 줄어서 걱정이 많아요 "
+                    "그래서 카카오 채널을 해 보려고 하는데 월렛은 어떻게 만드나요")
+    assert "faq/wallet_create" in said.templates
+
+
+def test_an_unclear_part_is_named(chat):
+    said = chat.say("무상캐시 환불 되나요? 그리고 간판 교체는 어디서 해요?")
+    assert "faq/refund" in said.templates or "faq/cash_no_exchange" in said.templates
+    assert said.templates.count("faq_ui/unclear") == 0 or "간판" in said.text
+
+
+def test_the_follow_up_memory_still_works(chat):
+    chat.say("개인사업자도 받을 수 있나요")
+    said = chat.say("그럼 법인은요?")
+    assert "faq/eligibility_corporate" in said.templates
+
+
+# -- dialect ---------------------------------------------------------------------------
+@pytest.mark.parametrize("text, entry", [
+    ("간이과세자도 되능교", "eligibility_individual"),
+    ("이거 누가 받을랑가", "eligibility"),
+    ("법인도 되는겨", "eligibility_corporate"),
+    ("밤에 광고 보내믄 안되나", "ad_night"),
+])
+def test_dialect_endings_are_understood(chat, text, entry):
+    assert f"faq/{entry}" in chat.say(text).templates
+
+
+# -- unanswered questions become work -----------------------------------------------
+def test_similar_unanswered_questions_are_grouped(app, runner):
+    log = service(app).unanswered
+    for text in ("간판 교체 비용 지원돼요", "간판 교체 비용도 지원되나요", "간판교체비용 지원",
+                 "배달앱 수수료 지원 있어요", "배달앱 수수료도 지원해줘요"):
+        log.record(text, 1_800_000_000)
+    groups = faq.group_unanswered(log.top(50), service(app).kb.snapshot().index)
+    assert [g.count for g in groups] == [3, 2]
+    assert all("간판" in e for e in groups[0].examples)
+    result = runner.invoke(args=["faq", "unanswered"])
+    assert result.exit_code == 0 and "    3  " in result.output and "    2  " in result.output
+
+
+def test_a_form_answer_is_not_logged_as_a_question(chat, app):
+    for text in ("김철수", "010-1234-5678", "1208147521", "a@b.kr"):
+        chat.say(text)
+    assert service(app).unanswered.top(10) == []
+
+
+def test_attach_adds_the_question_to_the_entry_and_it_answers(tmp_path, make_app):
+    root = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates" / "faq", root / "faq")
+    shutil.copy(ROOT / "templates" / "settings.yaml", root / "settings.yaml")
+    app = make_app(TEMPLATES_DIR=os.pathsep.join([str(root), str(ROOT / "templates"),
+                                                  str(TEST_TEMPLATES)]))
+    question = "채널 배경사진 바꾸면 돈 드나요"
+    service(app).unanswered.record(question, 1.0)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["faq", "attach", question, "is_free"])
+    assert result.exit_code == 0, result.output
+    text = (root / "faq" / "is_free.yaml").read_text(encoding="utf-8")
+    assert f'- "{question}"' in text and text.startswith("#")  # comments kept
+    assert service(app).unanswered.top(10) == []
+    assert runner.invoke(args=["faq", "attach", question, "is_free"]).exit_code == 1  # twice
+    assert runner.invoke(args=["faq", "attach", "아무거나", "no_such_entry"]).exit_code == 1
+    snapshot = faq.KnowledgeBase(service(app).kb.store).snapshot()
+    assert question in snapshot.entries["is_free"].examples
+
+
+def test_faq_check_names_an_unknown_situation(tmp_path, make_app):
+    root = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates" / "faq", root / "faq")
+    shutil.copy(ROOT / "templates" / "settings.yaml", root / "settings.yaml")
+    path = root / "faq" / "ad_night.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "situations: [send_time]", "situations: [send_hour]"), encoding="utf-8")
+    app = make_app(TEMPLATES_DIR=os.pathsep.join([str(root), str(ROOT / "templates"),
+                                                  str(TEST_TEMPLATES)]))
+    result = app.test_cli_runner().invoke(args=["faq", "check"])
+    assert result.exit_code == 1 and "faq.situations names 'send_hour'" in result.output

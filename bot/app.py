@@ -8,12 +8,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import redis
 from flask import Flask
 from flask.cli import FlaskGroup
 
-from bot.merchants import cli as merchants_cli
-from bot.merchants.merchants import MerchantStore
-from bot.merchants.profiles import ProfileStore
 from bot.answers import cli as answers_cli
 from bot.answers import hours
 from bot.answers.render import Renderer
@@ -29,10 +27,13 @@ from bot.conversation.session import SessionStore
 from bot.core import logs
 from bot.core.config import Config
 from bot.core.keys import Keys
-from bot.core.redisconn import connect
+from bot.core.redisconn import connect, rename_legacy_keys
 from bot.core.version import __version__
 from bot.faq import cli as faq_cli
 from bot.faq import service as faq
+from bot.merchants import cli as merchants_cli
+from bot.merchants.merchants import MerchantStore
+from bot.merchants.profiles import ProfileStore
 from bot.notices import cli as notices_cli
 from bot.notices import service as notices
 from bot.notices.subscriptions import SubscriptionStore
@@ -40,6 +41,7 @@ from bot.services import Services
 from bot.wallet import backends as wallet
 from bot.wallet import cli as wallet_cli
 from bot.web import cli as web_cli
+from bot.web import metrics as web_metrics
 from bot.web import readiness, webhook
 
 DAY = 24 * 3600
@@ -48,7 +50,7 @@ log = logging.getLogger(__name__)
 # Each feature's init_app(app, services), in this order: the services first (broadcasts read
 # notices and the wallet), then the web blueprint and every `flask …` command group.
 FEATURES = (notices, faq, applications, wallet, broadcast,
-            webhook, readiness,
+            webhook, readiness, web_metrics,
             answers_cli, conversation_cli, notices_cli, faq_cli, applications_cli, wallet_cli,
             merchants_cli, broadcast_cli, web_cli)
 
@@ -101,8 +103,13 @@ def create_app(config: Config | Mapping[str, Any] | None = None, *, warm: bool =
     logs.setup(app.config["LOG_LEVEL"])
 
     client = connect(app.config["REDIS_URL"], app.config["EMBEDDED_DATA_DIR"],
-                     app.config["REDIS_SOCKET_TIMEOUT"], app.config["REDIS_BREAKER_COOLDOWN"])
+                     app.config["REDIS_SOCKET_TIMEOUT"], app.config["REDIS_BREAKER_COOLDOWN"],
+                     app.config["REDIS_MODE"])
     keys = Keys(app.config["REDIS_PREFIX"])
+    try:
+        rename_legacy_keys(client, keys.renamed())
+    except redis.RedisError as exc:  # Redis down at start: the app still starts and apologises
+        log.warning("legacy key check skipped: %s", type(exc).__name__)
     sessions = SessionStore(client, keys, app.config["SESSION_TTL"], app.config["DRAFT_TTL"])
     clock: list[Callable[[], float]] = [time.time]  # the services' clock, once they exist
     templates = TemplateStore(app.config["TEMPLATES_DIR"], app.config["TEMPLATES_AUTO_RELOAD"],
@@ -129,6 +136,9 @@ def create_app(config: Config | Mapping[str, Any] | None = None, *, warm: bool =
         templates=templates,
         version=__version__,
     )
+    from bot.web import console  # the web console and the Redis layer of template edits
+
+    console.init_app(app)
     if warm:
         services.warm()
     return app

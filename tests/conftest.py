@@ -36,6 +36,22 @@ def _test_redis_url() -> str:
     return embedded_url(tempfile.mkdtemp(prefix="danggol-test-redis-"))
 
 
+def cluster_mode() -> bool:
+    """Whether this run talks to a Redis Cluster (`.ci/run`'s pass via tests/support/cluster.py)."""
+    return os.environ.get("REDIS_MODE") == "cluster"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On a cluster, skip tests marked `no_cluster(reason=...)`, giving their reason."""
+    if not cluster_mode():
+        return
+    for item in items:
+        marker = item.get_closest_marker("no_cluster")
+        if marker is not None:
+            reason = marker.kwargs.get("reason") or "meaningless on a Redis Cluster"
+            item.add_marker(pytest.mark.skip(reason=f"Redis Cluster: {reason}"))
+
+
 @pytest.fixture(scope="session")
 def redis_url() -> str:
     """The Redis every test talks to (real server; see _test_redis_url)."""
@@ -43,10 +59,26 @@ def redis_url() -> str:
 
 
 @pytest.fixture
+def rq_redis_url(redis_url: str, tmp_path: Path) -> Iterator[str]:
+    """The Redis RQ queues on: the test Redis, or on a cluster a single server of its own."""
+    if not cluster_mode():
+        yield redis_url
+        return
+    from tests.support.redis_server import RedisServer
+
+    server = RedisServer(tmp_path)  # RQ cannot use a cluster (README: RQ_REDIS_URL)
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture
 def config(redis_url: str) -> TestConfig:
     """Test configuration; tests may `replace()` fields before the app is built."""
     return TestConfig(
         REDIS_URL=redis_url,
+        REDIS_MODE="cluster" if cluster_mode() else "single",
         TEMPLATES_DIR=os.pathsep.join([str(ROOT / "templates"), str(TEST_TEMPLATES)]),
     )
 
@@ -57,6 +89,9 @@ def make_app(config: TestConfig):
     apps = []
 
     def factory(**overrides):
+        if overrides.get("REDIS_URL", config.REDIS_URL) != config.REDIS_URL:
+            # A test that brings its own Redis brings a single server (support/redis_server.py).
+            overrides.setdefault("REDIS_MODE", "single")
         # warm=True, like the server: Kiwi and the FAQ index load here, not in a reply's budget
         app = create_app(replace(config, **overrides), warm=True)
         app.extensions["bot"].services.redis.flushdb()

@@ -155,14 +155,16 @@ def test_rq_job_paths_of_queued_jobs_still_resolve(path):
     assert callable(import_attribute(path))
 
 
-def test_a_job_queued_under_the_old_applications_path_runs(app, redis_url, monkeypatch):
+def test_a_job_queued_under_the_old_applications_path_runs(app, redis_url, rq_redis_url,
+                                                          monkeypatch):
     from redis import Redis
     from rq import Queue, SimpleWorker
 
     services = app.extensions["bot"].services
-    queue = Queue("danggol", connection=Redis.from_url(redis_url))
+    queue = Queue("danggol", connection=Redis.from_url(rq_redis_url))  # own server on a cluster
     job = queue.enqueue("bot.applications.deliver_job")  # as pickled before the move
     monkeypatch.setenv("REDIS_URL", redis_url)
+    monkeypatch.setenv("RQ_REDIS_URL", rq_redis_url)
     monkeypatch.setenv("REDIS_PREFIX", services.keys.prefix)
     services.redis.set(services.keys.application_retry(), "1")
     SimpleWorker([queue], connection=queue.connection).work(burst=True)

@@ -542,10 +542,13 @@ DELIVER_JOB = "bot.applications.jobs.deliver_job"
 def schedule_retry(services: Any, delay: float = RETRY_DELAY) -> bool:
     """Ask the RQ worker to deliver the outbox later; one pending job at a time.
 
-    Embedded mode (no REDIS_URL) has no worker: `flask applications retry` does it.
+    Embedded mode (no REDIS_URL) has no worker: `flask applications retry` does it;
+    nor has a cluster without RQ_REDIS_URL (RQ needs a single Redis server).
     A failure to queue is logged, never raised: the application is already safe.
     """
-    url = services.config.get("REDIS_URL")
+    from bot.core.redisconn import rq_url
+
+    url = rq_url(services.config)
     if not url:
         return False
     try:

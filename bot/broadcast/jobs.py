@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from bot.app import create_app
+from bot.core.redisconn import rq_url
 
 from .queueing import enqueue
 
@@ -21,6 +22,6 @@ def run_job(bid: str) -> str:
     service = app.extensions["bot"].services.broadcasts
     result = service.run(bid)
     if result.resume_at:
-        enqueue(service.settings, app.config["REDIS_URL"], bid, result.resume_at)
+        enqueue(service.settings, rq_url(app.config) or "", bid, result.resume_at)
         log.info("broadcast %s paused until quiet hours end", bid)
     return result.status

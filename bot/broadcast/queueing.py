@@ -20,7 +20,7 @@ JOB_TIMEOUT = 12 * 3600  # a 100k broadcast at 5 calls/s plus delivery polling f
 
 
 def queue(settings: BroadcastSettings, redis_url: str) -> Queue:
-    """The RQ queue broadcasts go to (BROADCAST_QUEUE on REDIS_URL)."""
+    """The RQ queue broadcasts go to (BROADCAST_QUEUE on RQ_REDIS_URL, else REDIS_URL)."""
     from redis import Redis
     from rq import Queue  # loaded when a broadcast is queued, not by every CLI command
 

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from bot.core.redisconn import rq_url
 from bot.merchants import bizno
 from bot.services import Services
 
@@ -187,7 +188,7 @@ class BroadcastService:
             meta = self.get(bid)
         if not self.settings.inline:
             at = meta["scheduled_at"] if (meta["scheduled_at"] or 0) > self.svc.clock() else None
-            queueing.enqueue(self.settings, self.svc.config.get("REDIS_URL") or "", bid, at)
+            queueing.enqueue(self.settings, rq_url(self.svc.config) or "", bid, at)
             return RunResult(st.QUEUED, at)
         return self.run(bid, sender=sender, sleep=sleep)
 

@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from bot.core.clock import KST
+from bot.core.redisconn import rq_url
 
 MAX_BATCH = 100  # Kakao: at most 100 unique users per Event API call
 VAT_TENTHS = 11  # price × 1.1, kept in integer tenths so no float rounding creeps in
@@ -79,9 +80,10 @@ class BroadcastSettings:
             unit_price=int(_num(cfg, "BROADCAST_UNIT_PRICE", cls.unit_price)),
             consent_max_days=int(_num(cfg, "BROADCAST_CONSENT_MAX_DAYS", cls.consent_max_days)),
             queue=str(cfg.get("BROADCAST_QUEUE") or cls.queue),
-            # Embedded mode (no REDIS_URL) has no worker process: run jobs in the CLI itself.
+            # Embedded mode (no REDIS_URL), or a cluster without RQ_REDIS_URL, has no RQ
+            # worker: run jobs in the CLI itself.
             inline=(str(inline).lower() in ("1", "true", "yes", "on")) if inline not in (
-                None, "") else not cfg.get("REDIS_URL"),
+                None, "") else not rq_url(cfg),
         )
 
     # -- money ---------------------------------------------------------------

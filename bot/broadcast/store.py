@@ -154,7 +154,7 @@ class BroadcastStore:
     @contextmanager
     def send_log(self, bid: str) -> Iterator[SendLog]:
         """The records a worker writes around its calls, on a connection of their own."""
-        wire = Wire(self.redis)
+        wire = Wire(self.redis, self.keys.broadcast(bid))
         try:
             yield SendLog(self.keys, bid, wire)
         finally:

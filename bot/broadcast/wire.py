@@ -18,9 +18,17 @@ from redis.exceptions import ResponseError
 
 
 class Wire:
-    """One pooled connection, checked out until `close`."""
+    """One pooled connection, checked out until `close`.
 
-    def __init__(self, client: redis.Redis) -> None:
+    On a Redis Cluster the connection goes to the node serving `key`'s slot, so every
+    command sent must keep to that slot (the broadcast's keys share one hash tag).
+    """
+
+    def __init__(self, client: redis.Redis, key: str | None = None) -> None:
+        if isinstance(client, redis.RedisCluster):
+            if key is None:
+                raise ValueError("a Wire on a Redis Cluster needs the key naming its slot")
+            client = client.get_node_from_key(key).redis_connection
         self.pool = client.connection_pool
         self.conn = self.pool.get_connection()
         self.unread = 0

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.core import metrics
 from bot.notices.subscriptions import SubscriptionStore
 
 from . import store as st
@@ -212,6 +213,8 @@ class BroadcastWorker:
     def _record(self, records: SendLog, bid: str, n: int, sending: dict[str, Any],
                 users: list[str], result: SendResult) -> None:
         base = {**sending, "attempts": result.attempts}
+        metrics.broadcast_call(result.outcome, len(users), {
+            ACCEPTED: "sent", FAILED: "failed"}.get(result.outcome, "unconfirmed"))
         if result.outcome == ACCEPTED:  # the common case: recorded without waiting for Redis
             records.accepted(n, {**base, "state": st.ACCEPTED, "task_id": result.task_id},
                              counters={"calls": result.attempts, "sent": len(users)})
@@ -247,6 +250,8 @@ class BroadcastWorker:
                 bid, n, {**batch, "state": st.DONE, "delivered": delivered},
                 counters={"delivered": delivered, "failed": size - delivered},
                 outcomes={"failed": reasons})
+            metrics.broadcast_recipients("delivered", delivered)
+            metrics.broadcast_recipients("failed", size - delivered)
 
     def _batch_users(self, bid: str, n: int, batch: dict[str, Any],
                      meta: dict[str, Any]) -> list[str]:
@@ -276,6 +281,7 @@ class BroadcastWorker:
             elif self.clock() - batch["at"] >= self.s.receipt_wait:
                 if self.s.unconfirmed == "resend" and not meta["cancel"]:
                     log.warning("broadcast %s batch %d: no receipt, sending again", bid, n)
+                    metrics.broadcast_recipients("resent", size)
                     self.store.set_batch(bid, n, {"state": st.PENDING, "users": users,
                                                   "resend_of": batch["at"]},
                                          counters={"unconfirmed": -size})

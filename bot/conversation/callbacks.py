@@ -9,8 +9,9 @@ instead, and the job — with far more patience than a skill turn — computes t
 renders it and POSTs it to the callback URL once, within the minute, with a total deadline.
 Otherwise the quick reply is the answer, exactly as without callbacks.
 
-Where jobs run: with REDIS_URL on the RQ queue `CALLBACK_QUEUE` (`danggol-callbacks`, its
-own worker line in the Procfile so a long broadcast never delays it); in embedded mode on a
+Where jobs run: with an RQ Redis (RQ_REDIS_URL, else REDIS_URL outside cluster mode) on the
+RQ queue `CALLBACK_QUEUE` (`danggol-callbacks`, its own worker line in the Procfile so a long
+broadcast never delays it); otherwise (embedded mode, a cluster without RQ_REDIS_URL) on a
 small in-process executor with a bounded queue (a full queue means no callback: the quick
 reply is given). `CALLBACK_MODE=inline|rq` overrides the choice.
 
@@ -34,6 +35,7 @@ from urllib.parse import urlsplit
 import redis
 
 from bot.core.keys import user_hash
+from bot.core.redisconn import rq_url
 from bot.kakao import SkillRequest, callback_url_is_trusted, parse_payload
 from bot.services import Services
 
@@ -125,7 +127,7 @@ class Callbacks:
         config = services.config
         self.origins = allowed_origins(config)
         mode = str(config.get("CALLBACK_MODE") or "").strip().lower()
-        self.mode = mode or ("rq" if config.get("REDIS_URL") else "inline")
+        self.mode = mode or ("rq" if rq_url(config) else "inline")
         self.post_timeout = _setting(config, "CALLBACK_POST_TIMEOUT")
         self.min_delay = _setting(config, "CALLBACK_MIN_DELAY")
         self._limit = threading.BoundedSemaphore(int(_setting(config, "CALLBACK_QUEUE_LIMIT")))
@@ -185,7 +187,7 @@ class Callbacks:
             # RQ pickles jobs: its own connection without decode_responses, and the same
             # short socket timeout as ours so a frozen Redis cannot hold the request.
             timeout = float(self.services.config.get("REDIS_SOCKET_TIMEOUT") or 0.3)
-            connection = Redis.from_url(self.services.config["REDIS_URL"],
+            connection = Redis.from_url(rq_url(self.services.config) or "",
                                         socket_timeout=timeout, socket_connect_timeout=timeout)
             self._queue = Queue(self.services.config.get("CALLBACK_QUEUE") or QUEUE,
                                 connection=connection)

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import redis
+from redis.exceptions import RedisClusterException
 
-from bot.core import bulkhead
+from bot.core import bulkhead, metrics
 from bot.core.logs import safe_name
 from bot.kakao import SkillRequest
 from bot.services import Services
@@ -28,6 +29,10 @@ from .reply import Reply
 from .session import LockTimeout, Session
 
 log = logging.getLogger(__name__)
+
+# What a Redis outage raises. A cluster client whose nodes all fail (or whose breaker is
+# open) raises RedisClusterException while looking for the slots, and that is no RedisError.
+REDIS_FAILURES = (redis.RedisError, RedisClusterException)
 
 MARGIN = 0.25  # seconds kept back from the budget for rendering and the network
 PROFILE_REFRESH = 24 * 3600  # re-record an unchanged profile at most daily
@@ -171,7 +176,8 @@ class Pipeline:
             return Result(reply, "ok")
         except LockTimeout:
             return Result(Reply.of("common/busy"), "busy")
-        except redis.RedisError as exc:
+        except REDIS_FAILURES as exc:
+            metrics.redis_error(exc)
             log.error("redis unavailable: %s", type(exc).__name__)
             return Result(Reply.of("common/unavailable"), "unavailable")
         except Exception:

@@ -132,10 +132,11 @@ class SessionStore:
 
     def _release(self, user_id: str, token: str, pipe: Any = None) -> None:
         # EVAL rather than a registered script: inside a pipeline redis-py would add a
-        # SCRIPT EXISTS round trip to every request.
+        # SCRIPT EXISTS round trip to every request. Sent as a raw command because a
+        # cluster pipeline refuses `.eval()` (the one key keeps it in the user's slot).
         target = pipe if pipe is not None else self.redis
         try:
-            target.eval(_RELEASE, 1, self.keys.lock(user_id), token)
+            target.execute_command("EVAL", _RELEASE, 1, self.keys.lock(user_id), token)
         except redis.RedisError:
             pass  # the lock expires by itself after its ttl
 

@@ -27,6 +27,8 @@ from typing import Any
 
 import redis
 
+from . import metrics
+
 log = logging.getLogger(__name__)
 
 CLOSED, OPEN = "closed", "open"
@@ -74,6 +76,7 @@ class RedisBreaker:
             if was == CLOSED:
                 self.opened_at = now
         if was == CLOSED:
+            metrics.breaker_state("redis", True)
             log.error("redis did not answer in time: failing fast for %.1fs, then probing",
                       self.cooldown)
 
@@ -91,6 +94,7 @@ class RedisBreaker:
                 return  # a reply that was already on its way when the breaker opened
             down = self.clock() - (self.opened_at or self.clock())
             self.state, self._probe, self.opened_at = CLOSED, None, None
+        metrics.breaker_state("redis", False)
         log.warning("redis answers again after %.1fs: breaker closed", down)
 
     def snapshot(self) -> dict[str, Any]:
@@ -146,12 +150,15 @@ class _GuardedConnection:
         return response
 
 
+def guarded_class(base: type, breaker: RedisBreaker) -> type:
+    """A connection class like `base` whose every socket use asks `breaker` first."""
+    return type(f"Guarded{base.__name__}", (_GuardedConnection, base), {"breaker": breaker})
+
+
 def guard(client: redis.Redis, breaker: RedisBreaker) -> redis.Redis:
     """Put `breaker` in front of every connection `client`'s pool will make."""
     pool = client.connection_pool
-    base = pool.connection_class
-    pool.connection_class = type(f"Guarded{base.__name__}", (_GuardedConnection, base),
-                                 {"breaker": breaker})
+    pool.connection_class = guarded_class(pool.connection_class, breaker)
     pool.disconnect()  # connections made before this point would bypass the breaker
     client.breaker = breaker  # type: ignore[attr-defined]  # for /readyz
     return client

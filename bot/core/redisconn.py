@@ -19,7 +19,7 @@ import shutil
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -188,16 +188,36 @@ def embedded_url(data_dir: str) -> str:
 
 
 def connect(url: str | None, data_dir: str, socket_timeout: float,
-            breaker_cooldown: float = 1.0) -> redis.Redis:
+            breaker_cooldown: float = 1.0, mode: str = "single") -> redis.Redis:
     """Return a client with short timeouts so a dead Redis fails fast instead of hanging.
 
     A per-process breaker (bot/core/redis_breaker.py) makes a Redis that stops answering
     cost one timeout per `breaker_cooldown` instead of one per request; 0 switches it off.
+    `mode="cluster"` returns a RedisCluster client (same command API) that discovers
+    every node from the one `url` names; there is no embedded cluster. Its nodes share
+    one breaker: a node that stops answering costs one timeout, then apologies.
     """
     import redis  # here, so importing bot.core stays free of the client library
 
-    from .redis_breaker import RedisBreaker, guard
+    from .redis_breaker import RedisBreaker, guard, guarded_class
 
+    breaker = (RedisBreaker(breaker_cooldown, probe_ttl=2 * socket_timeout + 1)
+               if breaker_cooldown > 0 else None)
+    if mode == "cluster":
+        if not url:
+            raise ValueError("REDIS_MODE=cluster needs REDIS_URL naming a cluster node")
+        extra = {"connection_class": guarded_class(redis.Connection, breaker)} if breaker else {}
+        cluster = redis.RedisCluster.from_url(
+            url,
+            decode_responses=True,
+            socket_timeout=socket_timeout,
+            socket_connect_timeout=socket_timeout,
+            **extra,
+        )
+        cluster.breaker = breaker  # type: ignore[attr-defined]  # for /readyz and /metrics
+        return cluster  # type: ignore[return-value]
+    if mode != "single":
+        raise ValueError(f"REDIS_MODE must be single or cluster, not {mode!r}")
     url = url or embedded_url(data_dir)
     client = redis.Redis.from_url(
         url,
@@ -206,6 +226,35 @@ def connect(url: str | None, data_dir: str, socket_timeout: float,
         socket_connect_timeout=socket_timeout,
         health_check_interval=30,
     )
-    if breaker_cooldown > 0:
-        guard(client, RedisBreaker(breaker_cooldown, probe_ttl=2 * socket_timeout + 1))
+    if breaker is not None:
+        guard(client, breaker)
     return client
+
+
+def rq_url(config: Mapping[str, Any]) -> str | None:
+    """The Redis RQ queues on: RQ_REDIS_URL, else REDIS_URL unless that is a cluster."""
+    if config.get("RQ_REDIS_URL"):
+        return str(config["RQ_REDIS_URL"])
+    if config.get("REDIS_MODE") == "cluster":
+        return None  # RQ's MULTI/Lua span many keys of its own: it needs a single server
+    return config.get("REDIS_URL") or None
+
+
+def rename_legacy_keys(client: redis.Redis, renames: list[tuple[str, str]]) -> None:
+    """Move keys stored under an older name (before they got a hash tag) to the new one.
+
+    One round trip at start. Only a single server can rename across slots; a cluster
+    deployment starts with the new names. RENAMENX never overwrites a newer key.
+    """
+    import redis
+
+    if isinstance(client, redis.RedisCluster) or not renames:
+        return
+    pipe = client.pipeline(transaction=False)
+    for old, new in renames:
+        pipe.renamenx(old, new)
+    for (old, new), result in zip(renames, pipe.execute(raise_on_error=False), strict=True):
+        if result is True:
+            log.info("renamed redis key %s to %s", old, new)
+        elif isinstance(result, Exception) and "no such key" not in str(result).lower():
+            log.warning("could not rename redis key %s: %s", old, result)

@@ -15,6 +15,7 @@ from bot.answers.templating import TemplateStore
 from bot.conversation import router
 from bot.conversation.reply import Reply
 from bot.conversation.session import Session
+from bot.core import metrics
 from bot.faq import parts as faq_parts
 from bot.faq import situation
 from bot.faq.knowledge import (
@@ -78,6 +79,7 @@ class FaqService:
         now = svc.clock()
         verdicts = situation.judge(situation.read(text))
         band, hits = self.match(snapshot, text, session, now, verdicts)
+        metrics.faq_band(band)
         # A near-copy of an entry's own example is that entry, however many parts it has.
         sure = band == "high" and hits[0].score >= self.bands.sure
         several = None if sure else self.several(snapshot, text, band, session, now)

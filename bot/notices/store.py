@@ -482,7 +482,9 @@ class NoticeStore:
         if query.category:
             pipe.smembers(keys.notice_category(query.category))
         if query.region and query.region != NATIONWIDE:
-            pipe.sunion(keys.notice_region(query.region), keys.notice_region(NATIONWIDE))
+            # Two reads united here, not SUNION: a cluster pipeline refuses multi-key commands.
+            pipe.smembers(keys.notice_region(query.region))
+            pipe.smembers(keys.notice_region(NATIONWIDE))
         for word in query.words:
             pipe.smembers(keys.notice_token(word))
         results = pipe.execute()
@@ -490,7 +492,7 @@ class NoticeStore:
         small: set[str] = results.pop(0)
         allowed = [results.pop(0) for _ in range(int(bool(query.category)))]
         if query.region and query.region != NATIONWIDE:
-            allowed.append(results.pop(0))
+            allowed.append(results.pop(0) | results.pop(0))
         hits = _best_matches(results) if query.words else None
         chosen = [(i, s) for i, s in open_ids
                   if all(i in a for a in allowed) and (hits is None or i in hits)]

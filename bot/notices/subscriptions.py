@@ -69,12 +69,16 @@ class SubscriptionStore:
         if self.redis.hget(key, "active") != "1":
             return False
         log = self.keys.opt_outs()
+        # The audience and the log first (one slot, one MULTI): from here no broadcast
+        # reaches the user. Then the user's own record, which lives in the user's slot; if
+        # that write fails the merchant is asked to try again, and the retry still finds
+        # the record active and finishes the opt-out.
         pipe = self.redis.pipeline(transaction=True)
-        pipe.hset(key, mapping={"active": "0", "opted_out_at": f"{now:.0f}"})
         pipe.srem(self.keys.subscribers(), user_id)
         pipe.zadd(log, {user_id: now})
         pipe.zremrangebyscore(log, "-inf", f"({now - OPT_OUT_LOG_SECONDS}")
         pipe.execute()
+        self.redis.hset(key, mapping={"active": "0", "opted_out_at": f"{now:.0f}"})
         return True
 
     def opted_out_since(self, since: float, now: float) -> list[str] | None:

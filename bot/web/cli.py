@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import runpy
+from typing import Any
+
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from bot.core.config import ROOT
 from bot.services import Services
 
 DEFAULT_PORT = 8000
@@ -21,29 +25,36 @@ DEFAULT_PORT = 8000
               help="Requests each worker serves at once (gthread).")
 def serve(host: str, port: int | None, workers: int, threads: int) -> None:
     """Run the app under gunicorn (the app, and any embedded Redis, load once before forking)."""
-    from gunicorn.app.base import BaseApplication
-
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     port = port or int(app.config.get("PORT") or DEFAULT_PORT)
     # Kiwi, the FAQ index and the notices load here, before the fork: workers share them.
     app.extensions["bot"].services.warm()
+    server = gunicorn_server(app, host, port, workers, threads)
+    click.echo(f"skill server on http://{host}:{port}/skill/<name> — health: /healthz, /readyz")
+    server.run()
+
+
+def gunicorn_server(app: Flask, host: str, port: int, workers: int, threads: int) -> Any:
+    """A gunicorn application serving `app` with gunicorn.conf.py's settings and hooks."""
+    from gunicorn.app.base import BaseApplication
 
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
+            # The Procfile's settings and hooks (metrics of every worker), then our options.
+            for name, value in runpy.run_path(str(ROOT / "gunicorn.conf.py")).items():
+                if name in self.cfg.settings:
+                    self.cfg.set(name, value)
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
             # Threads, not sync workers: a sync worker waiting on a slow dependency (up to
             # its 1.4 s deadline) holds every request queued behind it; with threads the
             # other requests go on (README, "Slow dependencies, outages and callbacks").
             self.cfg.set("threads", threads)
-            self.cfg.set("preload_app", True)
-            self.cfg.set("timeout", 30)
 
         def load(self) -> Flask:
             return app
 
-    click.echo(f"skill server on http://{host}:{port}/skill/<name> — health: /healthz, /readyz")
-    Server().run()
+    return Server()
 
 
 def init_app(app: Flask, services: Services) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 import redis
 from flask import Blueprint, Flask, Response, current_app
 
+from bot.conversation.pipeline import REDIS_FAILURES
 from bot.core.redis_breaker import OPEN, breaker_of
 from bot.services import Services
 
@@ -34,7 +35,7 @@ def _redis(client: redis.Redis) -> dict[str, Any]:
         return {**info, "ok": False, "error": "breaker_open"}
     try:
         client.ping()
-    except redis.RedisError as exc:
+    except REDIS_FAILURES as exc:
         return {**info, "ok": False, "error": type(exc).__name__}
     return {**info, "ok": True}
 

@@ -10,7 +10,7 @@ import time
 import uuid
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, request
+from flask import Blueprint, Flask, Response, current_app, g, request
 
 from bot.answers.templating import render_deadline
 from bot.conversation.pipeline import Result
@@ -105,6 +105,7 @@ def skill_endpoint(name: str) -> Response:
         log.exception("skill request failed; answering the apology", extra={
             "request_id": request_id, "skill": skill_label(name), "outcome": "crash",
             "latency_ms": round((time.perf_counter() - started) * 1000, 1)})
+        g.skill_outcome = "crash"  # counted by bot/web/metrics.py
         return _last_resort()
 
 
@@ -147,6 +148,7 @@ def _answer(name: str, request_id: str, started: float) -> Response:
             result = Result(Reply.of("common/slow_down"), "flood")
         else:
             result = bot.pipeline.run(name, req)
+    g.skill_outcome = result.outcome  # counted by bot/web/metrics.py
     # The reply is rendered within what is left of the skill budget (templating.deadline).
     with render_deadline(started + float(cfg.get("SKILL_BUDGET", 2.0))):
         body_out = bot.renderer.to_json(result.reply)

@@ -318,17 +318,18 @@ def test_without_an_intake_nothing_is_queued_or_sent(services, store, http):
 
 
 def test_intake_down_schedules_one_worker_pass_that_delivers_later(intake_app, http, redis_url,
-                                                                   monkeypatch):
+                                                                   rq_redis_url, monkeypatch):
     from rq import Queue, SimpleWorker
     from rq.registry import ScheduledJobRegistry
 
+    intake_app.config["RQ_REDIS_URL"] = rq_redis_url  # its own server on a cluster
     services = intake_app.extensions["bot"].services
     http.post(INTAKE, status=503)
     for user, first_nine in (("u-a", "123450001"), ("u-b", "123450002")):
         chat = Chat(intake_app, user)  # two failed submissions, one scheduled pass
         fill(chat, bizno=valid_bizno(first_nine))
         assert chat.tap("제출하기").template == "apply/submitted"
-    queue = Queue("danggol", connection=Redis.from_url(redis_url))
+    queue = Queue("danggol", connection=Redis.from_url(rq_redis_url))
     scheduled = ScheduledJobRegistry(queue=queue)
     assert len(scheduled.get_job_ids()) == 1
 
@@ -338,6 +339,7 @@ def test_intake_down_schedules_one_worker_pass_that_delivers_later(intake_app, h
         queue.enqueue_job(queue.fetch_job(job_id))
         scheduled.remove(job_id)
     monkeypatch.setenv("REDIS_URL", redis_url)
+    monkeypatch.setenv("RQ_REDIS_URL", rq_redis_url)
     monkeypatch.setenv("REDIS_PREFIX", services.keys.prefix)
     monkeypatch.setenv("APPLICATION_INTAKE_URL", INTAKE)
     monkeypatch.setenv("APPLICATION_INTAKE_TOKEN", "t0k")

@@ -550,9 +550,10 @@ def test_without_a_wallet_set_or_in_dry_run_nothing_is_refused(make_app, live, h
 
 # -- queue -------------------------------------------------------------------------
 def test_with_a_worker_process_send_queues_an_rq_job_that_a_worker_runs(
-        make_app, redis_url, monkeypatch):
+        make_app, redis_url, rq_redis_url, monkeypatch):
     never_quiet = {"BROADCAST_QUIET_START": "00:00", "BROADCAST_QUIET_END": "00:00"}
-    app = make_app(extra={"BROADCAST_INLINE": "0", **never_quiet})  # wall clock in this test
+    app = make_app(RQ_REDIS_URL=rq_redis_url,  # its own server on a cluster; else the same
+                   extra={"BROADCAST_INLINE": "0", **never_quiet})  # wall clock in this test
     install(app).put(NOTICE)
     seed(app, 3)
     bid = bc(app).create("NTC-1")["id"]
@@ -560,11 +561,12 @@ def test_with_a_worker_process_send_queues_an_rq_job_that_a_worker_runs(
     assert "queued for the worker" in result.output
     from redis import Redis
 
-    queue = Queue("danggol", connection=Redis.from_url(redis_url))
+    queue = Queue("danggol", connection=Redis.from_url(rq_redis_url))
     assert queue.count == 1 and queue.jobs[0].args == (bid,)
     assert bc(app).get(bid)["status"] == "queued"
     # What `rq worker danggol` does: the job builds the app from the environment and runs it.
     monkeypatch.setenv("REDIS_URL", redis_url)
+    monkeypatch.setenv("RQ_REDIS_URL", rq_redis_url)
     monkeypatch.setenv("REDIS_PREFIX", svc_of(app).keys.prefix)
     for name, value in never_quiet.items():
         monkeypatch.setenv(name, value)

@@ -1,0 +1,1 @@
+"""Helpers the test suite and CI scripts share (real servers started on loopback)."""

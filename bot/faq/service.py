@@ -152,9 +152,11 @@ class FaqService:
         for piece, is_question in zip(pieces, asking, strict=True):
             if not is_question:
                 continue  # the story around the questions is not answered on its own
-            hits = index.search(piece, k=CANDIDATES, screen=True)
-            if previous is not None and index.is_follow_up(piece):
-                in_context = index.search(piece, k=CANDIDATES, context=previous, screen=True)
+            query = index.query(piece)
+            hits = index.search(piece, k=CANDIDATES, query=query, screen=True)
+            if previous is not None and index.is_follow_up(piece, query.features):
+                in_context = index.search(piece, k=CANDIDATES, context=previous, query=query,
+                                          screen=True)
                 if in_context and (not hits or in_context[0].score > hits[0].score):
                     hits = in_context
             if not hits:
@@ -194,12 +196,15 @@ class FaqService:
         """Band and ranked hits; a follow-up is also read in the light of the last answer."""
         index = snapshot.index
         verdicts = verdicts or situation.Verdicts()
+        query = index.query(text)  # analysed and scored once, ranked up to twice
         band, hits = self.situated(
-            snapshot, index.search(text, k=CANDIDATES, screen=True), verdicts)
+            snapshot, index.search(text, k=CANDIDATES, query=query, screen=True), verdicts)
         previous = self.last_entry(session, now)
-        if previous in snapshot.entries and index.is_follow_up(text):
+        if previous in snapshot.entries and index.is_follow_up(text, query.features):
             context_band, in_context = self.situated(
-                snapshot, index.search(text, k=CANDIDATES, context=previous, screen=True), verdicts)
+                snapshot, index.search(text, k=CANDIDATES, context=previous, query=query,
+                                       screen=True),
+                verdicts)
             if _BAND_ORDER[context_band] > _BAND_ORDER[band] or (
                     context_band == band and in_context and hits
                     and in_context[0].score > hits[0].score):

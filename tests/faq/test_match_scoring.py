@@ -61,7 +61,8 @@ def reference(index: match.Index, text: str, context: str | None,
     scores = {e: (1 - match.BAG_WEIGHT) * best[e] + match.BAG_WEIGHT * sum(
         w * _cos(q, space.bags[e]) for space, q, w in queries)
         + (match.FOLLOW_UP_BONUS if e in bonus else 0.0) for e in leaders if best[e] > 0}
-    top = sorted(scores.items(), key=lambda kv: (-round(kv[1], 4), kv[0]))[:k]
+    top = [(e, s) for e, s in sorted(scores.items(), key=lambda kv: (-round(kv[1], 4), kv[0]))
+           if not index.entries[e].id.startswith(match.OUTSIDE)][:k]  # never returned
     return [(index.entries[e].id, round(s, 4)) for e, s in top]
 
 

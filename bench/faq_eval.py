@@ -263,7 +263,13 @@ def _has_operator(node: object) -> bool:
 
 def render_answers(snapshot: Snapshot, templates: str) -> dict[str, tuple[str, bool]]:
     """Each entry's rendered text (no situation) and whether it offers the operator button."""
-    renderer = Renderer(TemplateStore(templates), strict=False)
+    from bot.app import template_globals
+    from bot.core.config import TestConfig
+
+    # The app's template globals (consult(), draft_days), as create_app installs them.
+    store = TemplateStore(templates, template_globals=template_globals(
+        {"DRAFT_TTL": TestConfig.DRAFT_TTL}))
+    renderer = Renderer(store, strict=False)
     answers = {}
     for entry in snapshot.entries.values():
         outputs = renderer.render_part(Part(entry.template, {"faq_id": entry.id}))["outputs"]

@@ -136,6 +136,9 @@ def create_app(config: Config | Mapping[str, Any] | None = None, *, warm: bool =
         templates=templates,
         version=__version__,
     )
+    from bot.web import console  # the web console and the Redis layer of template edits
+
+    console.init_app(app)
     if warm:
         services.warm()
     return app

@@ -10,8 +10,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # types only: importing the features here would load them all
     import redis
 
-    from bot.merchants.merchants import MerchantStore
-    from bot.merchants.profiles import ProfileStore
     from bot.applications.service import ApplicationStore
     from bot.broadcast.service import BroadcastService
     from bot.conversation.callbacks import Callbacks
@@ -20,6 +18,8 @@ if TYPE_CHECKING:  # types only: importing the features here would load them all
     from bot.core.keys import Keys
     from bot.faq.service import FaqService
     from bot.kakao import SkillRequest
+    from bot.merchants.merchants import MerchantStore
+    from bot.merchants.profiles import ProfileStore
     from bot.notices.store import NoticeStore
     from bot.notices.subscriptions import SubscriptionStore
     from bot.wallet import WalletBackend

@@ -62,6 +62,10 @@ class Renderer:
         return self._last_resort_json
 
     # -- public ------------------------------------------------------------
+    def forget(self) -> None:
+        """Drop the rendered-reply cache (a template was just edited in this process)."""
+        self._cache.clear()
+
     def to_kakao(self, reply: Reply) -> dict[str, Any]:
         """Render a reply into a Kakao response dict."""
         return self._rendered(reply)[0]

@@ -121,6 +121,23 @@ class TemplateStore:
         self.env.globals.update(template_globals or {})
         self._compiled: dict[str, Any] = {}
         self._expressions: dict[str, Any] = {}
+        # Console edits in Redis (bot/answers/overrides.py), consulted before the files; None: files only.
+        self.overlay: Any = None
+
+    def expire(self) -> None:
+        """Look at every template again on its next use (an edit was just saved here)."""
+        for loaded in list(self._cache.values()):
+            loaded.checked = float("-inf")
+
+    def with_draft(self, name: str, text: str) -> TemplateStore:
+        """A store that sees `text` as template `name` (checking a draft before it is saved)."""
+        from bot.answers.overrides import Pinned
+
+        draft = TemplateStore(os.pathsep.join(str(r) for r in self.roots), self.auto_reload,
+                              self.reload_interval)
+        draft.env.globals.update(self.env.globals)
+        draft.overlay = Pinned(self.overlay, name, text)
+        return draft
 
     # -- files -------------------------------------------------------------
     def path(self, name: str) -> Path:
@@ -134,35 +151,48 @@ class TemplateStore:
         return self.root / f"{name}.yaml"
 
     def names(self) -> list[str]:
-        """Every answer template name (files inside sub-folders), sorted."""
-        return sorted({
+        """Every answer template name (files inside sub-folders, console edits), sorted."""
+        found = {
             str(p.relative_to(root).with_suffix("")).replace(os.sep, "/")
             for root in self.roots
             for p in root.glob("*/**/*.yaml")
-        })
+        }
+        if self.overlay is not None:
+            found.update(n for n in self.overlay.names() if "/" in n)
+        return sorted(found)
 
     def is_partial(self, name: str) -> bool:
         """Partials hold only quick replies shared through `use:`; they are no answer."""
         return bool(self.spec(name).get("partial"))
 
     def exists(self, name: str) -> bool:
-        """Whether a template file exists."""
-        return self.path(name).is_file()
+        """Whether a template file (or a console version of it) exists."""
+        return self.path(name).is_file() or self._override(name) is not None
+
+    def _override(self, name: str, fresh: bool = False) -> Any:
+        """The console's live version of a template (bot/answers/overrides.Source), if any."""
+        return self.overlay.get(name, fresh) if self.overlay is not None else None
 
     def _read(self, name: str, path: Path | None = None, fresh: bool = False,
               last_good: bool = True) -> _Loaded:
         cached = self._cache.get(name)
         now = time.monotonic()
         if cached and not fresh and (
-                not self.auto_reload or now - cached.checked < self.reload_interval):
+                (not self.auto_reload and self.overlay is None)
+                or now - cached.checked < self.reload_interval):
             return cached
         path = path or self.path(name)
-        try:
-            mtime = path.stat().st_mtime
-        except FileNotFoundError:
-            with self._lock:
-                self._problems.pop(name, None)
-            raise TemplateError(name, f"template file not found ({path.name})") from None
+        override = self._override(name, fresh)
+        if override is not None:  # a console edit wins over the file
+            mtime, read = override.stamp, partial(str, override.text)
+        else:
+            read = partial(path.read_text, encoding="utf-8")
+            try:
+                mtime = path.stat().st_mtime
+            except FileNotFoundError:
+                with self._lock:
+                    self._problems.pop(name, None)
+                raise TemplateError(name, f"template file not found ({path.name})") from None
         if cached and cached.mtime == mtime and cached.path == path:
             cached.checked = now
             # the good version is back (a restored backup keeps its old mtime)
@@ -172,7 +202,7 @@ class TemplateStore:
             cached.checked = now  # still the broken version, already logged: no re-parse
         else:
             try:
-                spec = self._parse(name, path)
+                spec = self._parse(name, read)
             except TemplateError as exc:
                 problem = self._keep_last_good(name, path, mtime, exc, cached, now)
             else:
@@ -181,10 +211,10 @@ class TemplateStore:
             raise TemplateError(name, problem.message)
         return cached
 
-    def _parse(self, name: str, path: Path) -> dict[str, Any]:
+    def _parse(self, name: str, read: Callable[[], str]) -> dict[str, Any]:
         """Read one file; every way it can be wrong becomes a TemplateError naming it."""
         try:
-            spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            spec = yaml.safe_load(read()) or {}
         except yaml.YAMLError as exc:
             raise TemplateError(name, f"YAML error: {exc}") from None
         except UnicodeDecodeError:
@@ -253,7 +283,8 @@ class TemplateStore:
     def settings(self, fresh: bool = False, last_good: bool = True) -> dict[str, Any]:
         """Operator-editable settings (`templates/settings.yaml`), available as `settings`."""
         path = self.root / SETTINGS_FILE
-        if "settings" not in self._cache and not path.is_file():
+        if "settings" not in self._cache and not path.is_file() and (
+                self._override("settings") is None):
             return {}
         return self._read("settings", path, fresh=fresh, last_good=last_good).spec
 

@@ -52,6 +52,15 @@ class Config:
     STRICT_RESPONSES: bool = False  # raise on a Kakao limit violation instead of degrading
     LOG_LEVEL: str = "INFO"
     METRICS_TOKEN: str | None = None  # when set, /metrics wants `Authorization: Bearer <it>`
+    # Web console (/console): the session cookie's signing key. Unset: generated once per
+    # data dir (EMBEDDED_DATA_DIR/console-secret) unless ENV=production, where the console
+    # stays closed until it is set (the skill server runs either way).
+    CONSOLE_SECRET_KEY: str | None = None
+    CONSOLE_SESSION_HOURS: int = 8  # a console login lasts this long
+    CONSOLE_LOGIN_LIMIT: int = 5  # failed logins per account before it is locked for a while
+    CONSOLE_LOGIN_LIMIT_ADDRESS: int = 20  # failed logins per client address, same window
+    CONSOLE_LOGIN_WINDOW: int = 15 * 60  # seconds a lock (and the failure count) lasts
+    CONSOLE_UNMASK_ROLES: str = "admin"  # roles that see business numbers and phones in full
     extra: dict[str, Any] = field(default_factory=dict)  # settings owned by later features
 
     @classmethod
@@ -96,3 +105,4 @@ class TestConfig(Config):
     STRICT_RESPONSES: bool = True
     LOCK_WAIT: float = 0.3
     FLOOD_RATE: float = 0.0  # test conversations type faster than any merchant
+    CONSOLE_SECRET_KEY: str | None = "test-console-secret"

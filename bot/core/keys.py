@@ -229,6 +229,53 @@ class Keys:
         """Hash: one KST day's (YYYYMMDD) form funnel counters, `form|step|event` -> count."""
         return f"{self.prefix}:form-stats:{day}"
 
+    # Operator edits of templates (and settings) made in the console: a Redis layer in front
+    # of the files in templates/, shared by every worker and host. One hash tag: a save
+    # bumps the version, replaces the live source and adds to the history in one MULTI.
+    def _edits(self, kind: str) -> str:
+        return f"{self.prefix}:{{tpl}}:{kind}"
+
+    def template_version(self) -> str:
+        """Counter: bumped on every console save; workers reload when it moves."""
+        return self._edits("version")
+
+    def template_live(self) -> str:
+        """Hash: template name -> JSON {source, version, by, at} of its live console edit."""
+        return self._edits("live")
+
+    def template_history(self, name: str) -> str:
+        """List: JSON versions of one template (source, who, when, action), newest first."""
+        return self._edits(f"history:{name}")
+
+    # Console accounts and their audit log.
+    def console_user(self, username: str) -> str:
+        """Hash: one console account (role, password hash, created, last login)."""
+        return f"{self.prefix}:console:user:{username}"
+
+    def console_users(self) -> str:
+        """Set: every console account name."""
+        return f"{self.prefix}:console:users"
+
+    def console_login_failures(self, kind: str, who: str) -> str:
+        """Counter with a TTL: failed console logins of one account or one address."""
+        return f"{self.prefix}:console:fail:{kind}:{user_hash(who)}"
+
+    def console_audit(self) -> str:
+        """List: JSON audit entries (who, when, what, before/after), newest first."""
+        return f"{self.prefix}:console:audit"
+
+    def console_chat(self, account: str, sim_user: str) -> str:
+        """List: one console account's simulator transcript with one test user (JSON turns)."""
+        return f"{self.prefix}:console:chat:{account}:{user_hash(sim_user)}"
+
+    def console_import(self) -> str:
+        """Hash: progress of the notice import started from the console (state, pages, result)."""
+        return f"{self.prefix}:console:notice-import"
+
+    def console_stats(self, day: str) -> str:
+        """Hash: one KST day's (YYYYMMDD) skill outcome and FAQ band counters for the console."""
+        return f"{self.prefix}:console-stats:{day}"
+
     def all_pattern(self) -> str:
         """SCAN pattern matching every key of this prefix."""
         return f"{self.prefix}:*"

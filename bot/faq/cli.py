@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import datetime
 from typing import Any
@@ -84,13 +85,23 @@ def unanswered(limit: int, as_json: bool, clear: bool) -> None:
 def attach(question: str, entry_id: str) -> None:
     """Add QUESTION to the examples of ENTRY_ID (templates/faq/ENTRY_ID.yaml)."""
     service = _service()
+    console = current_app.extensions.get("console")
+    name = f"faq/{entry_id}"
     try:
-        path = faq.attach_example(service.kb.store, entry_id, question)
+        if console is not None and console.editor.is_edited(name):
+            # The entry was edited in the web console: that version answers, so add it there
+            # (the file alone would stay hidden behind it).
+            text = faq.example_added(console.editor.source(name), entry_id, question)
+            console.editor.save(name, text, f"cli:{os.environ.get('USER') or 'shell'}",
+                                f"flask faq attach: {question}")
+            where = f"{name} (console version)"
+        else:
+            where = faq.attach_example(service.kb.store, entry_id, question).name
     except ValueError as exc:
         click.echo(f"✗ {exc}", err=True)
         sys.exit(1)
     service.unanswered.forget(question)
-    click.echo(f"✓ added to {path.name}: {question}")
+    click.echo(f"✓ added to {where}: {question}")
 
 
 def init_app(app: Flask, services: Services) -> None:

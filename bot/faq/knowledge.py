@@ -186,6 +186,8 @@ class KnowledgeBase:
             synonyms = root / SYNONYMS_FILE
             if synonyms.is_file():
                 parts.append((str(synonyms), synonyms.stat().st_mtime_ns))
+        if self.store.overlay is not None:  # console edits (bot/answers/overrides.py)
+            parts.append(("overlay", self.store.overlay.signature()))
         return tuple(parts)
 
 
@@ -537,21 +539,17 @@ def _dot_vec(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(v * b.get(k, 0.0) for k, v in a.items())
 
 
-def attach_example(store: TemplateStore, entry_id: str, question: str) -> Path:
-    """Add a question to an entry's `faq.examples` in its file (comments and layout kept).
+def example_added(text: str, entry_id: str, question: str) -> str:
+    """An entry's YAML with one more `faq.examples` item (comments and layout kept).
 
-    The file is re-read and validated before it is replaced, so a bad edit never lands;
-    ValueError says why nothing was written.
+    The result is validated as an entry; ValueError says why it cannot be added.
     """
     question = " ".join(question.split())
     if not question:
         raise ValueError("the question is empty")
     if not _ID.match(entry_id):
         raise ValueError(f"'{entry_id}' is not an entry id")
-    path = store.path(f"{GROUP}/{entry_id}")
-    if not path.is_file():
-        raise ValueError(f"no entry '{entry_id}' (templates/faq/{entry_id}.yaml)")
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines = text.splitlines(keepends=True)
     spec = yaml.safe_load("".join(lines))
     examples = (spec.get("faq") or {}).get("examples") or []
     if _example_key(question) in {_example_key(e) for e in examples}:
@@ -565,8 +563,23 @@ def attach_example(store: TemplateStore, entry_id: str, question: str) -> Path:
         indent = lines[end][:len(lines[end]) - len(lines[end].lstrip())] + "- "
         end += 1
     lines.insert(end, f"{indent}{json.dumps(question, ensure_ascii=False)}\n")
-    text = "".join(lines)
-    parse_entry(entry_id, yaml.safe_load(text))  # raises ValueError before anything is written
+    result = "".join(lines)
+    parse_entry(entry_id, yaml.safe_load(result))  # raises ValueError: nothing is saved
+    return result
+
+
+def attach_example(store: TemplateStore, entry_id: str, question: str) -> Path:
+    """Add a question to an entry's `faq.examples` in its file (comments and layout kept).
+
+    The file is re-read and validated before it is replaced, so a bad edit never lands;
+    ValueError says why nothing was written.
+    """
+    if not _ID.match(entry_id):
+        raise ValueError(f"'{entry_id}' is not an entry id")
+    path = store.path(f"{GROUP}/{entry_id}")
+    if not path.is_file():
+        raise ValueError(f"no entry '{entry_id}' (templates/faq/{entry_id}.yaml)")
+    text = example_added(path.read_text(encoding="utf-8"), entry_id, question)
     tmp = path.with_suffix(".yaml.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)

@@ -1,0 +1,187 @@
+"""/console/templates: the template tree, the editor with a live KakaoTalk preview, history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from ....answers.templating import TemplateError
+from bot.answers.editing import EditRefused
+from bot.answers.overrides import SETTINGS
+from .. import access
+from ..auth import actor, area, audit
+from ..blueprint import bp
+
+AREA = "templates"
+
+
+def _editor() -> Any:
+    return access.console().editor
+
+
+def _known(name: str) -> None:
+    if name != SETTINGS and name not in access.bot().templates.names():
+        abort(404)
+
+
+def sample_yaml(sample: dict[str, Any]) -> str:
+    """A sample context as the YAML the operator edits."""
+    if not sample:
+        return "{}\n"
+    return yaml.safe_dump(sample, allow_unicode=True, sort_keys=False, default_flow_style=False)
+
+
+def parse_values(text: str) -> tuple[dict[str, Any], str | None]:
+    """The operator's values (YAML mapping); an error message when they do not parse."""
+    try:
+        values = yaml.safe_load(text or "") or {}
+    except yaml.YAMLError as exc:
+        return {}, f"예시 값의 YAML을 읽을 수 없어요: {exc}"
+    if not isinstance(values, dict):
+        return {}, "예시 값은 '이름: 값' 줄로 적어 주세요."
+    return values, None
+
+
+@bp.get("/templates")
+@area(AREA)
+def templates_index() -> str:
+    """Every template, grouped by folder, with the ones edited in the console marked."""
+    store = access.bot().templates
+    edited = set(access.console().overrides.names())
+    groups: dict[str, list[str]] = {}
+    for name in store.names():
+        groups.setdefault(name.split("/", 1)[0], []).append(name)
+    query = (request.args.get("q") or "").strip()
+    if query:
+        groups = {g: [n for n in names if query in n] for g, names in groups.items()}
+        groups = {g: names for g, names in groups.items() if names}
+    problems = {p.name: p for p in store.problems()}
+    return render_template("console/templates_index.html", groups=groups, edited=edited,
+                           problems=problems, query=query)
+
+
+@bp.get("/templates/check")
+@area(AREA)
+def templates_check() -> str:
+    """What `flask templates check` reports, on the live versions (console edits included)."""
+    from ....answers import checks
+
+    problems = [str(p) for p in checks.check_all(access.bot().renderer)]
+    return render_template("console/check.html", title="전체 템플릿 검사", problems=problems,
+                           back=url_for("console.templates_index"))
+
+
+@bp.get("/templates/<path:name>")
+@area(AREA)
+def templates_edit(name: str) -> str:
+    """The editor: source, sample values, the live preview, save."""
+    _known(name)
+    editor = _editor()
+    return _edit_page(name, editor.source(name))
+
+
+def _edit_page(name: str, source: str, problems: list[str] | None = None,
+               status: int = 200) -> Any:
+    editor = _editor()
+    samples = editor.samples_of(source)
+    values = sample_yaml(samples[0])
+    preview = editor.preview(name, source, samples[0]) if name != SETTINGS else None
+    live = access.console().overrides.get(name)
+    page = render_template("console/templates_edit.html", name=name, source=source,
+                           samples=[sample_yaml(s) for s in samples], values=values,
+                           preview=preview, problems=problems, live=live,
+                           has_file=editor.file_text(name) is not None)
+    return page if status == 200 else (page, status)
+
+
+@bp.post("/templates/<path:name>/preview")
+@area(AREA)
+def templates_preview(name: str) -> str:
+    """The draft drawn as KakaoTalk bubbles with the operator's values (htmx partial)."""
+    _known(name)
+    values, error = parse_values(request.form.get("values", ""))
+    if error:
+        return render_template("console/_preview.html", preview=None, problems=[error])
+    preview = _editor().preview(name, request.form.get("source", ""), values)
+    return render_template("console/_preview.html", preview=preview, problems=preview.problems)
+
+
+@bp.post("/templates/<path:name>")
+@area(AREA)
+def templates_save(name: str) -> Any:
+    """Save a draft: checked like `flask templates check`; refused with the reasons."""
+    _known(name)
+    editor = _editor()
+    source = request.form.get("source", "").replace("\r\n", "\n")
+    before = editor.source(name)
+    if source.strip() == before.strip():
+        flash("바뀐 내용이 없어요.", "info")
+        return redirect(url_for("console.templates_edit", name=name))
+    try:
+        version = editor.save(name, source, actor(), request.form.get("note", "").strip())
+    except EditRefused as exc:
+        flash("저장하지 않았어요: 아래 문제를 고쳐 주세요. 봇은 지금 버전으로 답해요.", "error")
+        return _edit_page(name, source, exc.problems, 422)
+    access.edits_applied()
+    audit("template.save", name, before, source)
+    flash(f"저장했어요 (v{version.version}). 몇 초 안에 모든 서버에 반영돼요.", "ok")
+    return redirect(url_for("console.templates_edit", name=name))
+
+
+@bp.get("/templates/<path:name>/history")
+@area(AREA)
+def templates_history(name: str) -> str:
+    """Every saved version with who and when, each diffed against the one before it."""
+    _known(name)
+    editor = _editor()
+    versions = editor.history(name)
+    rows = []
+    for i, version in enumerate(versions):
+        older = versions[i + 1].text if i + 1 < len(versions) else None
+        label = f"v{versions[i + 1].version}" if i + 1 < len(versions) else "기본 파일"
+        rows.append((version, editor.diff(name, older, version.text, label,
+                                          f"v{version.version}")))
+    live = access.console().overrides.get(name)
+    return render_template("console/templates_history.html", name=name, rows=rows, live=live,
+                           has_file=editor.file_text(name) is not None)
+
+
+@bp.post("/templates/<path:name>/rollback")
+@area(AREA)
+def templates_rollback(name: str) -> Any:
+    """Make an earlier version live again (one click in the history)."""
+    _known(name)
+    editor = _editor()
+    before = editor.source(name)
+    try:
+        version = int(request.form.get("version", ""))
+        saved = editor.rollback(name, version, actor())
+    except ValueError:
+        abort(400)
+    except EditRefused as exc:
+        flash("되돌리지 않았어요: " + " / ".join(exc.problems), "error")
+        return redirect(url_for("console.templates_history", name=name))
+    access.edits_applied()
+    audit("template.rollback", name, before, editor.source(name))
+    flash(f"v{version}(으)로 되돌렸어요 (새 버전 v{saved.version}).", "ok")
+    return redirect(url_for("console.templates_history", name=name))
+
+
+@bp.post("/templates/<path:name>/reset")
+@area(AREA)
+def templates_reset(name: str) -> Any:
+    """Drop the console version: the file in templates/ answers again."""
+    _known(name)
+    editor = _editor()
+    before = editor.source(name)
+    try:
+        editor.reset(name, actor())
+    except (EditRefused, TemplateError) as exc:
+        flash(f"기본 파일로 돌리지 않았어요: {exc}", "error")
+        return redirect(url_for("console.templates_history", name=name))
+    access.edits_applied()
+    audit("template.reset", name, before, editor.source(name))
+    flash("기본 파일(templates/)의 내용으로 돌렸어요.", "ok")
+    return redirect(url_for("console.templates_history", name=name))

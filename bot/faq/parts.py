@@ -14,6 +14,10 @@ from bot.conversation import korean
 
 MAX_PARTS = 4
 MIN_CHARS = 4  # shorter pieces ("네", "그리고") join their neighbour
+# Words that ask without naming a topic: a piece of only these ("나와요?", "알려주세요") or a
+# bare alternative ("개인인지") belongs to the piece before it ("법인인지 개인인지 나와요?").
+ASKING_WORDS = frozenset({"알리", "알려주", "나오", "궁금", "모르", "되", "하", "있", "주", "좀",
+                          "부탁", "드리", "싶", "수", "거", "것", "말", "보", "가능"})
 # Connective endings that close a clause: 고 (and), 는데/ㄴ데 (background), 지만, 면서.
 CLAUSE_ENDINGS = ("고", "는데", "은데", "ㄴ데", "데", "지만", "면서", "는데요", "은데요", "데요",
                   "요", "는지", "은지", "ᆫ지", "인지")
@@ -26,12 +30,15 @@ QUESTION = re.compile(r"(\?|뭐|무엇|어떻게|어케|언제|얼마|몇|어디
                       r"는지|되요|돼요|되나|되는|되능|될까|있어요|없어요|해요|하나|할까|인가|인지|"
                       r"는교|능교|는겨|랑가|건가|거예요|거에요|예요|에요|죠|나와요|가능|맞아요|"
                       r"알려\s*주세요|알려\s*줘|궁금해요|궁금합니다|모르겠어요)\s*$")
+_BARE_CHOICE = re.compile(r"^\S+(인지|는지|은지)$")
 _SENTENCE = re.compile(r"([^?？!！.。\n]*)([?？!！.。\n]+|$)")
 
 
 def is_question(text: str) -> bool:
     """Whether a piece reads like a question (not a preamble such as '저 떡집 하는데요')."""
-    return bool(QUESTION.search(text.strip(" ~.")))
+    # Phone spellings: '가능한건가여' (요 typed as 여), '모르겟어요' (겠 without its ㅆ).
+    text = re.sub(r"(?<=[가-힣])여$", "요", text.strip(" ~.")).replace("겟", "겠")
+    return bool(QUESTION.search(text))
 
 
 def _cut_points(text: str) -> list[tuple[int, int]]:
@@ -47,7 +54,7 @@ def _cut_points(text: str) -> list[tuple[int, int]]:
             cuts.append((tok.start, end))
         elif (tok.tag == "EC" and tok.form in CLAUSE_ENDINGS and i > 0
               and tokens[i - 1].tag.split("-")[0] in PREDICATE_TAGS
-              and following.start > end  # a space follows: a clause boundary
+              and (following.start > end or following.tag == "SP")  # a space or comma follows
               and following.tag != "VX"):  # not '하고 있는데요' (one verb phrase)
             cuts.append((end, end))
         elif (tok.form == "데" and tok.tag == "NNB" and i > 0 and tokens[i - 1].tag == "ETM"
@@ -104,7 +111,8 @@ def split(text: str) -> list[str]:
             pieces += clauses
     merged: list[str] = []
     for piece in pieces:
-        if merged and len(piece.replace(" ", "")) < MIN_CHARS:
+        if merged and (len(piece.replace(" ", "")) < MIN_CHARS or _topic_words(piece) == 0
+                       or _BARE_CHOICE.match(piece)):
             merged[-1] = f"{merged[-1]} {piece}"
         else:
             merged.append(piece)
@@ -120,6 +128,11 @@ def split(text: str) -> list[str]:
                 keep.discard(i)
         merged = [p for i, p in enumerate(merged) if i in keep][-MAX_PARTS:]
     return merged or [folded]
+
+
+def _topic_words(piece: str) -> int:
+    """How many words of a piece name something (asking words left out)."""
+    return sum(1 for t in korean.tokens(piece) if t not in ASKING_WORDS)
 
 
 def questions(pieces: list[str]) -> list[bool]:

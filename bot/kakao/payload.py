@@ -112,15 +112,17 @@ def decode_value(value: Any) -> Any:
         return value
 
 
-def parse_payload(body: Any) -> SkillRequest:
+def parse_payload(body: Any, clean: bool = True) -> SkillRequest:
     """Build a SkillRequest from a decoded JSON body, raising PayloadError only.
 
     Every string is treated as untrusted text first (lone surrogates replaced,
     control characters dropped), so nothing downstream meets text it cannot encode.
+    `clean=False` skips that walk for a body `untrusted.needs_cleaning` cleared.
     """
     if not isinstance(body, dict):
         raise PayloadError("body")
-    body = clean_tree(body)
+    if clean:
+        body = clean_tree(body)
     user_request = _obj(body.get("userRequest"))
     utterance = user_request.get("utterance")
     if not isinstance(utterance, str):

@@ -44,6 +44,18 @@ def too_deep(raw: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
     return False
 
 
+# What a raw body must contain for any decoded string to hold a character `_BAD` matches:
+# an escape other than \n, \t, \", \\ and \/ (controls and surrogates cannot appear
+# raw in valid JSON text), DEL, or the UTF-8 lead bytes of C1 controls (C2) and of
+# U+2028-U+206F (E2 80, E2 81). A match only means "walk the tree": false alarms cost time.
+_MAYBE_BAD = re.compile(rb"\\[ubfr]|[\x7f\xc2]|\xe2[\x80\x81]")
+
+
+def needs_cleaning(raw: bytes) -> bool:
+    """Whether a JSON body may decode to text `clean_tree` would change (one C-speed scan)."""
+    return _MAYBE_BAD.search(raw) is not None
+
+
 def _fix(match: re.Match[str]) -> str:
     char = match.group()
     return _REPLACEMENT if "\ud800" <= char <= "\udfff" else ""

@@ -19,7 +19,7 @@ from bot.conversation.reply import Reply
 from bot.core.keys import user_hash
 from bot.core.logs import safe_name
 from bot.kakao import PayloadError, parse_payload
-from bot.kakao.untrusted import too_deep
+from bot.kakao.untrusted import needs_cleaning, too_deep
 from bot.services import Services
 
 from .flood import FloodGuard
@@ -133,7 +133,7 @@ def _answer(name: str, request_id: str, started: float) -> Response:
 
     user = "-"
     try:
-        req = parse_payload(body)
+        req = parse_payload(body, clean=needs_cleaning(raw))  # most bodies need no walk
     except PayloadError as exc:
         result = Result(Reply.of("common/bad_request"), f"bad_payload:{exc.missing}")
     else:

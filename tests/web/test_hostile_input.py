@@ -11,7 +11,7 @@ import pytest
 from bot.conversation import registry
 from bot.kakao import parse_payload
 from bot.kakao.payload import UTTERANCE_CHARS
-from bot.kakao.untrusted import MAX_JSON_DEPTH, clean_text, too_deep
+from bot.kakao.untrusted import _BAD, MAX_JSON_DEPTH, clean_text, needs_cleaning, too_deep
 from tests.support.payloads import make_payload
 from tests.web.test_webhook import assert_valid_kakao, post
 
@@ -86,6 +86,31 @@ def test_payload_text_is_cleaned_of_surrogates_controls_and_bidi_overrides():
     assert req.user_id == "u-1"
     assert clean_text("가\t나\n다\r") == "가\t나\n다"
     assert clean_text("😀") == "😀"  # a proper pair is one code point, kept
+
+
+@pytest.mark.parametrize("ensure_ascii", [True, False])
+def test_every_character_cleaning_would_change_sends_the_body_through_the_cleaning(
+        ensure_ascii):
+    # The webhook skips the walk over a body needs_cleaning() clears: it must never clear one
+    # holding a character clean_text() removes or replaces, written raw or as a \u escape.
+    bad = [c for c in map(chr, range(0x10000)) if _BAD.match(c)]
+    assert len(bad) > 100
+    for char in bad:
+        body = make_payload(f"잔액{char}알려줘")
+        try:
+            raw = json.dumps(body, ensure_ascii=ensure_ascii).encode()
+        except UnicodeEncodeError:  # a lone surrogate cannot be UTF-8: only its escape exists
+            raw = json.dumps(body).encode()
+        assert needs_cleaning(raw), repr(char)
+        req = parse_payload(json.loads(raw), clean=needs_cleaning(raw))
+        assert req.utterance == clean_text(f"잔액{char}알려줘")
+
+
+def test_a_plain_korean_body_skips_the_cleaning_walk_and_reads_the_same():
+    body = make_payload("법인도 신청할 수 있나요? 😀 (1,200명)")
+    raw = json.dumps(body, ensure_ascii=False).encode()
+    assert not needs_cleaning(raw)
+    assert parse_payload(json.loads(raw), clean=False) == parse_payload(json.loads(raw))
 
 
 def test_a_user_id_longer_than_any_kakao_key_is_a_bad_request(chat):

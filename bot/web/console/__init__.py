@@ -21,7 +21,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 
 from ...accounts import AuditLog, LoginThrottle, UserStore
-from bot.answers.editing import TemplateEditor
+from bot.web.console.editing import TemplateEditor
 from bot.answers.overrides import Overrides
 from . import access
 

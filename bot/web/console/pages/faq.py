@@ -9,7 +9,7 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from ....conversation.session import Session
-from bot.answers.editing import EditRefused
+from bot.web.console.editing import EditRefused
 from ....faq.knowledge import example_added, group_unanswered
 from .. import access
 from ..auth import actor, area, audit

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from flask import flash, redirect, render_template, request, url_for
 
-from bot.answers.editing import EditRefused
+from bot.web.console.editing import EditRefused
 from bot.answers.overrides import SETTINGS
 from .. import access
 from ..auth import actor, area, audit

@@ -8,7 +8,7 @@ import yaml
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from ....answers.templating import TemplateError
-from bot.answers.editing import EditRefused
+from bot.web.console.editing import EditRefused
 from bot.answers.overrides import SETTINGS
 from .. import access
 from ..auth import actor, area, audit

@@ -15,10 +15,10 @@ from typing import Any
 
 import yaml
 
-from . import checks
-from .render import Renderer
-from .templating import SETTINGS_FILE, TemplateError, TemplateStore
-from .overrides import SETTINGS, Overrides, Version
+from bot.answers import checks
+from bot.answers.render import Renderer
+from bot.answers.templating import SETTINGS_FILE, TemplateError, TemplateStore
+from bot.answers.overrides import SETTINGS, Overrides, Version
 
 log = logging.getLogger(__name__)
 NEW_ID = re.compile(r"^[a-z0-9_]{2,40}$")
@@ -100,7 +100,7 @@ class TemplateEditor:
 
     @staticmethod
     def _check_faq(name: str, store: TemplateStore) -> list[str]:
-        from .faq.knowledge import parse_entry
+        from bot.faq.knowledge import parse_entry
 
         try:
             parse_entry(name.split("/", 1)[1], store.spec(name, fresh=True))

@@ -100,7 +100,7 @@ class TemplateEditor:
 
     @staticmethod
     def _check_faq(name: str, store: TemplateStore) -> list[str]:
-        from .faq.knowledge import parse_entry
+        from bot.faq.knowledge import parse_entry
 
         try:
             parse_entry(name.split("/", 1)[1], store.spec(name, fresh=True))

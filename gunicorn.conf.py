@@ -27,7 +27,7 @@ timeout = 30  # seconds a silent worker lives; replies are due within SKILL_BUDG
 
 
 def on_starting(server: Any) -> None:
-    """Start each run with empty metric files: a counter reset, not yesterday's workers."""
+    """Drop the metric files of an earlier run's workers (a counter reset for Prometheus)."""
     metrics.wipe_directory()
 
 

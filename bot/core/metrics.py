@@ -149,9 +149,26 @@ def broadcast_recipients(outcome: str, count: int) -> None:
 
 
 def wipe_directory(path: str | None = None) -> None:
-    """Delete the value files of an earlier run (gunicorn's on_starting hook)."""
+    """Delete the value files of processes that are gone (gunicorn's on_starting hook).
+
+    Files are named `<kind>_<pid>.db`. At gunicorn's start no worker of this run exists,
+    so a dead pid's file is an earlier run's; a live one (an RQ worker on the same host,
+    the process that started this gunicorn) keeps counting and keeps its file.
+    """
     for name in glob.glob(os.path.join(path or DIRECTORY, "*.db")):
-        os.remove(name)
+        pid = os.path.basename(name)[:-3].rpartition("_")[2]
+        if pid.isdigit() and not _alive(int(pid)):
+            os.remove(name)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process: not ours to judge
+    return True
 
 
 def worker_exited(pid: int) -> None:

@@ -348,14 +348,15 @@ class Index:
         return Query(feats, _Scored(self.tok, feats.tokens), _Scored(self.chr, feats.chars))
 
     def search(self, text: str, k: int = 3, *, context: str | None = None,
-               exclude_doc: int | None = None, query: Query | None = None,
-               screen: bool = False) -> list[Hit]:
+               exclude_doc: int | None = None, screen: bool = False,
+               query: Query | None = None) -> list[Hit]:
         """Rank entries for `text`; `context` is the previous entry id of a follow-up.
 
+        Outside topics are never returned; with `screen`, a question nearest to one of
+        them gets no hits at all (it is about something else).
+
         `query` is `self.query(text)`, when the caller has it already (a follow-up is ranked
-        twice: as it stands and in the light of the previous answer). Outside topics are
-        never returned; with `screen`, a question nearest to one of them gets no hits at all
-        (it is about something else).
+        twice: as it stands and in the light of the previous answer).
         """
         if not self.entries:
             return []

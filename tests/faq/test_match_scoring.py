@@ -61,8 +61,9 @@ def reference(index: match.Index, text: str, context: str | None,
     scores = {e: (1 - match.BAG_WEIGHT) * best[e] + match.BAG_WEIGHT * sum(
         w * _cos(q, space.bags[e]) for space, q, w in queries)
         + (match.FOLLOW_UP_BONUS if e in bonus else 0.0) for e in leaders if best[e] > 0}
-    top = [(e, s) for e, s in sorted(scores.items(), key=lambda kv: (-round(kv[1], 4), kv[0]))
-           if not index.entries[e].id.startswith(match.OUTSIDE)][:k]  # never returned
+    ordered = sorted(scores.items(), key=lambda kv: (-round(kv[1], 4), kv[0]))
+    # Outside topics (what the channel does not answer) are never returned as hits.
+    top = [(e, s) for e, s in ordered if not index.entries[e].id.startswith(match.OUTSIDE)][:k]
     return [(index.entries[e].id, round(s, 4)) for e, s in top]
 
 

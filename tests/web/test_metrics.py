@@ -239,6 +239,19 @@ def test_flask_serve_uses_the_procfile_settings_and_metrics_hooks(app):
         assert hook.__code__.co_filename == str(ROOT / "gunicorn.conf.py")
 
 
+def test_gunicorn_start_drops_only_the_files_of_processes_that_are_gone(tmp_path):
+    from bot.core import metrics
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    (tmp_path / f"counter_{gone}.db").write_bytes(b"x")  # a worker of an earlier run
+    (tmp_path / f"gauge_livemax_{gone}.db").write_bytes(b"x")
+    alive = tmp_path / f"counter_{os.getpid()}.db"  # a process still counting (an RQ worker)
+    alive.write_bytes(b"x")
+    metrics.wipe_directory(str(tmp_path))
+    assert [p.name for p in tmp_path.iterdir()] == [alive.name]
+
+
 def _wait_until_serving(base: str, server: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

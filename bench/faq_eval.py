@@ -41,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 from bot.answers.render import Renderer  # noqa: E402
 from bot.answers.templating import TemplateStore  # noqa: E402
 from bot.conversation import korean, router  # noqa: E402
+import skills  # noqa: E402,F401  (the router reads the vocabulary each skill declares)
 from bot.conversation.reply import Part  # noqa: E402
 from bot.faq.knowledge import KnowledgeBase, Snapshot  # noqa: E402
 from bot.faq.match import Bands, Hit, Index, MatchEntry  # noqa: E402

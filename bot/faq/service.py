@@ -70,8 +70,12 @@ class FaqService:
 
     # -- the two hooks --------------------------------------------------------
     def answer(self, text: str, req: SkillRequest, session: Session,
-               svc: Services) -> Reply | None:
-        """Answer free text in the fallback; None (after logging it) when we do not know."""
+               svc: Services, sure_only: bool = False) -> Reply | None:
+        """Answer free text in the fallback; None (after logging it) when we do not know.
+
+        With `sure_only` (a question a skill may answer too) only a direct answer is
+        given: no suggestions, nothing logged; None lets the fallback ask the skill.
+        """
         snapshot = self.kb.snapshot()
         tapped = self._tapped(req, snapshot)
         if tapped is not None:
@@ -87,6 +91,8 @@ class FaqService:
             return several
         if band == "high":
             return self._answer(snapshot, snapshot.entries[hits[0].entry], session, now, verdicts)
+        if sure_only:
+            return None
         if band == "medium":
             return self._suggest(snapshot, hits)
         if not looks_like_form_answer(text):  # a late name or number is no question

@@ -45,6 +45,7 @@ SYNONYMS_FILE = "faq_synonyms.yaml"
 # them is declined instead of getting the nearest program answer (bot/faq/match.py OUTSIDE).
 OUTSIDE_FILE = "faq_outside.yaml"
 SITUATION_GROUP = "faq_situation"  # templates/faq_situation/<signal>.yaml (bot/situation.py)
+COMPUTED_SITUATIONS = {"cost", "budget"}  # arithmetic on the merchant's numbers
 MAX_SITUATIONS = 1  # one verdict bubble: Kakao shows at most three bubbles per answer
 MAX_BUBBLES = 3  # Kakao's limit of outputs in one reply
 UNCLEAR_TEMPLATE = "faq_ui/unclear"  # "'…'은 잘 모르겠어요" under the parts we could answer
@@ -280,8 +281,11 @@ def situation_parts(entry: Entry, verdicts: Verdicts | None) -> list[Part]:
     if verdicts is None:
         return []
     context = verdicts.context()
+    # A price asked with a count or a budget is computed whatever entry matched
+    # ("고객파일로 420명한테 보내면 비용이 얼마나 나와요?" → customer_file, and the cost).
+    covered = set(entry.situations) | (COMPUTED_SITUATIONS if verdicts.asks_cost else set())
     return [Part(f"{SITUATION_GROUP}/{name}", context)
-            for name in verdicts.signals if name in entry.situations][:MAX_SITUATIONS]
+            for name in verdicts.signals if name in covered][:MAX_SITUATIONS]
 
 
 def answer_reply(snapshot: Snapshot, entry: Entry, verdicts: Verdicts | None = None) -> Reply:

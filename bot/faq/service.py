@@ -19,6 +19,7 @@ from bot.core import metrics
 from bot.faq import parts as faq_parts
 from bot.faq import situation
 from bot.faq.knowledge import (
+    COMPUTED_SITUATIONS,
     Entry,
     KnowledgeBase,
     Snapshot,
@@ -84,8 +85,11 @@ class FaqService:
         verdicts = situation.judge(situation.read(text))
         band, hits = self.match(snapshot, text, session, now, verdicts)
         metrics.faq_band(band)
-        # A near-copy of an entry's own example is that entry, however many parts it has.
-        sure = band == "high" and hits[0].score >= self.bands.sure
+        # A near-copy of an entry's own example is that entry, however many parts it has;
+        # so is a price computed from the merchant's numbers ("친구가 800명이에요. 한 번
+        #얼마고, 30만원이면 몇 번?": the numbers and the questions belong together).
+        sure = band == "high" and (hits[0].score >= self.bands.sure or self._computed(
+            snapshot.entries[hits[0].entry], verdicts))
         several = None if sure else self.several(snapshot, text, band, session, now)
         if several is not None:
             return several
@@ -111,6 +115,12 @@ class FaqService:
         entry = snapshot.entries[hits[0].entry]
         self.remember(session, entry.id, svc.clock())
         return Reply.of(entry.template, {"faq_id": entry.id})
+
+    @staticmethod
+    def _computed(entry: Entry, verdicts: situation.Verdicts) -> bool:
+        """Whether the entry answers with arithmetic on the numbers the question asks about."""
+        return verdicts.asks_cost and bool(
+            COMPUTED_SITUATIONS & set(entry.situations) & set(verdicts.signals))
 
     # -- matching -------------------------------------------------------------
     def situated(self, snapshot: Snapshot, hits: list[Hit],

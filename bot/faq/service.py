@@ -129,14 +129,19 @@ class FaqService:
         amount, a time, a business type) move up, and a 'did you mean' on such an entry
         becomes an answer ("매출 11억 좀 넘는데" → the revenue rule with a verdict)."""
         signals = set(verdicts.signals)
+        # A price asked is computed for any entry (knowledge.situation_parts).
+        computed = COMPUTED_SITUATIONS if verdicts.asks_cost else set()
+
+        def judges(entry_id: str) -> bool:
+            return bool(signals & (set(snapshot.entries[entry_id].situations) | computed))
+
         if signals:
             hits = sorted(
-                (Hit(h.entry, round(h.score + SITUATION_BONUS, 4))
-                 if signals & set(snapshot.entries[h.entry].situations) else h
+                (Hit(h.entry, round(h.score + SITUATION_BONUS, 4)) if judges(h.entry) else h
                  for h in hits), key=lambda h: -h.score)
         band = self.bands.of(hits)
-        if band == "medium" and hits[0].score >= self.bands.situational and (
-                signals & set(snapshot.entries[hits[0].entry].situations)):
+        if band == "medium" and hits[0].score >= self.bands.situational and judges(
+                hits[0].entry):
             band = "high"
         return band, hits[:SUGGESTIONS]
 

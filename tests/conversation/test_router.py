@@ -117,3 +117,25 @@ def test_a_business_number_typed_alone_points_to_apply_and_status(chat):
     assert said.quick_replies[:2] == ["지원금 신청", "신청 현황"]
     assert chat.say("1234567890").context["valid"] is False  # checksum: a digit is wrong
     assert chat.say("02-1234-5678").template == "fallback/unknown"  # a phone number
+
+
+def test_alert_settings_and_the_calculator_reach_their_skills(chat):
+    assert chat.say("알림 설정").template.startswith("notices/")
+    assert chat.say("계산기").template == "wallet/ask_friends"
+
+
+def test_a_question_on_a_skill_subject_gets_the_faq_answer(chat):
+    said = chat.say("지원금 언제 들어와요?")
+    assert said.template == "faq/credit_date"
+    assert "신청 현황" in said.quick_replies  # the status is one tap away
+
+
+def test_a_question_the_faq_is_unsure_of_goes_to_the_skill_it_names(chat):
+    said = chat.say("부산 지원사업 있나요?")
+    assert said.template.startswith("notices/"), said.templates
+    assert "부산" in said.text
+
+
+def test_a_short_calculator_question_still_prices_at_once(chat):
+    said = chat.say("500명에게 보내면 얼마예요?")
+    assert said.template == "wallet/estimate"

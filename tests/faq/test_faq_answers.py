@@ -55,6 +55,39 @@ def test_a_budget_is_counted_in_messages(chat):
     assert "타겟 메시지 2,272건" in said.text
 
 
+def test_a_friend_count_and_a_budget_give_the_cost_and_the_number_of_sends(chat):
+    said = chat.say("친구가 800명이에요. 한 번 보내는 데 얼마고, 30만원이면 몇 번 보낼 수 있어요?")
+    assert said.templates[0] == "faq_situation/budget"  # answered whole, not split in three
+    assert "13,200원" in said.text and "22번" in said.text and "9,600원이 남아요" in said.text
+
+
+def test_several_counts_are_priced_each_and_added_up_or_compared(chat):
+    said = chat.say("친구 180명 전체한테 일반으로 한 번 보내고, 그중 단골 60명한테만 "
+                    "타겟으로 쿠폰을 한 번 더 보내면 합쳐서 얼마예요?")
+    assert said.templates[0] == "faq_situation/cost"
+    assert "2,970원" in said.text and "1,320원" in said.text and "합치면 4,290원" in said.text
+    said = chat.say("친구가 천 명인데 다 보내는 거랑 단골 200명만 타겟으로 보내는 거 가격 차이가 "
+                    "얼마나 나요?")
+    assert "16,500원" in said.text and "4,400원" in said.text and "차이는 12,100원" in said.text
+
+
+def test_a_sending_rhythm_gets_its_monthly_and_yearly_cost(chat):
+    said = chat.say("친구 150명한테 한 달에 4번씩 1년 동안 일반 메시지 보내면 총 얼마 들어요?")
+    assert "한 달에 4번이면 9,900원, 12개월이면 118,800원" in said.text
+
+
+def test_a_price_asked_beside_another_question_is_computed_too(chat):
+    said = chat.say("친구 300명한테 저녁 7시 반에 할인 메시지 보내면 얼마 들고, 그 시간에 "
+                    "보내도 괜찮아요?")
+    assert said.templates[:2] == ["faq_situation/send_time", "faq_situation/cost"]
+    assert "4,950원" in said.text and "8시 50분" in said.text
+
+
+def test_a_count_without_a_price_asked_gets_no_cost(chat):
+    said = chat.say("매출 9억 8천이고 개인사업자예요. 채널 친구는 40명뿐인데 이래도 신청 되나요?")
+    assert "faq_situation/cost" not in said.templates and "660원" not in said.text
+
+
 def test_a_send_time_is_checked_against_both_night_windows(chat):
     said = chat.say("밤 11시에 할인 광고 보내도 돼요?")
     assert "밤 11시(23:00)에는 광고 메시지를 보낼 수 없어요" in said.text

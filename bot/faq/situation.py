@@ -49,8 +49,8 @@ TARGET_WORDS = ("타겟", "타깃", "그룹", "골라서", "일부")
 COMPARE_WORDS = ("차이", "비교")
 # The question asks for a price or a count of sends: a computed cost answers it, whatever
 # the entry it matched ("고객파일로 420명한테 보내면 비용이 얼마나 나와요?").
-COST_ASK_WORDS = ("얼마", "을마", "비용", "요금", "가격", "금액", "몇 번", "몇번", "몇 회", "몇회",
-                  "몇 건", "몇건", "몇 원", "몇원", "드나", "들어요", "나가", "빠져", "빠지")
+COST_ASK_WORDS = ("얼마", "을마", "월매", "비용", "요금", "가격", "금액", "몇 번", "몇번", "몇 회",
+                  "몇회", "몇 건", "몇건", "몇 원", "몇원")
 BUSINESS_PATTERNS: tuple[tuple[str, str], ...] = (
     ("간이과세자", r"간이\s*(과세|사업)"),
     ("일반과세자", r"일반\s*과세"),
@@ -203,8 +203,9 @@ def _amounts(text: str) -> list[Amount]:
             continue  # a lone 이/오/사 is a syllable, not a number
         tail = text[start + len(raw):start + len(raw) + 12]
         unit = next((u for u in UNIT_WORDS if tail.lstrip().startswith(u)), "")
-        if not any(c.isdigit() for c in raw) and not unit and not any(c in "만억" for c in raw):
-            continue  # '천천히', '백화점': hangul numerals need a unit word
+        if not any(c.isdigit() for c in raw) and not unit and (
+                len(raw) == 1 or not any(c in "만억" for c in raw)):
+            continue  # '천천히', '백화점', '만들어요': hangul numerals need a unit word
         value = number(raw)
         if value is None or value <= 0:
             continue

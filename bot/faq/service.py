@@ -47,6 +47,8 @@ SITUATION_BONUS = 0.1  # score added to entries that judge the case the question
 CARD_ENTRIES = 4  # list items per card inside a carousel (Kakao)
 PAGE_CARDS = 5  # list cards per carousel (Kakao)
 _BAND_ORDER = {"low": 0, "medium": 1, "high": 2}
+# A verdict on one number answers every question the message asks about it.
+WHOLE_MESSAGE_SITUATIONS = {"bizno"}
 
 
 class FaqService:
@@ -83,7 +85,9 @@ class FaqService:
             return self._answer(snapshot, tapped, session, svc.clock())
         now = svc.clock()
         verdicts = situation.judge(situation.read(text))
-        band, hits = self.match(snapshot, text, session, now, verdicts)
+        hint = situation.topic_hint(verdicts)
+        band, hits = self.match(snapshot, f"{text} {hint}" if hint else text, session, now,
+                                verdicts)
         metrics.faq_band(band)
         # A near-copy of an entry's own example is that entry, however many parts it has;
         # so is a price computed from the merchant's numbers ("친구가 800명이에요. 한 번
@@ -118,9 +122,11 @@ class FaqService:
 
     @staticmethod
     def _computed(entry: Entry, verdicts: situation.Verdicts) -> bool:
-        """Whether the entry answers with arithmetic on the numbers the question asks about."""
-        return verdicts.asks_cost and bool(
-            COMPUTED_SITUATIONS & set(entry.situations) & set(verdicts.signals))
+        """Whether the entry answers by checking the numbers the message is about: a price
+        asked, or a business number ("305-91-45123 맞는 번호예요? 개인이에요 법인이에요?")."""
+        judged = set(entry.situations) & set(verdicts.signals)
+        return WHOLE_MESSAGE_SITUATIONS & judged or bool(
+            verdicts.asks_cost and COMPUTED_SITUATIONS & judged)
 
     # -- matching -------------------------------------------------------------
     def situated(self, snapshot: Snapshot, hits: list[Hit],

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from bot.merchants import bizno as business_number
 from bot.wallet import pricing
 
 # -- the rules (program-facts.md) ------------------------------------------------------
@@ -63,7 +64,13 @@ BUSINESS_PATTERNS: tuple[tuple[str, str], ...] = (
 )
 UNIT_WORDS = ("원", "명", "건", "통")
 # The situational answers an entry may name in `faq.situations` (templates/faq_situation/).
-SIGNALS = ("revenue", "opening", "business", "send_time", "cost", "budget")
+SIGNALS = ("revenue", "opening", "business", "send_time", "cost", "budget", "bizno")
+# §2.1: what the middle two digits of a 사업자등록번호 say (the wording: faq_situation/bizno).
+BIZNO_CLASSES: tuple[tuple[range | tuple[int, ...], str], ...] = (
+    (range(1, 80), "individual_taxable"), (range(90, 100), "individual_exempt"),
+    ((80,), "group"), ((81, 86, 87, 88), "corporation_hq"), ((85,), "corporation_branch"),
+    ((82,), "nonprofit"), ((83,), "government"), ((84,), "foreign"), ((89,), "religious"),
+)
 PERIODS = {"새벽": "dawn", "아침": "am", "오전": "am", "낮": "pm", "점심": "pm", "오후": "pm",
            "저녁": "pm", "밤": "night"}
 
@@ -85,6 +92,13 @@ _PER_MONTH = re.compile(rf"(?:한\s*달에|매달|매월|달마다)\s*(\d+|{_NAT
 _PER_WEEK = re.compile(rf"(?:일주일에|한\s*주에|매주|주마다)\s*(\d+|{_NATIVE_ALT})\s*(?:번|회)")
 _FOR_MONTHS = re.compile(rf"(?:(\d+|{_NATIVE_ALT})\s*(?:달|개월)|(\d+|일|{_NATIVE_ALT})\s*년)\s*"
                          r"(?:동안|내내|간)")
+# A business number in the text (3-2-5, with or without separators; never a phone's 0…),
+# or its middle two digits asked about ("가운데가 91이에요", "중간 숫자가 85면", "90번대").
+# Matching keywords: what a number found in the text is about, added to the matched text
+# ("409-33-01275 이거 맞나요?" asks about a 사업자등록번호 without saying so).
+BIZNO_TOPIC = "사업자등록번호"
+_BIZNO = re.compile(r"(?<![\d-])([1-9]\d{2})[\s\-‐.]?(\d{2})[\s\-‐.]?(\d{5})(?![\d-])")
+_BIZNO_MIDDLE = re.compile(r"(?:가운데|중간|중앙)\D{0,12}?(?<!\d)(\d{2})(?!\d)|(?<!\d)([1-9])0\s*번대")
 _STORES = re.compile(rf"(?:가게|매장|점포|사업장|지점|식당)\w{{0,2}}\s*(\d+|{_NATIVE_ALT})\s*"
                      r"(?:개|곳|군데)")
 
@@ -121,6 +135,8 @@ class Situation:
     sends: tuple[tuple[int, str], ...] = ()
     asks_cost: bool = False  # "얼마", "몇 번": a price or a count of sends is asked
     compares: bool = False  # "차이": two prices compared, not added up
+    bizno: str | None = None  # a 사업자등록번호's 10 digits
+    bizno_code: int | None = None  # its middle two digits (or the ones asked about)
     per_month: int | None = None  # sends a month ("한 달에 두 번씩")
     per_week: int | None = None  # sends a week ("일주일에 두 번")
     for_months: int | None = None  # over how many months ("1년 동안" = 12)
@@ -258,7 +274,7 @@ def read(text: str) -> Situation:
     text = _fold(text)
     if not text:
         return Situation()
-    amounts = _amounts(text)
+    amounts = _amounts(_BIZNO.sub(" ", text))  # a business number is no amount
     revenue = money = None
     people = messages = None
     about_revenue = any(w in text for w in REVENUE_WORDS)
@@ -289,7 +305,26 @@ def read(text: str) -> Situation:
         stores=_native_or_int(stores_match.group(1)) if stores_match else None,
         target=any(w in text for w in TARGET_WORDS),
         sends=_sends(text, counts), asks_cost=any(w in text for w in COST_ASK_WORDS),
-        compares=any(w in text for w in COMPARE_WORDS), **_frequency(text))
+        compares=any(w in text for w in COMPARE_WORDS), **_frequency(text), **_bizno(text))
+
+
+def topic_hint(verdicts: Verdicts) -> str:
+    """Words naming what the numbers in a question are about ("" when nothing)."""
+    return BIZNO_TOPIC if verdicts.bizno_masked is not None else ""
+
+
+def _bizno(text: str) -> dict[str, Any]:
+    """A business number and its middle digits, or just the middle digits asked about."""
+    match = _BIZNO.search(text)
+    if match:
+        digits = "".join(match.groups())
+        return {"bizno": digits, "bizno_code": int(digits[3:5])}
+    if "번호" not in text and "번대" not in text:
+        return {}
+    middle = _BIZNO_MIDDLE.search(text)
+    if middle is None:
+        return {}
+    return {"bizno_code": int(middle.group(1)) if middle.group(1) else int(middle.group(2)) * 10}
 
 
 def _frequency(text: str) -> dict[str, int | None]:
@@ -382,6 +417,10 @@ class Verdicts:
     sends: tuple[dict[str, Any], ...] = ()  # several counts: {friends, kind, cost} each
     sends_total: int | None = None  # their costs added up
     sends_difference: int | None = None  # between the first two, when a 차이 is asked
+    bizno_masked: str | None = None  # "120-81-*****": never the whole number back
+    bizno_valid: bool | None = None  # its check digit is right (§2.2); not its status
+    bizno_code: str | None = None  # "81"
+    bizno_class: str | None = None  # BIZNO_CLASSES; None when §2.1 names no class
     per_month: int | None = None
     month_cost: int | None = None  # `per_month` sends to `friends`
     per_week: int | None = None
@@ -433,6 +472,8 @@ class Verdicts:
             found.append("cost")
         if self.messages_general is not None and "budget" not in found:
             found.append("budget")
+        if self.bizno_valid is not None or self.bizno_code is not None:
+            found.append("bizno")
         return tuple(found)
 
 
@@ -481,6 +522,13 @@ def judge(situation: Situation) -> Verdicts:
             values["broadcast_cost"] = pricing.send_cost(s.people, kind)
             values["money_left"] = s.money.value - values["broadcasts"] * values[
                 "broadcast_cost"]
+    if s.bizno is not None:
+        values["bizno_masked"] = f"{s.bizno[:3]}-{s.bizno[3:5]}-*****"
+        values["bizno_valid"] = business_number.parse(s.bizno) is not None
+    if s.bizno_code is not None:
+        values["bizno_code"] = f"{s.bizno_code:02d}"
+        values["bizno_class"] = next(
+            (name for codes, name in BIZNO_CLASSES if s.bizno_code in codes), None)
     if s.people is not None:
         one = pricing.send_cost(s.people, kind)
         if s.per_month:

@@ -88,6 +88,20 @@ def test_a_count_without_a_price_asked_gets_no_cost(chat):
     assert "faq_situation/cost" not in said.templates and "660원" not in said.text
 
 
+def test_a_business_number_in_a_question_is_checked_and_never_echoed_whole(chat):
+    said = chat.say("305-91-45123 이 번호 맞는 번호예요? 그리고 개인이에요 법인이에요?")
+    assert said.templates[0] == "faq_situation/bizno"  # one verdict answers both questions
+    assert "305-91-*****" in said.text and "45123" not in said.text
+    assert "맞는 번호예요" in said.text and "개인 면세사업자" in said.text
+    said = chat.as_user("u-2").say("409-33-01275 이거 유효한 번호 맞나여? 입력하면 튕겨요")
+    assert "검증번호가 맞지 않아요" in said.text
+
+
+def test_the_middle_digits_asked_about_get_their_meaning(chat):
+    said = chat.say("사업자번호 가운데 80은 어떤 경우에 나와요?")
+    assert said.templates[0] == "faq_situation/bizno" and "다단계판매원" in said.text
+
+
 def test_a_send_time_is_checked_against_both_night_windows(chat):
     said = chat.say("밤 11시에 할인 광고 보내도 돼요?")
     assert "밤 11시(23:00)에는 광고 메시지를 보낼 수 없어요" in said.text

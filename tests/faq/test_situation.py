@@ -158,3 +158,23 @@ def test_how_often_and_how_long(text, per_month, per_week, months):
     v = situation.judge(s)
     assert v.month_cost == (1_650 * per_month if per_month else None)
     assert v.period_cost == (1_650 * per_month * months if per_month and months else None)
+
+
+@pytest.mark.parametrize("text, masked, valid, code, kind", [
+    ("사업자번호 120-81-47521 맞는 번호예요?", "120-81-*****", True, "81", "corporation_hq"),
+    ("1234567890 이거 틀린 번호예요?", "123-45-*****", False, "45", "individual_taxable"),
+    ("학원인데 사업자번호 가운데가 91이에요", None, None, "91", "individual_exempt"),
+    ("사업자 번호 가운데 숫자가 90번대면 뭐여?", None, None, "90", "individual_exempt"),
+    ("중간에 83 들어간 사업자번호는 뭐예요?", None, None, "83", "government"),
+    ("사업자번호 가운데가 00이면요?", None, None, "00", None),  # §2.1 names no class
+    ("전화 010-1234-5678로 주세요", None, None, None, None),
+])
+def test_a_business_number_is_checked_and_its_middle_digits_read(text, masked, valid, code, kind):
+    v = judge(read(text))
+    assert (v.bizno_masked, v.bizno_valid, v.bizno_code, v.bizno_class) == (masked, valid, code,
+                                                                            kind)
+    assert ("bizno" in v.signals) == (code is not None)
+
+
+def test_a_business_number_is_no_revenue():
+    assert judge(read("사업자등록번호 1208147521 맞아요?")).revenue_ok is None

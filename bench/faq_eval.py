@@ -38,10 +38,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import skills  # noqa: E402,F401  (the router reads the vocabulary each skill declares)
 from bot.answers.render import Renderer  # noqa: E402
 from bot.answers.templating import TemplateStore  # noqa: E402
 from bot.conversation import korean, router  # noqa: E402
-import skills  # noqa: E402,F401  (the router reads the vocabulary each skill declares)
 from bot.conversation.reply import Part  # noqa: E402
 from bot.faq.knowledge import KnowledgeBase, Snapshot  # noqa: E402
 from bot.faq.match import Bands, Hit, Index, MatchEntry  # noqa: E402

@@ -368,8 +368,8 @@ def _answers_intro(req: SkillRequest, session: Session, svc: Services) -> bool:
 
 
 # What the fallback's router sends here (compared after router.normalise, no spaces).
-APPLY_WORDS = ("신청시작", "지원금신청", "신청하기", "신청할래", "신청하고싶", "신청하려", "캐시받고싶",
-               "지원금받", "지원받고")
+APPLY_WORDS = ("신청시작", "지원금신청", "신청하기", "신청할래", "신청하고싶", "신청하려",
+               "캐시받고싶", "지원금받", "지원받고")
 APPLY_EXACT = ("시작하기", "시작할게요", "신청")
 STATUS_WORDS = ("신청현황", "접수현황", "진행상황", "심사결과", "처리현황", "접수번호", "승인됐",
                 "승인되었")

@@ -13,7 +13,6 @@ from bot.conversation.session import Session
 from bot.kakao import SkillRequest
 from bot.services import Services
 
-
 # The FAQ menu's own names, typed whole (compared after router.normalise).
 MENU_WORDS = ("자주묻는질문", "faq", "질문목록", "자주하는질문", "질문더보기")
 

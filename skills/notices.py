@@ -68,7 +68,8 @@ ALL_WORDS = ("전체공고", "모든공고", "전체분야", "모든분야", "�
 ALERT_WORDS = tuple(w for w in (*UNSUBSCRIBE_WORDS, *SUBSCRIBE_WORDS) if w.startswith("알림"))
 NOTICE_TOPICS = ("지원사업공고", "공고", "지원사업", "정책자금", "대출지원", "수신거부")
 # "공고 뭐 있어?", "대출 지원 있나요?": asking what is open is asking for the list.
-_WHAT_IS_OPEN = re.compile(r"(뭐|무슨|어떤거|어떤게)?(있어|있나|있어요|있나요|있습니까|있을까요|없어|없나요)$")
+_WHAT_IS_OPEN = re.compile(r"(뭐|무슨|어떤거|어떤게)?"
+                           r"(있어|있나|있어요|있나요|있습니까|있을까요|없어|없나요)$")
 MAX_LIST_REQUEST_WORDS = 5
 
 

@@ -8,7 +8,6 @@ from bot.conversation.session import Session
 from bot.kakao import SkillRequest
 from bot.services import Services
 
-
 # A person asked for, however it is put ("상담원이랑 통화 돼요?" is a request too).
 OPERATOR_WORDS = ("상담원", "상담사", "사람이랑", "사람과", "직원연결", "상담연결", "전화상담")
 

@@ -98,7 +98,8 @@ _FOR_MONTHS = re.compile(rf"(?:(\d+|{_NATIVE_ALT})\s*(?:달|개월)|(\d+|일|{_N
 # ("409-33-01275 이거 맞나요?" asks about a 사업자등록번호 without saying so).
 BIZNO_TOPIC = "사업자등록번호"
 _BIZNO = re.compile(r"(?<![\d-])([1-9]\d{2})[\s\-‐.]?(\d{2})[\s\-‐.]?(\d{5})(?![\d-])")
-_BIZNO_MIDDLE = re.compile(r"(?:가운데|중간|중앙)\D{0,12}?(?<!\d)(\d{2})(?!\d)|(?<!\d)([1-9])0\s*번대")
+_BIZNO_MIDDLE = re.compile(r"(?:가운데|중간|중앙)\D{0,12}?(?<!\d)(\d{2})(?!\d)"
+                           r"|(?<!\d)([1-9])0\s*번대")
 _STORES = re.compile(rf"(?:가게|매장|점포|사업장|지점|식당)\w{{0,2}}\s*(\d+|{_NATIVE_ALT})\s*"
                      r"(?:개|곳|군데)")
 
@@ -440,8 +441,8 @@ class Verdicts:
         data = asdict(self)
         data.pop("extra")
         for key in ("cost_general", "cost_target", "messages_cost_general",
-                    "messages_cost_target", "broadcast_cost", "money_left", "sends_total", "sends_difference",
-                    "month_cost", "week_cost", "period_cost"):
+                    "messages_cost_target", "broadcast_cost", "money_left", "sends_total",
+                    "sends_difference", "month_cost", "week_cost", "period_cost"):
             data[f"{key}_won"] = f"{data[key]:,}원" if data[key] is not None else None
         for key in ("messages_general", "messages_target", "broadcasts", "friends", "messages"):
             data[f"{key}_n"] = f"{data[key]:,}" if data[key] is not None else None

@@ -133,7 +133,8 @@ def test_amounts_are_worded_as_people_say_them(value, text):
 
 
 def test_several_counts_each_with_its_kind():
-    s = situation.read("친구 1,500명 전체한테 일반으로 보내는 거랑 그중 750명만 골라서 타겟으로 보내는 거")
+    s = situation.read("친구 1,500명 전체한테 일반으로 보내는 거랑 "
+                       "그중 750명만 골라서 타겟으로 보내는 거")
     assert s.sends == ((1500, "general"), (750, "target"))
     v = situation.judge(s)
     assert v.sends_total == 24_750 + 16_500 and v.sends_difference is None

@@ -109,6 +109,15 @@ def test_check_pages_run_the_cli_checks_on_live_versions(app, operator):
     assert "값 'amount'이(가) 없어요" in page and "wallet/balance.yaml" in page
 
 
+def test_the_faq_check_page_shows_the_coverage_map_and_thin_wordings(app, operator):
+    page = operator.get("/console/faq/check")
+    html = page.get_data(as_text=True)
+    assert 'id="coverage"' in html and "§1.2" in html and "법인도 되나요" in html
+    assert "항목 없음" not in html  # the shipped knowledge base covers every section
+    advice = operator.text(operator.get("/console/faq/check?advice=1"))
+    assert "예시 질문이 더 필요한 곳" in advice and "찾아보기" not in advice
+
+
 def test_settings_are_edited_as_a_form_and_keep_their_comments(app, operator):
     page = operator.text(operator.get("/console/settings"))
     assert "operator_phone" in page and "상담 전화번호가 정해지면" in page

@@ -199,6 +199,8 @@ class FaqService:
                 if all(entry.id != e.id for e, _ in answers):
                     answers.append((entry, verdicts))
                 continue
+            if previous is not None and hits[0].entry == previous:
+                continue  # "이하에 들어가는 거 맞죠?": more about what was just answered
             unsure.append(piece)
             if piece_band == "medium":
                 candidates.append(hits[0])

@@ -125,6 +125,11 @@ def test_how_to_apply_never_lands_on_re_application(chat, text):
 
 
 # -- several questions in one message -----------------------------------------------
+def test_a_second_question_about_the_same_thing_is_answered_with_the_first(chat):
+    said = chat.say("무상캐시 유효기간이 있나요? 안 쓰면 사라지는 건가요?")
+    assert said.template == "faq/cash_expiry", said.templates  # one answer, not two chips
+
+
 def test_two_questions_get_two_answers(chat):
     said = chat.say("법인도 되나요? 그리고 신청은 어디서 해요?")
     assert "faq/eligibility_corporate" in said.templates

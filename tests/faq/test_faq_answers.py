@@ -167,6 +167,7 @@ def test_the_follow_up_memory_still_works(chat):
     ("이거 누가 받을랑가", "eligibility"),
     ("법인도 되는겨", "eligibility_corporate"),
     ("밤에 광고 보내믄 안되나", "ad_night"),
+    ("채널은 어떵 맹글어요?", "channel_open"),  # Jeju 어떵, Jeolla 맹글다
 ])
 def test_dialect_endings_are_understood(chat, text, entry):
     assert f"faq/{entry}" in chat.say(text).templates

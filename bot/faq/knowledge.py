@@ -47,6 +47,7 @@ OUTSIDE_FILE = "faq_outside.yaml"
 # The two word lists beside the entries, by the name the console edits them under.
 WORD_LISTS = {"faq_synonyms": SYNONYMS_FILE, "faq_outside": OUTSIDE_FILE}
 SITUATION_GROUP = "faq_situation"  # templates/faq_situation/<signal>.yaml (bot/situation.py)
+COMPUTED_SITUATIONS = {"cost", "budget"}  # arithmetic on the merchant's numbers
 MAX_SITUATIONS = 1  # one verdict bubble: Kakao shows at most three bubbles per answer
 MAX_BUBBLES = 3  # Kakao's limit of outputs in one reply
 UNCLEAR_TEMPLATE = "faq_ui/unclear"  # "'…'은 잘 모르겠어요" under the parts we could answer
@@ -332,8 +333,13 @@ def situation_parts(entry: Entry, verdicts: Verdicts | None) -> list[Part]:
     if verdicts is None:
         return []
     context = verdicts.context()
-    return [Part(f"{SITUATION_GROUP}/{name}", context)
-            for name in verdicts.signals if name in entry.situations][:MAX_SITUATIONS]
+    own = [name for name in verdicts.signals if name in entry.situations][:MAX_SITUATIONS]
+    # A price asked with a count or a budget is computed whatever entry matched
+    # ("고객파일로 420명한테 보내면 비용이 얼마나 나와요?" → customer_file, and the cost;
+    # "300명한테 저녁 7시 반에 보내면 얼마고, 그 시간 괜찮아요?" → the time, and the cost).
+    if verdicts.asks_cost and not COMPUTED_SITUATIONS & set(own):
+        own += [name for name in verdicts.signals if name in COMPUTED_SITUATIONS][:1]
+    return [Part(f"{SITUATION_GROUP}/{name}", context) for name in own]
 
 
 def answer_reply(snapshot: Snapshot, entry: Entry, verdicts: Verdicts | None = None) -> Reply:

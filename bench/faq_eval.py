@@ -17,8 +17,10 @@ With --facts, a JSON Lines set is scored on what the merchant would read instead
 the entry id: a question is answered right when the top entry is answered directly
 (high band) and its rendered text holds every expected fact (one of each group's
 spellings), or, for a fact the sources leave open (`handoff`), when that entry offers
-the operator button; off-topic questions must fall to the low band. Questions the
-keyword router sends to a skill first are counted apart.
+the operator button, or when the keyword router hands the question straight to the
+operator skill (상담원 연결: the hand-off the merchant needs, not a miss); off-topic
+questions must fall to the low band. Other questions the keyword router sends to a
+skill first are counted apart.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from bot.faq.knowledge import KnowledgeBase, Snapshot  # noqa: E402
 from bot.faq.match import Bands, Hit, Index, MatchEntry  # noqa: E402
 
 OFF_TOPIC = "-"
+OPERATOR_ROUTE = "routed:operator"  # the router's hand-off to 상담원 연결 (skills/operator.py)
 KB_SIZE = 500
 LATENCY_ROUNDS = 5
 
@@ -298,7 +301,8 @@ def grade(case: FactCase, outcome: Outcome) -> str:
 
     Off-topic: declined (no direct KB answer; a suggestion list counts as declined but is
     shown apart as suggested) or wrong. A fact the sources leave open (`handoff`) is
-    right when the reply offers the operator and answers no KB entry without it.
+    right when the reply offers the operator and answers no KB entry without it, and
+    when the router sends it to the operator skill itself.
     """
     if case.offtopic:
         if outcome.kind == "answer":
@@ -307,6 +311,8 @@ def grade(case: FactCase, outcome: Outcome) -> str:
     if outcome.kind == "suggested":
         return "suggested"
     if case.handoff:
+        if outcome.kind == OPERATOR_ROUTE:
+            return "right"
         if outcome.operator and outcome.kind in ("answer", "declined"):
             return "right" if outcome.kind == "answer" else "handoff"
         return "wrong" if outcome.kind == "answer" else outcome.kind.split(":")[0]

@@ -49,6 +49,7 @@ from bot.faq.knowledge import KnowledgeBase, Snapshot  # noqa: E402
 from bot.faq.match import Bands, Hit, Index, MatchEntry  # noqa: E402
 
 OFF_TOPIC = "-"
+EVAL_BUDGET = 60.0  # seconds per reply: answers are graded here, latency is measured apart
 OPERATOR_ROUTE = "routed:operator"  # the router's hand-off to 상담원 연결 (skills/operator.py)
 KB_SIZE = 500
 LATENCY_ROUNDS = 5
@@ -336,9 +337,14 @@ class AppAsker:
 
         url = os.environ.get("TEST_REDIS_URL") or embedded_url(
             tempfile.mkdtemp(prefix="faq-eval-redis-"))
+        # The reply budget is the server's guard against hung dependencies: here it would
+        # turn a slow moment of a shared machine into a 'busy' reply graded as a miss.
         self.app = create_app(TestConfig(REDIS_URL=url, TEMPLATES_DIR=templates,
-                                         STRICT_RESPONSES=False, LOG_LEVEL="ERROR"))
-        self.redis = self.app.extensions["bot"].services.redis
+                                         STRICT_RESPONSES=False, LOG_LEVEL="ERROR",
+                                         SKILL_BUDGET=EVAL_BUDGET))
+        services = self.app.extensions["bot"].services
+        services.faq.kb.snapshot(wait=True)  # the first question must not wait for the index
+        self.redis = services.redis
         self.redis.flushdb()
         self.count = 0
         self.timings: list[float] = []

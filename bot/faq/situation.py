@@ -42,8 +42,21 @@ NATIVE = {"한": 1, "두": 2, "세": 3, "석": 3, "네": 4, "넉": 4, "다섯": 
           "일곱": 7, "여덟": 8, "아홉": 9, "열": 10, "열한": 11, "열두": 12}
 REVENUE_WORDS = ("매출", "수입", "벌어", "버는", "번다", "팔아", "판매액")
 MESSAGE_WORDS = ("건", "통", "메시지", "메세지", "문자", "보내", "발송")
-OPENING_WORDS = ("개업", "창업", "오픈", "개점", "문 연", "문연", "가게 연", "사업 시작",
-                 "장사 시작", "시작한", "사업자 낸", "사업자 냈", "등록한", "사업한", "장사한")
+# A time since opening counts only when it is the time since *opening* ("개업 두 달 됐어요"):
+# the last event named before the duration must be an opening, not an application, a
+# top-up or a channel made ("신청한 지 일주일 됐는데": no age of the business in it).
+OPENED = re.compile(
+    r"개업|창업|오픈|개점|문\s*(?:연|열|을\s*연|을\s*열)|사업자\s*(?:등록|낸|냈|내고|나온)"
+    r"|(?:가게|매장|식당|카페|사업|장사|영업|점포)\w{0,2}\s*(?:시작|연|열|차린|차렸|한|하고|했)"
+    r"|차린|차렸|장사|영업")
+OTHER_EVENTS = re.compile(
+    r"신청|접수|충전|승인|가입|인증|전환|만든|만들|맹근|맹글|받은|받고|받았|보낸|보내|연락"
+    r"|문의|사용|쓴|쓰기|설치|등록|추가|바꾼|바꿨|눌렀|누른|결제|입금|기다")
+# "두 달 된 카페예요": a duration naming the business right after it is its age.
+AGED_BUSINESS = re.compile(
+    r"^\s*(?:밖에\s*)?(?:안\s*)?(?:된|됐|되는|째)\s*(?:가게|매장|식당|카페|집|업체|점포|사업장"
+    r"|사업자|신규|새\s*가게|\w{0,4}(?:집|가게|카페|식당|점))")
+OPENING_WINDOW = 24  # characters before a duration searched for the event it counts from
 OVER_WORDS = ("넘", "초과", "이상", "넘어")
 UNDER_WORDS = ("안 되", "안되", "못 미", "밑", "미만", "이하", "조금 안", "좀 안")
 TARGET_WORDS = ("타겟", "타깃", "그룹", "골라서", "일부")
@@ -232,20 +245,31 @@ def _amounts(text: str) -> list[Amount]:
 
 
 def _months_open(text: str) -> int | None:
-    if not any(w in text for w in OPENING_WORDS) and not re.search(r"된\s*지|됐|되었", text):
-        return None
-    match = _MONTHS.search(text)
-    if match:
+    """Months since the business opened, when the text says so; None for the time since
+    anything else ("신청한 지 일주일 됐는데", "채널 만든 지 두 달")."""
+    spans = sorted([*_MONTHS.finditer(text), *_DAYS.finditer(text)], key=lambda m: m.start())
+    for match in spans:
+        if not _since_opening(text, match.start(), match.end()):
+            continue
+        if match.re is _DAYS:
+            return 0
         if match.group(1):
-            n = _native_or_int(match.group(1))
-            return n
+            return _native_or_int(match.group(1))
         if match.group(2):
             return 6
         n = _native_or_int(match.group(3))
         return None if n is None else n * 12
-    if _DAYS.search(text):
-        return 0
     return None
+
+
+def _since_opening(text: str, start: int, end: int) -> bool:
+    """Whether the duration text[start:end] is the time since opening the business."""
+    before = re.split(r"[.?!]", text[max(0, start - OPENING_WINDOW):start])[-1]
+    opened = list(OPENED.finditer(before))
+    other = list(OTHER_EVENTS.finditer(before))
+    if opened and (not other or opened[-1].end() >= other[-1].start()):
+        return True  # the nearest event before it is an opening ("사업자 등록한 지" included)
+    return not other and bool(AGED_BUSINESS.match(text[end:]))
 
 
 def _clock(text: str) -> tuple[tuple[int, int] | None, str]:

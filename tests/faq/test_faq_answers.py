@@ -43,6 +43,14 @@ def test_opening_and_business_type(chat):
     assert "간이과세자도 개인 사업자라 대상이에요" in said.text
 
 
+def test_a_time_since_applying_is_not_read_as_a_new_business(chat):
+    said = chat.say("신청한 지 두 달 됐는데 아직 소식이 없어요")
+    assert "faq_situation/opening" not in said.templates
+    assert "개업한 지" not in said.text
+    said = chat.as_user("u-2").say("개업한 지 두 달 됐는데 신청할 수 있어요?")
+    assert said.templates[0] == "faq_situation/opening"
+
+
 def test_a_business_type_the_sources_do_not_cover_is_handed_off(chat):
     said = chat.say("비영리 단체도 지원 대상인가요")
     assert "대상이에요" not in said.text.split("\n")[0]

@@ -93,6 +93,12 @@ def test_a_time_without_morning_or_evening_gets_no_verdict():
     ("창업한 지 반년", 6, True),
     ("개업한 지 일주일 됐어요", 0, True),
     ("장사한 지 1년 됐어요", 12, None),  # over 6 months: the revenue rule decides, no verdict
+    ("사업자 등록한 지 3개월", 3, True),
+    ("두 달 된 카페예요", 2, True),
+    # A time since something else is no age of the business.
+    ("신청한 지 일주일 됐는데", None, None),
+    ("충전한 지 두 달 됐어요", None, None),
+    ("개업하고 채널 만든 지 한 달 됐어요", None, None),
 ])
 def test_months_since_opening(text, months, ok):
     verdicts = judge(read(text))

@@ -80,14 +80,26 @@ class Bands:
     # A suggestion this strong is answered when the question carries the case the entry
     # judges (an amount, a time, a business type: bot/situation.py).
     situational: float = 0.3
+    # A clear winner: below `high`, but `lead` ahead of every other entry. Questions worded
+    # unlike any example score low on every entry; when one entry still stands far ahead, the
+    # list of three was mostly that one entry and two unrelated ones (dev sets: the top entry
+    # was right in 39 of 41 such questions of dev and dev2).
+    lead_high: float = 0.3
+    lead: float = 0.1
 
-    def of(self, hits: Sequence[Hit]) -> str:
-        """Return 'high', 'medium' or 'low' for a ranked hit list."""
+    def of(self, hits: Sequence[Hit], lead: bool = False) -> str:
+        """Return 'high', 'medium' or 'low' for a ranked hit list.
+
+        `lead`: a clear winner may be answered (a question that says enough to be read on
+        its own; not "신규는요?", not a form's answer).
+        """
         if not hits or hits[0].score < self.low:
             return "low"
         top = hits[0].score
         runner_up = hits[1].score if len(hits) > 1 else 0.0
         if top >= self.sure or (top >= self.high and top - runner_up >= self.margin):
+            return "high"
+        if lead and top >= self.lead_high and top - runner_up >= self.lead:
             return "high"
         return "medium"
 
@@ -395,6 +407,12 @@ class Index:
             return []
         top = [(i, s) for i, s in ranked if not self.entries[i].id.startswith(OUTSIDE)][:k]
         return [Hit(self.entries[i].id, round(s, 4)) for i, s in top]
+
+    @staticmethod
+    def says_enough(query: Query) -> bool:
+        """Whether a question names more than a word or two ("신규는요?" does not): only
+        such a question is answered on a clear lead alone (Bands.of)."""
+        return len(query.features.words) > FOLLOW_UP_MAX_TOKENS
 
     def is_follow_up(self, text: str, features: Features | None = None) -> bool:
         """Whether text reads like a follow-up ("그럼 법인은요?") rather than a new question."""

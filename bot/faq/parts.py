@@ -17,7 +17,9 @@ MIN_CHARS = 4  # shorter pieces ("네", "그리고") join their neighbour
 # Words that ask without naming a topic: a piece of only these ("나와요?", "알려주세요") or a
 # bare alternative ("개인인지") belongs to the piece before it ("법인인지 개인인지 나와요?").
 ASKING_WORDS = frozenset({"알리", "알려주", "나오", "궁금", "모르", "되", "하", "있", "주", "좀",
-                          "부탁", "드리", "싶", "수", "거", "것", "말", "보", "가능"})
+                          "부탁", "드리", "싶", "수", "거", "것", "말", "보", "가능",
+                          # "… 업종인지 어떻게 알아요?": how one finds out is no topic of its own
+                          "알", "어떻게", "어떻", "어케"})
 # Connective endings that close a clause: 고 (and), 는데/ㄴ데 (background), 지만, 면서.
 CLAUSE_ENDINGS = ("고", "는데", "은데", "ㄴ데", "데", "지만", "면서", "는데요", "은데요", "데요",
                   "요", "는지", "은지", "ᆫ지", "인지")

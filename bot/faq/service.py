@@ -129,11 +129,12 @@ class FaqService:
             verdicts.asks_cost and COMPUTED_SITUATIONS & judged)
 
     # -- matching -------------------------------------------------------------
-    def situated(self, snapshot: Snapshot, hits: list[Hit],
-                 verdicts: situation.Verdicts) -> tuple[str, list[Hit]]:
+    def situated(self, snapshot: Snapshot, hits: list[Hit], verdicts: situation.Verdicts,
+                 lead: bool = False) -> tuple[str, list[Hit]]:
         """Band and hits once the merchant's own case counts: entries that judge it (an
         amount, a time, a business type) move up, and a 'did you mean' on such an entry
-        becomes an answer ("매출 11억 좀 넘는데" → the revenue rule with a verdict)."""
+        becomes an answer ("매출 11억 좀 넘는데" → the revenue rule with a verdict).
+        `lead`: the question says enough for a clear winner to be answered (Bands.of)."""
         signals = set(verdicts.signals)
         # A price asked is computed for any entry (knowledge.situation_parts).
         computed = COMPUTED_SITUATIONS if verdicts.asks_cost else set()
@@ -145,7 +146,7 @@ class FaqService:
             hits = sorted(
                 (Hit(h.entry, round(h.score + SITUATION_BONUS, 4)) if judges(h.entry) else h
                  for h in hits), key=lambda h: -h.score)
-        band = self.bands.of(hits)
+        band = self.bands.of(hits, lead=lead)
         if band == "medium" and hits[0].score >= self.bands.situational and judges(
                 hits[0].entry):
             band = "high"
@@ -192,7 +193,8 @@ class FaqService:
             verdicts = situation.judge(situation.read(piece))
             # A part is answered only in its own high band (calibrated on bench/faq_dev2):
             # a short clause's middling winner was the main source of wrong answers.
-            piece_band, hits = self.situated(snapshot, hits, verdicts)
+            piece_band, hits = self.situated(snapshot, hits, verdicts,
+                                             lead=index.says_enough(query))
             if piece_band == "high":
                 entry = snapshot.entries[hits[0].entry]
                 previous = entry.id
@@ -226,14 +228,16 @@ class FaqService:
         index = snapshot.index
         verdicts = verdicts or situation.Verdicts()
         query = index.query(text)  # analysed and scored once, ranked up to twice
+        lead = index.says_enough(query)
         band, hits = self.situated(
-            snapshot, index.search(text, k=CANDIDATES, query=query, screen=True), verdicts)
+            snapshot, index.search(text, k=CANDIDATES, query=query, screen=True), verdicts,
+            lead)
         previous = self.last_entry(session, now)
         if previous in snapshot.entries and index.is_follow_up(text, query.features):
             context_band, in_context = self.situated(
                 snapshot, index.search(text, k=CANDIDATES, context=previous, query=query,
                                        screen=True),
-                verdicts)
+                verdicts, lead)
             if _BAND_ORDER[context_band] > _BAND_ORDER[band] or (
                     context_band == band and in_context and hits
                     and in_context[0].score > hits[0].score):

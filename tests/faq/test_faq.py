@@ -202,7 +202,10 @@ def test_bands_answer_suggest_or_admit():
     assert bands.of([Hit("a", 0.5), Hit("b", 0.2)]) == "high"
     assert bands.of([Hit("a", 0.5), Hit("b", 0.47)]) == "medium"  # too close to call
     assert bands.of([Hit("a", 0.8), Hit("b", 0.79)]) == "high"  # both near-certain
-    assert bands.of([Hit("a", 0.3)]) == "medium"
+    assert bands.of([Hit("a", 0.3), Hit("b", 0.25)]) == "medium"
+    assert bands.of([Hit("a", 0.35), Hit("b", 0.2)]) == "medium"
+    assert bands.of([Hit("a", 0.35), Hit("b", 0.2)], lead=True) == "high"  # a clear winner
+    assert bands.of([Hit("a", 0.29), Hit("b", 0.1)], lead=True) == "medium"  # ahead, too weak
     assert bands.of([Hit("a", 0.2)]) == "low"
     assert bands.of([]) == "low"
 

@@ -231,3 +231,17 @@ def test_faq_check_names_an_unknown_situation(tmp_path, make_app):
                                                   str(TEST_TEMPLATES)]))
     result = app.test_cli_runner().invoke(args=["faq", "check"])
     assert result.exit_code == 1 and "faq.situations names 'send_hour'" in result.output
+
+
+# -- a clear winner, and the support-notice sites (§3) --------------------------------
+def test_a_question_worded_unlike_any_example_is_answered_when_one_entry_stands_out(chat):
+    said = chat.say("충전해 둔 캐시가 남았는데 폐업하면 돌려받을 수 있나요")
+    assert said.templates[0] == "faq/refund"  # not "혹시 이런 질문인가요?" with three chips
+
+
+def test_where_to_find_support_and_whom_to_call(chat):
+    assert "1357" in chat.say("소진공 콜센터 번호 좀 알려 주세요").text
+    said = chat.as_user("u-2").say("정부 지원사업 공고 한꺼번에 보는 사이트 있어요?")
+    assert said.templates[0] == "faq/bizinfo_what" and "bizinfo.go.kr" in said.text
+    said = chat.as_user("u-3").say("번호 형식이 맞으면 폐업 안 한 거예요?")
+    assert said.templates[0] == "faq/bizno_status" and "국세청" in said.text

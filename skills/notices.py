@@ -101,9 +101,17 @@ def _page_size(svc: Services) -> int:
 
 
 # -- the remembered region ---------------------------------------------------------------------
-def remembered_region(svc: Services, user_id: str) -> str | None:
-    """The 지역 this merchant chose last (kept beyond the short-lived session)."""
-    return svc.redis.hget(svc.keys.notice_prefs(user_id), "region") or None
+def remembered_region(svc: Services, user_id: str, session: Session | None = None
+                      ) -> str | None:
+    """The 지역 this merchant chose last (kept beyond the short-lived session).
+
+    Read from `session.fetched` when the pipeline brought the prefs with the lock.
+    """
+    key = svc.keys.notice_prefs(user_id)
+    fields = session.fetched.get(key) if session is not None else None
+    if fields is not None:
+        return fields.get("region") or None
+    return svc.redis.hget(key, "region") or None
 
 
 def remember_region(svc: Services, user_id: str, region: str) -> None:
@@ -262,7 +270,7 @@ def stop_alerts(req: SkillRequest, svc: Services) -> Reply:
 
 
 # -- skills ------------------------------------------------------------------------------------
-@skill(SKILL)
+@skill(SKILL, prefetch=("notice_prefs",))
 def notices(req: SkillRequest, session: Session, svc: Services) -> Reply:
     """List, filter, page, search and explain notices; start or stop notice alerts."""
     notice_id = notice_id_in(req)
@@ -283,7 +291,7 @@ def notices(req: SkillRequest, session: Session, svc: Services) -> Reply:
         return SKILLS["fallback"](req, session, svc)
     if subscribe or _has(key, SUBSCRIBE_WORDS):
         return offer_alerts(req, session, svc)
-    region = remembered_region(svc, req.user_id)
+    region = remembered_region(svc, req.user_id, session)
     menu = extra.get("menu")
     if menu == "category" or (not menu and _has(key, CATEGORY_MENU_WORDS)):
         return pick_category(region)

@@ -24,7 +24,7 @@ from bot.kakao import SkillRequest
 from bot.services import Services
 
 from . import dialog, funnel, router
-from .registry import FORMS, READ_ONLY, SKILLS, FormEntry
+from .registry import FORMS, PREFETCH, READ_ONLY, SKILLS, FormEntry
 from .reply import Reply
 from .session import LockTimeout, Session
 
@@ -168,8 +168,10 @@ class Pipeline:
                 quick = self._read_only(name, req)
                 if quick is not None:
                     return quick
+            hashes = tuple(getattr(svc.keys, kind)(req.user_id)
+                           for kind in PREFETCH.get(name, ()))
             with svc.sessions.checkout(req.user_id, cfg.get("LOCK_WAIT", 0.8),
-                                       cfg.get("LOCK_TTL", 5.0)) as turn:
+                                       cfg.get("LOCK_TTL", 5.0), hashes) as turn:
                 reply = self.dispatch(name, req, turn.session)
                 if not abandoned.is_set():  # a timed-out turn is not saved: the user retries
                     turn.commit(self._profile_writer(req, turn.session))

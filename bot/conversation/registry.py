@@ -13,6 +13,8 @@ SkillHandler = Callable[..., Any]
 
 SKILLS: dict[str, SkillHandler] = {}
 READ_ONLY: set[str] = set()  # skills that never change the session (see skill(read_only=…))
+# Per-user hashes a skill reads, fetched with the lock (see skill(prefetch=…)), by skill.
+PREFETCH: dict[str, tuple[str, ...]] = {}
 FORMS: dict[str, FormEntry] = {}
 
 
@@ -24,11 +26,15 @@ class FormEntry:
     skill: str
 
 
-def skill(name: str, read_only: bool = False) -> Callable[[SkillHandler], SkillHandler]:
+def skill(name: str, read_only: bool = False,
+          prefetch: tuple[str, ...] = ()) -> Callable[[SkillHandler], SkillHandler]:
     """Register `handler(req, session, svc) -> Reply` as the skill `name` (URL /skill/<name>).
 
     A `read_only` skill promises not to change the session; when no form is active it runs
     without the per-user lock and without saving (any session change it made would be lost).
+    `prefetch` names per-user hash keys (methods of bot.core.keys.Keys taking the user id,
+    e.g. "merchant") the skill reads: they come in the same round trip as the lock and the
+    session, in `session.fetched`, so the skill need not ask Redis for them again.
     """
 
     def register(handler: SkillHandler) -> SkillHandler:
@@ -37,6 +43,8 @@ def skill(name: str, read_only: bool = False) -> Callable[[SkillHandler], SkillH
         SKILLS[name] = handler
         if read_only:
             READ_ONLY.add(name)
+        if prefetch:
+            PREFETCH[name] = tuple(prefetch)
         return handler
 
     return register

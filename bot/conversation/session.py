@@ -48,6 +48,8 @@ class Session:
     # run on the commit's pipeline, never stored with the session.
     best_effort: list[Callable[[Any], None]] = field(default_factory=list, repr=False,
                                                      compare=False)
+    # Per-user hashes read with the lock (a skill's `prefetch`), by key: never stored.
+    fetched: dict[str, dict[str, str]] = field(default_factory=dict, repr=False, compare=False)
 
     def to_json(self) -> str:
         """Serialise for Redis (the user id is the key, not stored twice)."""
@@ -112,8 +114,9 @@ class SessionStore:
         self.redis.delete(self.keys.draft(user_id, form))
 
     # -- lock ------------------------------------------------------------
-    def _acquire(self, user_id: str, wait: float, ttl: float) -> tuple[str, str | None]:
-        """Take the user's lock and read the session in the same round trip."""
+    def _acquire(self, user_id: str, wait: float, ttl: float, hashes: tuple[str, ...] = ()
+                 ) -> tuple[str, str | None, dict[str, dict[str, str]]]:
+        """Take the user's lock and read the session (and `hashes`) in the same round trip."""
         lock_key, session_key = self.keys.lock(user_id), self.keys.session(user_id)
         token = secrets.token_hex(8)
         deadline = time.monotonic() + wait
@@ -122,9 +125,11 @@ class SessionStore:
             pipe = self.redis.pipeline(transaction=False)
             pipe.set(lock_key, token, nx=True, px=int(ttl * 1000))
             pipe.get(session_key)
-            acquired, raw = pipe.execute()
+            for key in hashes:
+                pipe.hgetall(key)
+            acquired, raw, *fetched = pipe.execute()
             if acquired:
-                return token, raw
+                return token, raw, dict(zip(hashes, fetched, strict=True))
             if time.monotonic() + pause > deadline:
                 raise LockTimeout(user_id)
             time.sleep(pause)
@@ -141,10 +146,16 @@ class SessionStore:
             pass  # the lock expires by itself after its ttl
 
     @contextmanager
-    def checkout(self, user_id: str, wait: float, ttl: float) -> Iterator[Checkout]:
-        """Lock the user and load the session (one round trip); commit saves and unlocks."""
-        token, raw = self._acquire(user_id, wait, ttl)
-        checkout = Checkout(self, Session.from_json(user_id, raw), token)
+    def checkout(self, user_id: str, wait: float, ttl: float,
+                 hashes: tuple[str, ...] = ()) -> Iterator[Checkout]:
+        """Lock the user and load the session (one round trip); commit saves and unlocks.
+
+        `hashes`: per-user hash keys read in the same round trip, left in `session.fetched`.
+        """
+        token, raw, fetched = self._acquire(user_id, wait, ttl, hashes)
+        session = Session.from_json(user_id, raw)
+        session.fetched = fetched
+        checkout = Checkout(self, session, token)
         try:
             yield checkout
         finally:

@@ -71,16 +71,20 @@ def form_of(entry: FormEntry, svc: Services) -> dialog.Form:
 
 
 def apply_outcome(svc: Services, session: Session, form: str, outcome: dialog.Outcome) -> Reply:
-    """Store a dialog outcome in the session and the draft area; return its reply."""
+    """Store a dialog outcome in the session and the draft area; return its reply.
+
+    The draft is written with the session when the turn commits (one round trip for both).
+    """
     entry = FORMS.get(form)
     if entry is not None:  # counted against the state before this turn
         funnel.count(svc, session, entry.form, session.dialog, outcome)
     # A paused form lives on as a draft only, so free text is routed normally again.
     session.dialog = None if outcome.reason == "paused" else outcome.state
-    if outcome.state is not None:
-        svc.sessions.save_draft(session.user_id, form, outcome.state)
+    user, state, store = session.user_id, outcome.state, svc.sessions
+    if state is not None:
+        session.writes.append(lambda pipe: store.save_draft(user, form, state, pipe))
     else:
-        svc.sessions.drop_draft(session.user_id, form)
+        session.writes.append(lambda pipe: store.drop_draft(user, form, pipe))
     return outcome.reply
 
 

@@ -48,6 +48,11 @@ class Session:
     # run on the commit's pipeline, never stored with the session.
     best_effort: list[Callable[[Any], None]] = field(default_factory=list, repr=False,
                                                      compare=False)
+    # Writes this turn queued that must land with the session (a form's draft): run on the
+    # commit's pipeline, so they cost no round trip of their own and an abandoned turn
+    # saves neither. Never stored with the session.
+    writes: list[Callable[[Any], None]] = field(default_factory=list, repr=False,
+                                                compare=False)
     # Per-user hashes read with the lock (a skill's `prefetch`), by key: never stored.
     fetched: dict[str, dict[str, str]] = field(default_factory=dict, repr=False, compare=False)
 
@@ -95,10 +100,15 @@ class SessionStore:
         self.redis.delete(self.keys.session(user_id))
 
     # -- drafts ------------------------------------------------------------
-    def save_draft(self, user_id: str, form: str, state: dict[str, Any]) -> None:
-        """Keep an unfinished form for DRAFT_TTL so it can be offered back later."""
-        self.redis.set(self.keys.draft(user_id, form),
-                       json.dumps(state, ensure_ascii=False), ex=self.draft_ttl)
+    def save_draft(self, user_id: str, form: str, state: dict[str, Any],
+                   pipe: Any = None) -> None:
+        """Keep an unfinished form for DRAFT_TTL so it can be offered back later.
+
+        With `pipe`, the write is queued there (the turn's commit) instead of sent now.
+        """
+        (pipe if pipe is not None else self.redis).set(
+            self.keys.draft(user_id, form), json.dumps(state, ensure_ascii=False),
+            ex=self.draft_ttl)
 
     def load_draft(self, user_id: str, form: str) -> dict[str, Any] | None:
         """Return the saved draft of a form, if any."""
@@ -109,9 +119,9 @@ class SessionStore:
             return None
         return state if isinstance(state, dict) else None
 
-    def drop_draft(self, user_id: str, form: str) -> None:
-        """Delete a draft (the form was finished or cancelled)."""
-        self.redis.delete(self.keys.draft(user_id, form))
+    def drop_draft(self, user_id: str, form: str, pipe: Any = None) -> None:
+        """Delete a draft (the form was finished or cancelled); queued on `pipe` if given."""
+        (pipe if pipe is not None else self.redis).delete(self.keys.draft(user_id, form))
 
     # -- lock ------------------------------------------------------------
     def _acquire(self, user_id: str, wait: float, ttl: float, hashes: tuple[str, ...] = ()
@@ -179,7 +189,7 @@ class Checkout:
         self.done = False
 
     def commit(self, also: Callable[[Any], None] | None = None) -> None:
-        """Save the session (restarting its TTL), queue `also(pipe)` writes, release the lock.
+        """Save the session (restarting its TTL), its queued writes and `also(pipe)`'s; unlock.
 
         The session's best-effort writes ride on the same round trip, last: an error in
         one of them is logged, while the session, `also` and the release still raise.
@@ -187,6 +197,8 @@ class Checkout:
         store = self.store
         pipe = store.redis.pipeline(transaction=False)
         pipe.set(store.keys.session(self.session.user_id), self.session.to_json(), ex=store.ttl)
+        for write in self.session.writes:
+            write(pipe)
         if also is not None:
             also(pipe)
         store._release(self.session.user_id, self.token, pipe)

@@ -386,13 +386,13 @@ def skills_table(system: System, driver: Driver, args: argparse.Namespace) -> li
             prepare(system, servers["ours"][1], case, conns)
             for name in apps:
                 driver.run([servers[name][1]], case, conns, 1.0)  # warm-up
-    for _ in range(args.rounds):
+    for turn in range(args.rounds):
         for case in cases:
             for conns in args.conns:
                 prepare(system, servers["ours"][1], case, conns)
                 b = driver.run([servers["bare"][1]], case, conns, args.seconds)
                 samples.setdefault((case.name, conns, "bare"), []).append(b)
-                for name in apps:
+                for name in apps[::-1] if turn % 2 else apps:  # neither always goes first
                     o = driver.run([servers[name][1]], case, conns, args.seconds)
                     samples.setdefault((case.name, conns, name), []).append(o)
                     ratios.setdefault((case.name, conns, name), []).append(

@@ -80,11 +80,7 @@ def apply_outcome(svc: Services, session: Session, form: str, outcome: dialog.Ou
         funnel.count(svc, session, entry.form, session.dialog, outcome)
     # A paused form lives on as a draft only, so free text is routed normally again.
     session.dialog = None if outcome.reason == "paused" else outcome.state
-    user, state, store = session.user_id, outcome.state, svc.sessions
-    if state is not None:
-        session.writes.append(lambda pipe: store.save_draft(user, form, state, pipe))
-    else:
-        session.writes.append(lambda pipe: store.drop_draft(user, form, pipe))
+    svc.sessions.queue_draft(session, form, outcome.state)
     return outcome.reply
 
 

@@ -100,15 +100,19 @@ class SessionStore:
         self.redis.delete(self.keys.session(user_id))
 
     # -- drafts ------------------------------------------------------------
-    def save_draft(self, user_id: str, form: str, state: dict[str, Any],
-                   pipe: Any = None) -> None:
-        """Keep an unfinished form for DRAFT_TTL so it can be offered back later.
+    def save_draft(self, user_id: str, form: str, state: dict[str, Any]) -> None:
+        """Keep an unfinished form for DRAFT_TTL so it can be offered back later."""
+        self.redis.set(self.keys.draft(user_id, form),
+                       json.dumps(state, ensure_ascii=False), ex=self.draft_ttl)
 
-        With `pipe`, the write is queued there (the turn's commit) instead of sent now.
-        """
-        (pipe if pipe is not None else self.redis).set(
-            self.keys.draft(user_id, form), json.dumps(state, ensure_ascii=False),
-            ex=self.draft_ttl)
+    def queue_draft(self, session: Session, form: str, state: dict[str, Any] | None) -> None:
+        """Save (or with None drop) a draft as it is now, when the session's turn commits."""
+        key = self.keys.draft(session.user_id, form)
+        if state is None:
+            session.writes.append(lambda pipe: pipe.delete(key))
+            return
+        raw = json.dumps(state, ensure_ascii=False)  # later changes this turn are not saved
+        session.writes.append(lambda pipe: pipe.set(key, raw, ex=self.draft_ttl))
 
     def load_draft(self, user_id: str, form: str) -> dict[str, Any] | None:
         """Return the saved draft of a form, if any."""
@@ -119,9 +123,9 @@ class SessionStore:
             return None
         return state if isinstance(state, dict) else None
 
-    def drop_draft(self, user_id: str, form: str, pipe: Any = None) -> None:
-        """Delete a draft (the form was finished or cancelled); queued on `pipe` if given."""
-        (pipe if pipe is not None else self.redis).delete(self.keys.draft(user_id, form))
+    def drop_draft(self, user_id: str, form: str) -> None:
+        """Delete a draft (the form was finished or cancelled)."""
+        self.redis.delete(self.keys.draft(user_id, form))
 
     # -- lock ------------------------------------------------------------
     def _acquire(self, user_id: str, wait: float, ttl: float, hashes: tuple[str, ...] = ()

@@ -573,7 +573,7 @@ def test_typing_the_start_button_label_starts_the_form(chat):
 
 # -- starting in the merchant's own words (issue #11) -------------------------------------
 @pytest.mark.parametrize("word", ["시작", "할게요", "네", "신청할래요", "시작할게요", "좋아요",
-                                  "넵", "지금 해볼게요"])
+                                  "넵", "지금 해볼게요", "새로 시작"])
 def test_natural_words_at_the_intro_start_the_form(chat, services, word):
     assert chat.say("지원금 신청", skill="apply").template == "apply/intro"
     assert chat.say(word).template == "apply/ask_bizno", chat.last.templates

@@ -62,3 +62,12 @@ def test_readme_documents_the_port_of_flask_serve():
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "serve --port" in readme and "PORT" in readme
+
+
+def test_chat_lines_piped_at_once_are_no_flood(make_app):
+    app = make_app(FLOOD_RATE=2.0, FLOOD_BURST=8.0)  # the production limit
+    lines = "".join(f"{n}번째 질문이에요\n" for n in range(12))
+    result = app.test_cli_runner().invoke(args=["chat"], input=lines + "/quit\n")
+    assert result.exit_code == 0, result.output
+    assert "11번째 질문이에요" in result.output
+    assert "너무 빨리" not in result.output

@@ -117,19 +117,13 @@ def export(path: str, status: str | None, since: datetime | None, unmasked: bool
     """Export applications to CSV (masked unless --unmasked)."""
     found = apps.store_of(_services()).list(status, _since(since))
     rows = [app.row(unmasked) for app in found]
-    columns = list(rows[0]) if rows else _empty_columns()
+    columns = list(rows[0]) if rows else list(Application.blank().row())
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns)
         writer.writeheader()
         writer.writerows(rows)
     click.echo(f"{len(rows)} application(s) written to {path}"
                + ("" if unmasked else " (personal data masked)"))
-
-
-def _empty_columns() -> list[str]:
-    """The CSV header when there is nothing to export."""
-    blank = Application("", "", "", 0.0, 0.0, "", "", "", "", "", "", False, False, "", 0.0, None)
-    return list(blank.row())
 
 
 @applications_cli.command("retry")

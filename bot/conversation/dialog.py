@@ -108,6 +108,8 @@ class Step:
     # Other words merchants use for this field ("가게 이름" for 상호): "가게 이름 바꿀래요"
     # reopens it like "상호 수정".
     aliases: tuple[str, ...] = ()
+    # How the review shows the answer: the review template switches on it (wording there).
+    show: str = "text"
 
 
 @dataclass(frozen=True)
@@ -545,7 +547,7 @@ def _review(form: Form, answers: Mapping[str, Any]) -> Reply:
     active = _active(form, answers)
     fields = [
         {"name": s.name, "label": s.label, "value": answers.get(s.name),
-         "sensitive": s.sensitive}
+         "sensitive": s.sensitive, "show": s.show}
         for s in active
     ]
     edits = [{"name": s.name, "label": s.label, "say": f"{s.label} {EDIT_SUFFIX}"}

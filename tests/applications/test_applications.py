@@ -11,6 +11,7 @@ import responses
 from redis import Redis
 
 from bot.applications import service as apps
+from bot.applications.fields import mask_name
 from bot.core import events
 from tests.support.apply_flow import NOON_KST, fill, freeze, valid_bizno
 from tests.support.kakao import Chat
@@ -208,8 +209,8 @@ def test_list_filters_by_status_and_time(store):
 
 
 def test_masking_for_staff():
-    assert apps.mask_name("홍길동") == "홍*동" and apps.mask_name("김철") == "김*"
-    assert apps.mask_name("남궁민수") == "남**수" and apps.mask_name("A") == "*"
+    assert mask_name("홍길동") == "홍*동" and mask_name("김철") == "김*"
+    assert mask_name("남궁민수") == "남**수" and mask_name("A") == "*"
 
 
 # -- intake delivery ---------------------------------------------------------------------

@@ -472,7 +472,7 @@ def test_review_lists_fields_with_labels_and_sensitivity() -> None:
     fields = talk.context("demo/review")["fields"]
     assert [f["label"] for f in fields] == ["이름", "규모", "팀원 수", "전화"]
     assert fields[3] == {"name": "phone", "label": "전화", "value": "01012345678",
-                         "sensitive": True}
+                         "sensitive": True, "show": "text"}
     nav = talk.context("dialog/review_nav")
     assert nav["fields"] == ["이름", "규모", "팀원 수", "전화"]
     assert nav["edits"][0] == {"name": "name", "label": "이름", "say": f"이름 {EDIT_SUFFIX}"}

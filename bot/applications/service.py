@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 import redis
@@ -36,11 +37,20 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-RECEIVED, REVIEWING, APPROVED, REJECTED, PAID = (
-    "received", "reviewing", "approved", "rejected", "paid")
-STATUSES = (RECEIVED, REVIEWING, APPROVED, REJECTED, PAID)
+class Status(StrEnum):
+    """An application's state; stored, exported and shown to staff by its value."""
+
+    RECEIVED = "received"  # 접수
+    REVIEWING = "reviewing"  # 검토 중
+    APPROVED = "approved"  # 승인
+    REJECTED = "rejected"  # 반려
+    PAID = "paid"  # 지급 완료
+
+
+RECEIVED, REVIEWING, APPROVED, REJECTED, PAID = Status
+STATUSES: tuple[str, ...] = tuple(s.value for s in Status)  # plain strings, as click wants
 # The lifecycle: 접수 → 검토 중 → 승인 → 지급 완료, or 반려 before approval.
-TRANSITIONS: dict[str, tuple[str, ...]] = {
+TRANSITIONS: dict[str, tuple[Status, ...]] = {
     RECEIVED: (REVIEWING, APPROVED, REJECTED),
     REVIEWING: (APPROVED, REJECTED),
     APPROVED: (PAID,),
@@ -104,7 +114,7 @@ class Application:
     """One stored application."""
 
     receipt: str
-    status: str
+    status: Status
     user_id: str
     submitted_at: float
     updated_at: float
@@ -227,7 +237,7 @@ def _decode(raw: Mapping[str, str]) -> Application:
     given = {c.name: _decoded(c.kind, raw.get(c.name)) for c in COLUMNS}
     given["privacy_consent_at"] = given["privacy_consent_at"] or 0.0  # required: always given
     return Application(
-        receipt=raw["receipt"], status=raw.get("status", RECEIVED),
+        receipt=raw["receipt"], status=Status(raw.get("status") or RECEIVED),
         user_id=raw.get("user_id", ""), submitted_at=when("submitted_at") or 0.0,
         updated_at=when("updated_at") or 0.0, **given,
         reject_reason=raw.get("reject_reason", ""), history=history,

@@ -30,7 +30,8 @@ log = logging.getLogger(__name__)
 
 PROFILE_CHUNK = 1000
 RECEIPT_TTL = 30 * 24 * 3600
-NOT_FRIEND, NO_CONSENT, CONSENT_EXPIRED = "not_friend", "no_consent", "consent_expired"
+NOT_FRIEND, NO_CONSENT, CONSENT_EXPIRED = (st.Skip.NOT_FRIEND, st.Skip.NO_CONSENT,
+                                          st.Skip.CONSENT_EXPIRED)
 DAY = 86400
 
 

@@ -423,21 +423,20 @@ INTAKE_BUDGET_SHARE = 0.75
 INTAKE_BULKHEAD = Bulkhead("intake", 2)
 
 
-def intake_from_config(config: Mapping[str, Any], *, in_skill: bool = False) -> Intake | None:
+def intake_of(services: Services, *, in_skill: bool = False) -> Intake | None:
     """The configured intake endpoint, or None when APPLICATION_INTAKE_URL is unset.
 
     `in_skill` caps connect + read so a large APPLICATION_INTAKE_TIMEOUT cannot hold a
     merchant's reply past the skill budget.
     """
-    url = (config.get("APPLICATION_INTAKE_URL") or "").strip()
-    if not url:
+    settings = services.features.intake
+    if not settings.url:
         return None
-    read = float(config.get("APPLICATION_INTAKE_TIMEOUT") or 1.0)
+    read = settings.timeout
     if in_skill:
-        cap = float(config.get("SKILL_BUDGET") or 2.0) * INTAKE_BUDGET_SHARE
+        cap = float(services.config["SKILL_BUDGET"]) * INTAKE_BUDGET_SHARE
         read = max(min(read, cap - INTAKE_CONNECT_TIMEOUT), 0.1)
-    return Intake(url, config.get("APPLICATION_INTAKE_TOKEN") or None,
-                  (INTAKE_CONNECT_TIMEOUT, read))
+    return Intake(settings.url, settings.token, (INTAKE_CONNECT_TIMEOUT, read))
 
 
 def deliver(store: ApplicationStore, intake: Intake, receipt: str, *, attempts: int = 1,
@@ -486,7 +485,7 @@ class DeliveryReport:
 def deliver_pending(services: Any, *, attempts: int = 3,
                     sleep: Callable[[float], None] = time.sleep) -> DeliveryReport:
     """Deliver every queued application (for `flask applications retry` and a worker job)."""
-    intake = intake_from_config(services.config)
+    intake = intake_of(services)
     if intake is None:
         return DeliveryReport(configured=False)
     store = store_of(services)
@@ -518,7 +517,7 @@ def submit(services: Any, user_id: str, fields: Mapping[str, Any],
     """
     store = store_of(services)
     now = services.clock()
-    intake = intake_from_config(services.config, in_skill=True)
+    intake = intake_of(services, in_skill=True)
     result = store.submit(fields, user_id, now, queue=intake is not None)
     if not result.created:
         return result
@@ -563,7 +562,7 @@ def schedule_retry(services: Any, delay: float = RETRY_DELAY) -> bool:
         from redis import Redis
         from rq import Queue
 
-        queue = Queue(services.config.get("BROADCAST_QUEUE") or "danggol",
+        queue = Queue(services.features.broadcast.queue,
                       connection=Redis.from_url(url))
         queue.enqueue_in(timedelta(seconds=delay), DELIVER_JOB)
         return True

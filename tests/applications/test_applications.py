@@ -45,7 +45,7 @@ def store(services):
 @pytest.fixture
 def intake_app(make_app):
     """An app with APPLICATION_INTAKE_URL configured."""
-    app = make_app(extra={"APPLICATION_INTAKE_URL": INTAKE, "APPLICATION_INTAKE_TOKEN": "t0k"})
+    app = make_app(env={"APPLICATION_INTAKE_URL": INTAKE, "APPLICATION_INTAKE_TOKEN": "t0k"})
     freeze(app)
     return app
 
@@ -233,10 +233,11 @@ def test_intake_gets_the_application_with_an_idempotency_key(intake_app, http):
 
 
 def test_the_skills_intake_attempt_fits_the_skill_budget(make_app, http):
-    slow = make_app(extra={"APPLICATION_INTAKE_URL": INTAKE, "APPLICATION_INTAKE_TIMEOUT": "10"})
+    slow = make_app(env={"APPLICATION_INTAKE_URL": INTAKE, "APPLICATION_INTAKE_TIMEOUT": "10"})
     freeze(slow)
     config = slow.extensions["bot"].services.config
-    assert apps.intake_from_config(config).timeout == (0.5, 10.0)  # `retry` keeps its timeout
+    assert apps.intake_of(slow.extensions["bot"].services).timeout == (
+        0.5, 10.0)  # `retry` keeps its timeout
     http.post(INTAKE, json={"ok": True})
     chat = Chat(slow)
     fill(chat)

@@ -21,9 +21,10 @@ from enum import StrEnum
 from typing import Any
 
 from bot.answers.filters import mask_bizno, mask_phone
-from bot.conversation import dialog, understand
+from bot.conversation import understand
 from bot.conversation.dialog import Invalid, Step, Turn
 from bot.conversation.reply import Reply
+from bot.core.text import key
 from bot.merchants import bizno
 
 # Step labels: "<label> 수정" (review buttons, typed) reopens that step, so they are matched.
@@ -77,15 +78,10 @@ _AMOUNT = re.compile(rf"(\d+(?:\.\d+)?)\s*({EOK}|{MAN})")
 
 
 # -- matching helpers ---------------------------------------------------------------
-def _key(text: str) -> str:
-    """Normalised, spaces removed: how typed answers are compared with the choices."""
-    return dialog.normalise(unicodedata.normalize("NFKC", text or "")).replace(" ", "")
-
-
 def says(text: str, words: tuple[str, ...]) -> bool:
-    """Whether `text` is one of `words` (ignoring spacing and trailing punctuation)."""
-    key = _key(text)
-    return bool(key) and key in {_key(w) for w in words}
+    """Whether `text` is one of `words` (ignoring width, spacing and trailing punctuation)."""
+    wanted = key(text, fold=True)
+    return bool(wanted) and wanted in {key(w, fold=True) for w in words}
 
 
 def _now(turn: Turn) -> float:

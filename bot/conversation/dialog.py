@@ -9,12 +9,13 @@ split).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import reduce
 from typing import Any
+
+from bot.core.text import key
 
 from . import understand
 from .reply import Part, Reply
@@ -39,7 +40,6 @@ EDIT_SUFFIX = "수정"  # label + EDIT_SUFFIX (with or without a space) reopens 
 # Natural answers ("네 맞아요", "아니 됐어요", "상호 바꿀래요", "이어서 할래요") and what reads as
 # a question are understood by bot/understand.py, the one place for those rules.
 
-TRAILING_PUNCTUATION = "!?.~,;:…！？。～"
 
 # -- state ---------------------------------------------------------------------
 STATE_VERSION = 1
@@ -66,7 +66,6 @@ _COMMANDS = (
     ("pause", PAUSE_WORDS),
 )
 
-_SPACES = re.compile(r"\s+")
 
 
 # -- the model -----------------------------------------------------------------
@@ -351,12 +350,6 @@ def refused_submission(before: Position | None, outcome: Outcome) -> bool:
     return not outcome.state.get("misses")
 
 
-def normalise(text: str) -> str:
-    """Return `text` trimmed, with single spaces, no trailing '!?.~' and lower case."""
-    collapsed = _SPACES.sub(" ", (text or "").strip())
-    return collapsed.rstrip(TRAILING_PUNCTUATION).strip().lower()
-
-
 def looks_like_question(text: str) -> bool:
     """Tell whether a free-text answer reads like a question rather than an answer."""
     return understand.question(text)
@@ -482,9 +475,7 @@ def _choices(step: Step, answers: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 # -- matching ------------------------------------------------------------------
-def _key(text: str) -> str:
-    """Return the matching key of `text`: normalised with spaces removed."""
-    return normalise(text).replace(" ", "")
+_key = key  # the matching key of `text`: normalised with spaces removed (bot/core/text.py)
 
 
 def _says(text: str, words: Iterable[str]) -> bool:

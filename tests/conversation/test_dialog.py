@@ -25,13 +25,13 @@ from bot.conversation.dialog import (
     ask,
     current_step,
     looks_like_question,
-    normalise,
     offer_resume,
     position,
     refused_submission,
     start,
 )
 from bot.conversation.reply import Reply
+from bot.core.text import normalise
 from tests.support.demo_form import DEMO, DemoEnv
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -956,3 +956,12 @@ def test_engine_loads_without_flask_or_redis() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=ROOT, check=False)
     assert result.returncode == 0, result.stderr
+
+
+def test_one_normaliser_serves_the_engine_and_the_application_form() -> None:
+    from bot.applications.fields import says
+    from bot.core.text import key
+
+    assert key("  신청   취소!?~ ") == "신청취소"
+    assert key("ＯＫ", fold=True) == "ok" and key("ＯＫ") == "ｏｋ"  # width folded only when asked
+    assert says("동의 합니다!", ("동의합니다",)) and not says("", ("",))

@@ -49,7 +49,6 @@ ENDED = "ended"  # an answer here ended the form (not eligible)
 RESTARTED = "restarted"  # started over from here (처음부터 / 새로 시작)
 STEP_EVENTS = (REACHED, ANSWERED, VALID, INVALID, INTERRUPTED, PAUSED, CANCELLED, ENDED,
                RESTARTED)
-EXITS = (PAUSED, CANCELLED, ENDED, RESTARTED)
 
 
 # -- counting ------------------------------------------------------------------

@@ -950,7 +950,7 @@ def test_engine_loads_without_flask_or_redis() -> None:
         "assert not heavy, heavy\n"
         "assert sorted(m for m in sys.modules if m.startswith('bot.')) == "
         "['bot.conversation', 'bot.conversation.dialog', 'bot.conversation.reply', "
-        "'bot.conversation.understand', 'bot.core', 'bot.core.version'], "
+        "'bot.conversation.understand', 'bot.core', 'bot.core.text', 'bot.core.version'], "
         "sorted(m for m in sys.modules if m.startswith('bot'))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

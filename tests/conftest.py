@@ -21,14 +21,34 @@ from tests.support.kakao import Chat
 TEST_TEMPLATES = Path(__file__).parent / "templates"
 
 
+def _worker_index() -> int:
+    """pytest-xdist's worker number (gw0 → 0, gw1 → 1); 0 in a plain run."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return int(worker[2:]) if worker[2:].isdigit() else 0
+
+
 def _test_redis_url() -> str:
-    """TEST_REDIS_URL, else REDIS_URL's server on db 15 (never the app's db), else embedded."""
+    """TEST_REDIS_URL, else REDIS_URL's server on db 15 (never the app's db), else embedded.
+
+    Every test flushes its database, so parallel workers (`pytest -n`) never share one: on
+    a server each worker takes the next database down (15, 14, …); embedded, each worker
+    starts its own server. A cluster has only db 0: TEST_REDIS_URLS names one per worker
+    (tests/support/cluster.py --clusters N); a single TEST_REDIS_URL is for serial runs.
+    """
+    if os.environ.get("TEST_REDIS_URLS"):
+        urls = os.environ["TEST_REDIS_URLS"].split(",")
+        if _worker_index() >= len(urls):
+            raise RuntimeError(f"{_worker_index() + 1} test workers but {len(urls)} Redis URLs")
+        return urls[_worker_index()]
     if os.environ.get("TEST_REDIS_URL"):
         return os.environ["TEST_REDIS_URL"]
     url = os.environ.get("REDIS_URL")
     if url and not url.startswith("unix:"):
         parts = urlparse(url)
-        return urlunparse(parts._replace(path=f"/{os.environ.get('TEST_REDIS_DB', '15')}"))
+        db = int(os.environ.get("TEST_REDIS_DB", "15")) - _worker_index()
+        if db < 1:
+            raise RuntimeError("too many test workers for the server's databases")
+        return urlunparse(parts._replace(path=f"/{db}"))
     if url:
         return url
     from bot.core.redisconn import embedded_url

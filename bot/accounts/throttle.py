@@ -34,8 +34,12 @@ class LoginThrottle:
         return wait
 
     def failed(self, name: str, address: str) -> None:
-        """Count one failed attempt for the account and the address."""
-        with self.redis.pipeline(transaction=True) as pipe:
+        """Count one failed attempt for the account and the address.
+
+        The two counters are independent (and may live on different cluster slots), so the
+        pipeline is not a transaction: each key's SET NX + INCR still starts its window first.
+        """
+        with self.redis.pipeline(transaction=False) as pipe:
             for key, _ in self._keys(name, address):
                 pipe.set(key, 0, ex=self.window, nx=True)  # the window starts at the first
                 pipe.incr(key)

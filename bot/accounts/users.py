@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import time
@@ -16,9 +17,14 @@ from .roles import ROLES
 NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 MIN_PASSWORD = 10
 HASH_METHOD = "scrypt"  # werkzeug's default: memory-hard, salted
-# Checked against when the account does not exist, so a wrong name costs as long as a
-# wrong password (no telling which names exist by timing).
-_DUMMY_HASH = generate_password_hash("not-a-password", method=HASH_METHOD)
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Checked against when the account does not exist, so a wrong name costs as long as a
+    wrong password (no telling which names exist by timing). Made at the first login, not
+    at import: an scrypt hash costs a CLI command that never logs anyone in ~0.1–0.9 s."""
+    return generate_password_hash("not-a-password", method=HASH_METHOD)
 
 
 class AccountError(ValueError):
@@ -121,7 +127,7 @@ class UserStore:
     def authenticate(self, name: str, password: str, now: float | None = None) -> User | None:
         """The account if the password is right, else None (same work either way)."""
         user = self.get(name) if NAME.match(name.strip().lower()) else None
-        ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+        ok = check_password_hash(user.password_hash if user else _dummy_hash(), password)
         if not (user and ok):
             return None
         self.redis.hset(self.keys.console_user(user.name), "last_login", now or time.time())

@@ -10,8 +10,11 @@ or `10 ** 10 ** 10` all pass it. Every render here runs under a Budget:
 - no string or list built by `*`, `+`, `~`, `%`, a filter or a method call may
   exceed MAX_STRING items, and `**` may not build numbers over MAX_POWER_BITS;
 - one render writes at most MAX_OUTPUT characters;
-- one render takes at most RENDER_SECONDS, and never longer than the reply's
-  own deadline (`render_deadline`, set by the webhook from SKILL_BUDGET).
+- one render uses at most RENDER_SECONDS of its thread's CPU time, and never runs
+  past the reply's own deadline (`render_deadline`, wall clock, set by the webhook
+  from SKILL_BUDGET). CPU time, not wall time, for the template's own limit: a busy
+  machine must not turn an ordinary answer into the apology, while a runaway loop
+  burns CPU and is stopped all the same.
 
 Breaking a limit raises TemplateLimitError (a Jinja SecurityError), which the
 store reports as a TemplateError naming the file: the merchant gets the apology,
@@ -56,17 +59,25 @@ class TemplateLimitError(SecurityError):
     """A template tried to compute more than an answer ever needs."""
 
 
+# The thread's CPU clock is a system call (unlike perf_counter): read it every few ticks.
+CPU_CHECK_EVERY = 16
+
+
 @dataclass
 class Budget:
     """What one render has used so far, and when it must stop."""
 
-    deadline: float
+    cpu_deadline: float  # time.thread_time() value: the template's own limit
+    deadline: float = float("inf")  # time.perf_counter() value: the reply's deadline
     iterations: int = 0
     output: int = 0
+    ticks: int = 0
 
     def tick(self) -> None:
-        """Check the clock (called on every loop step, call, operator and filter)."""
-        if time.perf_counter() > self.deadline:
+        """Check the clocks (called on every loop step, call, operator and filter)."""
+        self.ticks += 1
+        if time.perf_counter() > self.deadline or (
+                self.ticks % CPU_CHECK_EVERY == 0 and time.thread_time() > self.cpu_deadline):
             raise TemplateLimitError(
                 f"rendering took longer than {RENDER_SECONDS:g} s — simplify its loops "
                 f"(렌더링 시간 초과: 반복문·계산을 줄여 주세요)")
@@ -109,9 +120,8 @@ def budget(seconds: float = RENDER_SECONDS) -> Iterator[Budget]:
     if outer is not None:
         yield outer
         return
-    deadline = time.perf_counter() + seconds
     cap = _deadline.get()
-    current = Budget(deadline if cap is None else min(deadline, cap))
+    current = Budget(time.thread_time() + seconds, float("inf") if cap is None else cap)
     token = _budget.set(current)
     try:
         yield current
@@ -122,7 +132,7 @@ def budget(seconds: float = RENDER_SECONDS) -> Iterator[Budget]:
 def _current() -> Budget:
     """The render's budget; a standalone one for code run outside a render (constant folding)."""
     found = _budget.get()
-    return found if found is not None else Budget(time.perf_counter() + RENDER_SECONDS)
+    return found if found is not None else Budget(time.thread_time() + RENDER_SECONDS)
 
 
 def _size(value: Any) -> int | None:

@@ -44,6 +44,8 @@ SYNONYMS_FILE = "faq_synonyms.yaml"
 # Close topics the channel does not answer (세금 신고, 배달앱 …): a question nearest to one of
 # them is declined instead of getting the nearest program answer (bot/faq/match.py OUTSIDE).
 OUTSIDE_FILE = "faq_outside.yaml"
+# The two word lists beside the entries, by the name the console edits them under.
+WORD_LISTS = {"faq_synonyms": SYNONYMS_FILE, "faq_outside": OUTSIDE_FILE}
 SITUATION_GROUP = "faq_situation"  # templates/faq_situation/<signal>.yaml (bot/situation.py)
 MAX_SITUATIONS = 1  # one verdict bubble: Kakao shows at most three bubbles per answer
 MAX_BUBBLES = 3  # Kakao's limit of outputs in one reply
@@ -203,11 +205,25 @@ def synonyms_path(store: TemplateStore, name: str = SYNONYMS_FILE) -> Path | Non
     return None
 
 
-def load_outside(path: Path | None) -> list[MatchEntry]:
+def word_list_name(file_name: str) -> str:
+    """The name a word-list file goes by in the console's edits ('faq_synonyms')."""
+    return file_name.removesuffix(".yaml")
+
+
+def word_list_text(store: TemplateStore, file_name: str) -> str | None:
+    """The synonyms or outside-topics text in force: the console's live edit, else the file."""
+    live = store.overlay.get(word_list_name(file_name)) if store.overlay is not None else None
+    if live is not None:
+        return str(live.text)
+    path = synonyms_path(store, file_name)
+    return path.read_text(encoding="utf-8") if path is not None else None
+
+
+def load_outside(text: str | None) -> list[MatchEntry]:
     """Parse the outside-topics file into match entries ('outside:<name>')."""
-    if path is None:
+    if text is None:
         return []
-    spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    spec = yaml.safe_load(text) or {}
     topics = spec.get("outside") if isinstance(spec, dict) else None
     if not isinstance(topics, list):
         raise ValueError("the outside-topics file needs an 'outside:' list of topics")
@@ -227,11 +243,11 @@ def entry_names(store: TemplateStore) -> list[str]:
     return [n for n in store.names() if n.startswith(f"{GROUP}/")]
 
 
-def load_synonyms(path: Path | None) -> Synonyms:
+def load_synonyms(text: str | None) -> Synonyms:
     """Parse the synonyms file; a broken file means no synonyms (and `faq check` says so)."""
-    if path is None:
+    if text is None:
         return Synonyms()
-    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    spec = yaml.safe_load(text)
     if spec is not None and not isinstance(spec, dict):
         raise ValueError("the synonyms file must be a mapping (synonyms:, spelling:)")
     return Synonyms.from_spec(spec)
@@ -254,13 +270,13 @@ def _build(store: TemplateStore, signature: tuple[Any, ...]) -> Snapshot:
             problems.append(f"{name}: {exc}")
             log.error("faq entry skipped: %s: %s", name, exc)
     try:
-        synonyms = load_synonyms(synonyms_path(store))
+        synonyms = load_synonyms(word_list_text(store, SYNONYMS_FILE))
     except (OSError, ValueError, yaml.YAMLError) as exc:
         problems.append(f"{SYNONYMS_FILE}: {exc}")
         log.error("faq synonyms ignored: %s", exc)
         synonyms = Synonyms()
     try:
-        outside = load_outside(synonyms_path(store, OUTSIDE_FILE))
+        outside = load_outside(word_list_text(store, OUTSIDE_FILE))
     except (OSError, ValueError, yaml.YAMLError) as exc:
         problems.append(f"{OUTSIDE_FILE}: {exc}")
         log.error("faq outside topics ignored: %s", exc)

@@ -55,12 +55,24 @@ def hostile(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_each_limit_stops_the_template_quickly_and_names_it(hostile, name):
     store = TemplateStore(hostile)
-    started = time.perf_counter()
+    started = time.thread_time()  # CPU spent, so a busy machine cannot fail the test
     with pytest.raises(TemplateError) as raised:
         store.render_spec(f"bad/{name}", {})
-    assert time.perf_counter() - started < limits.RENDER_SECONDS + 0.5
+    assert time.thread_time() - started < limits.RENDER_SECONDS + 0.5
     assert raised.value.name == f"bad/{name}"
     assert HOSTILE[name][1] in raised.value.message
+
+
+def test_the_time_limit_counts_the_renders_own_cpu_not_a_busy_machine():
+    with limits.budget(0.05) as spent:
+        time.sleep(0.1)  # waiting for a core (a loaded machine) costs the template nothing
+        for _ in range(limits.CPU_CHECK_EVERY * 2):
+            spent.tick()
+        started = time.thread_time()
+        with pytest.raises(limits.TemplateLimitError, match="렌더링 시간 초과"):
+            while time.thread_time() - started < 1:  # a runaway computation
+                spent.tick()
+    assert time.thread_time() - started < 0.5
 
 
 def test_ordinary_template_arithmetic_still_works(tmp_path):

@@ -6,12 +6,15 @@ Used by `.ci/run` for the second pass of the suite (`REDIS_MODE=cluster`) and us
 
 starts the cluster, runs the command with `REDIS_MODE=cluster` and `TEST_REDIS_URL` naming the
 first node, and stops the cluster afterwards (also on Ctrl-C). `python -m tests.support.cluster`
-alone starts it and waits until interrupted.
+alone starts it and waits until interrupted. `--clusters 2` starts two clusters and names
+them all in `TEST_REDIS_URLS` (comma-separated), so parallel test workers (`pytest -n 2`)
+each flush a cluster of their own.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import signal
@@ -140,13 +143,18 @@ def _answers(cli: str, port: int, *command: str) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Start a cluster, run the command after `--` against it (or wait), stop it."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clusters", type=int, default=1,
+                        help="clusters to start, one per parallel test worker")
     parser.add_argument("command", nargs=argparse.REMAINDER,
                         help="command to run with REDIS_MODE=cluster and TEST_REDIS_URL set")
     args = parser.parse_args(argv)
     command = [c for c in args.command if c != "--"] if args.command else []
-    with RedisCluster() as cluster:
-        env = {**os.environ, "REDIS_MODE": "cluster", "TEST_REDIS_URL": cluster.url}
-        print(f"Redis Cluster up: ports {', '.join(map(str, cluster.ports))}", flush=True)
+    with contextlib.ExitStack() as stack:
+        clusters = [stack.enter_context(RedisCluster()) for _ in range(max(1, args.clusters))]
+        env = {**os.environ, "REDIS_MODE": "cluster", "TEST_REDIS_URL": clusters[0].url,
+               "TEST_REDIS_URLS": ",".join(c.url for c in clusters)}
+        for cluster in clusters:
+            print(f"Redis Cluster up: ports {', '.join(map(str, cluster.ports))}", flush=True)
         if not command:
             try:
                 signal.pause()

@@ -19,6 +19,10 @@ from bot.answers import checks
 from bot.answers.render import Renderer
 from bot.answers.templating import SETTINGS_FILE, TemplateError, TemplateStore
 from bot.answers.overrides import SETTINGS, Overrides, Version
+from bot.faq.knowledge import WORD_LISTS
+
+# Files edited whole that are not answer templates: settings.yaml and the FAQ word lists.
+FILES = {SETTINGS: SETTINGS_FILE, **WORD_LISTS}
 
 log = logging.getLogger(__name__)
 NEW_ID = re.compile(r"^[a-z0-9_]{2,40}$")
@@ -49,8 +53,8 @@ class TemplateEditor:
 
     # -- reading ------------------------------------------------------------
     def file_path(self, name: str) -> Path:
-        """The file a template (or the settings) comes from by default."""
-        return self.store.root / SETTINGS_FILE if name == SETTINGS else self.store.path(name)
+        """The file a template (settings, a word list) comes from by default."""
+        return self.store.root / FILES[name] if name in FILES else self.store.path(name)
 
     def file_text(self, name: str) -> str | None:
         """The default in templates/, or None when the template only lives in Redis."""
@@ -84,6 +88,8 @@ class TemplateEditor:
             return [str(exc)]
         if name == SETTINGS:
             return self._check_settings(renderer)
+        if name in WORD_LISTS:
+            return self._check_word_list(name, text, renderer)
         problems = [str(p) for p in checks.check_template(renderer, name)]
         if not problems and name.startswith("faq/"):
             problems += self._check_faq(name, renderer.store)
@@ -97,6 +103,24 @@ class TemplateEditor:
             return [f"settings.yaml: {exc.message}"]
         before = {str(p) for p in checks.check_all(Renderer(self.store, strict=True))}
         return [str(p) for p in checks.check_all(renderer) if str(p) not in before]
+
+    def _check_word_list(self, name: str, text: str, renderer: Renderer) -> list[str]:
+        """A synonyms or outside-topics draft must parse and add nothing to `flask faq check`.
+
+        Both change how every question is read, so the whole knowledge base is checked
+        with the draft (each example still finds its entry, no outside topic takes one).
+        """
+        from bot.faq import knowledge
+
+        load = knowledge.load_synonyms if name == "faq_synonyms" else knowledge.load_outside
+        try:
+            load(text)
+        except (ValueError, TypeError, yaml.YAMLError) as exc:
+            return [f"{FILES[name]}: {exc}"]
+        before = set(knowledge.check_kb(Renderer(self.store, strict=True),
+                                         knowledge.KnowledgeBase(self.store)))
+        after = knowledge.check_kb(renderer, knowledge.KnowledgeBase(renderer.store))
+        return [p for p in after if p not in before]
 
     @staticmethod
     def _check_faq(name: str, store: TemplateStore) -> list[str]:
@@ -177,7 +201,7 @@ class TemplateEditor:
         return self.overrides.save(name, text, by, "save", "new entry")
 
     def _known(self, name: str) -> None:
-        if name != SETTINGS and name not in self.store.names():
+        if name not in FILES and name not in self.store.names():
             raise EditRefused([f"unknown template {name!r}"])
 
     def history(self, name: str) -> list[Version]:

@@ -109,6 +109,15 @@ def test_check_pages_run_the_cli_checks_on_live_versions(app, operator):
     assert "값 'amount'이(가) 없어요" in page and "wallet/balance.yaml" in page
 
 
+def test_the_faq_check_page_shows_the_coverage_map_and_thin_wordings(app, operator):
+    page = operator.get("/console/faq/check")
+    html = page.get_data(as_text=True)
+    assert 'id="coverage"' in html and "§1.2" in html and "법인도 되나요" in html
+    assert "항목 없음" not in html  # the shipped knowledge base covers every section
+    advice = operator.text(operator.get("/console/faq/check?advice=1"))
+    assert "예시 질문이 더 필요한 곳" in advice and "찾아보기" not in advice
+
+
 def test_settings_are_edited_as_a_form_and_keep_their_comments(app, operator):
     page = operator.text(operator.get("/console/settings"))
     assert "operator_phone" in page and "상담 전화번호가 정해지면" in page
@@ -117,6 +126,37 @@ def test_settings_are_edited_as_a_form_and_keep_their_comments(app, operator):
     assert "operator_phone: 1577-0000  # 상담 전화번호가 정해지면" in source
     said = Chat(app).say("상담원 연결", skill="operator")
     assert {"label": "전화 상담", "action": "phone", "phoneNumber": "1577-0000"} in said.buttons
+
+
+def test_operators_edit_the_synonyms_and_the_bot_reads_the_new_word(app, operator):
+    chat = Chat(app)
+    question = "돈주머니 어떻게 만들어요"
+    assert chat.say(question).template != "faq/wallet_create"
+    assert "동의어·맞춤법" in operator.text(operator.get("/console/faq"))
+    page = operator.text(operator.get("/console/templates/faq_synonyms"))
+    assert "같은 뜻의 말 묶음" in page
+    source = app.extensions["console"].editor.source("faq_synonyms")
+    edited = source.replace("  - [월렛, 비즈월렛,", "  - [월렛, 돈주머니, 비즈월렛,", 1)
+    saved = operator.post("/console/templates/faq_synonyms", {"source": edited,
+                                                             "note": "돈주머니"})
+    assert saved.status_code == 302
+    assert chat.say(question, gap=30).template == "faq/wallet_create"
+    history = operator.text(operator.get("/console/templates/faq_synonyms/history"))
+    assert "+ - [월렛, 돈주머니, 비즈월렛," in history and "돈주머니" in history
+    operator.post("/console/templates/faq_synonyms/reset", {})
+    assert chat.say(question, gap=30).template != "faq/wallet_create"
+
+
+def test_a_word_list_that_would_break_the_faq_is_refused(app, operator):
+    refused = operator.post("/console/templates/faq_synonyms", {"source": "synonyms: [1, 2\n"})
+    assert refused.status_code == 422 and "faq_synonyms.yaml" in operator.text(refused)
+    editor = app.extensions["console"].editor
+    taking = editor.source("faq_outside") + (
+        "  - name: 법인 이야기\n    examples: [법인도 되나요, 법인 사업자도 신청 가능한가요?]\n")
+    refused = operator.post("/console/templates/faq_outside", {"source": taking})
+    assert refused.status_code == 422 and "저장하지 않았어요" in operator.text(refused)
+    assert "법인 이야기" not in editor.source("faq_outside")
+    assert Chat(app).say("법인도 신청 되나요").template == "faq/eligibility_corporate"
 
 
 # -- notices --------------------------------------------------------------------------------

@@ -138,9 +138,17 @@ def faq_new() -> Any:
 @bp.get("/faq/check")
 @area(AREA)
 def faq_check() -> str:
-    """What `flask faq check` reports, on the live entries (console edits included)."""
+    """What `flask faq check [-v]` reports, on the live entries (console edits included):
+    the problems, the coverage of program-facts.md, and (?advice=1) where wordings are thin."""
     from ....faq import knowledge as faq_kb
 
-    problems = faq_kb.check_kb(access.bot().renderer, _service().kb)
+    service = _service()
+    problems = faq_kb.check_kb(access.bot().renderer, service.kb)
+    snapshot = service.kb.snapshot()
+    cover = faq_kb.coverage(snapshot)
+    sections = [(s, cover.sections[s], cover.entries.get(s, ())) for s in cover.required]
+    advice = (faq_kb.leave_one_out(snapshot, service.bands)
+              if request.args.get("advice") else None)
     return render_template("console/check.html", title="FAQ 검사", problems=problems,
-                           back=url_for("console.faq_index"))
+                           back=url_for("console.faq_index"), coverage=sections,
+                           entries=snapshot.entries, advice=advice)

@@ -8,8 +8,7 @@ import yaml
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from ....answers.templating import TemplateError
-from bot.web.console.editing import EditRefused
-from bot.answers.overrides import SETTINGS
+from bot.web.console.editing import FILES, EditRefused
 from .. import access
 from ..auth import actor, area, audit
 from ..blueprint import bp
@@ -22,7 +21,7 @@ def _editor() -> Any:
 
 
 def _known(name: str) -> None:
-    if name != SETTINGS and name not in access.bot().templates.names():
+    if name not in FILES and name not in access.bot().templates.names():
         abort(404)
 
 
@@ -87,7 +86,7 @@ def _edit_page(name: str, source: str, problems: list[str] | None = None,
     editor = _editor()
     samples = editor.samples_of(source)
     values = sample_yaml(samples[0])
-    preview = editor.preview(name, source, samples[0]) if name != SETTINGS else None
+    preview = editor.preview(name, source, samples[0]) if name not in FILES else None
     live = access.console().overrides.get(name)
     page = render_template("console/templates_edit.html", name=name, source=source,
                            samples=[sample_yaml(s) for s in samples], values=values,
@@ -101,6 +100,8 @@ def _edit_page(name: str, source: str, problems: list[str] | None = None,
 def templates_preview(name: str) -> str:
     """The draft drawn as KakaoTalk bubbles with the operator's values (htmx partial)."""
     _known(name)
+    if name in FILES:  # settings and word lists are no answer: nothing to draw
+        return ""
     values, error = parse_values(request.form.get("values", ""))
     if error:
         return render_template("console/_preview.html", preview=None, problems=[error])

@@ -38,6 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import skills  # noqa: E402,F401  (the router reads the vocabulary each skill declares)
 from bot.answers.render import Renderer  # noqa: E402
 from bot.answers.templating import TemplateStore  # noqa: E402
 from bot.conversation import korean, router  # noqa: E402

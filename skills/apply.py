@@ -1,7 +1,7 @@
 """지원금 신청: the step-by-step application form and its status check.
 
 Kakao blocks: 지원금 신청 (skill `apply`), 신청 현황 (skill `apply-status`); the fallback
-router also sends "신청", "지원금 받고 싶어요" and "신청 현황", "언제 들어와요?" here.
+router also sends "신청", "지원금 받고 싶어요" and "신청 현황", "진행상황 알려주세요" here.
 Templates: apply/*. Flow diagram: skills/apply.mmd. The fields (questions, parsers,
 stored columns): bot/applications/fields.py; storage, receipts and intake delivery:
 bot/applications/service.py.
@@ -18,7 +18,7 @@ from bot.applications.service import GRANT_AMOUNT, Application
 from bot.conversation import understand
 from bot.conversation.dialog import Form
 from bot.conversation.pipeline import open_form
-from bot.conversation.registry import register_form, skill
+from bot.conversation.registry import Vocabulary, register_form, skill
 from bot.conversation.reply import Reply
 from bot.conversation.session import Session
 from bot.kakao import SkillRequest
@@ -107,7 +107,17 @@ def _answers_intro(req: SkillRequest, session: Session, svc: Services) -> bool:
     return recent and understand.start(req.utterance)
 
 
-@skill("apply")
+# What the fallback's router sends here (compared after router.normalise, no spaces).
+APPLY_WORDS = ("신청시작", "지원금신청", "신청하기", "신청할래", "신청하고싶", "신청하려",
+               "캐시받고싶", "지원금받", "지원받고")
+APPLY_EXACT = ("시작하기", "시작할게요", "신청")
+STATUS_WORDS = ("신청현황", "접수현황", "진행상황", "심사결과", "처리현황", "접수번호", "승인됐",
+                "승인되었")
+# When the cash comes is a rule the FAQ states first ("캐시는 언제 들어와요?").
+STATUS_TOPICS = ("언제들어와", "언제들어오", "언제입금", "언제지급")
+
+
+@skill("apply", answers_to=Vocabulary(topics=APPLY_WORDS, exact=APPLY_EXACT, order=70))
 def apply(req: SkillRequest, session: Session, svc: Services) -> Reply:
     """Show the intro, start or resume the form, or point to an existing application."""
     go_ahead = session.data.get(AWAITING) == "apply" and _answers_intro(req, session, svc)
@@ -127,7 +137,8 @@ def apply(req: SkillRequest, session: Session, svc: Services) -> Reply:
 CLAIMS["apply"] = _answers_intro
 
 
-@skill("apply-status")
+@skill("apply-status",
+       answers_to=Vocabulary(requests=STATUS_WORDS, topics=STATUS_TOPICS, order=30))
 def apply_status(req: SkillRequest, session: Session, svc: Services) -> Reply:
     """Show the merchant's own application and what happens next."""
     app = current_application(req.user_id, svc)

@@ -5,8 +5,10 @@ first. Here, in order: clear requests are routed to their skill; an answer a
 skill is waiting for goes back to it (AWAITING); thanks get a kind word; a
 business number typed alone points to 신청 / 신청 현황; then the features that
 can answer free text get their turn (a reference to the notice list just
-shown, the FAQ matcher, a notice topic search); then an unfinished form is
-offered back, and only then comes an honest "I don't know" with the main menu.
+shown, the FAQ matcher, a notice topic search); a question naming a skill's
+subject that the FAQ was unsure of goes to that skill ("대출 지원 있어?");
+then an unfinished form is offered back, and only then comes an honest "I
+don't know" with the main menu.
 """
 
 from __future__ import annotations
@@ -73,6 +75,9 @@ def fallback(req: SkillRequest, session: Session, svc: Services) -> Reply:
         answer = answerer(req, session, svc)
         if answer is not None:
             return answer
+    named = router.named(req.utterance)  # a question on a skill's subject the FAQ was unsure of
+    if named in SKILLS:
+        return SKILLS[named](req, session, svc)
     if req.utterance_length > UTTERANCE_CHARS:  # only its beginning was read: ask for less
         return offer_any_draft(session, svc) or Reply.of("fallback/too_long",
                                                          {"chars": UTTERANCE_CHARS})

@@ -14,7 +14,7 @@ from dataclasses import asdict, replace
 from typing import Any
 
 from bot.conversation import korean, router
-from bot.conversation.registry import SKILLS, answers_free_text, skill
+from bot.conversation.registry import SKILLS, Vocabulary, answers_free_text, skill
 from bot.conversation.reply import Reply
 from bot.conversation.session import Session
 from bot.core.clock import today_of
@@ -61,6 +61,21 @@ CATEGORY_MENU_WORDS = ("분야선택", "분야별", "분야고르")
 REGION_MENU_WORDS = ("지역선택", "지역별", "지역고르", "지역변경", "지역바꾸")
 REGION_MORE_WORDS = ("다른지역",)
 ALL_WORDS = ("전체공고", "모든공고", "전체분야", "모든분야", "공고전체")
+# What the fallback's router sends here: the alerts asked for (even as a question), and the
+# notices' subject, which a command asks for ("공고 보여줘") and a question asks the FAQ
+# about first ("지원사업 공고는 어디서 봐요?").
+ALERT_WORDS = tuple(w for w in (*UNSUBSCRIBE_WORDS, *SUBSCRIBE_WORDS) if w.startswith("알림"))
+NOTICE_TOPICS = ("지원사업공고", "공고", "지원사업", "정책자금", "대출지원", "수신거부")
+# "공고 뭐 있어?", "대출 지원 있나요?": asking what is open is asking for the list.
+_WHAT_IS_OPEN = re.compile(r"(뭐|무슨|어떤거|어떤게)?"
+                           r"(있어|있나|있어요|있나요|있습니까|있을까요|없어|없나요)$")
+MAX_LIST_REQUEST_WORDS = 5
+
+
+def _asks_what_is_open(text: str) -> bool:
+    key = router.normalise(text)
+    return (len(text.split()) <= MAX_LIST_REQUEST_WORDS and _has(key, NOTICE_TOPICS)
+            and bool(_WHAT_IS_OPEN.search(key)))
 # Morphemes that say "show me notices" rather than what about (korean.tokens output).
 STOP_TOKENS = frozenset((
     "공고", "공고문", "지원사업", "지원", "사업", "있", "없", "알리", "알", "보이", "보", "주",
@@ -258,7 +273,9 @@ def stop_alerts(req: SkillRequest, svc: Services) -> Reply:
 
 
 # -- skills ------------------------------------------------------------------------------------
-@skill(SKILL)
+@skill(SKILL, answers_to=Vocabulary(requests=(*ALERT_WORDS, CHIP_CONSENT_WORDS[0]),
+                                    topics=NOTICE_TOPICS, claims=_asks_what_is_open,
+                                    order=50))
 def notices(req: SkillRequest, session: Session, svc: Services) -> Reply:
     """List, filter, page, search and explain notices; start or stop notice alerts."""
     notice_id = notice_id_in(req)

@@ -10,11 +10,12 @@ through the fallback's AWAITING hand-over (a bare "500").
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
 from bot.conversation import callbacks, router
-from bot.conversation.registry import SKILLS, skill
+from bot.conversation.registry import SKILLS, Vocabulary, skill
 from bot.conversation.reply import Reply
 from bot.conversation.session import Session
 from bot.core.clock import KST, days_left, today_of
@@ -26,6 +27,11 @@ from skills.fallback import AWAITING
 SKILL = "wallet"
 # Matching keywords (after router.normalise): the merchant asks for the cost calculator.
 CALCULATOR_WORDS = ("비용계산", "발송비용", "보내면얼마", "몇명에게", "몇명한테", "계산기")
+CALCULATOR_QUESTION_WORDS = 6  # a longer question with a count asks the FAQ first
+_NUMBERS = re.compile(r"[0-9][0-9,.]*|[일이삼사오육칠팔구십백천]+\s*(?:만|억)|[만억]\s*원")
+# The balance asked for, even as a question ("캐시 얼마 남았어요?").
+BALANCE_WORDS = ("잔액", "월렛잔액", "캐시얼마", "남은캐시", "캐시남은", "얼마남", "잔고", "내월렛",
+                 "월렛확인", "월렛조회", "지갑잔액")
 EXTRA_KEY, EXTRA_ASK = "wallet", "ask_friends"  # clientExtra of the calculator quick reply
 FRIENDS_PARAM = "friends"  # an Open Builder block parameter may carry the count
 MISSED = "wallet_missed"  # session.data: the friend-count question was already re-asked
@@ -34,7 +40,26 @@ SLOW_REASONS = ("timeout", "busy")  # the service is slow, not broken: worth wai
 
 
 # -- the skill ---------------------------------------------------------------------
-@skill(SKILL)
+def _names_a_count(text: str) -> bool:
+    return pricing.friend_count(text) is not None
+
+
+def _asks_to_price_a_count(text: str) -> bool:
+    """A calculator request: a friend count, asked alone ("500명에게 보내면 얼마예요?").
+
+    A question that says more (a budget, a second count, a rule: "30만원이면 몇 번",
+    "소수점은 어케 계산해요") is for the FAQ, which words the rule with the numbers.
+    """
+    if not _names_a_count(text):
+        return False
+    if not router.is_question(text):
+        return True
+    return len(text.split()) <= CALCULATOR_QUESTION_WORDS and len(_NUMBERS.findall(text)) <= 1
+
+
+@skill(SKILL, answers_to=Vocabulary(requests=BALANCE_WORDS, topics=CALCULATOR_WORDS,
+                                    claims=_asks_to_price_a_count, mentions=_names_a_count,
+                                    order=40))
 def wallet(req: SkillRequest, session: Session, svc: Services) -> Reply:
     """Show the balance, ask for a friend count, or price a broadcast."""
     # A wallet phrase ("잔액") from the wallet block itself is a new request, not the answer.

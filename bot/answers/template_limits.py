@@ -76,8 +76,10 @@ class Budget:
     def tick(self) -> None:
         """Check the clocks (called on every loop step, call, operator and filter)."""
         self.ticks += 1
-        if time.perf_counter() > self.deadline or (
-                self.ticks % CPU_CHECK_EVERY == 0 and time.thread_time() > self.cpu_deadline):
+        if time.perf_counter() > self.deadline:  # not the template's fault: say so
+            raise TemplateLimitError(
+                "the reply's time ran out while rendering (답변 시간 초과: 서버가 바빴어요)")
+        if self.ticks % CPU_CHECK_EVERY == 0 and time.thread_time() > self.cpu_deadline:
             raise TemplateLimitError(
                 f"rendering took longer than {RENDER_SECONDS:g} s — simplify its loops "
                 f"(렌더링 시간 초과: 반복문·계산을 줄여 주세요)")

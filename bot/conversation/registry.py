@@ -14,6 +14,30 @@ SkillHandler = Callable[..., Any]
 SKILLS: dict[str, SkillHandler] = {}
 READ_ONLY: set[str] = set()  # skills that never change the session (see skill(read_only=…))
 FORMS: dict[str, FormEntry] = {}
+# What free text each skill answers to (skill(answers_to=…)); the router's only vocabulary.
+VOCABULARIES: dict[str, Vocabulary] = {}
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The free text a skill answers to, compared after router.normalise (no spaces).
+
+    `requests` ask the skill for what it holds, even when typed as a question ("잔액
+    얼마예요"); `topics` only name its subject, so a command goes to the skill ("공고
+    보여줘") and a question to the FAQ first ("지원사업 공고는 어디서 봐요?"); `exact`
+    are whole messages (menu words). `claims` and `mentions` are the same two kinds
+    read by a function where words fall short ("친구 500명한테 보내면"). With `about` a
+    question *about* the thing ("잔액이 왜 안 보여요") goes to the FAQ even when it names
+    a request. Lower `order` is tried first.
+    """
+
+    requests: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    exact: tuple[str, ...] = ()
+    claims: Callable[[str], bool] | None = None
+    mentions: Callable[[str], bool] | None = None
+    about: bool = True
+    order: int = 100
 
 
 @dataclass(frozen=True)
@@ -24,11 +48,13 @@ class FormEntry:
     skill: str
 
 
-def skill(name: str, read_only: bool = False) -> Callable[[SkillHandler], SkillHandler]:
+def skill(name: str, read_only: bool = False,
+          answers_to: Vocabulary | None = None) -> Callable[[SkillHandler], SkillHandler]:
     """Register `handler(req, session, svc) -> Reply` as the skill `name` (URL /skill/<name>).
 
     A `read_only` skill promises not to change the session; when no form is active it runs
     without the per-user lock and without saving (any session change it made would be lost).
+    `answers_to` is the free text the fallback's router sends to it (see Vocabulary).
     """
 
     def register(handler: SkillHandler) -> SkillHandler:
@@ -37,6 +63,8 @@ def skill(name: str, read_only: bool = False) -> Callable[[SkillHandler], SkillH
         SKILLS[name] = handler
         if read_only:
             READ_ONLY.add(name)
+        if answers_to is not None:
+            VOCABULARIES[name] = answers_to
         return handler
 
     return register

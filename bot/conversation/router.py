@@ -1,47 +1,42 @@
 """Keyword router for free text: clear requests go straight to a skill.
 
-The phrases are routing keywords, not wording: they must keep matching the
-`message:` texts of the main-menu quick replies in templates/common/main_menu.yaml.
-Order matters: more specific rules come first ("신청 현황" before "신청").
+The vocabulary is not kept here: each skill declares what it answers to with
+`@skill(..., answers_to=Vocabulary(...))` (bot/conversation/registry.py), and the
+router reads those declarations in their `order`. The phrases are routing keywords,
+not wording: they must keep matching the `message:` texts of the main-menu quick
+replies in templates/common/main_menu.yaml.
+
+A command goes to the skill it names ("잔액 알려줘", "공고 보여줘"). A question only
+naming a skill's subject ("친구 800명이면 얼마예요?", "지원사업 공고는 어디서 봐요?")
+is no command: route() leaves it to the FAQ, and named() tells the fallback which
+skill to try when the FAQ has no confident answer.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bot.conversation import understand
-from bot.wallet import pricing
+from bot.conversation.registry import VOCABULARIES, Vocabulary
 
 RESUME = "resume"  # pseudo-route: continue an unfinished form
+RESUME_WORDS = ("이어서", "이어서하기", "계속하기", "이어하기")
 
-ROUTES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (target, re.compile(pattern))
-    for target, pattern in (
-        ("welcome", r"^(처음으로|메뉴|메인메뉴|시작|홈|처음|안녕|안녕하세요|안녕하세여|안녕하십니까|"
-                    r"하이|헬로|hi|hello|반가워요|반갑습니다)$"),
-        (RESUME, r"^(이어서|이어서하기|계속하기|이어하기)$"),
-        ("operator", r"(상담원|상담사|사람이랑|사람과|직원연결|상담연결|전화상담)"),
-        ("apply-status", r"(신청현황|접수현황|진행상황|심사결과|처리현황|승인됐|승인되었|"
-                         r"언제들어와|언제들어오|언제입금|언제지급|접수번호)"),
-        ("wallet", r"(잔액|월렛잔액|캐시얼마|남은캐시|캐시남은|얼마남|잔고|내월렛|월렛확인|"
-                   r"월렛조회|지갑잔액|발송비용|비용계산|보내면얼마)"),
-        ("notices", r"(지원사업공고|공고|지원사업|정책자금|대출지원|알림끄기|알림꺼|알림해제|"
-                    r"알림중지|알림그만|알림취소|수신거부|알림안받|알림받기|알림받을|알림신청|알림켜|분야동의)"),
-        ("faq", r"^(자주묻는질문|faq|질문목록|자주하는질문|질문더보기)$"),
-        ("apply", r"(^시작하기$|^시작할게요$|신청시작|지원금신청|신청하기|신청할래|신청하고싶|신청하려|캐시받고싶|지원금받|"
-                  r"지원받고|^신청$)"),
-    )
-)
-
-# A route to an action skill gives way to the FAQ when the text asks *about* the thing
-# ("잔액이 왜 안 보여요", "신청하려면 뭐가 필요해요") rather than asking for it ("잔액 알려줘").
-QUESTION_GUARDED = ("wallet", "apply", "apply-status", "notices")
-QUESTION_WORDS = re.compile(r"(뭐예요|뭐에요|뭔가요|뭐야|무엇|어떻게|어떡|어케|왜|방법|하는법|"
-                            r"안보|안떠|안들어|반영|필요|준비|서류|차이|뜻이|의미|환불|환급|뭐부터|"
-                            # where / whether questions and problem reports, not requests:
-                            # '잔액 어디서 확인해요', '지원금 받을 수 있나요', '실수로 보냈어요'
-                            r"어디서|어디에서|수있나|수있을까|수있는지|실수로|"
-                            r"돌려받|0원|아무것도)")
+# A question *about* a requested thing ("잔액이 왜 안 보여요", "신청하려면 뭐가 필요해요"),
+# not a request for it ("잔액 알려줘"): the FAQ answers, and offers the skill as a chip.
+ABOUT_WORDS = re.compile(r"(뭐예요|뭐에요|뭔가요|뭐야|무엇|어떻게|어떡|어케|왜|방법|하는법|"
+                         r"안보|안떠|안들어|반영|필요|준비|서류|차이|뜻이|의미|환불|환급|뭐부터|"
+                         # where / whether questions and problem reports, not requests:
+                         # '잔액 어디서 확인해요', '지원금 받을 수 있나요', '실수로 보냈어요'
+                         r"어디서|어디에서|수있나|수있을까|수있는지|실수로|"
+                         r"돌려받|0원|아무것도)")
+# Endings of a request or a wish, not a question: '알려주세요', '보여줘요', '신청할게요'.
+COMMAND_ENDINGS = ("줘", "줘요", "주세요", "주십시오", "주라", "할게요", "할께요", "할래요",
+                   "할게", "할래", "싶어요", "싶어", "싶습니다", "드려요", "바랍니다", "부탁해요",
+                   "부탁드려요", "부탁합니다", "받을래요", "볼래요", "볼게요")
+# A clear command is short; a longer message is a story or a question for the FAQ.
+MAX_COMMAND_WORDS = 10
 
 
 # Thanks or a plain "got it", with nothing asked: answered kindly, not with "잘 모르겠어요".
@@ -61,18 +56,73 @@ def normalise(text: str) -> str:
     return re.sub(r"[\s\.\,\!\?~·…\"'()\[\]]+", "", text.lower())
 
 
+def is_question(text: str) -> bool:
+    """Whether the text asks something rather than asks for something.
+
+    A question mark, a question ending or word ('나요', '얼마', '언제'), or a polite
+    '…요' that is not a request ('알려주세요', '신청할게요', '받고 싶어요').
+    """
+    key = normalise(text)
+    if key.endswith(COMMAND_ENDINGS):
+        return False
+    return understand.question(text) or key.endswith(("요", "까", "나", "니", "냐"))
+
+
+@lru_cache(maxsize=8)
+def _vocabularies(generation: int) -> tuple[tuple[str, Vocabulary], ...]:
+    del generation  # the cache key: the registry grows while skill modules import
+    return tuple(sorted(VOCABULARIES.items(), key=lambda item: item[1].order))
+
+
+def vocabularies() -> tuple[tuple[str, Vocabulary], ...]:
+    """Every skill's declared vocabulary, in the order the router tries them."""
+    return _vocabularies(len(VOCABULARIES))
+
+
+def _names(vocab: Vocabulary, text: str, key: str) -> tuple[bool, bool]:
+    """(the text requests the skill, the text names its subject)."""
+    requests = any(word in key for word in vocab.requests) or bool(
+        vocab.claims and vocab.claims(text))
+    return requests, requests or any(word in key for word in vocab.topics) or bool(
+        vocab.mentions and vocab.mentions(text))
+
+
 def route(text: str) -> str | None:
     """Return the skill (or pseudo-route) a free-text request clearly asks for."""
     key = normalise(text)
     if not key:
         return None
-    if understand.resume(text):  # "이어서 할래요", "계속할게요"
+    if understand.resume(text) or key in RESUME_WORDS:  # "이어서 할래요", "계속할게요"
         return RESUME
-    for target, pattern in ROUTES:
-        if pattern.search(key):
-            if target in QUESTION_GUARDED and QUESTION_WORDS.search(key):
-                return None  # a question about it: the FAQ answers (and offers the skill)
-            return target
-    if pricing.friend_count(text) is not None:  # "친구 500명에게 보내면?": the cost calculator
-        return "wallet"
+    question = is_question(text)
+    short = len(text.split()) <= MAX_COMMAND_WORDS
+    for name, vocab in vocabularies():
+        if key in vocab.exact:
+            return name
+        requests, named = _names(vocab, text, key)
+        if not named:
+            continue
+        if vocab.about and ABOUT_WORDS.search(key):
+            return None  # a question about it: the FAQ answers (and offers the skill)
+        if requests and short:
+            return name  # "잔액 얼마예요?": asking for what the skill holds
+        if question or not short:
+            return None  # "공고는 어디서 봐요?": the FAQ first, then named()
+        return name
+    return None
+
+
+def named(text: str) -> str | None:
+    """The skill whose subject a question names, for when the FAQ has no sure answer.
+
+    "대출 지원 있어?" is left to the FAQ first (route() gives None); when the FAQ
+    knows no confident answer, the notices skill still answers it.
+    """
+    key = normalise(text)
+    if not key or route(text) is not None:
+        return None
+    about = ABOUT_WORDS.search(key)
+    for name, vocab in vocabularies():
+        if _names(vocab, text, key)[1] and not (vocab.about and about):
+            return name
     return None

@@ -47,6 +47,7 @@ OUTSIDE_FILE = "faq_outside.yaml"
 # The two word lists beside the entries, by the name the console edits them under.
 WORD_LISTS = {"faq_synonyms": SYNONYMS_FILE, "faq_outside": OUTSIDE_FILE}
 SITUATION_GROUP = "faq_situation"  # templates/faq_situation/<signal>.yaml (bot/situation.py)
+COMPUTED_SITUATIONS = {"cost", "budget"}  # arithmetic on the merchant's numbers
 MAX_SITUATIONS = 1  # one verdict bubble: Kakao shows at most three bubbles per answer
 MAX_BUBBLES = 3  # Kakao's limit of outputs in one reply
 UNCLEAR_TEMPLATE = "faq_ui/unclear"  # "'…'은 잘 모르겠어요" under the parts we could answer
@@ -155,7 +156,13 @@ _CACHE_LOCK = threading.Lock()
 
 
 class KnowledgeBase:
-    """Entries of one template store, with an index rebuilt when files change."""
+    """Entries of one template store, with an index rebuilt when files change.
+
+    Only the first index is built on the caller's thread (at start-up: `create_app(warm=True)`).
+    A change found later is rebuilt on a background thread while questions keep getting the
+    index in force: a rebuild costs ~0.5 s of CPU, and no merchant's reply may wait for it.
+    `snapshot(wait=True)` waits for the rebuild (the console after a save, CLI commands, tests).
+    """
 
     def __init__(self, store: TemplateStore, clock: Callable[[], float] = time.monotonic) -> None:
         self.store = store
@@ -163,21 +170,51 @@ class KnowledgeBase:
         self._signature: tuple[Any, ...] | None = None
         self._snapshot: Snapshot | None = None
         self._checked = float("-inf")
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # one build at a time
+        self._rebuild: threading.Thread | None = None
 
-    def snapshot(self) -> Snapshot:
+    def snapshot(self, wait: bool = False) -> Snapshot:
         """The current entries and index (files re-checked at most every RELOAD_INTERVAL)."""
         now = self.clock()
-        if self._snapshot is not None and (
+        current = self._snapshot
+        if current is not None and not wait and (
                 not self.store.auto_reload or now - self._checked < RELOAD_INTERVAL):
-            return self._snapshot
+            return current
+        if current is None:
+            with self._lock:
+                if self._snapshot is None:
+                    self._signature = self.signature()
+                    self._snapshot = _build(self.store, self._signature)
+                self._checked = now
+                return self._snapshot
+        self._checked = now
+        signature = self.signature()
+        if signature != self._signature:
+            self._start_rebuild()
+        rebuild = self._rebuild
+        if wait and rebuild is not None:
+            rebuild.join()
+        return self._snapshot or current
+
+    def _start_rebuild(self) -> None:
+        """Build the changed index on a thread of its own (one at a time)."""
         with self._lock:
-            signature = self.signature()
-            if self._snapshot is None or signature != self._signature:
-                self._snapshot = _build(self.store, signature)
-                self._signature = signature
-            self._checked = now
-            return self._snapshot
+            if self._rebuild is not None and self._rebuild.is_alive():
+                return
+            self._rebuild = threading.Thread(target=self._rebuilt, daemon=True,
+                                             name="faq-rebuild")
+            self._rebuild.start()
+
+    def _rebuilt(self) -> None:
+        try:
+            while True:  # a file saved during the build is picked up by one more round
+                signature = self.signature()
+                if signature == self._signature:
+                    return
+                snapshot = _build(self.store, signature)
+                self._snapshot, self._signature = snapshot, signature
+        except Exception:  # the index in force keeps answering
+            log.exception("faq index rebuild failed")
 
     def signature(self) -> tuple[Any, ...]:
         """File names and modification times of every entry and the synonyms file."""
@@ -296,8 +333,13 @@ def situation_parts(entry: Entry, verdicts: Verdicts | None) -> list[Part]:
     if verdicts is None:
         return []
     context = verdicts.context()
-    return [Part(f"{SITUATION_GROUP}/{name}", context)
-            for name in verdicts.signals if name in entry.situations][:MAX_SITUATIONS]
+    own = [name for name in verdicts.signals if name in entry.situations][:MAX_SITUATIONS]
+    # A price asked with a count or a budget is computed whatever entry matched
+    # ("고객파일로 420명한테 보내면 비용이 얼마나 나와요?" → customer_file, and the cost;
+    # "300명한테 저녁 7시 반에 보내면 얼마고, 그 시간 괜찮아요?" → the time, and the cost).
+    if verdicts.asks_cost and not COMPUTED_SITUATIONS & set(own):
+        own += [name for name in verdicts.signals if name in COMPUTED_SITUATIONS][:1]
+    return [Part(f"{SITUATION_GROUP}/{name}", context) for name in own]
 
 
 def answer_reply(snapshot: Snapshot, entry: Entry, verdicts: Verdicts | None = None) -> Reply:

@@ -19,6 +19,7 @@ from bot.core import metrics
 from bot.faq import parts as faq_parts
 from bot.faq import situation
 from bot.faq.knowledge import (
+    COMPUTED_SITUATIONS,
     Entry,
     KnowledgeBase,
     Snapshot,
@@ -46,6 +47,8 @@ SITUATION_BONUS = 0.1  # score added to entries that judge the case the question
 CARD_ENTRIES = 4  # list items per card inside a carousel (Kakao)
 PAGE_CARDS = 5  # list cards per carousel (Kakao)
 _BAND_ORDER = {"low": 0, "medium": 1, "high": 2}
+# A verdict on one number answers every question the message asks about it.
+WHOLE_MESSAGE_SITUATIONS = {"bizno"}
 
 
 class FaqService:
@@ -71,23 +74,34 @@ class FaqService:
 
     # -- the two hooks --------------------------------------------------------
     def answer(self, text: str, req: SkillRequest, session: Session,
-               svc: Services) -> Reply | None:
-        """Answer free text in the fallback; None (after logging it) when we do not know."""
+               svc: Services, sure_only: bool = False) -> Reply | None:
+        """Answer free text in the fallback; None (after logging it) when we do not know.
+
+        With `sure_only` (a question a skill may answer too) only a direct answer is
+        given: no suggestions, nothing logged; None lets the fallback ask the skill.
+        """
         snapshot = self.kb.snapshot()
         tapped = self._tapped(req, snapshot)
         if tapped is not None:
             return self._answer(snapshot, tapped, session, svc.clock())
         now = svc.clock()
         verdicts = situation.judge(situation.read(text))
-        band, hits = self.match(snapshot, text, session, now, verdicts)
+        hint = situation.topic_hint(verdicts)
+        band, hits = self.match(snapshot, f"{text} {hint}" if hint else text, session, now,
+                                verdicts)
         metrics.faq_band(band)
-        # A near-copy of an entry's own example is that entry, however many parts it has.
-        sure = band == "high" and hits[0].score >= self.bands.sure
+        # A near-copy of an entry's own example is that entry, however many parts it has;
+        # so is a price computed from the merchant's numbers ("친구가 800명이에요. 한 번
+        #얼마고, 30만원이면 몇 번?": the numbers and the questions belong together).
+        sure = band == "high" and (hits[0].score >= self.bands.sure or self._computed(
+            snapshot.entries[hits[0].entry], verdicts))
         several = None if sure else self.several(snapshot, text, band, session, now)
         if several is not None:
             return several
         if band == "high":
             return self._answer(snapshot, snapshot.entries[hits[0].entry], session, now, verdicts)
+        if sure_only:
+            return None
         if band == "medium":
             return self._suggest(snapshot, hits)
         if not looks_like_form_answer(text):  # a late name or number is no question
@@ -107,6 +121,14 @@ class FaqService:
         self.remember(session, entry.id, svc.clock())
         return Reply.of(entry.template, {"faq_id": entry.id})
 
+    @staticmethod
+    def _computed(entry: Entry, verdicts: situation.Verdicts) -> bool:
+        """Whether the entry answers by checking the numbers the message is about: a price
+        asked, or a business number ("305-91-45123 맞는 번호예요? 개인이에요 법인이에요?")."""
+        judged = set(entry.situations) & set(verdicts.signals)
+        return WHOLE_MESSAGE_SITUATIONS & judged or bool(
+            verdicts.asks_cost and COMPUTED_SITUATIONS & judged)
+
     # -- matching -------------------------------------------------------------
     def situated(self, snapshot: Snapshot, hits: list[Hit],
                  verdicts: situation.Verdicts) -> tuple[str, list[Hit]]:
@@ -114,14 +136,19 @@ class FaqService:
         amount, a time, a business type) move up, and a 'did you mean' on such an entry
         becomes an answer ("매출 11억 좀 넘는데" → the revenue rule with a verdict)."""
         signals = set(verdicts.signals)
+        # A price asked is computed for any entry (knowledge.situation_parts).
+        computed = COMPUTED_SITUATIONS if verdicts.asks_cost else set()
+
+        def judges(entry_id: str) -> bool:
+            return bool(signals & (set(snapshot.entries[entry_id].situations) | computed))
+
         if signals:
             hits = sorted(
-                (Hit(h.entry, round(h.score + SITUATION_BONUS, 4))
-                 if signals & set(snapshot.entries[h.entry].situations) else h
+                (Hit(h.entry, round(h.score + SITUATION_BONUS, 4)) if judges(h.entry) else h
                  for h in hits), key=lambda h: -h.score)
         band = self.bands.of(hits)
-        if band == "medium" and hits[0].score >= self.bands.situational and (
-                signals & set(snapshot.entries[hits[0].entry].situations)):
+        if band == "medium" and hits[0].score >= self.bands.situational and judges(
+                hits[0].entry):
             band = "high"
         return band, hits[:SUGGESTIONS]
 
@@ -173,6 +200,8 @@ class FaqService:
                 if all(entry.id != e.id for e, _ in answers):
                     answers.append((entry, verdicts))
                 continue
+            if previous is not None and hits[0].entry == previous:
+                continue  # "이하에 들어가는 거 맞죠?": more about what was just answered
             unsure.append(piece)
             if piece_band == "medium":
                 candidates.append(hits[0])

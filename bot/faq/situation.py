@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from bot.merchants import bizno as business_number
 from bot.wallet import pricing
 
 # -- the rules (program-facts.md) ------------------------------------------------------
@@ -46,6 +47,11 @@ OPENING_WORDS = ("개업", "창업", "오픈", "개점", "문 연", "문연", "�
 OVER_WORDS = ("넘", "초과", "이상", "넘어")
 UNDER_WORDS = ("안 되", "안되", "못 미", "밑", "미만", "이하", "조금 안", "좀 안")
 TARGET_WORDS = ("타겟", "타깃", "그룹", "골라서", "일부")
+COMPARE_WORDS = ("차이", "비교")
+# The question asks for a price or a count of sends: a computed cost answers it, whatever
+# the entry it matched ("고객파일로 420명한테 보내면 비용이 얼마나 나와요?").
+COST_ASK_WORDS = ("얼마", "을마", "월매", "비용", "요금", "가격", "금액", "몇 번", "몇번", "몇 회",
+                  "몇회", "몇 건", "몇건", "몇 원", "몇원")
 BUSINESS_PATTERNS: tuple[tuple[str, str], ...] = (
     ("간이과세자", r"간이\s*(과세|사업)"),
     ("일반과세자", r"일반\s*과세"),
@@ -58,7 +64,13 @@ BUSINESS_PATTERNS: tuple[tuple[str, str], ...] = (
 )
 UNIT_WORDS = ("원", "명", "건", "통")
 # The situational answers an entry may name in `faq.situations` (templates/faq_situation/).
-SIGNALS = ("revenue", "opening", "business", "send_time", "cost", "budget")
+SIGNALS = ("revenue", "opening", "business", "send_time", "cost", "budget", "bizno")
+# §2.1: what the middle two digits of a 사업자등록번호 say (the wording: faq_situation/bizno).
+BIZNO_CLASSES: tuple[tuple[range | tuple[int, ...], str], ...] = (
+    (range(1, 80), "individual_taxable"), (range(90, 100), "individual_exempt"),
+    ((80,), "group"), ((81, 86, 87, 88), "corporation_hq"), ((85,), "corporation_branch"),
+    ((82,), "nonprofit"), ((83,), "government"), ((84,), "foreign"), ((89,), "religious"),
+)
 PERIODS = {"새벽": "dawn", "아침": "am", "오전": "am", "낮": "pm", "점심": "pm", "오후": "pm",
            "저녁": "pm", "밤": "night"}
 
@@ -74,6 +86,20 @@ _CLOCK = re.compile(
     r"(?:\s*(반)|\s*(\d{1,2})\s*분)?")
 _HHMM = re.compile(r"(?<!\d)([01]?\d|2[0-3]):([0-5]\d)(?!\d)")
 _DATE = re.compile(r"(?:(\d{4})\s*년\s*)?(\d{1,2})\s*월\s*(\d{1,2})\s*일")
+# How often the merchant plans to send: "한 달에 두 번씩", "매달 세 번", "일주일에 2번";
+# and for how long: "1년 동안", "석 달 동안".
+_PER_MONTH = re.compile(rf"(?:한\s*달에|매달|매월|달마다)\s*(\d+|{_NATIVE_ALT})\s*(?:번|회)")
+_PER_WEEK = re.compile(rf"(?:일주일에|한\s*주에|매주|주마다)\s*(\d+|{_NATIVE_ALT})\s*(?:번|회)")
+_FOR_MONTHS = re.compile(rf"(?:(\d+|{_NATIVE_ALT})\s*(?:달|개월)|(\d+|일|{_NATIVE_ALT})\s*년)\s*"
+                         r"(?:동안|내내|간)")
+# A business number in the text (3-2-5, with or without separators; never a phone's 0…),
+# or its middle two digits asked about ("가운데가 91이에요", "중간 숫자가 85면", "90번대").
+# Matching keywords: what a number found in the text is about, added to the matched text
+# ("409-33-01275 이거 맞나요?" asks about a 사업자등록번호 without saying so).
+BIZNO_TOPIC = "사업자등록번호"
+_BIZNO = re.compile(r"(?<![\d-])([1-9]\d{2})[\s\-‐.]?(\d{2})[\s\-‐.]?(\d{5})(?![\d-])")
+_BIZNO_MIDDLE = re.compile(r"(?:가운데|중간|중앙)\D{0,12}?(?<!\d)(\d{2})(?!\d)"
+                           r"|(?<!\d)([1-9])0\s*번대")
 _STORES = re.compile(rf"(?:가게|매장|점포|사업장|지점|식당)\w{{0,2}}\s*(\d+|{_NATIVE_ALT})\s*"
                      r"(?:개|곳|군데)")
 
@@ -86,6 +112,7 @@ class Amount:
     unit: str  # 원, 명, 건, or "" (bare)
     text: str  # as written ("9억 8천")
     over: bool = False  # "11억 좀 넘는데"
+    at: int = field(default=-1, compare=False)  # where it starts in the folded text
 
 
 @dataclass(frozen=True)
@@ -104,6 +131,16 @@ class Situation:
     business: tuple[str, ...] = ()
     stores: int | None = None
     target: bool = False  # 타겟 메시지 mentioned
+    # Each recipient count with its message kind, when several are compared or added up
+    # ("천 명 전체한테 보내는 거랑 단골 200명만 타겟으로": (1000, general), (200, target)).
+    sends: tuple[tuple[int, str], ...] = ()
+    asks_cost: bool = False  # "얼마", "몇 번": a price or a count of sends is asked
+    compares: bool = False  # "차이": two prices compared, not added up
+    bizno: str | None = None  # a 사업자등록번호's 10 digits
+    bizno_code: int | None = None  # its middle two digits (or the ones asked about)
+    per_month: int | None = None  # sends a month ("한 달에 두 번씩")
+    per_week: int | None = None  # sends a week ("일주일에 두 번")
+    for_months: int | None = None  # over how many months ("1년 동안" = 12)
 
     @property
     def empty(self) -> bool:
@@ -183,13 +220,14 @@ def _amounts(text: str) -> list[Amount]:
             continue  # a lone 이/오/사 is a syllable, not a number
         tail = text[start + len(raw):start + len(raw) + 12]
         unit = next((u for u in UNIT_WORDS if tail.lstrip().startswith(u)), "")
-        if not any(c.isdigit() for c in raw) and not unit and not any(c in "만억" for c in raw):
-            continue  # '천천히', '백화점': hangul numerals need a unit word
+        if not any(c.isdigit() for c in raw) and not unit and (
+                len(raw) == 1 or not any(c in "만억" for c in raw)):
+            continue  # '천천히', '백화점', '만들어요': hangul numerals need a unit word
         value = number(raw)
         if value is None or value <= 0:
             continue
         over = any(w in tail for w in OVER_WORDS) and not any(w in tail for w in UNDER_WORDS)
-        found.append(Amount(value, unit, raw, over))
+        found.append(Amount(value, unit, raw, over, start))
     return found
 
 
@@ -237,7 +275,7 @@ def read(text: str) -> Situation:
     text = _fold(text)
     if not text:
         return Situation()
-    amounts = _amounts(text)
+    amounts = _amounts(_BIZNO.sub(" ", text))  # a business number is no amount
     revenue = money = None
     people = messages = None
     about_revenue = any(w in text for w in REVENUE_WORDS)
@@ -260,12 +298,59 @@ def read(text: str) -> Situation:
     if "법인" in business and re.search(r"법인\s*(아니|아녀|아닌)", text):
         business = tuple(b for b in business if b != "법인") + ("개인",)
     stores_match = _STORES.search(text)
+    counts = [a for a in amounts if a.unit == "명"]
     return Situation(
         amounts=tuple(amounts), revenue=revenue, money=money, people=people, messages=messages,
         months_open=_months_open(text), clock=clock, clock_text=clock_text, date=date,
         business=business,
         stores=_native_or_int(stores_match.group(1)) if stores_match else None,
-        target=any(w in text for w in TARGET_WORDS))
+        target=any(w in text for w in TARGET_WORDS),
+        sends=_sends(text, counts), asks_cost=any(w in text for w in COST_ASK_WORDS),
+        compares=any(w in text for w in COMPARE_WORDS), **_frequency(text), **_bizno(text))
+
+
+def topic_hint(verdicts: Verdicts) -> str:
+    """Words naming what the numbers in a question are about ("" when nothing)."""
+    return BIZNO_TOPIC if verdicts.bizno_masked is not None else ""
+
+
+def _bizno(text: str) -> dict[str, Any]:
+    """A business number and its middle digits, or just the middle digits asked about."""
+    match = _BIZNO.search(text)
+    if match:
+        digits = "".join(match.groups())
+        return {"bizno": digits, "bizno_code": int(digits[3:5])}
+    if "번호" not in text and "번대" not in text:
+        return {}
+    middle = _BIZNO_MIDDLE.search(text)
+    if middle is None:
+        return {}
+    return {"bizno_code": int(middle.group(1)) if middle.group(1) else int(middle.group(2)) * 10}
+
+
+def _frequency(text: str) -> dict[str, int | None]:
+    """How often and how long the merchant plans to send, as said."""
+    month, week, span = _PER_MONTH.search(text), _PER_WEEK.search(text), _FOR_MONTHS.search(text)
+    months = None
+    if span:
+        months = (_native_or_int(span.group(1)) if span.group(1) else
+                  None if _native_or_int(span.group(2)) is None else
+                  12 * (_native_or_int(span.group(2)) or 0))
+    return {"per_month": _native_or_int(month.group(1)) if month else None,
+            "per_week": _native_or_int(week.group(1)) if week else None,
+            "for_months": months}
+
+
+def _sends(text: str, counts: list[Amount]) -> tuple[tuple[int, str], ...]:
+    """Each recipient count and its kind: 타겟 when a target word is said around it (from
+    a few characters before it up to the next count)."""
+    sends = []
+    for i, count in enumerate(counts):
+        end = counts[i + 1].at if i + 1 < len(counts) else len(text)
+        around = text[max(count.at - 6, counts[i - 1].at + len(counts[i - 1].text) if i else 0):end]
+        kind = pricing.TARGET if any(w in around for w in TARGET_WORDS) else pricing.GENERAL
+        sends.append((count.value, kind))
+    return tuple(sends)
 
 
 # -- the rules applied ---------------------------------------------------------------------
@@ -327,6 +412,23 @@ class Verdicts:
     messages_general: int | None = None  # messages `money` pays for
     messages_target: int | None = None
     broadcasts: int | None = None  # sends to `friends` that `money` pays for
+    broadcast_kind: str | None = None  # general / target: the kind `broadcasts` counts
+    broadcast_cost: int | None = None  # one such send
+    money_left: int | None = None  # what `money` keeps after `broadcasts` sends
+    sends: tuple[dict[str, Any], ...] = ()  # several counts: {friends, kind, cost} each
+    sends_total: int | None = None  # their costs added up
+    sends_difference: int | None = None  # between the first two, when a 차이 is asked
+    bizno_masked: str | None = None  # "120-81-*****": never the whole number back
+    bizno_valid: bool | None = None  # its check digit is right (§2.2); not its status
+    bizno_code: str | None = None  # "81"
+    bizno_class: str | None = None  # BIZNO_CLASSES; None when §2.1 names no class
+    per_month: int | None = None
+    month_cost: int | None = None  # `per_month` sends to `friends`
+    per_week: int | None = None
+    week_cost: int | None = None
+    for_months: int | None = None
+    period_cost: int | None = None  # `month_cost` over `for_months`
+    asks_cost: bool = False
     below_min_topup: bool | None = None
     messages: int | None = None
     messages_cost_general: int | None = None
@@ -339,7 +441,8 @@ class Verdicts:
         data = asdict(self)
         data.pop("extra")
         for key in ("cost_general", "cost_target", "messages_cost_general",
-                    "messages_cost_target"):
+                    "messages_cost_target", "broadcast_cost", "money_left", "sends_total",
+                    "sends_difference", "month_cost", "week_cost", "period_cost"):
             data[f"{key}_won"] = f"{data[key]:,}원" if data[key] is not None else None
         for key in ("messages_general", "messages_target", "broadcasts", "friends", "messages"):
             data[f"{key}_n"] = f"{data[key]:,}" if data[key] is not None else None
@@ -356,6 +459,8 @@ class Verdicts:
     def signals(self) -> tuple[str, ...]:
         """Which situational answers apply (templates/faq_situation/<name>)."""
         found = []
+        if self.broadcasts is not None:
+            found.append("budget")  # "30만원이면 몇 번": the count of sends, its cost inside
         if self.revenue_ok is not None:
             found.append("revenue")
         if self.new_business_ok is not None:
@@ -366,8 +471,10 @@ class Verdicts:
             found.append("send_time")
         if self.cost_general is not None or self.messages_cost_general is not None:
             found.append("cost")
-        if self.messages_general is not None:
+        if self.messages_general is not None and "budget" not in found:
             found.append("budget")
+        if self.bizno_valid is not None or self.bizno_code is not None:
+            found.append("bizno")
         return tuple(found)
 
 
@@ -412,6 +519,35 @@ def judge(situation: Situation) -> Verdicts:
         values["below_min_topup"] = s.money.value < MIN_TOPUP
         if s.people is not None:
             values["broadcasts"] = pricing.broadcasts_for(s.money.value, s.people, kind)
+            values["broadcast_kind"] = kind
+            values["broadcast_cost"] = pricing.send_cost(s.people, kind)
+            values["money_left"] = s.money.value - values["broadcasts"] * values[
+                "broadcast_cost"]
+    if s.bizno is not None:
+        values["bizno_masked"] = f"{s.bizno[:3]}-{s.bizno[3:5]}-*****"
+        values["bizno_valid"] = business_number.parse(s.bizno) is not None
+    if s.bizno_code is not None:
+        values["bizno_code"] = f"{s.bizno_code:02d}"
+        values["bizno_class"] = next(
+            (name for codes, name in BIZNO_CLASSES if s.bizno_code in codes), None)
+    if s.people is not None:
+        one = pricing.send_cost(s.people, kind)
+        if s.per_month:
+            values["per_month"], values["month_cost"] = s.per_month, one * s.per_month
+            if s.for_months:
+                values["for_months"] = s.for_months
+                values["period_cost"] = one * s.per_month * s.for_months
+        if s.per_week:
+            values["per_week"], values["week_cost"] = s.per_week, one * s.per_week
+    if len(s.sends) > 1:
+        values["sends"] = tuple(
+            {"friends_n": f"{n:,}", "kind": k, "cost_won": f"{pricing.send_cost(n, k):,}원"}
+            for n, k in s.sends)
+        values["sends_total"] = sum(pricing.send_cost(n, k) for n, k in s.sends)
+        if s.compares:
+            first, second = (pricing.send_cost(n, k) for n, k in s.sends[:2])
+            values["sends_difference"] = abs(first - second)
+    values["asks_cost"] = s.asks_cost
     if s.stores is not None:
         values["stores"] = s.stores
     return Verdicts(**values)

@@ -538,7 +538,7 @@ def test_a_double_tapped_submit_files_once(chat, store):
 
 
 # -- status ---------------------------------------------------------------------------------
-@pytest.mark.parametrize("text", ["신청 현황", "언제 들어와요?", "접수번호 알려줘"])
+@pytest.mark.parametrize("text", ["신청 현황", "진행상황 알려주세요", "접수번호 알려줘"])
 def test_status_without_an_application_explains_how_to_apply(chat, text):
     said = chat.say(text)
     assert said.template == "apply/status_none"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import threading
 
 import pytest
 import yaml
@@ -148,7 +149,7 @@ def test_operators_extend_synonyms_without_code(own_templates):
         (ROOT / "templates" / "faq_synonyms.yaml").read_text(encoding="utf-8")
         .replace("synonyms:\n", "synonyms:\n  - [월렛, 뽀로로]\n", 1), encoding="utf-8")
     kb._checked = float("-inf")  # the next lookup re-reads the files (normally every few s)
-    hits = kb.snapshot().index.search("뽀로로가 뭐예요")
+    hits = kb.snapshot(wait=True).index.search("뽀로로가 뭐예요")
     assert hits[0].entry == "wallet_what" and service(app).bands.of(hits) == "high"
 
 
@@ -166,9 +167,33 @@ def test_the_index_is_rebuilt_when_an_entry_file_changes(own_templates):
     now[0] += 1.0
     assert kb.snapshot() is before  # not re-checked within RELOAD_INTERVAL
     now[0] += faq.RELOAD_INTERVAL
-    after = kb.snapshot()
+    kb.snapshot()  # finds the change and rebuilds in the background: questions never wait
+    after = kb.snapshot(wait=True)
     assert after is not before
     assert after.index.search("뽀로로 충전소는 어디 있나요")[0].entry == "topup"
+
+
+def test_a_question_never_waits_for_a_rebuild(own_templates, monkeypatch):
+    root, app = own_templates(copy_faq=True)
+    kb = service(app).kb
+    before = kb.snapshot()
+    started, release = threading.Event(), threading.Event()
+    build = faq._build
+
+    def slow_build(*args):
+        started.set()
+        release.wait(10)
+        return build(*args)
+
+    monkeypatch.setattr(faq, "_build", slow_build)
+    path = root / "faq" / "topup.yaml"
+    os.utime(path, (1e9, 3e9))
+    kb._checked = float("-inf")
+    assert kb.snapshot() is before and started.wait(5)  # the rebuild runs, the answer is old
+    kb._checked = float("-inf")
+    assert kb.snapshot() is before  # still building: one rebuild, nobody waits
+    release.set()
+    assert kb.snapshot(wait=True) is not before
 
 
 # -- confidence bands ---------------------------------------------------------------

@@ -55,6 +55,53 @@ def test_a_budget_is_counted_in_messages(chat):
     assert "타겟 메시지 2,272건" in said.text
 
 
+def test_a_friend_count_and_a_budget_give_the_cost_and_the_number_of_sends(chat):
+    said = chat.say("친구가 800명이에요. 한 번 보내는 데 얼마고, 30만원이면 몇 번 보낼 수 있어요?")
+    assert said.templates[0] == "faq_situation/budget"  # answered whole, not split in three
+    assert "13,200원" in said.text and "22번" in said.text and "9,600원이 남아요" in said.text
+
+
+def test_several_counts_are_priced_each_and_added_up_or_compared(chat):
+    said = chat.say("친구 180명 전체한테 일반으로 한 번 보내고, 그중 단골 60명한테만 "
+                    "타겟으로 쿠폰을 한 번 더 보내면 합쳐서 얼마예요?")
+    assert said.templates[0] == "faq_situation/cost"
+    assert "2,970원" in said.text and "1,320원" in said.text and "합치면 4,290원" in said.text
+    said = chat.say("친구가 천 명인데 다 보내는 거랑 단골 200명만 타겟으로 보내는 거 가격 차이가 "
+                    "얼마나 나요?")
+    assert "16,500원" in said.text and "4,400원" in said.text and "차이는 12,100원" in said.text
+
+
+def test_a_sending_rhythm_gets_its_monthly_and_yearly_cost(chat):
+    said = chat.say("친구 150명한테 한 달에 4번씩 1년 동안 일반 메시지 보내면 총 얼마 들어요?")
+    assert "한 달에 4번이면 9,900원, 12개월이면 118,800원" in said.text
+
+
+def test_a_price_asked_beside_another_question_is_computed_too(chat):
+    said = chat.say("친구 300명한테 저녁 7시 반에 할인 메시지 보내면 얼마 들고, 그 시간에 "
+                    "보내도 괜찮아요?")
+    assert said.templates[:2] == ["faq_situation/send_time", "faq_situation/cost"]
+    assert "4,950원" in said.text and "8시 50분" in said.text
+
+
+def test_a_count_without_a_price_asked_gets_no_cost(chat):
+    said = chat.say("매출 9억 8천이고 개인사업자예요. 채널 친구는 40명뿐인데 이래도 신청 되나요?")
+    assert "faq_situation/cost" not in said.templates and "660원" not in said.text
+
+
+def test_a_business_number_in_a_question_is_checked_and_never_echoed_whole(chat):
+    said = chat.say("305-91-45123 이 번호 맞는 번호예요? 그리고 개인이에요 법인이에요?")
+    assert said.templates[0] == "faq_situation/bizno"  # one verdict answers both questions
+    assert "305-91-*****" in said.text and "45123" not in said.text
+    assert "맞는 번호예요" in said.text and "개인 면세사업자" in said.text
+    said = chat.as_user("u-2").say("409-33-01275 이거 유효한 번호 맞나여? 입력하면 튕겨요")
+    assert "검증번호가 맞지 않아요" in said.text
+
+
+def test_the_middle_digits_asked_about_get_their_meaning(chat):
+    said = chat.say("사업자번호 가운데 80은 어떤 경우에 나와요?")
+    assert said.templates[0] == "faq_situation/bizno" and "다단계판매원" in said.text
+
+
 def test_a_send_time_is_checked_against_both_night_windows(chat):
     said = chat.say("밤 11시에 할인 광고 보내도 돼요?")
     assert "밤 11시(23:00)에는 광고 메시지를 보낼 수 없어요" in said.text
@@ -78,6 +125,11 @@ def test_how_to_apply_never_lands_on_re_application(chat, text):
 
 
 # -- several questions in one message -----------------------------------------------
+def test_a_second_question_about_the_same_thing_is_answered_with_the_first(chat):
+    said = chat.say("무상캐시 유효기간이 있나요? 안 쓰면 사라지는 건가요?")
+    assert said.template == "faq/cash_expiry", said.templates  # one answer, not two chips
+
+
 def test_two_questions_get_two_answers(chat):
     said = chat.say("법인도 되나요? 그리고 신청은 어디서 해요?")
     assert "faq/eligibility_corporate" in said.templates
@@ -115,6 +167,7 @@ def test_the_follow_up_memory_still_works(chat):
     ("이거 누가 받을랑가", "eligibility"),
     ("법인도 되는겨", "eligibility_corporate"),
     ("밤에 광고 보내믄 안되나", "ad_night"),
+    ("채널은 어떵 맹글어요?", "channel_open"),  # Jeju 어떵, Jeolla 맹글다
 ])
 def test_dialect_endings_are_understood(chat, text, entry):
     assert f"faq/{entry}" in chat.say(text).templates

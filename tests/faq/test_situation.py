@@ -130,3 +130,52 @@ def test_other_values_are_read_too():
 ])
 def test_amounts_are_worded_as_people_say_them(value, text):
     assert situation.won(value) == text
+
+
+def test_several_counts_each_with_its_kind():
+    s = situation.read("친구 1,500명 전체한테 일반으로 보내는 거랑 "
+                       "그중 750명만 골라서 타겟으로 보내는 거")
+    assert s.sends == ((1500, "general"), (750, "target"))
+    v = situation.judge(s)
+    assert v.sends_total == 24_750 + 16_500 and v.sends_difference is None
+    assert situation.judge(situation.read("200명 일반이랑 100명 타겟 차이")).sends_difference == (
+        3_300 - 2_200)
+
+
+def test_a_budget_with_a_friend_count_gives_sends_and_what_is_left():
+    v = situation.judge(situation.read("친구 2,480명이에요. 30만원으로 몇 번 보내요?"))
+    assert (v.broadcast_cost, v.broadcasts, v.money_left) == (40_920, 7, 300_000 - 7 * 40_920)
+    assert v.signals[0] == "budget" and v.asks_cost
+
+
+@pytest.mark.parametrize("text, per_month, per_week, months", [
+    ("한 달에 두 번씩 보내려고", 2, None, None), ("매달 세 번씩 일 년 동안", 3, None, 12),
+    ("일주일에 2번", None, 2, None), ("한 달에 4번씩 석 달 동안", 4, None, 3),
+    ("한 번 보내면", None, None, None),
+])
+def test_how_often_and_how_long(text, per_month, per_week, months):
+    s = situation.read(f"친구 100명 {text}")
+    assert (s.per_month, s.per_week, s.for_months) == (per_month, per_week, months)
+    v = situation.judge(s)
+    assert v.month_cost == (1_650 * per_month if per_month else None)
+    assert v.period_cost == (1_650 * per_month * months if per_month and months else None)
+
+
+@pytest.mark.parametrize("text, masked, valid, code, kind", [
+    ("사업자번호 120-81-47521 맞는 번호예요?", "120-81-*****", True, "81", "corporation_hq"),
+    ("1234567890 이거 틀린 번호예요?", "123-45-*****", False, "45", "individual_taxable"),
+    ("학원인데 사업자번호 가운데가 91이에요", None, None, "91", "individual_exempt"),
+    ("사업자 번호 가운데 숫자가 90번대면 뭐여?", None, None, "90", "individual_exempt"),
+    ("중간에 83 들어간 사업자번호는 뭐예요?", None, None, "83", "government"),
+    ("사업자번호 가운데가 00이면요?", None, None, "00", None),  # §2.1 names no class
+    ("전화 010-1234-5678로 주세요", None, None, None, None),
+])
+def test_a_business_number_is_checked_and_its_middle_digits_read(text, masked, valid, code, kind):
+    v = judge(read(text))
+    assert (v.bizno_masked, v.bizno_valid, v.bizno_code, v.bizno_class) == (masked, valid, code,
+                                                                            kind)
+    assert ("bizno" in v.signals) == (code is not None)
+
+
+def test_a_business_number_is_no_revenue():
+    assert judge(read("사업자등록번호 1208147521 맞아요?")).revenue_ok is None

@@ -6,7 +6,6 @@ and nowhere else.
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from flask import current_app
@@ -62,10 +61,10 @@ def edits_applied() -> None:
     faq = faq_service()
     if faq is not None:
         faq.kb.store.expire()
-        faq.kb._checked = float("-inf")  # re-read the entries' signature on the next question
-        # Rebuild the index now, off the request path: the next merchant's question finds it
-        # ready in this worker (other workers rebuild on their first question, as for files).
-        threading.Thread(target=faq.kb.snapshot, daemon=True, name="faq-rebuild").start()
+        # Rebuild the index now, in the operator's request: the next merchant's question
+        # finds it ready in this worker (other workers rebuild in the background within
+        # seconds and answer with the previous index meanwhile, as for edited files).
+        faq.kb.snapshot(wait=True)
 
 
 def users() -> UserStore:

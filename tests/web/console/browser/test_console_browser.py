@@ -114,6 +114,26 @@ def test_operator_finds_what_the_bot_would_answer(person, server):
     kim.shot("operator-faq")
 
 
+def test_operator_adds_a_synonym_and_reads_the_coverage_map(person, server):
+    _, app = server
+    kim = person("kim", "operator")
+    page = kim.go("/console/faq")
+    page.click("text=동의어·맞춤법")
+    expect(page.locator("main")).to_contain_text("같은 뜻의 말 묶음")
+    source = page.locator("#source")
+    source.fill(source.input_value().replace("  - [월렛, 비즈월렛,", "  - [월렛, 돈주머니, 비즈월렛,", 1))
+    page.fill("input[name=note]", "돈주머니도 월렛으로")
+    kim.shot("operator-faq-synonyms")
+    page.click("#save")
+    expect(page.locator("main")).to_contain_text("저장했어요")
+    page = kim.go("/console/faq?q=돈주머니 어떻게 만들어요")
+    expect(page.locator("#faq-hits")).to_contain_text("사업자 월렛 만들기")
+    page = kim.go("/console/faq/check")
+    expect(page.locator("#coverage")).to_contain_text("§1.2")
+    kim.shot("operator-faq-coverage")
+    app.extensions["console"].editor.reset("faq_synonyms", "test")  # the next tests' words
+
+
 def test_staff_send_a_dry_run_broadcast_to_100_percent(person, server):
     _, app = server
     from tests.support import notice_fixture

@@ -44,7 +44,6 @@ SESSION_KEY = "notices"  # the last listing, for a typed "다음 공고"
 # session.data: what was shown last — {"id": a notice, or None for the list, "at": time}. The
 # next few questions are about it (skills/notice_followup.py).
 SUBJECT_KEY = "notice_subject"
-PAGE_SIZE = 5
 PREFS_TTL = 400 * 24 * 3600  # the remembered 지역 lives as long as the user profile
 
 # -- matching keywords (compared after router.normalise: no spaces, lower case) ---------------
@@ -109,10 +108,7 @@ def _store(svc: Services) -> NoticeStore:
 
 
 def _page_size(svc: Services) -> int:
-    try:
-        return max(1, min(10, int(svc.config.get("NOTICES_PAGE_SIZE", PAGE_SIZE))))
-    except (TypeError, ValueError):
-        return PAGE_SIZE
+    return max(1, min(10, svc.features.notices.page_size))
 
 
 # -- the remembered region ---------------------------------------------------------------------

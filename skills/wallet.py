@@ -22,7 +22,7 @@ from bot.conversation.session import Session
 from bot.core.clock import KST, days_left, today_of
 from bot.kakao import SkillRequest
 from bot.services import Services
-from bot.wallet import ACTIVE, FOUND, NOT_FOUND, STALE, Lookup, Wallet, backends, pricing
+from bot.wallet import ACTIVE, FOUND, NOT_FOUND, STALE, Lookup, Wallet, pricing
 from skills.fallback import AWAITING
 
 SKILL = "wallet"
@@ -138,7 +138,7 @@ def balance(req: SkillRequest, svc: Services, link: Mapping[str, str] | None = N
 @callbacks.job(CALLBACK_JOB)
 def balance_later(req: SkillRequest, svc: Services, patience: float) -> Reply:
     """The callback job: the same balance, waiting up to WALLET_CALLBACK_TIMEOUT for it."""
-    total = min(backends.setting(svc.config, "WALLET_CALLBACK_TIMEOUT"), patience)
+    total = min(svc.features.wallet.callback_timeout, patience)
     return _balance(req, svc, total)[0]
 
 
@@ -250,8 +250,8 @@ def heads_up_of(view: dict[str, Any], svc: Services) -> dict[str, Any] | None:
     free = view["free"]
     if free["balance"] <= 0:
         return None
-    low_mark = backends.setting(svc.config, "WALLET_LOW_FREE_CASH")
-    warn_days = backends.setting(svc.config, "WALLET_EXPIRY_WARN_DAYS")
+    low_mark = svc.features.wallet.low_free_cash
+    warn_days = svc.features.wallet.expiry_warn_days
     low = free["granted"] > 0 and free["balance"] <= low_mark
     expiring = free["days_left"] is not None and 0 <= free["days_left"] <= warn_days
     if not (low or expiring):

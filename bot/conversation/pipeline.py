@@ -79,7 +79,7 @@ def apply_outcome(svc: Services, session: Session, form: str, outcome: dialog.Ou
     if entry is not None:  # counted against the state before this turn
         funnel.count(svc, session, entry.form, session.dialog, outcome)
     # A paused form lives on as a draft only, so free text is routed normally again.
-    session.dialog = None if outcome.reason == "paused" else outcome.state
+    session.dialog = None if outcome.reason == dialog.Reason.PAUSED else outcome.state
     svc.sessions.queue_draft(session, form, outcome.state)
     return outcome.reply
 
@@ -248,7 +248,7 @@ def _asks_elsewhere(outcome: dialog.Outcome, text: str, entry: FormEntry) -> str
     taken for a menu request; the form's own skill and the menu itself stay with
     the form (its commands handle 처음으로 and the like).
     """
-    if outcome.reason != "invalid":
+    if outcome.reason != dialog.Reason.INVALID:
         return None
     target = router.route(text)
     if target in SKILLS and target not in (entry.skill, "fallback", "welcome"):

@@ -8,12 +8,12 @@ import threading
 
 import pytest
 
+from bot.applications import fields as form
 from bot.applications import service as applications
 from bot.conversation.dialog import Invalid, Turn
 from bot.conversation.reply import Reply
 from bot.core import events
 from bot.core.config import ROOT
-from skills import apply as form
 from tests.conftest import TEST_TEMPLATES
 from tests.support.apply_flow import HAPPY, NOON_KST, STEPS, fill, freeze, press, start, valid_bizno
 from tests.support.kakao import Chat

@@ -108,7 +108,7 @@ def test_heads_up_when_free_cash_expires_soon(merchant, clock):
 
 
 def test_heads_up_thresholds_are_settings(make_app, clock):
-    app = make_app(extra={"WALLET_LOW_FREE_CASH": "500000", "WALLET_EXPIRY_WARN_DAYS": "0"})
+    app = make_app(env={"WALLET_LOW_FREE_CASH": "500000", "WALLET_EXPIRY_WARN_DAYS": "0"})
     services = app.extensions["bot"].services
     services.clock = clock
     services.merchants.link("u-1", BIZ, "staff")

@@ -12,6 +12,7 @@ import unicodedata
 
 TRAILING_PUNCTUATION = "!?.~,;:…！？。～"
 _SPACES = re.compile(r"\s+")
+_NOISE = re.compile(r"[\s\.\,\!\?~·…\"'()\[\]]+")
 
 
 def normalise(text: str, *, fold: bool = False) -> str:
@@ -29,3 +30,12 @@ def normalise(text: str, *, fold: bool = False) -> str:
 def key(text: str, *, fold: bool = False) -> str:
     """The normalised text without spaces: merchants often drop the spacing."""
     return normalise(text, fold=fold).replace(" ", "")
+
+
+def compact(text: str) -> str:
+    """Lower case with no spaces or punctuation anywhere: the keyword router's reading.
+
+    '신청 현황?' and '"신청현황"' both give '신청현황'; a skill's declared words are compared
+    in this form (bot/conversation/router.py).
+    """
+    return _NOISE.sub("", (text or "").lower())

@@ -965,3 +965,11 @@ def test_one_normaliser_serves_the_engine_and_the_application_form() -> None:
     assert key("  신청   취소!?~ ") == "신청취소"
     assert key("ＯＫ", fold=True) == "ok" and key("ＯＫ") == "ｏｋ"  # width folded only when asked
     assert says("동의 합니다!", ("동의합니다",)) and not says("", ("",))
+
+
+def test_the_router_reads_text_through_the_same_module() -> None:
+    from bot.conversation import router
+    from bot.core.text import compact
+
+    assert router.normalise is compact
+    assert compact(' "신청 현황?" (지금)') == "신청현황지금"  # inner punctuation goes too

@@ -111,7 +111,7 @@ def make_app(redis_url: str, api: str, rate: float) -> Any:
     from bot.core.config import Config
 
     return create_app(Config(REDIS_URL=redis_url, REDIS_PREFIX="dgbench", LOG_LEVEL="WARNING",
-                             KAKAO_BOT_ID=BOT_ID, extra={
+                             KAKAO_BOT_ID=BOT_ID).with_env({
                                  "BROADCAST_MODE": "live", "KAKAO_BOT_API": api,
                                  "KAKAO_REST_API_KEY": "bench", "BROADCAST_RATE": str(rate),
                                  "BROADCAST_INLINE": "1", "BROADCAST_POLL_INTERVAL": "0.05",

@@ -13,7 +13,8 @@ connections split between them) sharing one Redis.
 Bounded: fixed case lengths, a watchdog (`--limit`), Redis capped at 256 MB, only 127.0.0.1;
 everything started is stopped and the temp folder removed.
 
-    python bench/skill_latency.py [--seconds 4] [--rounds 3] [--conns 4 64] [--case faq]
+    python bench/skill_latency.py [--seconds 3] [--rounds 3] [--conns 4 64] [--case faq]
+    python bench/skill_latency.py --against ../main   # before/after, in the same rounds
     python bench/skill_latency.py --scaling
     WEB_WORKER_CLASS=sync WEB_THREADS=1 python bench/skill_latency.py   # another worker model
 """
@@ -135,21 +136,31 @@ class System:
         self.redis_url = f"redis://{HOST}:{port}/0"
         self.env = {**os.environ, **env, "REDIS_URL": self.redis_url, "REDIS_PREFIX": PREFIX}
 
-    def _spawn(self, argv: list[str], name: str, env: dict[str, str] | None = None
-               ) -> subprocess.Popen:
+    def _spawn(self, argv: list[str], name: str, env: dict[str, str] | None = None,
+               cwd: Path = ROOT) -> subprocess.Popen:
         log = open(self.workdir / f"{name}.log", "ab")  # noqa: SIM115 - closed with the process
-        proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=log)
+        proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=log, stderr=log)
         log.close()
         self.procs.append(proc)
         return proc
 
-    def gunicorn(self, app: str, workers: int) -> tuple[subprocess.Popen, int]:
-        """Start one gunicorn (gunicorn.conf.py, `workers` processes) on a free port."""
+    def gunicorn(self, app: str, workers: int, checkout: Path = ROOT
+                 ) -> tuple[subprocess.Popen, int]:
+        """Start one gunicorn (gunicorn.conf.py, `workers` processes) on a free port.
+
+        `checkout`: another copy of the project (its own gunicorn.conf.py and code, run by
+        its own .venv when it has one) — the `--against` server.
+        """
         port = free_port()
         env = {**self.env, "WEB_CONCURRENCY": str(workers)}
-        proc = self._spawn([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
+        python = sys.executable
+        if checkout != ROOT:
+            env["PYTHONPATH"] = str(checkout)  # its `bot` package, not this one's
+            own = checkout / ".venv" / "bin" / "python"
+            python = str(own) if own.exists() else python
+        proc = self._spawn([python, "-m", "gunicorn", "-c", "gunicorn.conf.py",
                             "-b", f"{HOST}:{port}", "--log-level", "warning", app],
-                           f"gunicorn-{port}", env)
+                           f"gunicorn-{port}", env, cwd=checkout)
         wait_port(port, 90, proc)
         return proc, port
 
@@ -355,37 +366,56 @@ def median_row(samples: list[dict]) -> dict:
 
 
 def skills_table(system: System, driver: Driver, args: argparse.Namespace) -> list[str]:
-    """Every case at every connection count, bare then ours, `--rounds` times."""
-    ours, ours_port = system.gunicorn("bot:create_app(warm=True)", args.workers)
-    bare, bare_port = system.gunicorn("bench.bare_app:app", args.workers)
+    """Every case at every connection count, bare then ours, `--rounds` times.
+
+    With `--against DIR` a third server runs DIR's code (say, main before a change) on the
+    same Redis, measured right after ours in every round: its ratio to the same bare run
+    is the before/after comparison a loaded machine still allows.
+    """
+    servers = {"ours": system.gunicorn("bot:create_app(warm=True)", args.workers),
+               "bare": system.gunicorn("bench.bare_app:app", args.workers)}
+    if args.against:
+        servers["before"] = system.gunicorn("bot:create_app(warm=True)", args.workers,
+                                            Path(args.against).resolve())
+    apps = [name for name in servers if name != "bare"]
     cases = [c for c in CASES if not args.case or c.name in args.case]
     samples: dict[tuple[str, int, str], list[dict]] = {}
-    ratios: dict[tuple[str, int], list[float]] = {}
+    ratios: dict[tuple[str, int, str], list[float]] = {}
     for case in cases:
         for conns in args.conns:
-            prepare(system, ours_port, case, conns)
-            driver.run([ours_port], case, conns, 1.0)  # warm-up
-    for _ in range(args.rounds):
+            prepare(system, servers["ours"][1], case, conns)
+            for name in apps:
+                driver.run([servers[name][1]], case, conns, 1.0)  # warm-up
+    for turn in range(args.rounds):
         for case in cases:
             for conns in args.conns:
-                prepare(system, ours_port, case, conns)
-                b = driver.run([bare_port], case, conns, args.seconds)
-                o = driver.run([ours_port], case, conns, args.seconds)
+                prepare(system, servers["ours"][1], case, conns)
+                b = driver.run([servers["bare"][1]], case, conns, args.seconds)
                 samples.setdefault((case.name, conns, "bare"), []).append(b)
-                samples.setdefault((case.name, conns, "ours"), []).append(o)
-                ratios.setdefault((case.name, conns), []).append(o["rps"] / (b["rps"] or 1))
-    stop(ours)
-    stop(bare)
+                for name in apps[::-1] if turn % 2 else apps:  # neither always goes first
+                    o = driver.run([servers[name][1]], case, conns, args.seconds)
+                    samples.setdefault((case.name, conns, name), []).append(o)
+                    ratios.setdefault((case.name, conns, name), []).append(
+                        o["rps"] / (b["rps"] or 1))
+    for proc, _ in servers.values():
+        stop(proc)
+    before = " before req/s | before/bare |" if args.against else ""
     lines = ["| case | conns | bare req/s | ours req/s | ours/bare | ours p50 ms | ours p99 ms "
-             "| bare p99 ms | errors |", "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+             f"| bare p99 ms | errors |{before}",
+             "| --- " * (9 + 2 * bool(args.against)) + "|"]
     for case in cases:
         for conns in args.conns:
             b = median_row(samples[(case.name, conns, "bare")])
             o = median_row(samples[(case.name, conns, "ours")])
-            ratio = statistics.median(ratios[(case.name, conns)])
-            lines.append(f"| {case.label} | {conns} | {b['rps']:,.0f} | {o['rps']:,.0f} | "
-                         f"{ratio:.2f} | {o['p50']:.2f} | {o['p99']:.2f} | {b['p99']:.2f} | "
-                         f"{int(o['errors'] + b['errors'])} |")
+            ratio = statistics.median(ratios[(case.name, conns, "ours")])
+            line = (f"| {case.label} | {conns} | {b['rps']:,.0f} | {o['rps']:,.0f} | "
+                    f"{ratio:.2f} | {o['p50']:.2f} | {o['p99']:.2f} | {b['p99']:.2f} | "
+                    f"{int(o['errors'] + b['errors'])} |")
+            if args.against:
+                p = median_row(samples[(case.name, conns, "before")])
+                line += (f" {p['rps']:,.0f} | "
+                         f"{statistics.median(ratios[(case.name, conns, 'before')]):.2f} |")
+            lines.append(line)
     lines += memory_lines(system)
     return lines
 
@@ -454,7 +484,7 @@ def watchdog(seconds: float, cleanup: Callable[[], None]) -> Iterator[None]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=4.0, help="length of one measurement")
+    parser.add_argument("--seconds", type=float, default=3.0, help="length of one measurement")
     parser.add_argument("--rounds", type=int, default=3, help="rounds; the table shows medians")
     parser.add_argument("--conns", type=int, nargs="+", default=[4, 64])
     parser.add_argument("--workers", type=int,
@@ -463,6 +493,8 @@ def main() -> None:
     parser.add_argument("--scaling", action="store_true",
                         help="1, 2, 4 workers and two app processes instead of the skill table")
     parser.add_argument("--python-clients", action="store_true", help="do not use wrk")
+    parser.add_argument("--against", metavar="DIR",
+                        help="also measure another checkout (e.g. /work/main) in every round")
     parser.add_argument("--limit", type=float, default=1800.0, help="watchdog for the whole run")
     args = parser.parse_args()
 

@@ -94,11 +94,13 @@ def create_app(config: Config | Mapping[str, Any] | None = None, *, warm: bool =
     """
     if config is None:
         config = Config.from_env()
-    settings = config.as_mapping() if isinstance(config, Config) else {
-        **Config().as_mapping(), **config}
+    # A mapping (variable names to values) applies to the defaults; either way the values
+    # one setting takes from another are resolved now.
+    config = (config if isinstance(config, Config) else Config()).with_env(
+        {} if isinstance(config, Config) else config)
 
     app = Flask(__name__)
-    app.config.from_mapping(settings)
+    app.config.from_mapping(config.as_mapping())
     app.json.ensure_ascii = False  # Korean goes out as UTF-8, not \\uXXXX
     logs.setup(app.config["LOG_LEVEL"])
 
@@ -114,7 +116,8 @@ def create_app(config: Config | Mapping[str, Any] | None = None, *, warm: bool =
     clock: list[Callable[[], float]] = [time.time]  # the services' clock, once they exist
     templates = TemplateStore(app.config["TEMPLATES_DIR"], app.config["TEMPLATES_AUTO_RELOAD"],
                               template_globals=template_globals(app.config, lambda: clock[0]()))
-    services = Services(config=app.config, redis=client, keys=keys, sessions=sessions,
+    services = Services(config=app.config, features=config.features, redis=client, keys=keys,
+                        sessions=sessions,
                         merchants=MerchantStore(client, keys),
                         profiles=ProfileStore(client, keys),
                         subscriptions=SubscriptionStore(client, keys),

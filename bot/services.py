@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # types only: importing the features here would load them all
     from bot.conversation.reply import Reply
     from bot.conversation.session import Session, SessionStore
     from bot.core.keys import Keys
+    from bot.core.settings import Features
     from bot.faq.service import FaqService
     from bot.kakao import SkillRequest
     from bot.merchants.merchants import MerchantStore
@@ -33,7 +34,8 @@ class Services:
     own attribute (notices, faq, applications, wallet, broadcasts) before any skill runs.
     """
 
-    config: Mapping[str, Any]
+    config: Mapping[str, Any]  # the core settings (Flask's app.config)
+    features: Features  # each feature's typed settings
     redis: redis.Redis
     keys: Keys
     sessions: SessionStore

@@ -44,7 +44,6 @@ SESSION_KEY = "notices"  # the last listing, for a typed "다음 공고"
 # session.data: what was shown last — {"id": a notice, or None for the list, "at": time}. The
 # next few questions are about it (skills/notice_followup.py).
 SUBJECT_KEY = "notice_subject"
-PAGE_SIZE = 5
 PREFS_TTL = 400 * 24 * 3600  # the remembered 지역 lives as long as the user profile
 
 # -- matching keywords (compared after router.normalise: no spaces, lower case) ---------------
@@ -109,16 +108,21 @@ def _store(svc: Services) -> NoticeStore:
 
 
 def _page_size(svc: Services) -> int:
-    try:
-        return max(1, min(10, int(svc.config.get("NOTICES_PAGE_SIZE", PAGE_SIZE))))
-    except (TypeError, ValueError):
-        return PAGE_SIZE
+    return max(1, min(10, svc.features.notices.page_size))
 
 
 # -- the remembered region ---------------------------------------------------------------------
-def remembered_region(svc: Services, user_id: str) -> str | None:
-    """The 지역 this merchant chose last (kept beyond the short-lived session)."""
-    return svc.redis.hget(svc.keys.notice_prefs(user_id), "region") or None
+def remembered_region(svc: Services, user_id: str, session: Session | None = None
+                      ) -> str | None:
+    """The 지역 this merchant chose last (kept beyond the short-lived session).
+
+    Read from `session.fetched` when the pipeline brought the prefs with the lock.
+    """
+    key = svc.keys.notice_prefs(user_id)
+    fields = session.fetched.get(key) if session is not None else None
+    if fields is not None:
+        return fields.get("region") or None
+    return svc.redis.hget(key, "region") or None
 
 
 def remember_region(svc: Services, user_id: str, region: str) -> None:
@@ -279,7 +283,8 @@ def stop_alerts(req: SkillRequest, svc: Services) -> Reply:
 # -- skills ------------------------------------------------------------------------------------
 @skill(SKILL, answers_to=Vocabulary(requests=(*ALERT_WORDS, CHIP_CONSENT_WORDS[0]),
                                     topics=NOTICE_TOPICS, claims=_asks_what_is_open,
-                                    order=50))
+                                    order=50),
+       prefetch=("notice_prefs",))
 def notices(req: SkillRequest, session: Session, svc: Services) -> Reply:
     """List, filter, page, search and explain notices; start or stop notice alerts."""
     notice_id = notice_id_in(req)
@@ -300,7 +305,7 @@ def notices(req: SkillRequest, session: Session, svc: Services) -> Reply:
         return SKILLS["fallback"](req, session, svc)
     if subscribe or _has(key, SUBSCRIBE_WORDS):
         return offer_alerts(req, session, svc)
-    region = remembered_region(svc, req.user_id)
+    region = remembered_region(svc, req.user_id, session)
     menu = extra.get("menu")
     if menu == "category" or (not menu and _has(key, CATEGORY_MENU_WORDS)):
         return pick_category(region)

@@ -11,6 +11,7 @@ through the fallback's AWAITING hand-over (a bare "500").
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -21,7 +22,7 @@ from bot.conversation.session import Session
 from bot.core.clock import KST, days_left, today_of
 from bot.kakao import SkillRequest
 from bot.services import Services
-from bot.wallet import ACTIVE, FOUND, NOT_FOUND, STALE, Lookup, Wallet, backends, pricing
+from bot.wallet import ACTIVE, FOUND, NOT_FOUND, STALE, Lookup, Wallet, pricing
 from skills.fallback import AWAITING
 
 SKILL = "wallet"
@@ -59,9 +60,11 @@ def _asks_to_price_a_count(text: str) -> bool:
 
 @skill(SKILL, answers_to=Vocabulary(requests=BALANCE_WORDS, topics=CALCULATOR_WORDS,
                                     claims=_asks_to_price_a_count, mentions=_names_a_count,
-                                    order=40))
+                                    order=40),
+       prefetch=("merchant",))
 def wallet(req: SkillRequest, session: Session, svc: Services) -> Reply:
     """Show the balance, ask for a friend count, or price a broadcast."""
+    link = session.fetched.get(svc.keys.merchant(req.user_id))  # read with the lock
     # A wallet phrase ("잔액") from the wallet block itself is a new request, not the answer.
     asked = session.data.pop(AWAITING, None) == SKILL and router.route(req.utterance) is None
     if req.client_extra.get(EXTRA_KEY) == EXTRA_ASK:
@@ -70,12 +73,12 @@ def wallet(req: SkillRequest, session: Session, svc: Services) -> Reply:
     friends = _param_friends(req) or pricing.friend_count(req.utterance, bare=asked)
     if friends is not None:
         session.data.pop(MISSED, None)
-        return estimate(friends, req, svc)
+        return estimate(friends, req, svc, link)
     if _asks_calculator(req.utterance):
         return ask_friends(session)
     if asked:
         return _not_a_count(req, session, svc)
-    return balance(req, svc)
+    return balance(req, svc, link)
 
 
 def _asks_calculator(text: str) -> bool:
@@ -110,18 +113,21 @@ def _not_a_count(req: SkillRequest, session: Session, svc: Services) -> Reply:
     return Reply.of("wallet/friends_invalid", {"said": req.utterance[:40]})
 
 
-def _lookup(req: SkillRequest, svc: Services,
-            total: float | None = None) -> tuple[str | None, Lookup | None]:
-    """The merchant's own business and its wallet (None, None without a verified link)."""
-    number = svc.merchants.verified_business_of(req.user_id)
+def _lookup(req: SkillRequest, svc: Services, total: float | None = None,
+            link: Mapping[str, str] | None = None) -> tuple[str | None, Lookup | None]:
+    """The merchant's own business and its wallet (None, None without a verified link).
+
+    `link`: the user's merchant hash when the pipeline already read it.
+    """
+    number = svc.merchants.verified_business_of(req.user_id, link)
     if not number:
         return None, None
     return number, svc.wallet.lookup(number, total)
 
 
-def balance(req: SkillRequest, svc: Services) -> Reply:
+def balance(req: SkillRequest, svc: Services, link: Mapping[str, str] | None = None) -> Reply:
     """The balance; when the service was too slow, a callback may bring the fresh one later."""
-    reply, found = _balance(req, svc)
+    reply, found = _balance(req, svc, link=link)
     if found is not None and found.reason in SLOW_REASONS:
         # The quick reply (cached balance or apology) stays the answer unless the request
         # allows a callback: then "확인하고 있어요" now and this job's answer within a minute.
@@ -132,20 +138,20 @@ def balance(req: SkillRequest, svc: Services) -> Reply:
 @callbacks.job(CALLBACK_JOB)
 def balance_later(req: SkillRequest, svc: Services, patience: float) -> Reply:
     """The callback job: the same balance, waiting up to WALLET_CALLBACK_TIMEOUT for it."""
-    total = min(backends.setting(svc.config, "WALLET_CALLBACK_TIMEOUT"), patience)
+    total = min(svc.features.wallet.callback_timeout, patience)
     return _balance(req, svc, total)[0]
 
 
-def _balance(req: SkillRequest, svc: Services,
-             total: float | None = None) -> tuple[Reply, Lookup | None]:
+def _balance(req: SkillRequest, svc: Services, total: float | None = None,
+             link: Mapping[str, str] | None = None) -> tuple[Reply, Lookup | None]:
     """The merchant's wallet: 무상캐시, 유상캐시, state, and what it pays for."""
-    number, found = _lookup(req, svc, total)
-    return _balance_reply(number, found, req, svc), found
+    number, found = _lookup(req, svc, total, link)
+    return _balance_reply(number, found, req, svc, link), found
 
 
 def _balance_reply(number: str | None, found: Lookup | None, req: SkillRequest,
-                   svc: Services) -> Reply:
-    if number is None and svc.merchants.business_of(req.user_id):
+                   svc: Services, link: Mapping[str, str] | None = None) -> Reply:
+    if number is None and svc.merchants.business_of(req.user_id, link):
         return Reply.of("wallet/not_verified")  # applied, not yet approved: show nothing
     if number is None or found is None:
         return Reply.of("wallet/not_linked")
@@ -159,9 +165,10 @@ def _balance_reply(number: str | None, found: Lookup | None, req: SkillRequest,
     return reply.then(Reply.of("wallet/heads_up", heads_up).quiet()) if heads_up else reply
 
 
-def estimate(friends: int, req: SkillRequest, svc: Services) -> Reply:
+def estimate(friends: int, req: SkillRequest, svc: Services,
+             link: Mapping[str, str] | None = None) -> Reply:
     """Cost of one broadcast to `friends` friends and how many the balance still pays for."""
-    number, found = _lookup(req, svc)
+    number, found = _lookup(req, svc, link=link)
     wallet = found.wallet if found is not None and found.outcome in (FOUND, STALE) else None
     usable = _today_usable(wallet, svc) if wallet else None
     kinds = {kind: pricing.estimate(friends, usable, kind) for kind in pricing.PRICES}
@@ -243,8 +250,8 @@ def heads_up_of(view: dict[str, Any], svc: Services) -> dict[str, Any] | None:
     free = view["free"]
     if free["balance"] <= 0:
         return None
-    low_mark = backends.setting(svc.config, "WALLET_LOW_FREE_CASH")
-    warn_days = backends.setting(svc.config, "WALLET_EXPIRY_WARN_DAYS")
+    low_mark = svc.features.wallet.low_free_cash
+    warn_days = svc.features.wallet.expiry_warn_days
     low = free["granted"] > 0 and free["balance"] <= low_mark
     expiring = free["days_left"] is not None and 0 <= free["days_left"] <= warn_days
     if not (low or expiring):

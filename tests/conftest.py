@@ -108,12 +108,14 @@ def make_app(config: TestConfig):
     """Factory for apps with config overrides; every app's Redis is flushed before and after."""
     apps = []
 
-    def factory(**overrides):
+    def factory(env=None, **overrides):
+        """`overrides` replace Config fields; `env` applies variables as the environment would
+        (a feature's settings too, as strings)."""
         if overrides.get("REDIS_URL", config.REDIS_URL) != config.REDIS_URL:
             # A test that brings its own Redis brings a single server (support/redis_server.py).
             overrides.setdefault("REDIS_MODE", "single")
         # warm=True, like the server: Kiwi and the FAQ index load here, not in a reply's budget
-        app = create_app(replace(config, **overrides), warm=True)
+        app = create_app(replace(config, **overrides).with_env(env or {}), warm=True)
         app.extensions["bot"].services.redis.flushdb()
         apps.append(app)
         return app

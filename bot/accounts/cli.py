@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import os
 import sys
 from datetime import datetime
 
@@ -26,7 +25,7 @@ def _users() -> UserStore:
 
 def _audit(action: str, target: str, before: object = None, after: object = None) -> None:
     svc = current_app.extensions["bot"].services
-    who = f"cli:{os.environ.get('USER') or getpass.getuser() or 'shell'}"
+    who = f"cli:{current_app.config.get('USER') or getpass.getuser() or 'shell'}"
     AuditLog(svc.redis, svc.keys).record(who, action, target, before, after)
 
 

@@ -5,7 +5,6 @@ CSV export, intake retry). Personal data is masked unless `--unmasked` is given.
 from __future__ import annotations
 
 import csv
-import os
 from datetime import datetime
 from typing import Any
 
@@ -21,7 +20,8 @@ from .service import Application, ApplicationError
 
 applications_cli = AppGroup("applications", help="지원금 신청 applications: review and export.")
 
-_by = click.option("--by", default=lambda: os.environ.get("USER") or "staff",
+# Unset: the user running the command ($USER, read by config) or "staff".
+_by = click.option("--by", default=None,
                    show_default="$USER", help="Who made the change (kept in the history).")
 
 
@@ -68,7 +68,8 @@ def show(receipt: str, unmasked: bool) -> None:
         click.echo(f"    {apps.iso(change.at)}  {change.status:<9} by {change.by}{reason}")
 
 
-def _change(receipt: str, status: str, by: str, reason: str = "") -> None:
+def _change(receipt: str, status: str, by: str | None, reason: str = "") -> None:
+    by = by or current_app.config.get("USER") or "staff"
     try:
         app = apps.change_status(_services(), receipt, status, by, reason)
     except ApplicationError as exc:
@@ -82,7 +83,7 @@ def _status_command(name: str, status: str, summary: str) -> None:
     @applications_cli.command(name, help=summary)
     @click.argument("receipt")
     @_by
-    def command(receipt: str, by: str) -> None:
+    def command(receipt: str, by: str | None) -> None:
         """Change the application's status (help text set per command)."""
         _change(receipt, status, by)
 
@@ -100,7 +101,7 @@ for _name, _status, _summary in (
 @click.argument("receipt")
 @click.option("--reason", required=True, help="Shown to the merchant in 신청 현황.")
 @_by
-def reject(receipt: str, reason: str, by: str) -> None:
+def reject(receipt: str, reason: str, by: str | None) -> None:
     """Reject an application (반려); the business may apply again."""
     if not reason.strip():
         raise click.BadParameter("a reason is required", param_hint="--reason")
@@ -117,19 +118,13 @@ def export(path: str, status: str | None, since: datetime | None, unmasked: bool
     """Export applications to CSV (masked unless --unmasked)."""
     found = apps.store_of(_services()).list(status, _since(since))
     rows = [app.row(unmasked) for app in found]
-    columns = list(rows[0]) if rows else _empty_columns()
+    columns = list(rows[0]) if rows else list(Application.blank().row())
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns)
         writer.writeheader()
         writer.writerows(rows)
     click.echo(f"{len(rows)} application(s) written to {path}"
                + ("" if unmasked else " (personal data masked)"))
-
-
-def _empty_columns() -> list[str]:
-    """The CSV header when there is nothing to export."""
-    blank = Application("", "", "", 0.0, 0.0, "", "", "", "", "", "", False, False, "", 0.0, None)
-    return list(blank.row())
 
 
 @applications_cli.command("retry")

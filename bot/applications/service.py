@@ -16,11 +16,11 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 import redis
 
-from bot.answers.filters import mask_bizno, mask_phone
 from bot.conversation.session import (
     _RELEASE,  # compare-and-delete: the session lock's script, reused
 )
@@ -30,16 +30,27 @@ from bot.core.clock import KST
 from bot.core.keys import Keys, user_hash
 from bot.services import Services
 
+from .fields import COLUMNS, NAMES, Kind
+
 if TYPE_CHECKING:
     from flask import Flask
 
 log = logging.getLogger(__name__)
 
-RECEIVED, REVIEWING, APPROVED, REJECTED, PAID = (
-    "received", "reviewing", "approved", "rejected", "paid")
-STATUSES = (RECEIVED, REVIEWING, APPROVED, REJECTED, PAID)
+class Status(StrEnum):
+    """An application's state; stored, exported and shown to staff by its value."""
+
+    RECEIVED = "received"  # 접수
+    REVIEWING = "reviewing"  # 검토 중
+    APPROVED = "approved"  # 승인
+    REJECTED = "rejected"  # 반려
+    PAID = "paid"  # 지급 완료
+
+
+RECEIVED, REVIEWING, APPROVED, REJECTED, PAID = Status
+STATUSES: tuple[str, ...] = tuple(s.value for s in Status)  # plain strings, as click wants
 # The lifecycle: 접수 → 검토 중 → 승인 → 지급 완료, or 반려 before approval.
-TRANSITIONS: dict[str, tuple[str, ...]] = {
+TRANSITIONS: dict[str, tuple[Status, ...]] = {
     RECEIVED: (REVIEWING, APPROVED, REJECTED),
     REVIEWING: (APPROVED, REJECTED),
     APPROVED: (PAID,),
@@ -51,13 +62,6 @@ SEQ_TTL = 3 * 24 * 3600  # a day's receipt counter outlives its day, then goes
 DELIVERY_LOCK_MS = 30_000  # longer than every attempt of one delivery run together
 BACKOFF = 0.5  # seconds before the 2nd attempt; doubled for each later one
 
-# Merchant-given fields, in the order of the form (also the CSV column order).
-FIELDS = ("business_number", "entity_kind", "business_name", "representative",
-          "revenue_band", "channel", "business_channel", "bizwallet", "phone",
-          "privacy_consent_at", "alerts_consent_at")
-_BOOLS = ("business_channel", "bizwallet")
-_TIMES = ("submitted_at", "updated_at", "privacy_consent_at", "alerts_consent_at",
-          "delivered_at")
 
 # Claim the business and save the application in one step, so two submits (a double
 # tap, or two users with one business number) can never both create one.
@@ -110,7 +114,7 @@ class Application:
     """One stored application."""
 
     receipt: str
-    status: str
+    status: Status
     user_id: str
     submitted_at: float
     updated_at: float
@@ -136,6 +140,11 @@ class Application:
         """Whether it still holds its business's claim (only 반려 gives it up)."""
         return self.status != REJECTED
 
+    def visible_to(self, user_id: str, merchants: Any) -> bool:
+        """Its own submitter, or a user verified for the business, may see it."""
+        return self.user_id == user_id or (
+            merchants.verified_business_of(user_id) == self.business_number)
+
     def changed_at(self, status: str) -> float | None:
         """When the application last entered `status`, if it ever did."""
         for change in reversed(self.history):
@@ -145,37 +154,39 @@ class Application:
 
     def to_intake(self) -> dict[str, Any]:
         """The JSON document POSTed to the intake endpoint (no Kakao user key)."""
-        doc = {name: getattr(self, name) for name in FIELDS}
-        doc["privacy_consent_at"] = iso(self.privacy_consent_at)
-        doc["alerts_consent_at"] = iso(self.alerts_consent_at)
+        doc = {c.name: iso(getattr(self, c.name)) if c.kind is Kind.TIME else
+               getattr(self, c.name) for c in COLUMNS}
         return {"receipt": self.receipt, "submitted_at": iso(self.submitted_at), **doc}
 
     def row(self, unmasked: bool = False) -> dict[str, Any]:
         """A flat record for staff listings and CSV; personal data masked unless asked."""
+        given = {c.name: _exported(c, getattr(self, c.name), unmasked) for c in COLUMNS}
         return {
             "receipt": self.receipt,
             "status": self.status,
             "submitted_at": iso(self.submitted_at),
             "updated_at": iso(self.updated_at),
-            "business_number": self.business_number if unmasked else
-            mask_bizno(self.business_number),
-            "entity_kind": self.entity_kind,
-            "business_name": self.business_name,
-            "representative": self.representative if unmasked else
-            mask_name(self.representative),
-            "revenue_band": self.revenue_band,
-            "channel": self.channel,
-            "business_channel": "yes" if self.business_channel else "no",
-            "bizwallet": "yes" if self.bizwallet else "no",
-            "phone": self.phone if unmasked else mask_phone(self.phone),
-            "privacy_consent_at": iso(self.privacy_consent_at),
-            "alerts_consent_at": iso(self.alerts_consent_at),
+            **given,
             "reject_reason": self.reject_reason,
             "user": self.user_id if unmasked else user_hash(self.user_id),
             "delivered_at": iso(self.delivered_at),
             "delivery_attempts": self.delivery_attempts,
             "delivery_error": self.delivery_error,
         }
+
+    @classmethod
+    def blank(cls) -> Application:
+        """An empty application (the CSV header when there is nothing to export)."""
+        return _decode({"receipt": ""})
+
+
+def _exported(column: Any, value: Any, unmasked: bool) -> Any:
+    """A column's value in listings and CSV: times in ISO, flags yes/no, masked unless asked."""
+    if column.kind is Kind.TIME:
+        return iso(value)
+    if column.kind is Kind.FLAG:
+        return "yes" if value else "no"
+    return value if unmasked or column.mask is None else column.mask(value)
 
 
 @dataclass(frozen=True)
@@ -198,15 +209,6 @@ def kst_day(moment: float) -> str:
     return datetime.fromtimestamp(moment, KST).strftime("%Y%m%d")
 
 
-def mask_name(name: str) -> str:
-    """'홍길동' -> '홍*동', '김철' -> '김*': enough for staff to match a call, no more."""
-    if len(name) <= 1:
-        return "*"
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
-
-
 # -- storage ---------------------------------------------------------------------------
 def _encode(value: Any) -> str:
     if value is None:
@@ -218,23 +220,26 @@ def _encode(value: Any) -> str:
     return str(value)
 
 
+def _decoded(kind: Kind, raw: str | None) -> Any:
+    """A stored column back to its type (missing: '', False or None)."""
+    if kind is Kind.FLAG:
+        return raw == "1"
+    if kind is Kind.TIME:
+        return float(raw) if raw else None
+    return raw or ""
+
+
 def _decode(raw: Mapping[str, str]) -> Application:
     def when(name: str) -> float | None:
         return float(raw[name]) if raw.get(name) else None
 
     history = tuple(StatusChange(**h) for h in json.loads(raw.get("history") or "[]"))
+    given = {c.name: _decoded(c.kind, raw.get(c.name)) for c in COLUMNS}
+    given["privacy_consent_at"] = given["privacy_consent_at"] or 0.0  # required: always given
     return Application(
-        receipt=raw["receipt"], status=raw.get("status", RECEIVED),
+        receipt=raw["receipt"], status=Status(raw.get("status") or RECEIVED),
         user_id=raw.get("user_id", ""), submitted_at=when("submitted_at") or 0.0,
-        updated_at=when("updated_at") or 0.0,
-        business_number=raw.get("business_number", ""),
-        entity_kind=raw.get("entity_kind", ""), business_name=raw.get("business_name", ""),
-        representative=raw.get("representative", ""),
-        revenue_band=raw.get("revenue_band", ""), channel=raw.get("channel", ""),
-        business_channel=raw.get("business_channel") == "1",
-        bizwallet=raw.get("bizwallet") == "1", phone=raw.get("phone", ""),
-        privacy_consent_at=when("privacy_consent_at") or 0.0,
-        alerts_consent_at=when("alerts_consent_at"),
+        updated_at=when("updated_at") or 0.0, **given,
         reject_reason=raw.get("reject_reason", ""), history=history,
         delivered_at=when("delivered_at"),
         delivery_attempts=int(raw.get("delivery_attempts") or 0),
@@ -265,7 +270,7 @@ class ApplicationStore:
         missing = [name for name in ("business_number", "phone") if not fields.get(name)]
         if missing:
             raise ValueError(f"application without {', '.join(missing)}")
-        values = {name: fields.get(name) for name in FIELDS}
+        values = {name: fields.get(name) for name in NAMES}
         values.update(status=RECEIVED, user_id=user_id, submitted_at=now, updated_at=now,
                       history=_history_json([StatusChange(RECEIVED, now, "merchant")]),
                       delivery_attempts=0)
@@ -418,21 +423,20 @@ INTAKE_BUDGET_SHARE = 0.75
 INTAKE_BULKHEAD = Bulkhead("intake", 2)
 
 
-def intake_from_config(config: Mapping[str, Any], *, in_skill: bool = False) -> Intake | None:
+def intake_of(services: Services, *, in_skill: bool = False) -> Intake | None:
     """The configured intake endpoint, or None when APPLICATION_INTAKE_URL is unset.
 
     `in_skill` caps connect + read so a large APPLICATION_INTAKE_TIMEOUT cannot hold a
     merchant's reply past the skill budget.
     """
-    url = (config.get("APPLICATION_INTAKE_URL") or "").strip()
-    if not url:
+    settings = services.features.intake
+    if not settings.url:
         return None
-    read = float(config.get("APPLICATION_INTAKE_TIMEOUT") or 1.0)
+    read = settings.timeout
     if in_skill:
-        cap = float(config.get("SKILL_BUDGET") or 2.0) * INTAKE_BUDGET_SHARE
+        cap = float(services.config["SKILL_BUDGET"]) * INTAKE_BUDGET_SHARE
         read = max(min(read, cap - INTAKE_CONNECT_TIMEOUT), 0.1)
-    return Intake(url, config.get("APPLICATION_INTAKE_TOKEN") or None,
-                  (INTAKE_CONNECT_TIMEOUT, read))
+    return Intake(settings.url, settings.token, (INTAKE_CONNECT_TIMEOUT, read))
 
 
 def deliver(store: ApplicationStore, intake: Intake, receipt: str, *, attempts: int = 1,
@@ -481,7 +485,7 @@ class DeliveryReport:
 def deliver_pending(services: Any, *, attempts: int = 3,
                     sleep: Callable[[float], None] = time.sleep) -> DeliveryReport:
     """Deliver every queued application (for `flask applications retry` and a worker job)."""
-    intake = intake_from_config(services.config)
+    intake = intake_of(services)
     if intake is None:
         return DeliveryReport(configured=False)
     store = store_of(services)
@@ -513,7 +517,7 @@ def submit(services: Any, user_id: str, fields: Mapping[str, Any],
     """
     store = store_of(services)
     now = services.clock()
-    intake = intake_from_config(services.config, in_skill=True)
+    intake = intake_of(services, in_skill=True)
     result = store.submit(fields, user_id, now, queue=intake is not None)
     if not result.created:
         return result
@@ -558,7 +562,7 @@ def schedule_retry(services: Any, delay: float = RETRY_DELAY) -> bool:
         from redis import Redis
         from rq import Queue
 
-        queue = Queue(services.config.get("BROADCAST_QUEUE") or "danggol",
+        queue = Queue(services.features.broadcast.queue,
                       connection=Redis.from_url(url))
         queue.enqueue_in(timedelta(seconds=delay), DELIVER_JOB)
         return True

@@ -17,6 +17,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .settings import BroadcastSettings
@@ -26,7 +27,15 @@ if TYPE_CHECKING:  # requests loads with the live Event API, not with every CLI 
 
 log = logging.getLogger(__name__)
 
-ACCEPTED, FAILED, UNKNOWN = "accepted", "failed", "unknown"
+class CallOutcome(StrEnum):
+    """What became of one Event API call (the batch states of the same name follow it)."""
+
+    ACCEPTED = "accepted"
+    FAILED = "failed"
+    UNKNOWN = "unknown"  # a timeout or a lost answer: checked before the call is made again
+
+
+ACCEPTED, FAILED, UNKNOWN = CallOutcome
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 
 
@@ -34,7 +43,7 @@ RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 class SendResult:
     """What became of one Event API call."""
 
-    outcome: str  # accepted | failed | unknown
+    outcome: CallOutcome
     task_id: str | None = None
     reason: str = ""
     attempts: int = 1

@@ -17,7 +17,6 @@ from ..wallet import ACTIVE, FOUND, STALE
 from . import queueing
 from . import store as st
 from .push import lookup, notice_regions, push_reply
-from .settings import BroadcastSettings
 from .store import BroadcastStore
 from .worker import BroadcastWorker, RunResult
 
@@ -30,7 +29,8 @@ log = logging.getLogger(__name__)
 
 PROFILE_CHUNK = 1000
 RECEIPT_TTL = 30 * 24 * 3600
-NOT_FRIEND, NO_CONSENT, CONSENT_EXPIRED = "not_friend", "no_consent", "consent_expired"
+NOT_FRIEND, NO_CONSENT, CONSENT_EXPIRED = (st.Skip.NOT_FRIEND, st.Skip.NO_CONSENT,
+                                          st.Skip.CONSENT_EXPIRED)
 DAY = 86400
 
 
@@ -53,7 +53,7 @@ class BroadcastService:
 
     def __init__(self, svc: Services) -> None:
         self.svc = svc
-        self.settings = BroadcastSettings.from_config(svc.config)
+        self.settings = svc.features.broadcast
         self.store = BroadcastStore(svc.redis, svc.keys)
 
     # -- compose -------------------------------------------------------------
@@ -148,7 +148,7 @@ class BroadcastService:
         meta = self.get(bid)
         left = max(0, meta["recipients"] - meta["sent"] - meta["failed"])
         needed = self.settings.cost(left)
-        configured = str(self.svc.config.get("BROADCAST_WALLET_BUSINESS") or "")
+        configured = self.settings.wallet_business
         number = bizno.normalise(configured)
         wallet = self.svc.wallet
         if not number:

@@ -13,6 +13,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from typing import Any
 
 import redis
@@ -46,14 +47,42 @@ for i = 3, #ARGV, 2 do redis.call('hincrby', KEYS[2], ARGV[i], ARGV[i + 1]) end
 return 1
 """
 
-# Batch states.
-PENDING, SENDING, ACCEPTED, DONE = "pending", "sending", "accepted", "done"
-FAILED, UNKNOWN, SKIPPED = "failed", "unknown", "skipped"
-FINISHED = (DONE, FAILED, SKIPPED)
+class BatchState(StrEnum):
+    """One batch's state (stored by value)."""
 
-# Broadcast statuses.
-DRAFT, SCHEDULED, QUEUED, RUNNING = "draft", "scheduled", "queued", "sending"
-PAUSED, COMPLETE, CANCELLED = "paused", "done", "cancelled"
+    PENDING = "pending"
+    SENDING = "sending"
+    ACCEPTED = "accepted"  # the Event API took the call; results not read yet
+    DONE = "done"
+    FAILED = "failed"
+    UNKNOWN = "unknown"  # the call's outcome is not known (a timeout): checked before resending
+    SKIPPED = "skipped"
+
+
+class State(StrEnum):
+    """A broadcast's status (stored by value)."""
+
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    QUEUED = "queued"
+    RUNNING = "sending"
+    PAUSED = "paused"
+    COMPLETE = "done"
+    CANCELLED = "cancelled"
+
+
+class Skip(StrEnum):
+    """Why a recipient was not sent the message (shown to staff per broadcast)."""
+
+    NOT_FRIEND = "not_friend"
+    NO_CONSENT = "no_consent"
+    CONSENT_EXPIRED = "consent_expired"
+    OPTED_OUT = "opted_out"
+
+
+PENDING, SENDING, ACCEPTED, DONE, FAILED, UNKNOWN, SKIPPED = BatchState
+FINISHED = (DONE, FAILED, SKIPPED)
+DRAFT, SCHEDULED, QUEUED, RUNNING, PAUSED, COMPLETE, CANCELLED = State
 
 # resent_calls: calls made again after an unknown outcome (their users may get it twice).
 COUNTERS = ("recipients", "calls", "sent", "delivered", "failed", "skipped", "unconfirmed",

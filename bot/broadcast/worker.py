@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 PREFETCH = 10  # batches whose recipients are read (and opt-outs checked) per round trip
 RECEIPT_SKEW = 5.0  # seconds: clocks of the skill server and the worker may differ a little
 CLOCK_SKEW = 300.0  # seconds of margin when reading the opt-out log written by other hosts
-OPT_OUT = "opted_out"
+OPT_OUT = st.Skip.OPTED_OUT
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -53,13 +53,6 @@ log = logging.getLogger(__name__)
 WAIT_TEMPLATE = "common/callback_wait"
 KAKAO = "kakao.com"  # the default allow-list entry: callback_url_is_trusted's rule
 WINDOW = 55.0  # seconds after the request by which the POST must be done (Kakao: 60, once)
-DEFAULTS: dict[str, float] = {
-    "CALLBACK_POST_TIMEOUT": 5.0,  # total deadline of the POST to Kakao
-    "CALLBACK_MIN_DELAY": 1.0,  # a POST racing the ack may be refused: wait this long first
-    "CALLBACK_WORKERS": 4,  # in-process executor threads (embedded mode)
-    "CALLBACK_QUEUE_LIMIT": 32,  # jobs waiting or running in process before callbacks stop
-}
-QUEUE = "danggol-callbacks"
 # The job by its dotted name: RQ stores the name, and the job module builds the whole app.
 RUN_JOB = "bot.conversation.callback_jobs.run_job"
 
@@ -77,15 +70,9 @@ def job(name: str) -> Callable[[Callable[[SkillRequest, Any, float], Reply]],
     return register
 
 
-def _setting(config: Mapping[str, Any], name: str) -> float:
-    value = config.get(name)
-    return float(value) if value not in (None, "") else DEFAULTS[name]
-
-
-def allowed_origins(config: Mapping[str, Any]) -> tuple[str, ...]:
+def allowed_origins(hosts: str) -> tuple[str, ...]:
     """KAKAO_CALLBACK_HOSTS as a tuple (default: kakao.com only)."""
-    raw = config.get("KAKAO_CALLBACK_HOSTS") or KAKAO
-    return tuple(entry.strip().rstrip("/").lower() for entry in str(raw).split(",")
+    return tuple(entry.strip().rstrip("/").lower() for entry in (hosts or KAKAO).split(",")
                  if entry.strip())
 
 
@@ -124,15 +111,15 @@ class Callbacks:
     def __init__(self, services: Services, renderer: Renderer) -> None:
         self.services = services
         self.renderer = renderer
-        config = services.config
-        self.origins = allowed_origins(config)
-        mode = str(config.get("CALLBACK_MODE") or "").strip().lower()
-        self.mode = mode or ("rq" if rq_url(config) else "inline")
-        self.post_timeout = _setting(config, "CALLBACK_POST_TIMEOUT")
-        self.min_delay = _setting(config, "CALLBACK_MIN_DELAY")
-        self._limit = threading.BoundedSemaphore(int(_setting(config, "CALLBACK_QUEUE_LIMIT")))
+        settings = services.features.callbacks
+        self.settings = settings
+        self.origins = allowed_origins(settings.hosts)
+        self.mode = settings.mode or ("rq" if rq_url(services.config) else "inline")
+        self.post_timeout = settings.post_timeout
+        self.min_delay = settings.min_delay
+        self._limit = threading.BoundedSemaphore(settings.queue_limit)
         self._executor: ThreadPoolExecutor | None = None
-        self._workers = int(_setting(config, "CALLBACK_WORKERS"))
+        self._workers = settings.workers
         self._queue: Any = None
 
     # -- in the request ----------------------------------------------------------------
@@ -189,7 +176,7 @@ class Callbacks:
             timeout = float(self.services.config.get("REDIS_SOCKET_TIMEOUT") or 0.3)
             connection = Redis.from_url(rq_url(self.services.config) or "",
                                         socket_timeout=timeout, socket_connect_timeout=timeout)
-            self._queue = Queue(self.services.config.get("CALLBACK_QUEUE") or QUEUE,
+            self._queue = Queue(self.settings.queue,
                                 connection=connection)
         return self._queue
 

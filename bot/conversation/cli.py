@@ -140,6 +140,8 @@ def chat(user: str) -> None:
     replies: list[dict[str, Any]] = []
     click.echo(bot.templates.render_spec(simulator.BANNER_TEMPLATE, {})["text"] + "\n")
     clock = bot.services.request_clock = simulator.MessageClock()  # piped lines: not double taps
+    # Lines piped in while the bot warms up arrive all at once: that is no flood (bot/web/flood.py).
+    current_app.config["FLOOD_RATE"] = 0
 
     def send(skill: str, text: str, extra: dict[str, Any] | None = None) -> None:
         nonlocal replies

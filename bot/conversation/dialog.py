@@ -9,11 +9,13 @@ split).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from functools import reduce
 from typing import Any
+
+from bot.core.text import key
 
 from . import understand
 from .reply import Part, Reply
@@ -38,7 +40,6 @@ EDIT_SUFFIX = "수정"  # label + EDIT_SUFFIX (with or without a space) reopens 
 # Natural answers ("네 맞아요", "아니 됐어요", "상호 바꿀래요", "이어서 할래요") and what reads as
 # a question are understood by bot/understand.py, the one place for those rules.
 
-TRAILING_PUNCTUATION = "!?.~,;:…！？。～"
 
 # -- state ---------------------------------------------------------------------
 STATE_VERSION = 1
@@ -65,7 +66,6 @@ _COMMANDS = (
     ("pause", PAUSE_WORDS),
 )
 
-_SPACES = re.compile(r"\s+")
 
 
 # -- the model -----------------------------------------------------------------
@@ -108,6 +108,8 @@ class Step:
     # Other words merchants use for this field ("가게 이름" for 상호): "가게 이름 바꿀래요"
     # reopens it like "상호 수정".
     aliases: tuple[str, ...] = ()
+    # How the review shows the answer: the review template switches on it (wording there).
+    show: str = "text"
 
 
 @dataclass(frozen=True)
@@ -154,21 +156,44 @@ class Form:
         raise KeyError(name)
 
 
+class Reason(StrEnum):
+    """Why a turn ended as it did (Outcome.reason); the funnel and the pipeline read it."""
+
+    STARTED = "started"
+    ANSWERED = "answered"
+    KEPT = "kept"  # 그대로: the value re-shown by back or edit kept
+    INVALID = "invalid"  # the answer was refused (or on_complete refused the answers)
+    INTERRUPTED = "interrupted"  # a side question answered; the step asked again
+    BACK = "back"
+    NO_BACK = "no_back"  # 이전 at the first step
+    HELP = "help"
+    OPERATOR = "operator"
+    PAUSED = "paused"  # the caller keeps the state as a draft only and leaves the form
+    PENDING = "pending"  # a confirmation (cancel, restart, resume) is asked
+    DECLINED = "declined"  # the confirmation was declined
+    EDIT = "edit"
+    REVIEW = "review"
+    OFFERED = "offered"  # "continue where you left off?" shown
+    RESUME = "resume"
+    RESTARTED = "restarted"
+    CANCELLED = "cancelled"
+    COMPLETED = "completed"
+    ENDED = "ended"  # an answer ended the form (not eligible)
+    REPEAT = "repeat"  # a double tap: nothing taken, the prompt shown again
+
+
 @dataclass(frozen=True)
 class Outcome:
     """The result of one turn: the state to store (None = form over) and the reply.
 
-    `reason` is one of: started, answered, kept, invalid, interrupted, back, no_back,
-    help, operator, paused, pending, declined, edit, review, offered, resume, restarted,
-    cancelled, completed, ended, repeat (a double tap: nothing taken, the prompt shown
-    again). For "paused" the caller keeps `state` as a draft only and leaves the form
-    (free text is free again until the user resumes).
+    `reason` says why (`Reason`). For PAUSED the caller keeps `state` as a draft only and
+    leaves the form (free text is free again until the user resumes).
     """
 
     state: dict[str, Any] | None
     reply: Reply
     finished: bool
-    reason: str
+    reason: Reason
 
 
 @dataclass(frozen=True)
@@ -192,7 +217,7 @@ def start(form: Form, now: float, env: Any = None) -> Outcome:
         intro = Reply.of(form.intro, {"form_title": form.title,
                                       "step_total": len(_active(form, {}))})
         reply = intro.then(reply)
-    return Outcome(state, reply, False, "started")
+    return Outcome(state, reply, False, Reason.STARTED)
 
 
 def ask(form: Form, state: Mapping[str, Any]) -> Reply:
@@ -246,7 +271,7 @@ def advance(
     if (arrived is not None and turn == s["last_turn"] and s["last_at"] is not None
             and 0 <= arrived - s["last_at"] < REPEAT_WINDOW):
         s["updated_at"] = now  # the window stays anchored at the first copy (last_at)
-        return Outcome(s, _prompt(form, s), False, "repeat")
+        return Outcome(s, _prompt(form, s), False, Reason.REPEAT)
     s.update(updated_at=now, last_turn=turn, last_at=arrived)
     if s["pending"] == PENDING_RESUME:
         return _on_resume_offer(call, s)
@@ -273,7 +298,7 @@ def offer_resume(form: Form, draft_state: Mapping[str, Any], now: float) -> Outc
     if not (s["pending"] == PENDING_RESUME and s["saved_at"] is not None):
         s["saved_at"] = s["updated_at"]  # a repeated offer keeps the first saved time
     s.update(pending=PENDING_RESUME, misses=0, updated_at=now)
-    return Outcome(s, _resume_offer(form, s), False, "offered")
+    return Outcome(s, _resume_offer(form, s), False, Reason.OFFERED)
 
 
 def current_step(form: Form, state: Mapping[str, Any]) -> Step | None:
@@ -318,17 +343,11 @@ def refused_submission(before: Position | None, outcome: Outcome) -> bool:
     At the review it always is. At a step (a form without a review, completed by its last
     answer) a refused submission leaves the miss count at 0, a refused answer never does.
     """
-    if outcome.reason != "invalid" or outcome.state is None:
+    if outcome.reason != Reason.INVALID or outcome.state is None:
         return False
     if before is not None and before.step == REVIEW:
         return True
     return not outcome.state.get("misses")
-
-
-def normalise(text: str) -> str:
-    """Return `text` trimmed, with single spaces, no trailing '!?.~' and lower case."""
-    collapsed = _SPACES.sub(" ", (text or "").strip())
-    return collapsed.rstrip(TRAILING_PUNCTUATION).strip().lower()
 
 
 def looks_like_question(text: str) -> bool:
@@ -456,9 +475,7 @@ def _choices(step: Step, answers: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 # -- matching ------------------------------------------------------------------
-def _key(text: str) -> str:
-    """Return the matching key of `text`: normalised with spaces removed."""
-    return normalise(text).replace(" ", "")
+_key = key  # the matching key of `text`: normalised with spaces removed (bot/core/text.py)
 
 
 def _says(text: str, words: Iterable[str]) -> bool:
@@ -533,7 +550,7 @@ def _chain(*replies: Reply) -> Reply:
     return reduce(Reply.then, replies)
 
 
-def _asking(call: _Call, s: dict[str, Any], reason: str, *lead: Reply) -> Outcome:
+def _asking(call: _Call, s: dict[str, Any], reason: Reason, *lead: Reply) -> Outcome:
     """Reply with `lead` and then the question of the state's step (or the review)."""
     return Outcome(s, _chain(*lead, ask(call.form, s)), False, reason)
 
@@ -545,7 +562,7 @@ def _review(form: Form, answers: Mapping[str, Any]) -> Reply:
     active = _active(form, answers)
     fields = [
         {"name": s.name, "label": s.label, "value": answers.get(s.name),
-         "sensitive": s.sensitive}
+         "sensitive": s.sensitive, "show": s.show}
         for s in active
     ]
     edits = [{"name": s.name, "label": s.label, "say": f"{s.label} {EDIT_SUFFIX}"}
@@ -573,14 +590,14 @@ def _resume_offer(form: Form, s: Mapping[str, Any]) -> Reply:
 def _cancelled(call: _Call) -> Outcome:
     """End the form and drop its answers."""
     reply = Reply.of("dialog/cancelled", {"form_title": call.form.title})
-    return Outcome(None, reply, True, "cancelled")
+    return Outcome(None, reply, True, Reason.CANCELLED)
 
 
 def _restarted(call: _Call) -> Outcome:
     """Start the form over with no answers."""
     fresh = _fresh(call.form, call.now)
     restarted = Reply.of("dialog/restarted", {"form_title": call.form.title})
-    return _asking(call, fresh, "restarted", restarted)
+    return _asking(call, fresh, Reason.RESTARTED, restarted)
 
 
 # -- turn handlers -------------------------------------------------------------
@@ -589,7 +606,8 @@ def _on_resume_offer(call: _Call, s: dict[str, Any]) -> Outcome:
     tapped = _extra_command(call)
     if (tapped in ("resume", "yes") or _says(call.text, RESUME_WORDS + YES_WORDS)
             or understand.resume(call.text) or understand.yes(call.text)):
-        return _asking(call, {**s, "pending": None, "misses": 0, "saved_at": None}, "resume")
+        return _asking(call, {**s, "pending": None, "misses": 0, "saved_at": None},
+                       Reason.RESUME)
     if tapped == "fresh" or _says(call.text, FRESH_WORDS):
         return _restarted(call)
     if tapped == "cancel" or _says(call.text, CANCEL_WORDS):
@@ -597,8 +615,8 @@ def _on_resume_offer(call: _Call, s: dict[str, Any]) -> Outcome:
     offer = _resume_offer(call.form, s)
     detour = _detour(call)
     if detour is not None:
-        return Outcome(s, detour.quiet().then(offer), False, "interrupted")
-    return Outcome(s, offer, False, "pending")
+        return Outcome(s, detour.quiet().then(offer), False, Reason.INTERRUPTED)
+    return Outcome(s, offer, False, Reason.PENDING)
 
 
 def _on_confirm(call: _Call, s: dict[str, Any], command: str | None,
@@ -611,7 +629,7 @@ def _on_confirm(call: _Call, s: dict[str, Any], command: str | None,
         return _cancelled(call) if kind == PENDING_CANCEL else _restarted(call)
     if command is None and edit is None:
         # NO_WORDS or anything unclear: never take a hesitation as the step's answer.
-        return _asking(call, {**s, "pending": None}, "declined")
+        return _asking(call, {**s, "pending": None}, Reason.DECLINED)
     return None
 
 
@@ -628,13 +646,13 @@ def _confirmation(form: Form, s: Mapping[str, Any], kind: str) -> Reply:
 def _ask_cancel(call: _Call, s: dict[str, Any]) -> Outcome:
     """Ask before throwing the answers away."""
     confirm = _confirmation(call.form, s, PENDING_CANCEL)
-    return Outcome({**s, "pending": PENDING_CANCEL}, confirm, False, "pending")
+    return Outcome({**s, "pending": PENDING_CANCEL}, confirm, False, Reason.PENDING)
 
 
 def _ask_restart(call: _Call, s: dict[str, Any]) -> Outcome:
     """Ask before starting over."""
     confirm = _confirmation(call.form, s, PENDING_RESTART)
-    return Outcome({**s, "pending": PENDING_RESTART}, confirm, False, "pending")
+    return Outcome({**s, "pending": PENDING_RESTART}, confirm, False, Reason.PENDING)
 
 
 def _back(call: _Call, s: dict[str, Any]) -> Outcome:
@@ -642,12 +660,12 @@ def _back(call: _Call, s: dict[str, Any]) -> Outcome:
     if s["editing"]:
         home = _first_missing(call.form, s["answers"])
         if home is not None and home != s["step"]:
-            return _asking(call, _place(s, call.form, home, editing=True), "back")
+            return _asking(call, _place(s, call.form, home, editing=True), Reason.BACK)
     if not s["history"]:
         no_back = Reply.of("dialog/no_back", {"form_title": call.form.title})
-        return _asking(call, s, "no_back", no_back)
+        return _asking(call, s, Reason.NO_BACK, no_back)
     previous = s["history"][-1]
-    return _asking(call, _place(s, call.form, previous, editing=s["editing"]), "back")
+    return _asking(call, _place(s, call.form, previous, editing=s["editing"]), Reason.BACK)
 
 
 def _help(call: _Call, s: dict[str, Any]) -> Outcome:
@@ -661,7 +679,7 @@ def _help(call: _Call, s: dict[str, Any]) -> Outcome:
         "in_review": step is None,
     }
     template = step.help if step and step.help else "dialog/help"
-    return _asking(call, s, "help", Reply.of(template, context))
+    return _asking(call, s, Reason.HELP, Reply.of(template, context))
 
 
 def _operator(call: _Call, s: dict[str, Any]) -> Outcome:
@@ -669,24 +687,24 @@ def _operator(call: _Call, s: dict[str, Any]) -> Outcome:
     step = None if s["step"] == REVIEW else call.form.step(s["step"])
     operator = Reply.of("dialog/operator", {"form_title": call.form.title,
                                             "step_label": step.label if step else None})
-    return _asking(call, s, "operator", operator)
+    return _asking(call, s, Reason.OPERATOR, operator)
 
 
 def _pause(call: _Call, s: dict[str, Any]) -> Outcome:
     """Leave the form for now; the caller keeps the state as a draft to offer back later."""
     paused = Reply.of("dialog/paused", {"form_title": call.form.title})
-    return Outcome({**s, "pending": None, "misses": 0}, paused, False, "paused")
+    return Outcome({**s, "pending": None, "misses": 0}, paused, False, Reason.PAUSED)
 
 
 def _keep(call: _Call, s: dict[str, Any]) -> Outcome:
     """Accept the value already stored for this step, as if typed again."""
     step = call.form.step(s["step"])
-    return _accept(call, s, step, s["answers"][step.name], "kept")
+    return _accept(call, s, step, s["answers"][step.name], Reason.KEPT)
 
 
 def _edit(call: _Call, s: dict[str, Any], step: Step) -> Outcome:
     """Reopen an answered step; after it, the engine returns to the review (or the gap)."""
-    return _asking(call, _place(s, call.form, step.name, editing=True), "edit")
+    return _asking(call, _place(s, call.form, step.name, editing=True), Reason.EDIT)
 
 
 def _on_review(call: _Call, s: dict[str, Any]) -> Outcome:
@@ -696,9 +714,9 @@ def _on_review(call: _Call, s: dict[str, Any]) -> Outcome:
         return _complete(call, s)
     detour = _detour(call)
     if detour is not None:
-        return _asking(call, s, "interrupted", detour.quiet())
+        return _asking(call, s, Reason.INTERRUPTED, detour.quiet())
     hint = Reply.of("dialog/review_hint", {"form_title": call.form.title})
-    return _asking(call, s, "review", hint)
+    return _asking(call, s, Reason.REVIEW, hint)
 
 
 def _on_answer(call: _Call, s: dict[str, Any], step: Step) -> Outcome:
@@ -717,14 +735,14 @@ def _on_answer(call: _Call, s: dict[str, Any], step: Step) -> Outcome:
         detour = _detour(call)
         if detour is not None or understand.asks(call.text):
             return _question(call, s, detour)
-    return _accept(call, s, step, value, "answered")
+    return _accept(call, s, step, value, Reason.ANSWERED)
 
 
 def _question(call: _Call, s: dict[str, Any], detour: Reply | None) -> Outcome:
     """A question typed at a step: the FAQ's answer if it has one, else the step's help;
     then the step again. Never a format error, never taken as the answer."""
     if detour is not None:
-        return _asking(call, s, "interrupted", detour.quiet())
+        return _asking(call, s, Reason.INTERRUPTED, detour.quiet())
     return _help(call, s)
 
 
@@ -742,16 +760,16 @@ def _miss(call: _Call, s: dict[str, Any], step: Step, err: Invalid) -> Outcome:
     lead = [Reply.of(err.template, {**err.context, **where})]
     if misses >= call.form.max_misses:
         lead.append(Reply.of("dialog/too_many_misses", {**where, "form_title": call.form.title}))
-    return _asking(call, {**s, "misses": misses}, "invalid", *lead)
+    return _asking(call, {**s, "misses": misses}, Reason.INVALID, *lead)
 
 
-def _accept(call: _Call, s: dict[str, Any], step: Step, value: Any, reason: str) -> Outcome:
+def _accept(call: _Call, s: dict[str, Any], step: Step, value: Any, reason: Reason) -> Outcome:
     """Store a valid answer, then end, move on, return to the review or complete."""
     answers = _prune(call.form, {**s["answers"], step.name: value})
     if step.ends is not None:
         ending = step.ends(value, dict(answers))
         if ending is not None:
-            return Outcome(None, ending, True, "ended")
+            return Outcome(None, ending, True, Reason.ENDED)
     s = {**s, "answers": answers}
     target = (_first_missing(call.form, answers) if s["editing"]
               else _after(call.form, answers, step.name))
@@ -768,8 +786,8 @@ def _complete(call: _Call, s: dict[str, Any]) -> Outcome:
         reply = call.form.on_complete(dict(s["answers"]), call.env)
     except Invalid as err:
         refused = Reply.of(err.template, {**err.context, "form_title": call.form.title})
-        return _asking(call, s, "invalid", refused)
-    return Outcome(None, reply, True, "completed")
+        return _asking(call, s, Reason.INVALID, refused)
+    return Outcome(None, reply, True, Reason.COMPLETED)
 
 
 _COMMAND_HANDLERS: dict[str, Callable[[_Call, dict[str, Any]], Outcome]] = {

@@ -22,7 +22,7 @@ from typing import Any
 from bot.core.clock import KST
 
 from . import dialog
-from .dialog import REVIEW, Form, Outcome
+from .dialog import REVIEW, Form, Outcome, Reason
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,6 @@ ENDED = "ended"  # an answer here ended the form (not eligible)
 RESTARTED = "restarted"  # started over from here (처음부터 / 새로 시작)
 STEP_EVENTS = (REACHED, ANSWERED, VALID, INVALID, INTERRUPTED, PAUSED, CANCELLED, ENDED,
                RESTARTED)
-EXITS = (PAUSED, CANCELLED, ENDED, RESTARTED)
 
 
 # -- counting ------------------------------------------------------------------
@@ -68,35 +67,36 @@ def tally(form: Form, before: Mapping[str, Any] | None, outcome: Outcome) -> lis
     def step(name: str, event: str) -> None:
         fields.append(SEP.join((form.name, name, event)))
 
-    if reason in ("started", "restarted"):
+    if reason in (Reason.STARTED, Reason.RESTARTED):
         fields.append(SEP.join((form.name, STARTED)))
         if after is not None:
             step(after.step, REACHED)
-        if reason == "restarted" and at is not None:
+        if reason == Reason.RESTARTED and at is not None:
             step(at.step, RESTARTED)
         return fields
-    if reason == "resume":
+    if reason == Reason.RESUME:
         return [SEP.join((form.name, RESUMED))]
     if at is None:
         return fields  # nothing known about the turn's step
-    if reason in ("answered", "kept", "completed", "ended") and at.step != REVIEW:
-        if reason != "kept":  # 그대로 keeps a value without typing one
+    if reason in (Reason.ANSWERED, Reason.KEPT, Reason.COMPLETED, Reason.ENDED) and (
+            at.step != REVIEW):
+        if reason != Reason.KEPT:  # 그대로 keeps a value without typing one
             step(at.step, VALID)
         if at.step not in at.answered:
             step(at.step, ANSWERED)
-    if (reason in ("answered", "kept") and after is not None
+    if (reason in (Reason.ANSWERED, Reason.KEPT) and after is not None
             and after.step not in after.answered and after.step != at.first_missing):
         step(after.step, REACHED)
-    if reason == "invalid":
+    if reason == Reason.INVALID:
         if dialog.refused_submission(at, outcome):
             fields.append(SEP.join((form.name, REFUSED)))
         else:
             step(at.step, INVALID)
-    elif reason == "interrupted" and not at.offered:
+    elif reason == Reason.INTERRUPTED and not at.offered:
         step(at.step, INTERRUPTED)
-    elif reason in ("paused", "cancelled", "ended"):
+    elif reason in (Reason.PAUSED, Reason.CANCELLED, Reason.ENDED):
         step(at.step, reason)
-    elif reason == "completed":
+    elif reason == Reason.COMPLETED:
         fields.append(SEP.join((form.name, SUBMITTED)))
     return fields
 

@@ -24,7 +24,7 @@ from bot.kakao import SkillRequest
 from bot.services import Services
 
 from . import dialog, funnel, router
-from .registry import FORMS, READ_ONLY, SKILLS, FormEntry
+from .registry import FORMS, PREFETCH, READ_ONLY, SKILLS, FormEntry
 from .reply import Reply
 from .session import LockTimeout, Session
 
@@ -71,16 +71,16 @@ def form_of(entry: FormEntry, svc: Services) -> dialog.Form:
 
 
 def apply_outcome(svc: Services, session: Session, form: str, outcome: dialog.Outcome) -> Reply:
-    """Store a dialog outcome in the session and the draft area; return its reply."""
+    """Store a dialog outcome in the session and the draft area; return its reply.
+
+    The draft is written with the session when the turn commits (one round trip for both).
+    """
     entry = FORMS.get(form)
     if entry is not None:  # counted against the state before this turn
         funnel.count(svc, session, entry.form, session.dialog, outcome)
     # A paused form lives on as a draft only, so free text is routed normally again.
-    session.dialog = None if outcome.reason == "paused" else outcome.state
-    if outcome.state is not None:
-        svc.sessions.save_draft(session.user_id, form, outcome.state)
-    else:
-        svc.sessions.drop_draft(session.user_id, form)
+    session.dialog = None if outcome.reason == dialog.Reason.PAUSED else outcome.state
+    svc.sessions.queue_draft(session, form, outcome.state)
     return outcome.reply
 
 
@@ -168,8 +168,10 @@ class Pipeline:
                 quick = self._read_only(name, req)
                 if quick is not None:
                     return quick
+            hashes = tuple(getattr(svc.keys, kind)(req.user_id)
+                           for kind in PREFETCH.get(name, ()))
             with svc.sessions.checkout(req.user_id, cfg.get("LOCK_WAIT", 0.8),
-                                       cfg.get("LOCK_TTL", 5.0)) as turn:
+                                       cfg.get("LOCK_TTL", 5.0), hashes) as turn:
                 reply = self.dispatch(name, req, turn.session)
                 if not abandoned.is_set():  # a timed-out turn is not saved: the user retries
                     turn.commit(self._profile_writer(req, turn.session))
@@ -246,7 +248,7 @@ def _asks_elsewhere(outcome: dialog.Outcome, text: str, entry: FormEntry) -> str
     taken for a menu request; the form's own skill and the menu itself stay with
     the form (its commands handle 처음으로 and the like).
     """
-    if outcome.reason != "invalid":
+    if outcome.reason != dialog.Reason.INVALID:
         return None
     target = router.route(text)
     if target in SKILLS and target not in (entry.skill, "fallback", "welcome"):

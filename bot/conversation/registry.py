@@ -13,6 +13,8 @@ SkillHandler = Callable[..., Any]
 
 SKILLS: dict[str, SkillHandler] = {}
 READ_ONLY: set[str] = set()  # skills that never change the session (see skill(read_only=…))
+# Per-user hashes a skill reads, fetched with the lock (see skill(prefetch=…)), by skill.
+PREFETCH: dict[str, tuple[str, ...]] = {}
 FORMS: dict[str, FormEntry] = {}
 # What free text each skill answers to (skill(answers_to=…)); the router's only vocabulary.
 VOCABULARIES: dict[str, Vocabulary] = {}
@@ -49,12 +51,16 @@ class FormEntry:
 
 
 def skill(name: str, read_only: bool = False,
-          answers_to: Vocabulary | None = None) -> Callable[[SkillHandler], SkillHandler]:
+          answers_to: Vocabulary | None = None,
+          prefetch: tuple[str, ...] = ()) -> Callable[[SkillHandler], SkillHandler]:
     """Register `handler(req, session, svc) -> Reply` as the skill `name` (URL /skill/<name>).
 
     A `read_only` skill promises not to change the session; when no form is active it runs
     without the per-user lock and without saving (any session change it made would be lost).
     `answers_to` is the free text the fallback's router sends to it (see Vocabulary).
+    `prefetch` names per-user hash keys (methods of bot.core.keys.Keys taking the user id,
+    e.g. "merchant") the skill reads: they come in the same round trip as the lock and the
+    session, in `session.fetched`, so the skill need not ask Redis for them again.
     """
 
     def register(handler: SkillHandler) -> SkillHandler:
@@ -65,6 +71,8 @@ def skill(name: str, read_only: bool = False,
             READ_ONLY.add(name)
         if answers_to is not None:
             VOCABULARIES[name] = answers_to
+        if prefetch:
+            PREFETCH[name] = tuple(prefetch)
         return handler
 
     return register

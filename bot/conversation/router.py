@@ -18,6 +18,7 @@ import re
 from functools import lru_cache
 
 from bot.conversation import understand
+from bot.core.text import compact
 from bot.conversation.registry import VOCABULARIES, Vocabulary
 
 RESUME = "resume"  # pseudo-route: continue an unfinished form
@@ -51,9 +52,8 @@ def is_thanks(text: str) -> bool:
     return bool(THANKS.match(normalise(text)))
 
 
-def normalise(text: str) -> str:
-    """Lowercase and drop spaces and punctuation so '신청 현황?' matches '신청현황'."""
-    return re.sub(r"[\s\.\,\!\?~·…\"'()\[\]]+", "", text.lower())
+# Lowercase, no spaces or punctuation: '신청 현황?' matches '신청현황' (the one normaliser's module).
+normalise = compact
 
 
 def is_question(text: str) -> bool:

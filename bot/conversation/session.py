@@ -48,6 +48,13 @@ class Session:
     # run on the commit's pipeline, never stored with the session.
     best_effort: list[Callable[[Any], None]] = field(default_factory=list, repr=False,
                                                      compare=False)
+    # Writes this turn queued that must land with the session (a form's draft): run on the
+    # commit's pipeline, so they cost no round trip of their own and an abandoned turn
+    # saves neither. Never stored with the session.
+    writes: list[Callable[[Any], None]] = field(default_factory=list, repr=False,
+                                                compare=False)
+    # Per-user hashes read with the lock (a skill's `prefetch`), by key: never stored.
+    fetched: dict[str, dict[str, str]] = field(default_factory=dict, repr=False, compare=False)
 
     def to_json(self) -> str:
         """Serialise for Redis (the user id is the key, not stored twice)."""
@@ -98,6 +105,15 @@ class SessionStore:
         self.redis.set(self.keys.draft(user_id, form),
                        json.dumps(state, ensure_ascii=False), ex=self.draft_ttl)
 
+    def queue_draft(self, session: Session, form: str, state: dict[str, Any] | None) -> None:
+        """Save (or with None drop) a draft as it is now, when the session's turn commits."""
+        key = self.keys.draft(session.user_id, form)
+        if state is None:
+            session.writes.append(lambda pipe: pipe.delete(key))
+            return
+        raw = json.dumps(state, ensure_ascii=False)  # later changes this turn are not saved
+        session.writes.append(lambda pipe: pipe.set(key, raw, ex=self.draft_ttl))
+
     def load_draft(self, user_id: str, form: str) -> dict[str, Any] | None:
         """Return the saved draft of a form, if any."""
         raw = self.redis.get(self.keys.draft(user_id, form))
@@ -112,8 +128,9 @@ class SessionStore:
         self.redis.delete(self.keys.draft(user_id, form))
 
     # -- lock ------------------------------------------------------------
-    def _acquire(self, user_id: str, wait: float, ttl: float) -> tuple[str, str | None]:
-        """Take the user's lock and read the session in the same round trip."""
+    def _acquire(self, user_id: str, wait: float, ttl: float, hashes: tuple[str, ...] = ()
+                 ) -> tuple[str, str | None, dict[str, dict[str, str]]]:
+        """Take the user's lock and read the session (and `hashes`) in the same round trip."""
         lock_key, session_key = self.keys.lock(user_id), self.keys.session(user_id)
         token = secrets.token_hex(8)
         deadline = time.monotonic() + wait
@@ -122,9 +139,11 @@ class SessionStore:
             pipe = self.redis.pipeline(transaction=False)
             pipe.set(lock_key, token, nx=True, px=int(ttl * 1000))
             pipe.get(session_key)
-            acquired, raw = pipe.execute()
+            for key in hashes:
+                pipe.hgetall(key)
+            acquired, raw, *fetched = pipe.execute()
             if acquired:
-                return token, raw
+                return token, raw, dict(zip(hashes, fetched, strict=True))
             if time.monotonic() + pause > deadline:
                 raise LockTimeout(user_id)
             time.sleep(pause)
@@ -141,10 +160,16 @@ class SessionStore:
             pass  # the lock expires by itself after its ttl
 
     @contextmanager
-    def checkout(self, user_id: str, wait: float, ttl: float) -> Iterator[Checkout]:
-        """Lock the user and load the session (one round trip); commit saves and unlocks."""
-        token, raw = self._acquire(user_id, wait, ttl)
-        checkout = Checkout(self, Session.from_json(user_id, raw), token)
+    def checkout(self, user_id: str, wait: float, ttl: float,
+                 hashes: tuple[str, ...] = ()) -> Iterator[Checkout]:
+        """Lock the user and load the session (one round trip); commit saves and unlocks.
+
+        `hashes`: per-user hash keys read in the same round trip, left in `session.fetched`.
+        """
+        token, raw, fetched = self._acquire(user_id, wait, ttl, hashes)
+        session = Session.from_json(user_id, raw)
+        session.fetched = fetched
+        checkout = Checkout(self, session, token)
         try:
             yield checkout
         finally:
@@ -168,7 +193,7 @@ class Checkout:
         self.done = False
 
     def commit(self, also: Callable[[Any], None] | None = None) -> None:
-        """Save the session (restarting its TTL), queue `also(pipe)` writes, release the lock.
+        """Save the session (restarting its TTL), its queued writes and `also(pipe)`'s; unlock.
 
         The session's best-effort writes ride on the same round trip, last: an error in
         one of them is logged, while the session, `also` and the release still raise.
@@ -176,6 +201,8 @@ class Checkout:
         store = self.store
         pipe = store.redis.pipeline(transaction=False)
         pipe.set(store.keys.session(self.session.user_id), self.session.to_json(), ex=store.ttl)
+        for write in self.session.writes:
+            write(pipe)
         if also is not None:
             also(pipe)
         store._release(self.session.user_id, self.token, pipe)

@@ -1,12 +1,19 @@
-"""Configuration: the only place that reads os.environ (12-factor)."""
+"""Configuration: the only place that reads os.environ (12-factor).
+
+`Config` holds the core settings, named after their variables, and `features`: each
+feature's typed settings (bot/core/settings.py), built from the same environment.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+
+from .redisconn import rq_url
+from .settings import Features
 
 ROOT = Path(__file__).resolve().parents[2]  # the checkout (this file is bot/core/config.py)
 
@@ -61,37 +68,53 @@ class Config:
     CONSOLE_LOGIN_LIMIT_ADDRESS: int = 20  # failed logins per client address, same window
     CONSOLE_LOGIN_WINDOW: int = 15 * 60  # seconds a lock (and the failure count) lasts
     CONSOLE_UNMASK_ROLES: str = "admin"  # roles that see business numbers and phones in full
-    extra: dict[str, Any] = field(default_factory=dict)  # settings owned by later features
+    USER: str | None = None  # who runs a CLI command: its staff actions are recorded as them
+    PORT: int | None = None  # `flask serve`'s port (gunicorn.conf.py reads it too); else 8000
+    # Each feature's typed settings (bot/core/settings.py), from the same environment.
+    features: Features = field(default_factory=Features)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
         """Build a config from environment variables, converting each to its field's type."""
         environ = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for f in fields(cls):
-            if f.name == "extra" or f.name not in environ:
-                continue
-            raw = environ[f.name]
-            kind = str(f.type)
-            if "bool" in kind:
-                values[f.name] = _bool(raw)
-            elif "int" in kind:
-                values[f.name] = int(raw)
-            elif "float" in kind:
-                values[f.name] = float(raw)
-            else:
-                values[f.name] = raw or None
-        cfg = cls(**values)
+        cfg = cls().with_env(environ)
         if "STRICT_RESPONSES" not in environ and cfg.ENV != "production":
             cfg.STRICT_RESPONSES = True  # development shows limit violations loudly
-        cfg.extra = {k: v for k, v in environ.items() if k.isupper() and k not in values}
+        return cfg
+
+    def with_env(self, environ: Mapping[str, Any]) -> Config:
+        """A copy with `environ`'s values (strings, or typed) applied to core and features.
+
+        Also resolves what one setting takes from another (the broadcast's KAKAO_BOT_ID,
+        where broadcast jobs run), so create_app calls it with nothing to apply.
+        """
+        values = {f.name: _core(f.type, environ[f.name]) for f in fields(self)
+                  if f.name != "features" and f.name in environ}
+        cfg = replace(self, **values)
+        core = {k: v for k, v in cfg.as_mapping().items() if v is not None}
+        features = Features.from_mapping({**self.features.as_env(), **core, **environ})
+        cfg.features = features.with_inline(not rq_url(core))
         return cfg
 
     def as_mapping(self) -> dict[str, Any]:
-        """Flatten into Flask's config mapping (extra settings included)."""
+        """Flatten the core settings into Flask's config mapping (features apart)."""
         data = asdict(self)
-        extra = data.pop("extra")
-        return {**extra, **data}
+        data.pop("features")
+        return data
+
+
+def _core(kind: Any, raw: Any) -> Any:
+    """A core setting's environment string as its field's type (typed values pass)."""
+    if not isinstance(raw, str):
+        return raw
+    kind = str(kind)
+    if "bool" in kind:
+        return _bool(raw)
+    if "int" in kind:
+        return int(raw)
+    if "float" in kind:
+        return float(raw)
+    return raw or None
 
 
 @dataclass

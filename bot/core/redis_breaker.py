@@ -15,27 +15,46 @@ is a normal event that must not cost a second of apologies; but while the breake
 half-open, any error of the probe keeps it open. The state is per process on purpose: it
 needs no shared store (the shared store is what is failing) and each worker learns in one
 timeout.
+
+redis-py loads only with the first guarded client (`guard()`, called by connect()), so this
+module stays as light as the rest of bot/core.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
-
-import redis
+from typing import TYPE_CHECKING, Any
 
 from . import metrics
+
+if TYPE_CHECKING:
+    import redis
 
 log = logging.getLogger(__name__)
 
 CLOSED, OPEN = "closed", "open"
 
 
-class RedisUnavailable(redis.ConnectionError):
-    """The breaker is open: the command was not sent."""
+@functools.cache
+def unavailable_error() -> type[Exception]:
+    """RedisUnavailable: a redis.ConnectionError, so callers answer it like any Redis error."""
+    import redis
+
+    class RedisUnavailable(redis.ConnectionError):
+        """The breaker is open: the command was not sent."""
+
+    RedisUnavailable.__module__ = __name__
+    return RedisUnavailable
+
+
+def __getattr__(name: str) -> Any:
+    if name == "RedisUnavailable":  # made on first use: it subclasses redis's own error
+        return unavailable_error()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class RedisBreaker:
@@ -65,7 +84,7 @@ class RedisBreaker:
             if now >= self.open_until and (self._probe is None or probe_lost):
                 self._probe, self._probe_since = conn, now  # half-open: this one probes
                 return
-        raise RedisUnavailable("redis breaker open: not waiting for an unresponsive Redis")
+        raise unavailable_error()("redis breaker open: not waiting for an unresponsive Redis")
 
     def timed_out(self, conn: object) -> None:
         """A command waited out its socket timeout: open (or keep open) the breaker."""
@@ -104,55 +123,62 @@ class RedisBreaker:
                 if self.state == OPEN else 0.0}
 
 
-class _GuardedConnection:
-    """Mixed in before a redis-py connection class: every socket use asks the breaker first."""
+@functools.cache
+def _guarded_mixin() -> type:
+    """The mixin class (made once, when the first client is guarded: it needs redis)."""
+    import redis
 
-    breaker: RedisBreaker  # set on the generated subclass (see guard())
+    class _GuardedConnection:
+        """Mixed in before a redis-py connection class: every socket use asks the breaker first."""
 
-    def connect_check_health(self, *args: Any, **kwargs: Any) -> Any:
-        """Connect (TCP, then AUTH/SELECT) unless the breaker is open."""
-        self.breaker.before(self)
-        try:
-            return super().connect_check_health(*args, **kwargs)  # type: ignore[misc]
-        except redis.TimeoutError:
-            self.breaker.timed_out(self)
-            raise
-        except redis.ConnectionError:
-            self.breaker.errored(self)
-            raise
+        breaker: RedisBreaker  # set on the generated subclass (see guard())
 
-    def send_packed_command(self, command: Any, check_health: bool = True) -> None:
-        """Send unless the breaker is open."""
-        self.breaker.before(self)
-        try:
-            super().send_packed_command(command, check_health)  # type: ignore[misc]
-        except redis.TimeoutError:
-            self.breaker.timed_out(self)
-            raise
-        except redis.ConnectionError:
-            self.breaker.errored(self)
-            raise
+        def connect_check_health(self, *args: Any, **kwargs: Any) -> Any:
+            """Connect (TCP, then AUTH/SELECT) unless the breaker is open."""
+            self.breaker.before(self)
+            try:
+                return super().connect_check_health(*args, **kwargs)  # type: ignore[misc]
+            except redis.TimeoutError:
+                self.breaker.timed_out(self)
+                raise
+            except redis.ConnectionError:
+                self.breaker.errored(self)
+                raise
 
-    def read_response(self, *args: Any, **kwargs: Any) -> Any:
-        """Read a reply; a timeout opens the breaker, an answer closes a probing one."""
-        try:
-            response = super().read_response(*args, **kwargs)  # type: ignore[misc]
-        except redis.TimeoutError:
-            self.breaker.timed_out(self)
-            raise
-        except redis.ConnectionError:
-            self.breaker.errored(self)
-            raise
-        except redis.ResponseError:
-            self.breaker.answered(self)  # an error reply is still an answer
-            raise
-        self.breaker.answered(self)
-        return response
+        def send_packed_command(self, command: Any, check_health: bool = True) -> None:
+            """Send unless the breaker is open."""
+            self.breaker.before(self)
+            try:
+                super().send_packed_command(command, check_health)  # type: ignore[misc]
+            except redis.TimeoutError:
+                self.breaker.timed_out(self)
+                raise
+            except redis.ConnectionError:
+                self.breaker.errored(self)
+                raise
+
+        def read_response(self, *args: Any, **kwargs: Any) -> Any:
+            """Read a reply; a timeout opens the breaker, an answer closes a probing one."""
+            try:
+                response = super().read_response(*args, **kwargs)  # type: ignore[misc]
+            except redis.TimeoutError:
+                self.breaker.timed_out(self)
+                raise
+            except redis.ConnectionError:
+                self.breaker.errored(self)
+                raise
+            except redis.ResponseError:
+                self.breaker.answered(self)  # an error reply is still an answer
+                raise
+            self.breaker.answered(self)
+            return response
+
+    return _GuardedConnection
 
 
 def guarded_class(base: type, breaker: RedisBreaker) -> type:
     """A connection class like `base` whose every socket use asks `breaker` first."""
-    return type(f"Guarded{base.__name__}", (_GuardedConnection, base), {"breaker": breaker})
+    return type(f"Guarded{base.__name__}", (_guarded_mixin(), base), {"breaker": breaker})
 
 
 def guard(client: redis.Redis, breaker: RedisBreaker) -> redis.Redis:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from datetime import datetime
 from typing import Any
@@ -92,7 +91,7 @@ def attach(question: str, entry_id: str) -> None:
             # The entry was edited in the web console: that version answers, so add it there
             # (the file alone would stay hidden behind it).
             text = faq.example_added(console.editor.source(name), entry_id, question)
-            console.editor.save(name, text, f"cli:{os.environ.get('USER') or 'shell'}",
+            console.editor.save(name, text, f"cli:{current_app.config.get('USER') or 'shell'}",
                                 f"flask faq attach: {question}")
             where = f"{name} (console version)"
         else:

@@ -59,9 +59,10 @@ class FaqService:
         store = TemplateStore(cfg.get("TEMPLATES_DIR", "templates"),
                               bool(cfg.get("TEMPLATES_AUTO_RELOAD", True)))
         self.kb = KnowledgeBase(store)
-        self.bands = Bands(high=float(cfg.get("FAQ_HIGH", Bands.high)),
-                           low=float(cfg.get("FAQ_LOW", Bands.low)))
-        self.follow_up_window = float(cfg.get("FAQ_FOLLOW_UP_SECONDS", 600))
+        faq = svc.features.faq
+        self.bands = Bands(high=Bands.high if faq.high is None else faq.high,
+                           low=Bands.low if faq.low is None else faq.low)
+        self.follow_up_window = faq.follow_up_seconds
         self.unanswered = UnansweredLog(svc.redis, svc.keys)
 
     def warm(self) -> None:

@@ -524,7 +524,7 @@ class _Checker:
             message = f"type must be one of {', '.join(CAROUSEL_TYPES)}, got {_show(kind)}"
             self.drop((*path, "type"), message, path)
             return
-        items = self.array(card, "items", path, 1, CAROUSEL_ITEMS.get(kind, 10))
+        items = self.array(card, "items", path, 1, CAROUSEL_ITEMS.get(kind, MAX_CAROUSEL_ITEMS))
         self.in_carousel = True
         for i, item in enumerate(items):
             self.component(kind, item, (*path, "items", i), owner=(*path, "items", i))

@@ -11,6 +11,7 @@ verified link.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 
 import redis
 
@@ -42,14 +43,26 @@ class MerchantStore:
             self.redis.srem(self.keys.business_users(previous), user_id)
         self.redis.delete(self.keys.merchant(user_id))
 
-    def business_of(self, user_id: str) -> str | None:
-        """The business number this user is linked to (claimed or verified)."""
+    def business_of(self, user_id: str, fields: Mapping[str, str] | None = None) -> str | None:
+        """The business number this user is linked to (claimed or verified).
+
+        `fields`: the user's link hash when already read (a skill's prefetch), else Redis.
+        """
+        if fields is not None:
+            return fields.get("business_number")
         return self.redis.hget(self.keys.merchant(user_id), "business_number")
 
-    def verified_business_of(self, user_id: str) -> str | None:
-        """The business whose private data this user may see: a verified link only."""
-        number, verified = self.redis.hmget(self.keys.merchant(user_id),
-                                            ["business_number", "verified"])
+    def verified_business_of(self, user_id: str,
+                             fields: Mapping[str, str] | None = None) -> str | None:
+        """The business whose private data this user may see: a verified link only.
+
+        `fields`: the user's link hash when already read (a skill's prefetch), else Redis.
+        """
+        if fields is not None:
+            number, verified = fields.get("business_number"), fields.get("verified")
+        else:
+            number, verified = self.redis.hmget(self.keys.merchant(user_id),
+                                                ["business_number", "verified"])
         # Links made before claims existed carry no flag: only staff made those.
         return number if number and verified != "0" else None
 

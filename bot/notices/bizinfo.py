@@ -18,6 +18,7 @@ from typing import Any
 import requests
 
 from bot.core.http_deadline import call, deadline_in
+from bot.core.settings import NoticeSettings
 
 from .store import (
     CATEGORY_CODES,
@@ -195,6 +196,14 @@ class Importer:
         self.pause = pause
         self.max_pages = max_pages
         self.sleep = sleep
+
+    @classmethod
+    def of(cls, settings: NoticeSettings, store: NoticeStore) -> Importer:
+        """The importer the BIZINFO_* settings describe (the key must be set)."""
+        client = BizinfoClient(settings.bizinfo_key or "", settings.bizinfo_url or DEFAULT_URL,
+                               read_timeout=settings.bizinfo_timeout)
+        return cls(client, store, page_size=settings.bizinfo_page_size,
+                   pause=settings.bizinfo_pause, max_pages=settings.bizinfo_max_pages)
 
     def run(self, category: str | None = None, pages: int | None = None,
             progress: Callable[[int, int], None] | None = None) -> ImportResult:

@@ -28,14 +28,6 @@ def _store() -> NoticeStore:
     return _services().notices
 
 
-def _number(name: str, default: float) -> float:
-    """A numeric setting from the config (env values arrive as strings)."""
-    try:
-        return float(_services().config.get(name, default))
-    except (TypeError, ValueError):
-        raise click.UsageError(f"{name} must be a number") from None
-
-
 def _read(path: str) -> list[dict[str, Any]]:
     """The notice records in a YAML or JSON file (one mapping or a list of them)."""
     try:
@@ -95,19 +87,13 @@ def import_notices(category: str | None, pages: int | None) -> None:
     """Import notices from the 기업마당 API (BIZINFO_API_KEY); prints a summary."""
     from . import bizinfo  # requests loads with the commands that read bizinfo records
 
-    config = _services().config
-    key = config.get("BIZINFO_API_KEY")
-    if not key:
+    if not _services().features.notices.bizinfo_key:
         raise click.UsageError("BIZINFO_API_KEY is not set")
     try:
         code = bizinfo.category_code(category)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--category") from None
-    client = bizinfo.BizinfoClient(key, config.get("BIZINFO_API_URL") or bizinfo.DEFAULT_URL,
-                                   read_timeout=_number("BIZINFO_TIMEOUT", 20.0))
-    importer = bizinfo.Importer(
-        client, _store(), page_size=int(_number("BIZINFO_PAGE_SIZE", 100)),
-        pause=_number("BIZINFO_PAUSE", 1.5), max_pages=int(_number("BIZINFO_MAX_PAGES", 30)))
+    importer = bizinfo.Importer.of(_services().features.notices, _store())
     expected = pages or importer.max_pages
     with click.progressbar(length=expected, label="bizinfo pages", file=sys.stderr) as bar:
         def progress(done: int, total: int) -> None:

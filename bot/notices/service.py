@@ -46,9 +46,9 @@ def warm(services: Services) -> None:
 
 def seed_samples(services: Services, store: NoticeStore) -> None:
     """Load the sample notices when there is no feed and no notice; never raises."""
-    if services.config.get("BIZINFO_API_KEY"):
+    if services.features.notices.bizinfo_key:
         return
-    path = str(services.config.get("NOTICES_SAMPLE_FILE") or SAMPLE_FILE)
+    path = str(services.features.notices.sample_file or SAMPLE_FILE)
     try:
         if store.count() == 0:
             count = load_samples(store, path, today_of(services.clock()))

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
@@ -413,16 +414,39 @@ class Query:
     label: str = ""  # the search words as the merchant wrote them ('정책자금', not '정책 자금')
 
 
+# How long a process answers listings from its own copy: every merchant's "공고 보여줘" asks
+# the same few filters, and notices change a few times a day. A write through this store
+# clears the copy at once; another process's write (an import job, a staff edit answered
+# by another worker) shows within this many seconds, like an edited template.
+LISTING_SECONDS = 2.0
+LISTING_SIZE = 256  # cached filter combinations per process (search words come from users)
+
+
 class NoticeStore:
     """Notices in Redis with their indexes; `get` and `query` are what the bot reads."""
 
     def __init__(self, client: redis.Redis, keys: Keys,
-                 seed: Callable[[NoticeStore], None] | None = None) -> None:
+                 seed: Callable[[NoticeStore], None] | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.redis = client
         self.keys = keys
         self._seed = seed  # run once, before the first read (sample notices: notices/service.py)
         self._seed_lock = threading.RLock()  # re-entrant: the seed reads the store too
         self._seeding = False
+        self._clock = clock
+        # Listings (query results) and the notices they showed, each with the time read.
+        self._listings: dict[tuple[Any, ...], tuple[float, list[str]]] = {}
+        self._shown: dict[str, tuple[float, Notice]] = {}
+
+    def _fresh(self, entry: tuple[float, Any] | None) -> Any:
+        if entry is not None and self._clock() - entry[0] < LISTING_SECONDS:
+            return entry[1]
+        return None
+
+    def forget(self) -> None:
+        """Drop this process's copy of listings and shown notices (after every write)."""
+        self._listings.clear()
+        self._shown.clear()
 
     def ready(self) -> None:
         """Run the seed once per process (other readers wait); later calls cost one check."""
@@ -449,10 +473,26 @@ class NoticeStore:
         return Notice.from_json(raw) if raw else None
 
     def many(self, ids: list[str]) -> list[Notice]:
-        """Notices in the order of `ids` (missing ones skipped), one round trip."""
+        """Notices in the order of `ids` (missing ones skipped): a listing's page.
+
+        Served from this process's copy when every one was read within LISTING_SECONDS,
+        else one round trip.
+        """
         self.ready()
         if not ids:
             return []
+        known = [self._fresh(self._shown.get(i)) for i in ids]
+        if all(n is not None for n in known):
+            return known
+        found = self._read(ids)
+        now = self._clock()
+        if len(self._shown) + len(found) > LISTING_SIZE:
+            self._shown.clear()
+        for notice in found:
+            self._shown[notice.id] = (now, notice)
+        return found
+
+    def _read(self, ids: list[str]) -> list[Notice]:
         raws = self.redis.mget([self.keys.notice(i) for i in ids])
         return [Notice.from_json(raw) for raw in raws if raw]
 
@@ -464,7 +504,8 @@ class NoticeStore:
     def all(self) -> list[Notice]:
         """Every stored notice, soonest deadline first (staff listing)."""
         self.ready()
-        notices = self.many(sorted(self.redis.smembers(self.keys.notice_ids())))
+        ids = sorted(self.redis.smembers(self.keys.notice_ids()))
+        notices = self._read(ids) if ids else []
         return sorted(notices, key=lambda n: (n.score, n.id))
 
     def context(self, notice: Notice, today: date) -> dict[str, Any]:
@@ -472,8 +513,21 @@ class NoticeStore:
         return notice_context(notice, today)
 
     def query(self, query: Query, today: date) -> list[str]:
-        """Open notice ids for the filters: 소상공인 first, then soonest deadline, 상시 last."""
+        """Open notice ids for the filters: 소상공인 first, then soonest deadline, 상시 last.
+
+        A listing read within LISTING_SECONDS is answered from this process's copy.
+        """
         self.ready()
+        key = (query.category, query.region, query.words, today)
+        ids = self._fresh(self._listings.get(key))
+        if ids is None:
+            ids = self._query(query, today)
+            if len(self._listings) >= LISTING_SIZE:
+                self._listings.clear()
+            self._listings[key] = (self._clock(), ids)
+        return list(ids)
+
+    def _query(self, query: Query, today: date) -> list[str]:
         keys = self.keys
         pipe = self.redis.pipeline(transaction=False)
         pipe.zrangebyscore(keys.notice_deadlines(), int(today.strftime("%Y%m%d")), "+inf",
@@ -524,6 +578,7 @@ class NoticeStore:
         for key in self._sets_of(notice):
             pipe.sadd(key, notice.id)
         pipe.execute()
+        self.forget()
         return notice
 
     def set_hidden(self, notice_id: str, hidden: bool) -> Notice | None:
@@ -542,6 +597,7 @@ class NoticeStore:
         self._unindex(pipe, notice)
         pipe.delete(self.keys.notice(notice.id))
         pipe.execute()
+        self.forget()
         return True
 
     def _sets_of(self, notice: Notice) -> list[str]:

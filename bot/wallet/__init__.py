@@ -10,16 +10,30 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from enum import StrEnum
 from typing import Any, Protocol
 
-ACTIVE, SUSPENDED, BLOCKED = "ACTIVE", "SUSPENDED", "BLOCKED"  # 사용중 / 사용중지 / 정지
-STATUSES = (ACTIVE, SUSPENDED, BLOCKED)
 
-# Lookup outcomes
-FOUND = "found"  # a fresh answer from the backend
-STALE = "stale"  # the service failed; this is its last good answer (see Lookup.as_of)
-NOT_FOUND = "not_found"  # no wallet for this business number
-UNAVAILABLE = "unavailable"  # the service failed and nothing recent is cached
+class Status(StrEnum):
+    """A wallet's state, as the wallet service spells it."""
+
+    ACTIVE = "ACTIVE"  # 사용중
+    SUSPENDED = "SUSPENDED"  # 사용중지
+    BLOCKED = "BLOCKED"  # 정지
+
+
+class Outcome(StrEnum):
+    """What a lookup found."""
+
+    FOUND = "found"  # a fresh answer from the backend
+    STALE = "stale"  # the service failed; this is its last good answer (see Lookup.as_of)
+    NOT_FOUND = "not_found"  # no wallet for this business number
+    UNAVAILABLE = "unavailable"  # the service failed and nothing recent is cached
+
+
+ACTIVE, SUSPENDED, BLOCKED = Status
+STATUSES = tuple(Status)
+FOUND, STALE, NOT_FOUND, UNAVAILABLE = Outcome
 
 
 class MalformedWallet(ValueError):
@@ -53,7 +67,7 @@ class Wallet:
 class Lookup:
     """A backend's answer for one business number."""
 
-    outcome: str  # FOUND | STALE | NOT_FOUND | UNAVAILABLE
+    outcome: Outcome
     wallet: Wallet | None = None
     as_of: float | None = None  # epoch seconds the answer came from the backend
     reason: str = ""  # why a lookup failed (timeout, http_500, malformed, breaker_open…)

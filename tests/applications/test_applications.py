@@ -11,6 +11,7 @@ import responses
 from redis import Redis
 
 from bot.applications import service as apps
+from bot.applications.fields import mask_name
 from bot.core import events
 from tests.support.apply_flow import NOON_KST, fill, freeze, valid_bizno
 from tests.support.kakao import Chat
@@ -44,7 +45,7 @@ def store(services):
 @pytest.fixture
 def intake_app(make_app):
     """An app with APPLICATION_INTAKE_URL configured."""
-    app = make_app(extra={"APPLICATION_INTAKE_URL": INTAKE, "APPLICATION_INTAKE_TOKEN": "t0k"})
+    app = make_app(env={"APPLICATION_INTAKE_URL": INTAKE, "APPLICATION_INTAKE_TOKEN": "t0k"})
     freeze(app)
     return app
 
@@ -208,8 +209,8 @@ def test_list_filters_by_status_and_time(store):
 
 
 def test_masking_for_staff():
-    assert apps.mask_name("홍길동") == "홍*동" and apps.mask_name("김철") == "김*"
-    assert apps.mask_name("남궁민수") == "남**수" and apps.mask_name("A") == "*"
+    assert mask_name("홍길동") == "홍*동" and mask_name("김철") == "김*"
+    assert mask_name("남궁민수") == "남**수" and mask_name("A") == "*"
 
 
 # -- intake delivery ---------------------------------------------------------------------
@@ -232,10 +233,11 @@ def test_intake_gets_the_application_with_an_idempotency_key(intake_app, http):
 
 
 def test_the_skills_intake_attempt_fits_the_skill_budget(make_app, http):
-    slow = make_app(extra={"APPLICATION_INTAKE_URL": INTAKE, "APPLICATION_INTAKE_TIMEOUT": "10"})
+    slow = make_app(env={"APPLICATION_INTAKE_URL": INTAKE, "APPLICATION_INTAKE_TIMEOUT": "10"})
     freeze(slow)
     config = slow.extensions["bot"].services.config
-    assert apps.intake_from_config(config).timeout == (0.5, 10.0)  # `retry` keeps its timeout
+    assert apps.intake_of(slow.extensions["bot"].services).timeout == (
+        0.5, 10.0)  # `retry` keeps its timeout
     http.post(INTAKE, json={"ok": True})
     chat = Chat(slow)
     fill(chat)

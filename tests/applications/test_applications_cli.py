@@ -8,6 +8,7 @@ import pytest
 
 from bot.applications import service as apps
 from bot.core import events
+from bot.core.config import Config
 from tests.support.apply_flow import NOON_KST, fill, freeze
 from tests.support.kakao import Chat
 
@@ -85,7 +86,9 @@ def test_approve_and_mark_paid_record_who_and_when(runner, receipt, services, ch
 
 
 def test_by_defaults_to_the_user_running_the_command(runner, receipt, services, monkeypatch):
-    monkeypatch.setenv("USER", "park")
+    # A command's app reads $USER with the rest of its environment (config is the only reader).
+    assert Config.from_env({"USER": "park"}).USER == "park"
+    monkeypatch.setitem(services.config, "USER", "park")
     assert run(runner, "approve", receipt).exit_code == 0
     assert apps.store_of(services).get(receipt).history[-1].by == "park"
 
@@ -141,7 +144,7 @@ def test_export_with_nothing_to_export_writes_the_header(runner, tmp_path):
 
 
 def test_retry_delivers_the_queue(make_app, http):
-    app = make_app(extra={"APPLICATION_INTAKE_URL": INTAKE})
+    app = make_app(env={"APPLICATION_INTAKE_URL": INTAKE})
     freeze(app)
     http.post(INTAKE, status=503)
     chat = Chat(app)

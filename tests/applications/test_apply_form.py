@@ -8,12 +8,12 @@ import threading
 
 import pytest
 
+from bot.applications import fields as form
 from bot.applications import service as applications
 from bot.conversation.dialog import Invalid, Turn
 from bot.conversation.reply import Reply
 from bot.core import events
 from bot.core.config import ROOT
-from skills import apply as form
 from tests.conftest import TEST_TEMPLATES
 from tests.support.apply_flow import HAPPY, NOON_KST, STEPS, fill, freeze, press, start, valid_bizno
 from tests.support.kakao import Chat
@@ -573,7 +573,7 @@ def test_typing_the_start_button_label_starts_the_form(chat):
 
 # -- starting in the merchant's own words (issue #11) -------------------------------------
 @pytest.mark.parametrize("word", ["시작", "할게요", "네", "신청할래요", "시작할게요", "좋아요",
-                                  "넵", "지금 해볼게요"])
+                                  "넵", "지금 해볼게요", "새로 시작"])
 def test_natural_words_at_the_intro_start_the_form(chat, services, word):
     assert chat.say("지원금 신청", skill="apply").template == "apply/intro"
     assert chat.say(word).template == "apply/ask_bizno", chat.last.templates

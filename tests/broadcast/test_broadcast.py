@@ -16,6 +16,7 @@ from bot.broadcast import BroadcastSettings
 from bot.broadcast.sender import EventApi, Pacer
 from bot.broadcast.wire import Wire
 from bot.core.clock import KST
+from bot.core.config import Config
 from tests.support.kakao import Chat
 from tests.support.notice_fixture import install
 
@@ -53,7 +54,7 @@ class Clock:
 @pytest.fixture
 def live(make_app):
     """An app in live mode with the fixture notice store and a frozen daytime clock."""
-    app = make_app(KAKAO_BOT_ID=BOT, extra=dict(LIVE))
+    app = make_app(KAKAO_BOT_ID=BOT, env=dict(LIVE))
     install(app).put(NOTICE)
     app.extensions["bot"].services.clock = Clock(NOON)
     return app
@@ -283,10 +284,10 @@ def test_connect_timeout_is_retried_at_once_a_read_timeout_only_after_the_receip
 
 
 def test_dry_run_is_the_default_and_calls_nobody(make_app, http):
-    assert BroadcastSettings.from_config({}).mode == "dry-run"
-    assert BroadcastSettings.from_config({}).inline is True  # embedded: no worker process
-    assert BroadcastSettings.from_config({"REDIS_URL": "redis://h/0"}).inline is False
-    app = make_app(extra={"BROADCAST_INLINE": "1"})
+    assert Config().with_env({}).features.broadcast.mode == "dry-run"
+    assert Config().with_env({}).features.broadcast.inline is True  # embedded: no worker
+    assert Config().with_env({"REDIS_URL": "redis://h/0"}).features.broadcast.inline is False
+    app = make_app(env={"BROADCAST_INLINE": "1"})
     install(app).put(NOTICE)
     svc_of(app).clock = Clock(NOON)
     seed(app, 120)
@@ -369,7 +370,7 @@ def test_killed_before_the_call_left_is_sent_once_after_the_receipt_wait(live, h
 
 
 def test_hold_policy_keeps_unknown_calls_for_staff(make_app, http):
-    app = make_app(KAKAO_BOT_ID=BOT, extra={**LIVE, "BROADCAST_UNCONFIRMED": "hold"})
+    app = make_app(KAKAO_BOT_ID=BOT, env={**LIVE, "BROADCAST_UNCONFIRMED": "hold"})
     install(app).put(NOTICE)
     svc_of(app).clock = Clock(NOON)
     seed(app, 100)
@@ -414,7 +415,7 @@ def test_cancel_mid_way_stops_before_the_next_call(live, http):
 
 @time_machine.travel(datetime(2026, 11, 23, 22, 0, tzinfo=KST), tick=False)
 def test_created_in_quiet_hours_waits_for_eight(make_app, http):
-    app = make_app(KAKAO_BOT_ID=BOT, extra=dict(LIVE))
+    app = make_app(KAKAO_BOT_ID=BOT, env=dict(LIVE))
     install(app).put(NOTICE)
     seed(app, 10)
     out = app.test_cli_runner().invoke(
@@ -490,7 +491,7 @@ CENTRE = "1208147521"
 @pytest.fixture
 def funded(make_app):
     """A live app whose broadcasts are paid from the sandbox wallet of CENTRE."""
-    app = make_app(KAKAO_BOT_ID=BOT, extra={**LIVE, "BROADCAST_WALLET_BUSINESS": "120-81-47521"})
+    app = make_app(KAKAO_BOT_ID=BOT, env={**LIVE, "BROADCAST_WALLET_BUSINESS": "120-81-47521"})
     install(app).put(NOTICE)
     svc_of(app).clock = Clock(NOON)
     return app
@@ -537,7 +538,7 @@ def test_without_a_wallet_set_or_in_dry_run_nothing_is_refused(make_app, live, h
     bid = bc(live).create("NTC-1")["id"]
     funds = bc(live).funds(bid)
     assert funds.verdict == "unchecked" and "not set" in funds.note
-    dry = make_app(KAKAO_BOT_ID=BOT, extra={"BROADCAST_WALLET_BUSINESS": CENTRE,
+    dry = make_app(KAKAO_BOT_ID=BOT, env={"BROADCAST_WALLET_BUSINESS": CENTRE,
                                             "BROADCAST_INLINE": "1"})
     install(dry).put(NOTICE)
     svc_of(dry).clock = Clock(NOON)
@@ -553,7 +554,7 @@ def test_with_a_worker_process_send_queues_an_rq_job_that_a_worker_runs(
         make_app, redis_url, rq_redis_url, monkeypatch):
     never_quiet = {"BROADCAST_QUIET_START": "00:00", "BROADCAST_QUIET_END": "00:00"}
     app = make_app(RQ_REDIS_URL=rq_redis_url,  # its own server on a cluster; else the same
-                   extra={"BROADCAST_INLINE": "0", **never_quiet})  # wall clock in this test
+                   env={"BROADCAST_INLINE": "0", **never_quiet})  # wall clock in this test
     install(app).put(NOTICE)
     seed(app, 3)
     bid = bc(app).create("NTC-1")["id"]
@@ -635,7 +636,7 @@ def test_readme_broadcast_examples_name_real_sample_notices():
 
 @time_machine.travel(datetime(2026, 11, 23, 22, 0, tzinfo=KST), tick=False)
 def test_a_dry_run_at_night_runs_at_once_and_says_what_a_live_send_would_do(make_app, http):
-    app = make_app(KAKAO_BOT_ID=BOT, extra={"BROADCAST_INLINE": "1"})  # dry run: the default
+    app = make_app(KAKAO_BOT_ID=BOT, env={"BROADCAST_INLINE": "1"})  # dry run: the default
     install(app).put(NOTICE)
     seed(app, 10)
     cli = app.test_cli_runner()
@@ -656,7 +657,7 @@ def test_a_dry_run_at_night_runs_at_once_and_says_what_a_live_send_would_do(make
 
 
 def test_a_flask_chat_user_can_be_a_test_recipient_by_name(make_app, http):
-    app = make_app(extra={"BROADCAST_INLINE": "1"})  # the simulator is no Kakao bot id
+    app = make_app(env={"BROADCAST_INLINE": "1"})  # the simulator is no Kakao bot id
     install(app).put(NOTICE)
     svc_of(app).clock = Clock(NOON)
     cli = app.test_cli_runner()
@@ -709,7 +710,7 @@ def test_a_clean_run_reports_no_possible_duplicates(live, http):
 
 
 def test_a_dead_workers_lock_is_taken_over_within_its_short_ttl(make_app, http):
-    app = make_app(KAKAO_BOT_ID=BOT, extra={**LIVE, "BROADCAST_LOCK_TTL": "0.5"})
+    app = make_app(KAKAO_BOT_ID=BOT, env={**LIVE, "BROADCAST_LOCK_TTL": "0.5"})
     install(app).put(NOTICE)
     svc_of(app).clock = Clock(NOON)
     seed(app, 5)
@@ -724,7 +725,7 @@ def test_a_dead_workers_lock_is_taken_over_within_its_short_ttl(make_app, http):
 
 
 def test_a_running_worker_keeps_its_lock_past_the_ttl_by_heartbeat(make_app, http):
-    app = make_app(KAKAO_BOT_ID=BOT, extra={**LIVE, "BROADCAST_LOCK_TTL": "0.3"})
+    app = make_app(KAKAO_BOT_ID=BOT, env={**LIVE, "BROADCAST_LOCK_TTL": "0.3"})
     install(app).put(NOTICE)
     svc_of(app).clock = Clock(NOON)
     seed(app, 150)

@@ -89,7 +89,7 @@ def _settings(wallet, kakao, **more: str) -> dict[str, str]:
 
 @pytest.fixture
 def chat(make_app, slow_wallet, kakao) -> Chat:
-    app = make_app(extra=_settings(slow_wallet, kakao))
+    app = make_app(env=_settings(slow_wallet, kakao))
     app.extensions["bot"].services.merchants.link("u-chat-0001", BIZ, "staff")
     return Chat(app)
 
@@ -121,7 +121,7 @@ def test_without_a_callback_url_the_quick_reply_stays_the_answer(chat, kakao):
 
 
 def test_a_callback_url_off_the_allow_list_is_never_posted_to(make_app, slow_wallet, kakao):
-    app = make_app(extra={**HTTP_SETTINGS, "WALLET_API_URL": slow_wallet.base,
+    app = make_app(env={**HTTP_SETTINGS, "WALLET_API_URL": slow_wallet.base,
                           "CALLBACK_MODE": "inline"})  # default list: Kakao's hosts only
     app.extensions["bot"].services.merchants.link("u-chat-0001", BIZ, "staff")
     said = Chat(app).say("잔액", callback_url=kakao.url)
@@ -133,7 +133,7 @@ def test_a_callback_url_off_the_allow_list_is_never_posted_to(make_app, slow_wal
 def test_a_quick_wallet_answers_directly_even_with_a_callback_url(make_app, kakao, http):
     with DripServer(wallet_json(), interval=0) as quick:
         http.add_passthru(quick.base)
-        app = make_app(extra=_settings(quick, kakao))
+        app = make_app(env=_settings(quick, kakao))
         app.extensions["bot"].services.merchants.link("u-chat-0001", BIZ, "staff")
         said = Chat(app).say("잔액", callback_url=kakao.url)
     assert said.template == "wallet/balance" and "useCallback" not in said.body
@@ -175,7 +175,7 @@ def test_through_rq_the_worker_posts_the_answer(make_app, slow_wallet, kakao, re
 
     settings = _settings(slow_wallet, kakao, CALLBACK_MODE="rq",
                          CALLBACK_QUEUE=f"test-callbacks-{uuid.uuid4().hex[:6]}")
-    app = make_app(RQ_REDIS_URL=rq_redis_url, extra=settings)  # its own server on a cluster
+    app = make_app(RQ_REDIS_URL=rq_redis_url, env=settings)  # its own server on a cluster
     app.extensions["bot"].services.merchants.link("u-chat-0001", BIZ, "staff")
     said = Chat(app).say("잔액", callback_url=kakao.url)
     assert said.body.get("useCallback") is True

@@ -25,13 +25,13 @@ from bot.conversation.dialog import (
     ask,
     current_step,
     looks_like_question,
-    normalise,
     offer_resume,
     position,
     refused_submission,
     start,
 )
 from bot.conversation.reply import Reply
+from bot.core.text import normalise
 from tests.support.demo_form import DEMO, DemoEnv
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -472,7 +472,7 @@ def test_review_lists_fields_with_labels_and_sensitivity() -> None:
     fields = talk.context("demo/review")["fields"]
     assert [f["label"] for f in fields] == ["이름", "규모", "팀원 수", "전화"]
     assert fields[3] == {"name": "phone", "label": "전화", "value": "01012345678",
-                         "sensitive": True}
+                         "sensitive": True, "show": "text"}
     nav = talk.context("dialog/review_nav")
     assert nav["fields"] == ["이름", "규모", "팀원 수", "전화"]
     assert nav["edits"][0] == {"name": "name", "label": "이름", "say": f"이름 {EDIT_SUFFIX}"}
@@ -950,9 +950,26 @@ def test_engine_loads_without_flask_or_redis() -> None:
         "assert not heavy, heavy\n"
         "assert sorted(m for m in sys.modules if m.startswith('bot.')) == "
         "['bot.conversation', 'bot.conversation.dialog', 'bot.conversation.reply', "
-        "'bot.conversation.understand', 'bot.core', 'bot.core.version'], "
+        "'bot.conversation.understand', 'bot.core', 'bot.core.text', 'bot.core.version'], "
         "sorted(m for m in sys.modules if m.startswith('bot'))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=ROOT, check=False)
     assert result.returncode == 0, result.stderr
+
+
+def test_one_normaliser_serves_the_engine_and_the_application_form() -> None:
+    from bot.applications.fields import says
+    from bot.core.text import key
+
+    assert key("  신청   취소!?~ ") == "신청취소"
+    assert key("ＯＫ", fold=True) == "ok" and key("ＯＫ") == "ｏｋ"  # width folded only when asked
+    assert says("동의 합니다!", ("동의합니다",)) and not says("", ("",))
+
+
+def test_the_router_reads_text_through_the_same_module() -> None:
+    from bot.conversation import router
+    from bot.core.text import compact
+
+    assert router.normalise is compact
+    assert compact(' "신청 현황?" (지금)') == "신청현황지금"  # inner punctuation goes too

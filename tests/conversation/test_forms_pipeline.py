@@ -116,6 +116,30 @@ def test_cancel_drops_the_draft(chat, app):
     assert sessions.load_draft(chat.user_id, "demo") is None
 
 
+def test_an_answer_the_guard_gave_up_on_keeps_neither_the_step_nor_the_draft(
+        chat, app, monkeypatch):
+    chat.say("시작", skill="demo")
+    chat.say("홍길동")
+    pipeline = app.extensions["bot"].pipeline
+    dispatch = pipeline.dispatch
+    done = threading.Event()
+
+    def late_dispatch(name, req, session):
+        reply = dispatch(name, req, session)
+        time.sleep(pipeline.budget)  # ready only after the guard answered "busy"
+        done.set()
+        return reply
+
+    monkeypatch.setattr(pipeline, "dispatch", late_dispatch)
+    assert chat.say("작음").template == "common/busy"
+    assert done.wait(5)
+    time.sleep(0.1)  # the late turn ends (without saving) right after
+    sessions = app.extensions["bot"].services.sessions
+    # The merchant never saw the next step: the session and the draft both still ask it.
+    assert sessions.load(chat.user_id).dialog["answers"] == {"name": "홍길동"}
+    assert sessions.load_draft(chat.user_id, "demo")["answers"] == {"name": "홍길동"}
+
+
 def test_a_double_tap_arriving_at_once_is_taken_once(chat, app, monkeypatch):
     chat.say("시작", skill="demo")
     sessions = app.extensions["bot"].services.sessions

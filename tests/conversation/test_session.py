@@ -87,6 +87,18 @@ def test_lock_wait_is_bounded_and_release_is_token_checked(store, redis):
     assert token
 
 
+def test_checkout_reads_the_asked_hashes_with_the_lock(store, redis):
+    keys = store.keys
+    redis.hset(keys.merchant("user-1"), mapping={"business_number": "1208147521"})
+    asked = (keys.merchant("user-1"), keys.notice_prefs("user-1"))
+    with store.checkout("user-1", wait=0.5, ttl=5.0, hashes=asked) as turn:
+        assert turn.session.fetched == {keys.merchant("user-1"): {"business_number": "1208147521"},
+                                        keys.notice_prefs("user-1"): {}}
+        turn.commit()
+    assert "fetched" not in redis.get(keys.session("user-1"))  # never stored with the session
+    assert redis.get(keys.lock("user-1")) is None
+
+
 def test_concurrent_request_of_same_user_gets_busy_and_loses_nothing(chat, app):
     store = app.extensions["bot"].services.sessions
     with store.lock(chat.user_id, wait=0.1, ttl=5.0):

@@ -17,14 +17,14 @@ def test_chat_simulator_shows_bubbles_numbered_quick_replies_and_taps(runner):
     assert "어떤 도움이 필요하신지" in out  # 김사장's free text reached the fallback
 
 
-def test_config_from_env_converts_types_and_keeps_extra_settings():
+def test_config_from_env_converts_types_and_builds_typed_feature_settings():
     cfg = Config.from_env({"SESSION_TTL": "60", "SKILL_BUDGET": "1.5",
                            "TEMPLATES_AUTO_RELOAD": "no", "KAKAO_SKILL_SECRET": "x",
                            "WALLET_BACKEND": "sandbox"})
     assert cfg.SESSION_TTL == 60 and cfg.SKILL_BUDGET == 1.5
     assert cfg.TEMPLATES_AUTO_RELOAD is False and cfg.KAKAO_SKILL_SECRET == "x"
     assert cfg.STRICT_RESPONSES is False  # production degrades instead of raising
-    assert cfg.as_mapping()["WALLET_BACKEND"] == "sandbox"
+    assert cfg.features.wallet.backend == "sandbox"
     assert Config.from_env({"ENV": "development"}).STRICT_RESPONSES is True
 
 
@@ -62,3 +62,12 @@ def test_readme_documents_the_port_of_flask_serve():
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "serve --port" in readme and "PORT" in readme
+
+
+def test_chat_lines_piped_at_once_are_no_flood(make_app):
+    app = make_app(FLOOD_RATE=2.0, FLOOD_BURST=8.0)  # the production limit
+    lines = "".join(f"{n}번째 질문이에요\n" for n in range(12))
+    result = app.test_cli_runner().invoke(args=["chat"], input=lines + "/quit\n")
+    assert result.exit_code == 0, result.output
+    assert "11번째 질문이에요" in result.output
+    assert "너무 빨리" not in result.output

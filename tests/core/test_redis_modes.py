@@ -6,7 +6,7 @@ import pytest
 import redis as redis_lib
 
 from bot import create_app
-from bot.broadcast.settings import BroadcastSettings
+from bot.core.config import Config
 from bot.core.keys import Keys
 from bot.core.redisconn import connect, rq_url
 from tests.conftest import cluster_mode
@@ -22,7 +22,7 @@ from tests.conftest import cluster_mode
 ])
 def test_rq_gets_its_own_redis_and_never_the_cluster(config, expected):
     assert rq_url(config) == expected
-    assert BroadcastSettings.from_config(config).inline is (expected is None)
+    assert Config().with_env(config).features.broadcast.inline is (expected is None)
 
 
 def test_cluster_mode_needs_a_node_and_a_known_mode(tmp_path):

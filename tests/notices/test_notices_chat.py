@@ -171,7 +171,9 @@ def test_a_bare_topic_word_reaches_the_search_through_the_fallback(chat, store):
 
 
 def test_search_paging_keeps_the_words(chat, app, store):
-    app.extensions["bot"].services.config = {**app.config, "NOTICES_PAGE_SIZE": 2}
+    services = app.extensions["bot"].services
+    services.features = replace(services.features, notices=replace(services.features.notices,
+                                                                   page_size=2))
     first = chat.say("교육 공고")
     assert first.context["q"] == "교육" and first.context["has_more"]
     second = chat.tap("다음 공고")
@@ -240,7 +242,8 @@ def test_samples_are_loaded_on_first_use_only_without_a_key_and_when_empty(confi
     notices_service.init_app(app, services)
     assert services.notices.count() == 7  # not empty: nothing reloaded
     services.redis.flushdb()
-    services.config = {**services.config, "BIZINFO_API_KEY": "real-key"}
+    services.features = replace(services.features, notices=replace(services.features.notices,
+                                                                   bizinfo_key="real-key"))
     notices_service.init_app(app, services)
     assert services.notices.count() == 0
 

@@ -30,7 +30,7 @@ TODAY = date(2026, 8, 20)
 @pytest.fixture
 def feed_app(make_app):
     """An app with a bizinfo key (so no sample notices) and no pause between pages."""
-    app = make_app(extra={"BIZINFO_API_KEY": "test-key", "BIZINFO_PAUSE": "0",
+    app = make_app(env={"BIZINFO_API_KEY": "test-key", "BIZINFO_PAUSE": "0",
                           "BIZINFO_PAGE_SIZE": "3"})
     app.extensions["bot"].services.clock = lambda: NOW
     return app

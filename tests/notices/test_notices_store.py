@@ -8,6 +8,7 @@ import pytest
 
 from bot.notices import bizinfo
 from bot.notices.store import (
+    LISTING_SECONDS,
     NoticeStore,
     Query,
     clip,
@@ -84,6 +85,28 @@ def test_region_and_category_indexes_and_delete(app):
     leftovers = [k for k in store.redis.scan_iter("*112002*")]
     assert leftovers == []
     assert store.redis.sismember(store.keys.notice_category("금융"), "PBLN_000000000112002") == 0
+
+
+def test_a_listing_is_reused_briefly_and_a_write_here_shows_at_once(app):
+    services = app.extensions["bot"].services
+    now = [100.0]
+    mine = NoticeStore(services.redis, services.keys, clock=lambda: now[0])
+    other = NoticeStore(services.redis, services.keys)  # another process's store
+    mine.put(bizinfo.parse_item(SMALL_ITEM))
+    assert mine.query(Query(region="서울"), TODAY) == ["PBLN_000000000112001"]
+    assert [n.category for n in mine.many(["PBLN_000000000112001"])] == ["기술"]
+
+    other.put(bizinfo.parse_item(FUND_ITEM))  # written elsewhere: not seen for a moment
+    other.set_hidden("PBLN_000000000112001", True)
+    assert mine.query(Query(region="서울"), TODAY) == ["PBLN_000000000112001"]
+    now[0] += LISTING_SECONDS  # then the next listing reads Redis again
+    assert mine.query(Query(region="서울"), TODAY) == ["PBLN_000000000112002"]
+    assert mine.many(["PBLN_000000000112001"])[0].hidden
+
+    mine.set_hidden("PBLN_000000000112001", False)  # written here: the very next listing
+    assert mine.query(Query(region="서울"), TODAY) == ["PBLN_000000000112001",
+                                                      "PBLN_000000000112002"]
+    assert mine.all()[0].hidden is False
 
 
 NOTICE_YAML = """\

@@ -59,7 +59,7 @@ def test_wallet_commands_drive_the_sandbox(runner, app):
 
 
 def test_wallet_changes_are_refused_on_the_http_backend(make_app, http):
-    runner = make_app(extra=dict(HTTP_SETTINGS)).test_cli_runner()
+    runner = make_app(env=dict(HTTP_SETTINGS)).test_cli_runner()
     result = runner.invoke(args=["wallet", "credit", BIZ, "1000"])
     assert result.exit_code != 0 and "sandbox" in result.output
     assert len(http.calls) == 0

@@ -25,7 +25,7 @@ from tests.support.wallet_helpers import (
 @pytest.fixture
 def app(make_app, clock):
     """The skill server on the HTTP wallet backend, clock frozen, the chat user linked."""
-    app = make_app(extra=dict(HTTP_SETTINGS))
+    app = make_app(env=dict(HTTP_SETTINGS))
     services = app.extensions["bot"].services
     services.clock = clock
     services.merchants.link("u-chat-0001", BIZ, "application")
@@ -178,7 +178,7 @@ def test_failed_probe_reopens_and_only_one_worker_probes(backend, http, clock):
 
 
 def test_breaker_state_is_shared_by_all_workers(make_app, http, clock):
-    one, two = (make_app(extra=dict(HTTP_SETTINGS)) for _ in range(2))
+    one, two = (make_app(env=dict(HTTP_SETTINGS)) for _ in range(2))
     for app in (one, two):
         app.extensions["bot"].services.clock = clock
     http.get(WALLET_URL, status=500)
@@ -200,18 +200,18 @@ def test_a_not_found_answer_drops_the_cache(backend, http, redis, app):
 
 def test_misconfiguration_stops_the_app_at_start(make_app):
     with pytest.raises(ValueError, match="WALLET_API_URL"):
-        make_app(extra={"WALLET_BACKEND": "http"})
+        make_app(env={"WALLET_BACKEND": "http"})
     with pytest.raises(ValueError, match="WALLET_BACKEND"):
-        make_app(extra={"WALLET_BACKEND": "ftp"})
+        make_app(env={"WALLET_BACKEND": "ftp"})
 
 
 def test_timeouts_beyond_the_skill_budget_are_capped(make_app):
-    app = make_app(extra={**HTTP_SETTINGS, "WALLET_CONNECT_TIMEOUT": "1",
+    app = make_app(env={**HTTP_SETTINGS, "WALLET_CONNECT_TIMEOUT": "1",
                           "WALLET_READ_TIMEOUT": "5"})
     connect, read = app.extensions["bot"].services.wallet.timeout
     assert 2 * connect + read <= 0.75 * float(app.config["SKILL_BUDGET"]) + 1e-9
     assert connect > 0 and read > 0
-    default = make_app(extra=dict(HTTP_SETTINGS)).extensions["bot"].services.wallet
+    default = make_app(env=dict(HTTP_SETTINGS)).extensions["bot"].services.wallet
     assert default.timeout == (0.3, 0.8)  # within budget: left as configured
 
 
@@ -232,7 +232,7 @@ def test_a_hanging_service_still_gets_a_polite_reply_inside_the_budget(make_app,
     try:
         base = f"http://127.0.0.1:{server.server_address[1]}"
         http.add_passthru(base)  # a real socket on loopback: the real read timeout applies
-        app = make_app(extra={**HTTP_SETTINGS, "WALLET_API_URL": base})
+        app = make_app(env={**HTTP_SETTINGS, "WALLET_API_URL": base})
         app.extensions["bot"].services.merchants.link("u-slow", BIZ, "staff")
         chat = Chat(app, "u-slow")
         started = time.monotonic()

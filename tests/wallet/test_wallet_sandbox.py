@@ -45,7 +45,7 @@ def test_a_repeated_event_credits_once_and_other_apps_do_not_hear_it(services, s
 
 
 def test_expiry_days_are_an_operator_setting(make_app, clock):
-    services = make_app(extra={"SANDBOX_FREE_CASH_DAYS": "30"}).extensions["bot"].services
+    services = make_app(env={"SANDBOX_FREE_CASH_DAYS": "30"}).extensions["bot"].services
     services.clock = clock
     services.wallet.credit_free(BIZ, 300_000)
     assert services.wallet.lookup(BIZ).wallet.free_expires_at == "2026-12-21"

@@ -34,6 +34,16 @@ def test_the_phrases_reach_the_balance(merchant, text):
     assert "발송 비용 계산" in said.quick_replies
 
 
+def test_the_wallet_skill_reads_the_link_with_the_lock(merchant, services, monkeypatch):
+    # The wallet block's merchant link comes with the lock and the session (one round
+    # trip); a second read of it would now find no Redis to ask and end in an apology.
+    monkeypatch.setattr(services.merchants, "redis", None)
+    said = merchant.say("잔액 알려줘", skill="wallet")
+    assert said.template == "wallet/balance" and said.context["usable"] == 310_000
+    priced = merchant.say("친구 500명한테 보내면 얼마야", skill="wallet")
+    assert priced.template == "wallet/estimate"
+
+
 def test_an_unlinked_user_is_told_how_to_link_and_sees_nothing(chat, sandbox):
     sandbox.credit_free(BIZ, 300_000)
     for text in ("월렛 잔액", f"{BIZ} 잔액 알려줘", "120-81-47521 월렛 조회"):
@@ -98,7 +108,7 @@ def test_heads_up_when_free_cash_expires_soon(merchant, clock):
 
 
 def test_heads_up_thresholds_are_settings(make_app, clock):
-    app = make_app(extra={"WALLET_LOW_FREE_CASH": "500000", "WALLET_EXPIRY_WARN_DAYS": "0"})
+    app = make_app(env={"WALLET_LOW_FREE_CASH": "500000", "WALLET_EXPIRY_WARN_DAYS": "0"})
     services = app.extensions["bot"].services
     services.clock = clock
     services.merchants.link("u-1", BIZ, "staff")

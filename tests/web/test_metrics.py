@@ -141,7 +141,7 @@ def test_metrics_token_guards_the_endpoint(make_app):
 
 
 def test_wallet_breaker_state_is_read_from_redis(make_app, http):
-    app = make_app(extra=dict(HTTP_SETTINGS))
+    app = make_app(env=dict(HTTP_SETTINGS))
     app.extensions["bot"].services.merchants.link("u-chat-0001", BIZ, "application")
     client = app.test_client()
     assert value(scrape(client), "danggol_breaker_state", breaker="wallet") == 0
@@ -153,7 +153,7 @@ def test_wallet_breaker_state_is_read_from_redis(make_app, http):
 
 
 def test_broadcast_calls_and_progress_are_counted(make_app, http):
-    app = make_app(KAKAO_BOT_ID=BOT, extra=dict(LIVE))
+    app = make_app(KAKAO_BOT_ID=BOT, env=dict(LIVE))
     install(app).put(NOTICE)
     services = app.extensions["bot"].services
     services.clock = Clock(BROADCAST_NOON)

@@ -41,7 +41,7 @@ def test_a_frozen_redis_is_not_ready_and_named(make_app, tmp_path):
 
 
 def test_an_open_wallet_breaker_is_degraded_but_ready(make_app, http):
-    app = make_app(extra=dict(HTTP_SETTINGS))
+    app = make_app(env=dict(HTTP_SETTINGS))
     breaker = app.extensions["bot"].services.wallet.breaker
     for _ in range(3):
         breaker.failure()

@@ -29,7 +29,7 @@ def drip(http):
 
 @pytest.fixture
 def app(make_app, drip):
-    return make_app(extra={**HTTP_SETTINGS, "WALLET_API_URL": drip.base})
+    return make_app(env={**HTTP_SETTINGS, "WALLET_API_URL": drip.base})
 
 
 def _failures(app) -> int:
@@ -65,7 +65,7 @@ def _post(app, skill: str, utterance: str, user: str) -> tuple[dict, float]:
 
 def test_a_dripping_wallet_does_not_starve_other_skills(make_app, drip):
     # Breaker effectively off, so every wallet request really calls the dripping service.
-    app = make_app(extra={**HTTP_SETTINGS, "WALLET_API_URL": drip.base,
+    app = make_app(env={**HTTP_SETTINGS, "WALLET_API_URL": drip.base,
                           "WALLET_BREAKER_FAILURES": "1000"})
     users = [f"u-w{i}" for i in range(12)]
     for user in users:
@@ -88,7 +88,7 @@ def test_a_call_the_guard_abandoned_counts_as_a_failure_even_if_it_succeeds(make
     # The service answers properly but only after the turn was given up.
     with DripServer(wallet_json(), interval=0, delay=0.6) as server:
         http.add_passthru(server.base)
-        app = make_app(extra={**HTTP_SETTINGS, "WALLET_API_URL": server.base,
+        app = make_app(env={**HTTP_SETTINGS, "WALLET_API_URL": server.base,
                               "WALLET_READ_TIMEOUT": "1.0"})
         backend = app.extensions["bot"].services.wallet
         given_up = threading.Event()
@@ -106,11 +106,11 @@ def test_a_dripping_intake_fails_the_attempt_in_time_and_keeps_it_queued(make_ap
 
     with DripServer({"ok": True}, interval=0.5) as server:
         http.add_passthru(server.base)
-        app = make_app(extra={"APPLICATION_INTAKE_URL": server.base + "/applications"})
+        app = make_app(env={"APPLICATION_INTAKE_URL": server.base + "/applications"})
         services = app.extensions["bot"].services
         store = apps.store_of(services)
         receipt = store.submit(fields(), "u-1", services.clock(), queue=True).application.receipt
-        intake = apps.intake_from_config(services.config, in_skill=True)
+        intake = apps.intake_of(services, in_skill=True)
         delivered, took = timed(apps.deliver, store, intake, receipt)
     assert delivered is False and took < 1.8  # connect 0.5 + read 1.0 is also the total
     assert store.outbox() == [receipt]  # `applications retry` delivers it later

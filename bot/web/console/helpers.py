@@ -6,8 +6,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from skills.apply import REVENUE_CODES  # the form owns its choices
-
+from ...applications.fields import REVENUE_CODES  # the form's choices
 from ...core.clock import KST
 from .blueprint import bp
 

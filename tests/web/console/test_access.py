@@ -17,7 +17,7 @@ ROLES = ("operator", "staff", "admin")
 @pytest.fixture
 def seeded(make_app):
     """An app with an application, a notice and a broadcast to open pages of."""
-    app = make_app(extra={"BROADCAST_INLINE": "1"})
+    app = make_app(env={"BROADCAST_INLINE": "1"})
     freeze(app)
     chat = Chat(app)
     fill(chat)

@@ -175,7 +175,7 @@ def test_staff_add_edit_search_and_hide_notices(app, staff):
 
 
 def test_import_from_bizinfo_shows_its_progress(make_app, http):
-    app = make_app(extra={"BIZINFO_API_KEY": "test-key", "BIZINFO_PAUSE": "0"})
+    app = make_app(env={"BIZINFO_API_KEY": "test-key", "BIZINFO_PAUSE": "0"})
     http.add(responses.GET, re.compile(r"https://www\.bizinfo\.go\.kr/.*"), json={
         "jsonArray": [{"pblancId": "PBLN_000000000000001", "pblancNm": "소상공인 수출 지원",
                        "reqstBeginEndDe": "2026-11-01 ~ 2026-12-31", "totCnt": 1}]})
@@ -196,7 +196,7 @@ def test_import_from_bizinfo_shows_its_progress(make_app, http):
 @pytest.fixture
 def broadcast_app(make_app):
     # No quiet hours (start == end): the test sends now, whatever the time of day.
-    app = make_app(extra={"BROADCAST_INLINE": "1", "BROADCAST_RATE": "0",
+    app = make_app(env={"BROADCAST_INLINE": "1", "BROADCAST_RATE": "0",
                           "BROADCAST_QUIET_START": "00:00", "BROADCAST_QUIET_END": "00:00"})
     notice_fixture.install(app).put({"id": "N-2026-001", "title": "소상공인 디지털 전환 지원",
                                      "category": "기술", "deadline": "2026-12-31"})

@@ -107,8 +107,7 @@ def applications_csv() -> Response:
     """The filtered list as CSV, UTF-8 with BOM so Excel reads the Korean right."""
     full = unmasked()
     rows = [a.row(full) for a in _found()]
-    columns = list(rows[0]) if rows else list(apps.Application(
-        "", "", "", 0.0, 0.0, "", "", "", "", "", "", False, False, "", 0.0, None).row())
+    columns = list(rows[0]) if rows else list(apps.Application.blank().row())
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns)
     writer.writeheader()

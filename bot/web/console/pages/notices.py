@@ -56,7 +56,7 @@ def notices_index() -> str:
     progress = _import_state()
     return render_template("console/notices.html", rows=rows, query=query, show=show,
                            progress=progress,
-                           can_import=bool(access.services().config.get("BIZINFO_API_KEY")))
+                           can_import=bool(access.services().features.notices.bizinfo_key))
 
 
 def _fields_from_form() -> dict[str, Any]:
@@ -154,9 +154,7 @@ def _import_state() -> dict[str, Any] | None:
 def notices_import() -> Any:
     """Start an import in the background (one at a time); the page follows its progress."""
     svc = access.services()
-    config = svc.config
-    key = config.get("BIZINFO_API_KEY")
-    if not key:
+    if not svc.features.notices.bizinfo_key:
         flash("BIZINFO_API_KEY가 설정되지 않아 기업마당에서 가져올 수 없어요.", "error")
         return redirect(url_for("console.notices_index"))
     state_key = svc.keys.console_import()
@@ -174,17 +172,7 @@ def notices_import() -> Any:
         flash(f"가져오지 않았어요: {exc}", "error")
         return redirect(url_for("console.notices_index"))
 
-    def number(name: str, default: float) -> float:
-        try:
-            return float(config.get(name, default))
-        except (TypeError, ValueError):
-            return default
-
-    importer = bizinfo.Importer(
-        bizinfo.BizinfoClient(key, config.get("BIZINFO_API_URL") or bizinfo.DEFAULT_URL,
-                              read_timeout=number("BIZINFO_TIMEOUT", 20.0)),
-        _store(), page_size=int(number("BIZINFO_PAGE_SIZE", 100)),
-        pause=number("BIZINFO_PAUSE", 1.5), max_pages=int(number("BIZINFO_MAX_PAGES", 30)))
+    importer = bizinfo.Importer.of(svc.features.notices, svc.notices)
     who = actor()
     svc.redis.hset(state_key, mapping={"by": who, "started": time.time(), "done": 0,
                                        "expected": pages or importer.max_pages})

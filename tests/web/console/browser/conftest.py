@@ -10,7 +10,6 @@ import os
 import tempfile
 import threading
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -54,11 +53,11 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
 def server(redis_url: str) -> Iterator[Any]:
     """The real app on a loopback port: (base URL, app). Broadcasts run inline, no quiet hours."""
     # A generous skill budget: the machine running the suite may be busy (it is no timing test).
-    config = replace(TestConfig(
+    config = TestConfig(
         REDIS_URL=redis_url, SKILL_BUDGET=10.0,
-        TEMPLATES_DIR=os.pathsep.join([str(ROOT / "templates"), str(TEST_TEMPLATES)])),
-        extra={"BROADCAST_INLINE": "1", "BROADCAST_RATE": "0", "BROADCAST_POLL_INTERVAL": "0.2",
-               "BROADCAST_QUIET_START": "00:00", "BROADCAST_QUIET_END": "00:00"})
+        TEMPLATES_DIR=os.pathsep.join([str(ROOT / "templates"), str(TEST_TEMPLATES)]),
+    ).with_env({"BROADCAST_INLINE": "1", "BROADCAST_RATE": "0", "BROADCAST_POLL_INTERVAL": "0.2",
+                "BROADCAST_QUIET_START": "00:00", "BROADCAST_QUIET_END": "00:00"})
     app = create_app(config)
     app.extensions["bot"].services.redis.flushdb()
     httpd = make_server("127.0.0.1", 0, app, threaded=True)

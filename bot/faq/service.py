@@ -151,6 +151,8 @@ class FaqService:
         if band == "medium" and hits[0].score >= self.bands.situational and judges(
                 hits[0].entry):
             band = "high"
+        if band == "medium" and _related_tie(snapshot, hits, self.bands):
+            band = "high"
         return band, hits[:SUGGESTIONS]
 
     def several(self, snapshot: Snapshot, text: str, band: str, session: Session,
@@ -283,6 +285,16 @@ class FaqService:
         page = _requested_page(req, len(pages))
         return Reply.of("faq_ui/topics",
                         {"cards": pages[page - 1], "page": page, "pages": len(pages)})
+
+
+def _related_tie(snapshot: Snapshot, hits: list[Hit], bands: Bands) -> bool:
+    """Whether the top two hits are both in the high band, too close to call, and name each
+    other as related (비즈니스 채널 전환 / 비즈니스 채널이란; 세금계산서 / 발행 시기): one
+    topic in two entries. The first is answered; the other is offered under it (faq_ui/more)."""
+    if len(hits) < 2 or hits[1].score < bands.high:
+        return False
+    first, second = snapshot.entries[hits[0].entry], snapshot.entries[hits[1].entry]
+    return second.id in first.related or first.id in second.related
 
 
 def topic_pages(snapshot: Snapshot) -> list[list[dict[str, Any]]]:

@@ -417,3 +417,16 @@ def test_an_unsure_text_inside_a_form_stays_the_forms_business(at_size_step, cha
     # A question the FAQ cannot answer gets the step's help, then the step again.
     assert said.templates[0] == "dialog/help" and "demo/ask_size" in said.templates
     assert service(app).unanswered.top(10) == []  # form answers are not logged
+
+
+def test_two_related_entries_too_close_to_call_are_one_topic(app):
+    from bot.faq import situation
+
+    faq = app.extensions["bot"].services.faq
+    snapshot = faq.kb.snapshot(wait=True)
+    tie = [Hit("tax_invoice", 0.57), Hit("tax_invoice_when", 0.565)]  # name each other
+    assert faq.situated(snapshot, tie, situation.Verdicts())[0] == "high"
+    apart = [Hit("ad_night", 0.57), Hit("bizno_format", 0.565)]  # unrelated: too close to call
+    assert faq.situated(snapshot, apart, situation.Verdicts())[0] == "medium"
+    weak = [Hit("tax_invoice", 0.41), Hit("tax_invoice_when", 0.395)]  # the second: no answer
+    assert faq.situated(snapshot, weak, situation.Verdicts())[0] == "medium"

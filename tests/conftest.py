@@ -14,9 +14,15 @@ import pytest
 import redis as redis_lib
 import responses
 
-from bot.app import create_app
-from bot.core.config import ROOT, TestConfig
-from tests.support.kakao import Chat
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # Each parallel worker counts its own metrics: the directory inherited from the
+    # controller would let a scrape in one worker see the other's requests.
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(
+        prefix=f"danggol-metrics-{os.environ['PYTEST_XDIST_WORKER']}-")
+
+from bot.app import create_app  # noqa: E402  (after the metrics directory is settled)
+from bot.core.config import ROOT, TestConfig  # noqa: E402
+from tests.support.kakao import Chat  # noqa: E402
 
 TEST_TEMPLATES = Path(__file__).parent / "templates"
 

@@ -121,7 +121,8 @@ class TemplateStore:
         self.env.globals.update(template_globals or {})
         self._compiled: dict[str, Any] = {}
         self._expressions: dict[str, Any] = {}
-        # Console edits in Redis (bot/answers/overrides.py), consulted before the files; None: files only.
+        # Console edits in Redis (bot/answers/overrides.py), consulted before the files;
+        # None: files only.
         self.overlay: Any = None
 
     def expire(self) -> None:

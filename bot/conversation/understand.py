@@ -41,7 +41,8 @@ NOT = ("안", "못")  # "안 했어요": a separate negation before a verb
 # noun ("지원금 신청", the menu command) is not a go-ahead: it asks for the intro again.
 _START_VERB = (r"(할게요|할께요|할래요|할게|할래|해요|해볼게요|해볼래요|해볼게|해보죠|하기|"
                r"해주세요|해줘|하자|합니다|하겠습니다|하고싶어요|할게용|고고|ㄱㄱ)")
-_START = re.compile(rf"^(지금|바로|그럼|네|예|응|넵|좋아요|새로)?(시작|신청|작성|진행)?{_START_VERB}$"
+_START = re.compile(rf"^(지금|바로|그럼|네|예|응|넵|좋아요|새로)?"
+                    rf"(시작|신청|작성|진행)?{_START_VERB}$"
                     r"|^(새로)?(시작|go)$")  # "새로 시작": the resume prompt's word, typed early
 _START_ANY = re.compile(r"(할게|할께|할래|해볼|하자|하겠|해줘|해주세요|고고|ㄱㄱ)")
 LATER = ("나중", "다음에", "이따", "담에", "그만", "취소", "안할", "안 할", "말래", "말게")

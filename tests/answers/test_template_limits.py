@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.answers import template_limits as limits
-from bot.core.config import ROOT
 from bot.answers.templating import TemplateError, TemplateStore, render_deadline
+from bot.core.config import ROOT
 from tests.support.payloads import make_payload
 from tests.web.test_webhook import assert_valid_kakao, post
 

@@ -71,12 +71,12 @@ def test_refusals_questions_and_a_menu_detour_are_counted_at_their_step(chat, cl
     assert chat.say("123-45-67890").template == "apply/ask_bizno"  # checksum: refused
     said = chat.say("법인 사업자도 신청 가능한가요?")  # the FAQ answers, the step is asked again
     assert said.templates[-2:] == ["apply/ask_bizno", "dialog/nav"]
-    for name, text in HAPPY[:3]:
+    for _, text in HAPPY[:3]:
         chat.say(text)
     said = chat.say("잔액 알려줘")  # not a revenue band: the wallet answers, the form pauses
     assert said.templates[-1] == "dialog/paused"
     assert chat.say("이어서 하기").templates[0] == "apply/ask_revenue"
-    for name, text in HAPPY[3:]:
+    for _, text in HAPPY[3:]:
         chat.say(text)
     chat.say("제출")
     assert counters() == {

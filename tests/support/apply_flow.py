@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.merchants.bizno import check_digit
 from bot.core.clock import KST
+from bot.merchants.bizno import check_digit
 from tests.support.kakao import Chat, Said
 
 # Answers in the form's order: (step name, what the merchant types or taps).

@@ -1,4 +1,5 @@
-"""The demo form (tests/support/demo_form.py) registered in the app, with a `demo` skill that opens it."""
+"""The demo form (tests/support/demo_form.py) registered in the app, with a `demo` skill
+that opens it."""
 
 from __future__ import annotations
 

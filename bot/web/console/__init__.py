@@ -20,9 +20,10 @@ from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 
-from ...accounts import AuditLog, LoginThrottle, UserStore
-from bot.web.console.editing import TemplateEditor
 from bot.answers.overrides import Overrides
+from bot.web.console.editing import TemplateEditor
+
+from ...accounts import AuditLog, LoginThrottle, UserStore
 from . import access
 
 log = logging.getLogger(__name__)

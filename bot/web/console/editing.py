@@ -16,9 +16,9 @@ from typing import Any
 import yaml
 
 from bot.answers import checks
+from bot.answers.overrides import SETTINGS, Overrides, Version
 from bot.answers.render import Renderer
 from bot.answers.templating import SETTINGS_FILE, TemplateError, TemplateStore
-from bot.answers.overrides import SETTINGS, Overrides, Version
 from bot.faq.knowledge import WORD_LISTS
 
 # Files edited whole that are not answer templates: settings.yaml and the FAQ word lists.

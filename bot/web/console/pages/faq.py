@@ -8,8 +8,9 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from ....conversation.session import Session
 from bot.web.console.editing import EditRefused
+
+from ....conversation.session import Session
 from ....faq.knowledge import example_added, group_unanswered
 from .. import access
 from ..auth import actor, area, audit

@@ -14,8 +14,9 @@ from typing import Any
 import yaml
 from flask import flash, redirect, render_template, request, url_for
 
-from bot.web.console.editing import EditRefused
 from bot.answers.overrides import SETTINGS
+from bot.web.console.editing import EditRefused
+
 from .. import access
 from ..auth import actor, area, audit
 from ..blueprint import bp

@@ -7,8 +7,9 @@ from typing import Any
 import yaml
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from ....answers.templating import TemplateError
 from bot.web.console.editing import FILES, EditRefused
+
+from ....answers.templating import TemplateError
 from .. import access
 from ..auth import actor, area, audit
 from ..blueprint import bp

@@ -121,7 +121,8 @@ def test_operator_adds_a_synonym_and_reads_the_coverage_map(person, server):
     page.click("text=동의어·맞춤법")
     expect(page.locator("main")).to_contain_text("같은 뜻의 말 묶음")
     source = page.locator("#source")
-    source.fill(source.input_value().replace("  - [월렛, 비즈월렛,", "  - [월렛, 돈주머니, 비즈월렛,", 1))
+    source.fill(source.input_value().replace("  - [월렛, 비즈월렛,",
+                                             "  - [월렛, 돈주머니, 비즈월렛,", 1))
     page.fill("input[name=note]", "돈주머니도 월렛으로")
     kim.shot("operator-faq-synonyms")
     page.click("#save")

@@ -18,8 +18,8 @@ import re
 from functools import lru_cache
 
 from bot.conversation import understand
-from bot.core.text import compact
 from bot.conversation.registry import VOCABULARIES, Vocabulary
+from bot.core.text import compact
 
 RESUME = "resume"  # pseudo-route: continue an unfinished form
 RESUME_WORDS = ("이어서", "이어서하기", "계속하기", "이어하기")
@@ -42,7 +42,8 @@ MAX_COMMAND_WORDS = 10
 
 # Thanks or a plain "got it", with nothing asked: answered kindly, not with "잘 모르겠어요".
 # Checked after a skill waiting for an answer has had its turn (see skills/fallback.py).
-THANKS = re.compile(r"^(정말|진짜|너무|넘|아|네|넵|예)?(고마워요?|고맙습니다|고맙네요|감사(합니다|해요|드려요|드립니다)?|"
+THANKS = re.compile(r"^(정말|진짜|너무|넘|아|네|넵|예)?"
+                    r"(고마워요?|고맙습니다|고맙네요|감사(합니다|해요|드려요|드립니다)?|"
                     r"ㄱㅅ|ㄳ|ㄱㅅㄱㅅ|땡큐|thankyou|thanks|thx|알겠어요|알겠습니다|잘알겠습니다|잘알겠어요|"
                     r"알았어요|확인했어요|확인했습니다|ㅇㅋ|오케이|okay|ok)(요|ㅎ+|ㅋ+|\^\^|😊|🙏|👍)*$")
 
@@ -52,7 +53,7 @@ def is_thanks(text: str) -> bool:
     return bool(THANKS.match(normalise(text)))
 
 
-# Lowercase, no spaces or punctuation: '신청 현황?' matches '신청현황' (the one normaliser's module).
+# Lowercase, no spaces or punctuation: '신청 현황?' matches '신청현황' (bot/core/text.py).
 normalise = compact
 
 

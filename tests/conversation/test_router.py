@@ -19,7 +19,8 @@ from bot.conversation.registry import VOCABULARIES
     ("알림 설정", "notices"), ("계산기", "wallet"),
     ("알림 꺼줘", "notices"), ("알림 그만 받을래요", "notices"), ("알림 신청할게요", "notices"),
     ("자주 묻는 질문", "faq"), ("대출 지원 있어?", "notices"),
-    ("지원금 신청", "apply"), ("시작하기", "apply"), ("시작", "welcome"), ("신청", "apply"), ("지원금 받고 싶어요", "apply"),
+    ("지원금 신청", "apply"), ("시작하기", "apply"), ("시작", "welcome"), ("신청", "apply"),
+    ("지원금 받고 싶어요", "apply"),
     ("이어서 하기", router.RESUME),
     ("오늘 날씨 어때", None), ("", None), ("월렛이 뭐예요", None),
     # Questions about a skill reach the FAQ (which offers the skill as a chip), not the skill.
@@ -92,7 +93,8 @@ def test_unknown_text_is_honest_and_offers_the_menu(chat):
     assert "상담원 연결" in said.quick_replies
 
 
-@pytest.mark.parametrize("text", ["고마워요", "감사합니다!", "정말 감사합니다 ^^", "알겠습니다", "ㅇㅋ"])
+@pytest.mark.parametrize("text", ["고마워요", "감사합니다!", "정말 감사합니다 ^^", "알겠습니다",
+                                  "ㅇㅋ"])
 def test_thanks_get_a_kind_word_and_the_menu(chat, text):
     said = chat.say(text)
     assert said.template == "fallback/thanks"

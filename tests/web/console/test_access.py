@@ -45,6 +45,7 @@ ROUTES = [
     ("POST", "/console/faq/new", "faq"),
     ("POST", "/console/faq/example", "faq"),
     ("POST", "/console/faq/unanswered/forget", "faq"),
+    ("POST", "/console/faq/unanswered/clear", "faq"),
     ("GET", "/console/settings", "settings"),
     ("POST", "/console/settings", "settings"),
     ("GET", "/console/simulator", "simulator"),

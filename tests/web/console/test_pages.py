@@ -85,6 +85,18 @@ def test_an_unanswered_question_becomes_an_example(app, operator):
     assert chat.say(question, gap=30).template == "faq/eligibility"
 
 
+def test_operators_clear_the_unanswered_list_once_it_is_worked_through(app, operator):
+    faq = app.extensions["bot"].services.faq
+    for question in ("헬스장 회원권 양도", "가게 간판 바꾸는 법"):
+        faq.unanswered.record(question, time.time())
+    assert "목록 모두 비우기" in operator.text(operator.get("/console/faq"))
+    cleared = operator.post("/console/faq/unanswered/clear", follow_redirects=True)
+    assert "2개를 목록에서 지웠어요" in operator.text(cleared)
+    assert faq.unanswered.top(10) == []
+    entry = app.extensions["console"].audit.recent(5, action="faq.unanswered.clear")[0]
+    assert entry.target == "2 questions"
+
+
 def test_operators_create_a_new_entry_that_answers(app, operator):
     created = operator.post("/console/faq/new", {
         "id": "parking", "title": "주차 지원도 되나요", "topic": "지원 내용",

@@ -97,6 +97,18 @@ def faq_forget() -> Any:
     return redirect(url_for("console.faq_index"))
 
 
+@bp.post("/faq/unanswered/clear")
+@area(AREA)
+def faq_clear_unanswered() -> Any:
+    """Forget the whole unanswered list (after its questions became entries or examples)."""
+    log = _service().unanswered
+    count = len(log.top(10_000))
+    log.clear()
+    audit("faq.unanswered.clear", f"{count} questions")
+    flash(f"답하지 못한 질문 {count}개를 목록에서 지웠어요.", "ok")
+    return redirect(url_for("console.faq_index"))
+
+
 def entry_source(entry_id: str, title: str, topic: str, examples: list[str], answer: str) -> str:
     """The YAML of a new entry, laid out like the files in templates/faq/."""
     def item(text: str) -> str:

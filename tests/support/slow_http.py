@@ -44,8 +44,11 @@ class DripServer:
                     server.bodies.append(received)
                 if server.delay and server._stop.wait(server.delay):
                     return
+                # It closes the connection after each answer, so it says so: a client that
+                # reused the socket would race the close (RemoteDisconnected, seen in CI).
                 head = (f"HTTP/1.1 {server.status} OK\r\nContent-Type: application/json\r\n"
-                        f"Content-Length: {len(server.payload)}\r\n\r\n").encode()
+                        f"Content-Length: {len(server.payload)}\r\nConnection: close\r\n\r\n"
+                        ).encode()
                 try:
                     if server.drip_headers:
                         server._drip(self.wfile, head)

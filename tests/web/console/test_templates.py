@@ -117,6 +117,14 @@ def test_history_diff_and_one_click_rollback(app, operator):
     assert not app.extensions["console"].editor.is_edited(GREETING)
 
 
+def test_a_refused_rollback_says_why_instead_of_a_bad_request(app, operator):
+    refused = operator.post(f"/console/templates/{GREETING}/rollback", {"version": "9"},
+                            follow_redirects=True)
+    assert refused.status_code == 200 and "되돌리지 않았어요" in operator.text(refused)
+    assert operator.post(f"/console/templates/{GREETING}/rollback",
+                         {"version": "v1"}).status_code == 400  # not a version number
+
+
 def test_every_save_is_in_the_audit_log(app, operator):
     edited = source_of(app, GREETING).replace(OLD_LINE, NEW_LINE)
     operator.post(f"/console/templates/{GREETING}", {"source": edited})

@@ -159,9 +159,10 @@ def templates_rollback(name: str) -> Any:
     before = editor.source(name)
     try:
         version = int(request.form.get("version", ""))
-        saved = editor.rollback(name, version, actor())
     except ValueError:
         abort(400)
+    try:  # EditRefused is a ValueError too: parsed apart, so a refusal is said, not a 400
+        saved = editor.rollback(name, version, actor())
     except EditRefused as exc:
         flash("되돌리지 않았어요: " + " / ".join(exc.problems), "error")
         return redirect(url_for("console.templates_history", name=name))

@@ -34,10 +34,10 @@ ELIGIBLE_TYPES = ("개인", "간이과세자", "일반과세자", "면세사업�
 UNKNOWN_TYPES = ("비영리", "프리랜서", "사업자없음")
 
 # -- reading: matching keywords ----------------------------------------------------------
-SINO = {"영": 0, "공": 0, "일": 1, "이": 2, "삼": 3, "사": 4, "오": 5, "육": 6, "칠": 7,
-        "팔": 8, "구": 9}
-SMALL = {"십": 10, "백": 100, "천": 1000}
-BIG = {"만": 10_000, "억": 100_000_000}
+# The numerals the wallet's calculator reads (bot/wallet/pricing.py), plus 억 for revenue.
+SINO = pricing.NUMERAL_DIGITS
+SMALL = pricing.SMALL_UNITS
+BIG = {**pricing.BIG_UNITS, "억": 100_000_000}
 NATIVE = {"한": 1, "두": 2, "세": 3, "석": 3, "네": 4, "넉": 4, "다섯": 5, "여섯": 6,
           "일곱": 7, "여덟": 8, "아홉": 9, "열": 10, "열한": 11, "열두": 12}
 REVENUE_WORDS = ("매출", "수입", "벌어", "버는", "번다", "팔아", "판매액")

@@ -19,16 +19,14 @@ from bot.conversation import dialog, funnel, router
 from bot.conversation.pipeline import first_draft, form_of, offer_any_draft
 from bot.conversation.registry import SKILLS, free_text_answerers, skill
 from bot.conversation.reply import Reply
-from bot.conversation.session import Session
+from bot.conversation.session import AWAITING, Session
 from bot.core import bulkhead
 from bot.kakao import SkillRequest
 from bot.kakao.payload import UTTERANCE_CHARS
 from bot.merchants import bizno
 from bot.services import Services
 
-# session.data key: a skill that asked a free-text question ("친구가 몇 명이에요?"). The next
-# utterance no route claims goes back to it; that skill clears the mark.
-AWAITING = "awaiting"
+__all__ = ["AWAITING", "CLAIMS", "fallback", "resume_draft"]  # AWAITING: skills set it
 # Skills whose awaited answer may be a word a route would otherwise take ("시작" is also a
 # menu word): their predicate claims the utterance before routing; anything else is not the
 # answer and the mark is dropped.
@@ -47,7 +45,12 @@ def resume_draft(session: Session, svc: Services) -> Reply | None:
     return dialog.ask(form_of(entry, svc), draft)
 
 
-@skill("fallback")
+def menu_word(req: SkillRequest) -> str | None:
+    """A menu word's skill: what this function would call first when nothing is awaited."""
+    return router.menu_word(req.utterance)
+
+
+@skill("fallback", shortcut=menu_word)
 def fallback(req: SkillRequest, session: Session, svc: Services) -> Reply:
     """Route, match, or admit we do not know."""
     target = router.route(req.utterance)

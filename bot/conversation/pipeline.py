@@ -24,9 +24,9 @@ from bot.kakao import SkillRequest
 from bot.services import Services
 
 from . import dialog, funnel, router
-from .registry import FORMS, PREFETCH, READ_ONLY, SKILLS, FormEntry
+from .registry import FORMS, PREFETCH, READ_ONLY, SHORTCUTS, SKILLS, FormEntry
 from .reply import Reply
-from .session import LockTimeout, Session
+from .session import AWAITING, LockTimeout, Session
 
 log = logging.getLogger(__name__)
 
@@ -164,7 +164,7 @@ class Pipeline:
         svc = self.svc
         cfg = svc.config
         try:
-            if name in READ_ONLY:
+            if name in READ_ONLY or name in SHORTCUTS:
                 quick = self._read_only(name, req)
                 if quick is not None:
                     return quick
@@ -189,14 +189,20 @@ class Pipeline:
     def _read_only(self, name: str, req: SkillRequest) -> Result | None:
         """Run a read-only skill on one unlocked read; None when the locked path is needed.
 
-        The locked path is needed when a form is active (the skill pauses it) or the
-        user's profile must be recorded; otherwise nothing will be written, so there
+        The skill is `name` itself or the read-only skill its shortcut names ("처음으로"
+        typed is the welcome). The locked path is needed when a form is active (the
+        skill pauses it), a skill awaits an answer (the fallback would drop the mark) or
+        the user's profile must be recorded; otherwise nothing will be written, so there
         is nothing to serialise with the user's other requests.
         """
+        target = name if name in READ_ONLY else SHORTCUTS[name](req)
+        if target not in READ_ONLY:
+            return None  # decided before the read: other free text costs no extra trip
         session = self.svc.sessions.load(req.user_id)
-        if session.dialog or session.data.get("_seen") != self._profile_mark(req, self.svc.clock()):
+        if (session.dialog or AWAITING in session.data
+                or session.data.get("_seen") != self._profile_mark(req, self.svc.clock())):
             return None
-        return Result(SKILLS[name](req, session, self.svc), "ok")
+        return Result(SKILLS[target](req, session, self.svc), "ok")
 
     @staticmethod
     def _profile_mark(req: SkillRequest, now: float) -> list[Any]:

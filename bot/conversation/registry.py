@@ -13,6 +13,9 @@ SkillHandler = Callable[..., Any]
 
 SKILLS: dict[str, SkillHandler] = {}
 READ_ONLY: set[str] = set()  # skills that never change the session (see skill(read_only=…))
+# A skill's shortcut to a read-only skill that answers a request exactly as it would (see
+# skill(shortcut=…)), by skill.
+SHORTCUTS: dict[str, Callable[[Any], str | None]] = {}
 # Per-user hashes a skill reads, fetched with the lock (see skill(prefetch=…)), by skill.
 PREFETCH: dict[str, tuple[str, ...]] = {}
 FORMS: dict[str, FormEntry] = {}
@@ -52,7 +55,9 @@ class FormEntry:
 
 def skill(name: str, read_only: bool = False,
           answers_to: Vocabulary | None = None,
-          prefetch: tuple[str, ...] = ()) -> Callable[[SkillHandler], SkillHandler]:
+          prefetch: tuple[str, ...] = (),
+          shortcut: Callable[[Any], str | None] | None = None,
+          ) -> Callable[[SkillHandler], SkillHandler]:
     """Register `handler(req, session, svc) -> Reply` as the skill `name` (URL /skill/<name>).
 
     A `read_only` skill promises not to change the session; when no form is active it runs
@@ -73,6 +78,8 @@ def skill(name: str, read_only: bool = False,
             VOCABULARIES[name] = answers_to
         if prefetch:
             PREFETCH[name] = tuple(prefetch)
+        if shortcut is not None:
+            SHORTCUTS[name] = shortcut
         return handler
 
     return register

@@ -80,6 +80,23 @@ def vocabularies() -> tuple[tuple[str, Vocabulary], ...]:
     return _vocabularies(len(VOCABULARIES))
 
 
+@lru_cache(maxsize=8)
+def _exact_words(generation: int) -> frozenset[str]:
+    del generation
+    return frozenset(word for _, vocab in vocabularies() for word in vocab.exact)
+
+
+def menu_word(text: str) -> str | None:
+    """The skill a whole-message menu word routes to ("처음으로"), else None.
+
+    Cheap for anything else (one set lookup), so the pipeline may ask it of every free
+    text before deciding how to run the turn (see registry.skill(shortcut=…)).
+    """
+    if normalise(text) not in _exact_words(len(VOCABULARIES)):
+        return None
+    return route(text)
+
+
 def _names(vocab: Vocabulary, text: str, key: str) -> tuple[bool, bool]:
     """(the text requests the skill, the text names its subject)."""
     requests = any(word in key for word in vocab.requests) or bool(

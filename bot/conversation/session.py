@@ -32,6 +32,11 @@ return 0
 """
 
 
+# session.data key: the skill that asked the merchant a free-text question ("친구가 몇
+# 명이에요?"); the fallback gives it the next utterance no route claims (skills/fallback.py).
+AWAITING = "awaiting"
+
+
 class LockTimeout(Exception):
     """Another request of the same user held the lock for longer than we may wait."""
 

@@ -113,4 +113,19 @@ def test_read_only_skills_skip_the_lock_once_the_user_is_known(chat, app):
     with store.lock(chat.user_id, wait=0.1, ttl=5.0):  # another request holds the user's lock
         assert chat.say("안녕", skill="welcome").template == "welcome/greeting"
         assert chat.say("상담원", skill="operator").template == "operator/connect"
-        assert chat.say("처음으로").template == "common/busy"  # the fallback is not read-only
+        # A menu word typed is the welcome (the fallback's shortcut); other free text may
+        # change the session, so it waits for the lock.
+        assert chat.say("처음으로").template == "welcome/greeting"
+        assert chat.say("법인도 신청할 수 있나요?").template == "common/busy"
+
+
+def test_a_menu_word_waits_for_the_lock_while_a_skill_awaits_an_answer(chat, app):
+    store = app.extensions["bot"].services.sessions
+    assert chat.say("안녕", skill="welcome").template == "welcome/greeting"  # records the profile
+    session = store.load(chat.user_id)
+    session.data["awaiting"] = "wallet"  # a skill asked the merchant something
+    store.save(session)
+    with store.lock(chat.user_id, wait=0.1, ttl=5.0):
+        assert chat.say("처음으로").template == "common/busy"  # the fallback drops the mark
+    assert chat.say("처음으로").template == "welcome/greeting"
+    assert "awaiting" not in store.load(chat.user_id).data

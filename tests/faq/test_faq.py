@@ -141,6 +141,13 @@ def test_synonym_groups_fold_variants_to_the_first_word():
     assert synonyms.apply("이게 머에요") == "이게 뭐예요"
 
 
+def test_a_spelling_fix_is_only_applied_as_typed_never_across_words():
+    synonyms = Synonyms([["비즈월렛", "비즈 월렛"]], {"은제": "언제", "얼마나돼": "얼마나 돼"})
+    assert synonyms.apply("돈은 은제 들어와요") == "돈은 언제 들어와요"
+    assert synonyms.apply("충전은 제가 해놨어요") == "충전은 제가 해놨어요"  # not '충전언제가'
+    assert synonyms.apply("비즈 월렛") == "비즈월렛"  # a word is found however it is spaced
+
+
 def test_operators_extend_synonyms_without_code(own_templates):
     root, app = own_templates()
     kb = service(app).kb

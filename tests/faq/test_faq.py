@@ -132,6 +132,15 @@ def test_synonyms_typos_and_spacing_reach_the_same_entry(chat, text):
     assert chat.say(text).template == "faq/wallet_what"
 
 
+@pytest.mark.parametrize("text, entry", [
+    ("유상캐쉬는 환불 돼요?", "refund"),  # 캐쉬 for 캐시
+    ("엑셀 파일로 된 고객 명단 올려서 보낼 수 있어요?", "customer_file"),
+    ("카카오 모먼트 광고비로 결제해도 돼요?", "usage"),
+])
+def test_common_spellings_and_tool_names_reach_their_entry(chat, text, entry):
+    assert chat.say(text).template == f"faq/{entry}"
+
+
 def test_synonym_groups_fold_variants_to_the_first_word():
     synonyms = Synonyms([["채널", "톡채널", "카톡 채널"], ["유상캐시"], ["캐시", "포인트"]],
                         {"머에요": "뭐예요"})

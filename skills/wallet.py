@@ -31,8 +31,11 @@ CALCULATOR_WORDS = ("비용계산", "발송비용", "보내면얼마", "몇명�
 CALCULATOR_QUESTION_WORDS = 6  # a longer question with a count asks the FAQ first
 _NUMBERS = re.compile(r"[0-9][0-9,.]*|[일이삼사오육칠팔구십백천]+\s*(?:만|억)|[만억]\s*원")
 # The balance asked for, even as a question ("캐시 얼마 남았어요?").
-BALANCE_WORDS = ("잔액", "월렛잔액", "캐시얼마", "남은캐시", "캐시남은", "얼마남", "잔고", "내월렛",
+BALANCE_WORDS = ("잔액", "월렛잔액", "캐시얼마", "남은캐시", "캐시남은", "잔고", "내월렛",
                  "월렛확인", "월렛조회", "지갑잔액")
+# "얼마 남았어요?" asks for the balance, unless the message prices a plan of its own: "친구
+# 2,000명, 30만원으로 몇 번 보내고 얼마 남아요?" is what is left of that budget (the FAQ's sum).
+LEFT_WORDS = ("얼마남",)
 EXTRA_KEY, EXTRA_ASK = "wallet", "ask_friends"  # clientExtra of the calculator quick reply
 FRIENDS_PARAM = "friends"  # an Open Builder block parameter may carry the count
 MISSED = "wallet_missed"  # session.data: the friend-count question was already re-asked
@@ -58,8 +61,19 @@ def _asks_to_price_a_count(text: str) -> bool:
     return len(text.split()) <= CALCULATOR_QUESTION_WORDS and len(_NUMBERS.findall(text)) <= 1
 
 
+def _asks_what_is_left(text: str) -> bool:
+    """'캐시 얼마 남았어요?' — not the rest of a budget the message itself names."""
+    if not any(word in router.normalise(text) for word in LEFT_WORDS):
+        return False
+    return not (_names_a_count(text) and len(_NUMBERS.findall(text)) >= 2)
+
+
+def _claims(text: str) -> bool:
+    return _asks_to_price_a_count(text) or _asks_what_is_left(text)
+
+
 @skill(SKILL, answers_to=Vocabulary(requests=BALANCE_WORDS, topics=CALCULATOR_WORDS,
-                                    claims=_asks_to_price_a_count, mentions=_names_a_count,
+                                    claims=_claims, mentions=_names_a_count,
                                     order=40),
        prefetch=("merchant",))
 def wallet(req: SkillRequest, session: Session, svc: Services) -> Reply:

@@ -110,16 +110,26 @@ class Synonyms:
     def __init__(self, groups: Iterable[Sequence[str]] = (),
                  spelling: Mapping[str, str] | None = None) -> None:
         table: dict[str, str] = {}  # variant without spaces -> canonical word
+        patterns: dict[str, str] = {}  # variant without spaces -> how it is found in a text
         for group in groups:
             words = [korean.fold(str(w)) for w in group if str(w).strip()]
             for word in words:
-                table.setdefault(_compact(word), words[0])
+                key = _compact(word)
+                if key not in table:
+                    table[key] = words[0]
+                    # A word is found however it is spaced ("비즈 월렛", "카톡채널").
+                    patterns[key] = r"\s*".join(map(re.escape, key))
         for wrong, right in (spelling or {}).items():
-            table.setdefault(_compact(korean.fold(str(wrong))), korean.fold(str(right)))
+            typed = korean.fold(str(wrong))
+            key = _compact(typed)
+            if key and key not in table:
+                table[key] = korean.fold(str(right))
+                # A misspelling only as typed: '은제' (언제) is no fix for '충전은 제가'.
+                patterns[key] = r"\s*".join(re.escape(w) for w in typed.split())
         self.table = table
-        # One alternation, longest first, spaces optional inside a variant ("비즈 월렛").
-        variants = sorted((v for v in table if v), key=len, reverse=True)
-        pattern = "|".join(r"\s*".join(map(re.escape, v)) for v in variants)
+        # One alternation, longest first.
+        variants = sorted((v for v in patterns if v), key=len, reverse=True)
+        pattern = "|".join(patterns[v] for v in variants)
         self._pattern = re.compile(pattern) if pattern else None
 
     @classmethod

@@ -139,6 +139,10 @@ class FaqService:
         signals = set(verdicts.signals)
         # A price asked is computed for any entry (knowledge.situation_parts).
         computed = COMPUTED_SITUATIONS if verdicts.asks_cost else set()
+        if not verdicts.asks_cost:
+            # An amount or a friend count told in passing ("충전은 10만원 해놨고 … 뭐부터
+            #빠져요?") is the story, not the question: it lifts no price entry.
+            signals -= COMPUTED_SITUATIONS
 
         def judges(entry_id: str) -> bool:
             return bool(signals & (set(snapshot.entries[entry_id].situations) | computed))
@@ -179,12 +183,16 @@ class FaqService:
         elsewhere: list[str] = []  # questions on a topic the channel does not answer
         candidates: list[Hit] = []  # each unsure question's best entry
         previous: str | None = None
+        previous_piece = ""
         asking = faq_parts.questions(pieces)
         for piece, is_question in zip(pieces, asking, strict=True):
             if not is_question:
                 continue  # the story around the questions is not answered on its own
             query = index.query(piece)
             hits = index.search(piece, k=CANDIDATES, query=query, screen=True)
+            if previous is not None and index.is_follow_up(piece, query.features) and (
+                    self._more_about(snapshot, previous, previous_piece, piece, hits)):
+                continue  # "검색용 아이디는 몇 자까지? 정한 다음에 바꿀 수도 있나요?"
             if previous is not None and index.is_follow_up(piece, query.features):
                 in_context = index.search(piece, k=CANDIDATES, context=previous, query=query,
                                           screen=True)
@@ -200,7 +208,7 @@ class FaqService:
                                              lead=index.says_enough(query))
             if piece_band == "high":
                 entry = snapshot.entries[hits[0].entry]
-                previous = entry.id
+                previous, previous_piece = entry.id, piece
                 if all(entry.id != e.id for e, _ in answers):
                     answers.append((entry, verdicts))
                 continue
@@ -224,6 +232,23 @@ class FaqService:
             self.remember(session, answers[-1][0].id, now)
             return multi_reply(snapshot, answers[:faq_parts.MAX_PARTS - 1], elsewhere)
         return None
+
+    def _more_about(self, snapshot: Snapshot, previous: str, previous_piece: str, piece: str,
+                    hits: list[Hit]) -> bool:
+        """Whether a short question the KB cannot place on its own asks more about the entry
+        just answered: read together with the question before it, that entry still wins
+        clearly ("매출이 딱 10억원이면요? 이하에 들어가는 거 맞죠?"). One that names more
+        ("신청은 아무 때나 되나요") may be a question of its own the KB lacks: not absorbed."""
+        if hits and hits[0].score >= self.bands.low:
+            return False  # it has a topic of its own
+        index = snapshot.index
+        both = f"{previous_piece} {piece}"
+        together = index.search(both, k=CANDIDATES, screen=True)
+        if not together:
+            return False
+        band, together = self.situated(snapshot, together, situation.judge(situation.read(both)),
+                                       lead=True)
+        return together[0].entry == previous and band == "high"
 
     def match(self, snapshot: Snapshot, text: str, session: Session, now: float,
               verdicts: situation.Verdicts | None = None) -> tuple[str, list[Hit]]:

@@ -64,7 +64,8 @@ COMPARE_WORDS = ("차이", "비교")
 # The question asks for a price or a count of sends: a computed cost answers it, whatever
 # the entry it matched ("고객파일로 420명한테 보내면 비용이 얼마나 나와요?").
 COST_ASK_WORDS = ("얼마", "을마", "월매", "비용", "요금", "가격", "금액", "몇 번", "몇번", "몇 회",
-                  "몇회", "몇 건", "몇건", "몇 원", "몇원")
+                  "몇회", "몇 건", "몇건", "몇 원", "몇원", "몇 명", "몇명", "어느 정도",
+                  "어느정도")
 BUSINESS_PATTERNS: tuple[tuple[str, str], ...] = (
     ("간이과세자", r"간이\s*(과세|사업)"),
     ("일반과세자", r"일반\s*과세"),

@@ -50,6 +50,8 @@ def test_a_question_naming_a_skill_goes_to_the_faq_first(text, target):
     "제가 작년에 충전한 캐시가 있는데 이번에 승인됐다는 안내를 받고 들어가 보니 잔액이 그대로예요 "
     "이게 맞는 건지 궁금합니다",
     "우리 가게 친구가 한 270명 되는디 30만원이믄 몇 번이나 보낼랑가 대충 알려주쇼",
+    # what is left of a budget the message names, not the wallet's balance
+    "친구 900명이요. 20만원이면 몇 번 보내고 얼마 남아요?",
 ])
 def test_a_long_message_or_a_question_is_no_command(text):
     assert router.route(text) is None

@@ -132,6 +132,15 @@ def test_synonyms_typos_and_spacing_reach_the_same_entry(chat, text):
     assert chat.say(text).template == "faq/wallet_what"
 
 
+@pytest.mark.parametrize("text, entry", [
+    ("유상캐쉬는 환불 돼요?", "refund"),  # 캐쉬 for 캐시
+    ("엑셀 파일로 된 고객 명단 올려서 보낼 수 있어요?", "customer_file"),
+    ("카카오 모먼트 광고비로 결제해도 돼요?", "usage"),
+])
+def test_common_spellings_and_tool_names_reach_their_entry(chat, text, entry):
+    assert chat.say(text).template == f"faq/{entry}"
+
+
 def test_synonym_groups_fold_variants_to_the_first_word():
     synonyms = Synonyms([["채널", "톡채널", "카톡 채널"], ["유상캐시"], ["캐시", "포인트"]],
                         {"머에요": "뭐예요"})
@@ -139,6 +148,13 @@ def test_synonym_groups_fold_variants_to_the_first_word():
     assert synonyms.apply("톡 채널") == "채널"
     assert synonyms.apply("유상캐시 포인트") == "유상캐시 캐시"  # a longer word is not split
     assert synonyms.apply("이게 머에요") == "이게 뭐예요"
+
+
+def test_a_spelling_fix_is_only_applied_as_typed_never_across_words():
+    synonyms = Synonyms([["비즈월렛", "비즈 월렛"]], {"은제": "언제", "얼마나돼": "얼마나 돼"})
+    assert synonyms.apply("돈은 은제 들어와요") == "돈은 언제 들어와요"
+    assert synonyms.apply("충전은 제가 해놨어요") == "충전은 제가 해놨어요"  # not '충전언제가'
+    assert synonyms.apply("비즈 월렛") == "비즈월렛"  # a word is found however it is spaced
 
 
 def test_operators_extend_synonyms_without_code(own_templates):

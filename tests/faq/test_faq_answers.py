@@ -138,6 +138,25 @@ def test_a_second_question_about_the_same_thing_is_answered_with_the_first(chat)
     assert said.template == "faq/cash_expiry", said.templates  # one answer, not two chips
 
 
+def test_a_short_question_about_what_was_just_asked_goes_with_it(chat):
+    said = chat.say("연매출이 정확히 10억이면요? 이하에 포함되는 거죠?")
+    assert said.templates[:2] == ["faq_situation/revenue", "faq/eligibility_revenue"]
+    assert "faq_ui/multi" not in said.templates
+
+
+def test_a_question_of_its_own_is_not_taken_for_more_about_the_last(chat):
+    said = chat.say("이거 한 번 받으면 끝인가요? 그리고 신청 창구는 아무 때나 열려 있어요?")
+    assert said.templates != ["faq/receive_again"]  # the second question is not dropped
+
+
+def test_an_amount_told_in_passing_does_not_make_the_question_a_price_one(chat):
+    said = chat.say("유상캐시 3만원 충전해 둔 게 있는데 무상캐시 들어오면 어떤 게 먼저 쓰여요?")
+    assert "faq/free_before_paid" in said.templates
+    assert "faq_situation/budget" not in said.templates
+    said = chat.as_user("u-2").say("10만원이면 메시지 몇 건 보내요?")
+    assert said.templates[0] == "faq_situation/budget"  # asked: computed
+
+
 def test_two_questions_get_two_answers(chat):
     said = chat.say("법인도 되나요? 그리고 신청은 어디서 해요?")
     assert "faq/eligibility_corporate" in said.templates

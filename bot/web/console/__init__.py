@@ -25,6 +25,7 @@ from bot.web.console.editing import TemplateEditor
 
 from ...accounts import AuditLog, LoginThrottle, UserStore
 from . import access
+from .blueprint import bp
 
 log = logging.getLogger(__name__)
 SECRET_FILE = "console-secret"
@@ -43,7 +44,19 @@ class Console:
 
 
 class HttpsAwareSessions(SecureCookieSessionInterface):
-    """The session cookie gets Secure whenever the console is reached over https."""
+    """The console's session cookie: Secure whenever the console is reached over https.
+
+    Only the console's own requests open it. A Kakao skill call carries no console cookie,
+    yet opening a signed-cookie session costs each request its signing serializer
+    (~0.08 ms of a ~1 ms welcome reply): every other request gets Flask's null session.
+    """
+
+    def open_session(self, app: Flask, request: Any) -> Any:
+        """The signed cookie session on console pages; None (a null session) elsewhere."""
+        # By path: Flask opens the session before it matches the URL to a blueprint.
+        if not request.path.startswith(bp.url_prefix or "/console"):
+            return None
+        return super().open_session(app, request)
 
     def get_cookie_secure(self, app: Flask) -> bool:
         """Secure when configured so, or when this request came over https."""

@@ -10,6 +10,7 @@ from tests.support import notice_fixture
 from tests.support.apply_flow import fill, freeze
 from tests.support.console import Console
 from tests.support.kakao import Chat
+from tests.support.payloads import make_payload
 
 ROLES = ("operator", "staff", "admin")
 
@@ -183,3 +184,22 @@ def test_role_changes_apply_on_the_next_request(app):
     assert console.get("/console/applications").status_code == 403
     app.extensions["console"].users.set_role("op", "staff")
     assert console.get("/console/applications").status_code == 200
+
+
+def test_skill_calls_never_open_the_console_session(app):
+    from flask.sessions import SecureCookieSession
+
+    console = Console(app)
+    console.login("amy", "operator")  # the client now carries a signed console cookie
+    interface = app.session_interface
+    with app.test_request_context("/skill/welcome", method="POST"):
+        from flask import request
+
+        assert interface.open_session(app, request) is None  # Flask's null session: no signing
+    with app.test_request_context("/console/templates"):
+        from flask import request
+
+        assert isinstance(interface.open_session(app, request), SecureCookieSession)
+    said = console.client.post("/skill/welcome", json=make_payload("안녕", "u-cookie"))
+    assert said.status_code == 200 and "Set-Cookie" not in said.headers
+    assert console.get("/console/templates").status_code == 200  # the console session still holds

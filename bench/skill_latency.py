@@ -25,6 +25,7 @@ import argparse
 import http.client
 import json
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -501,9 +502,10 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="danggol-bench-"))
     # Production settings, except the per-user flood limit: a bench user sends hundreds of
     # messages a second, which the limit would answer with "천천히" instead of the skill.
+    # The console is open, as operators need it in production (a key made for this run).
     env = {"ENV": "production", "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
            "WALLET_BACKEND": "sandbox", "BROADCAST_MODE": "dry-run", "FLOOD_RATE": "0",
-           "CALLBACK_MODE": "inline"}
+           "CALLBACK_MODE": "inline", "CONSOLE_SECRET_KEY": secrets.token_urlsafe(32)}
     system: System | None = None
 
     def cleanup() -> None:

@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
-from fractions import Fraction
 from typing import Any
 
+from bot.core import numbers
 from bot.merchants import bizno as business_number
 from bot.wallet import pricing
 
@@ -34,10 +34,7 @@ ELIGIBLE_TYPES = ("개인", "간이과세자", "일반과세자", "면세사업�
 UNKNOWN_TYPES = ("비영리", "프리랜서", "사업자없음")
 
 # -- reading: matching keywords ----------------------------------------------------------
-# The numerals the wallet's calculator reads (bot/wallet/pricing.py), plus 억 for revenue.
-SINO = pricing.NUMERAL_DIGITS
-SMALL = pricing.SMALL_UNITS
-BIG = {**pricing.BIG_UNITS, "억": 100_000_000}
+SINO = numbers.DIGITS  # the numerals every number reader shares (bot/core/numbers.py)
 NATIVE = {"한": 1, "두": 2, "세": 3, "석": 3, "네": 4, "넉": 4, "다섯": 5, "여섯": 6,
           "일곱": 7, "여덟": 8, "아홉": 9, "열": 10, "열한": 11, "열두": 12}
 REVENUE_WORDS = ("매출", "수입", "벌어", "버는", "번다", "팔아", "판매액")
@@ -168,47 +165,7 @@ def _fold(text: str) -> str:
 
 def number(text: str) -> int | None:
     """Read '9억 8천' (= 9억 8천만), '1,200', '1.2만', '오만', '삼십만', '11억' as an integer."""
-    text = _fold(text).replace(",", "")
-    if not text:
-        return None
-    total = Fraction(0)
-    block = Fraction(0)  # below the next big unit
-    digit: Fraction | None = None
-    after_eok = False  # a bare 천/백 after 억 means 천만/백만 ("9억 8천")
-    saw_man_after_eok = False
-    i = 0
-    while i < len(text):
-        match = re.match(r"[0-9]+(?:\.[0-9]+)?", text[i:])
-        if match:
-            if digit is not None:
-                return None
-            digit = Fraction(match.group())
-            i += match.end()
-            continue
-        char = text[i]
-        i += 1
-        if char == " ":
-            continue
-        if char in SINO and digit is None:
-            digit = Fraction(SINO[char])
-        elif char in SMALL:
-            block += (1 if digit is None else digit) * SMALL[char]
-            digit = None
-        elif char in BIG:
-            value = block + (digit or 0)
-            total += (value or 1) * BIG[char]
-            block, digit = Fraction(0), None
-            if char == "억":
-                after_eok = True
-            elif after_eok:
-                saw_man_after_eok = True
-        else:
-            return None
-    rest = block + (digit or 0)
-    if after_eok and not saw_man_after_eok and rest < 10_000 and (block or rest >= 1000):
-        rest *= 10_000  # "9억 8천" is 9억 8천만 in speech
-    value = total + rest
-    return int(value) if value.denominator == 1 else None
+    return numbers.read(text)
 
 
 def _native_or_int(word: str) -> int | None:

@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from fractions import Fraction
+
+from bot.core import numbers
 
 GENERAL = "general"  # 일반메시지: to all friends
 TARGET = "target"  # 타겟메시지: to a friend group
@@ -30,18 +31,13 @@ PEOPLE = "명"  # counter word for people
 FRIEND = "친구"
 APPROX_WORDS = ("약", "대략", "한")  # "약 500명", "한 500명"
 TRAILING_WORDS = ("정도", "쯤", "이요", "요", "이에요", "예요", "입니다")
-NUMERAL_DIGITS = {"영": 0, "공": 0, "일": 1, "이": 2, "삼": 3, "사": 4, "오": 5, "육": 6,
-                  "칠": 7, "팔": 8, "구": 9}
-SMALL_UNITS = {"십": 10, "백": 100, "천": 1000}
-BIG_UNITS = {"만": 10_000}
 # After "N명", one of these (or nothing) makes it a recipient count: '500명에게', '500명?'.
 # Anything else ('직원 5명인데') is not about friends unless 친구 is in the sentence.
 RECIPIENT_MARKS = ("에게", "한테", "께", "보내", "발송", "이면", "이라면", "일때", "일 때",
                    "정도", "쯤", "이요", "이에요", "입니다", "요")
-_UNITS = "".join(SMALL_UNITS) + "".join(BIG_UNITS)
+_UNITS = "".join(numbers.SMALL_UNITS) + "만"  # a friend count's units: '1.2만', '2천5백'
 _DIGIT_LED = re.compile(rf"(?:[0-9][0-9,.]*[{_UNITS}]*)+")  # '500', '1,200', '1.2만', '1천2백'
 _AFTER_FRIEND = re.compile(rf"{FRIEND}\D{{0,4}}?({_DIGIT_LED.pattern})")  # '친구 500이에요'
-_DECIMAL = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?")
 _WINDOW = 12  # characters before 명 that may hold the number
 _EDGE = " \t\n.,!?~"  # what may surround a number: spaces and end punctuation
 
@@ -94,36 +90,7 @@ def korean_number(text: str) -> int | None:
 
     A space may only follow 만 ('1만 2천'), so '친구 천' is never read as 구천.
     """
-    text = unicodedata.normalize("NFKC", text or "").strip()
-    if not text:
-        return None
-    total, section, number = Fraction(0), Fraction(0), None
-    i = 0
-    while i < len(text):
-        match = _DECIMAL.match(text, i)
-        if match:
-            if number is not None:
-                return None
-            number = Fraction(match.group().replace(",", ""))
-            i = match.end()
-            continue
-        char = text[i]
-        i += 1
-        if char.isspace():
-            if not (text[i - 2:i - 1] in BIG_UNITS and number is None):
-                return None
-        elif char in NUMERAL_DIGITS and number is None:
-            number = Fraction(NUMERAL_DIGITS[char])
-        elif char in SMALL_UNITS:
-            section += (1 if number is None else number) * SMALL_UNITS[char]
-            number = None
-        elif char in BIG_UNITS:
-            total += ((section + (number or 0)) or 1) * BIG_UNITS[char]
-            section, number = Fraction(0), None
-        else:
-            return None
-    value = total + section + (number or 0)
-    return int(value) if value.denominator == 1 else None  # '1.5명' is not a count
+    return numbers.read(text, strict_spaces=True)
 
 
 def _valid(value: int | None) -> int | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import asdict, replace
+from functools import lru_cache
 from typing import Any
 
 from bot.conversation import korean, router
@@ -154,8 +155,13 @@ def notice_id_in(req: SkillRequest) -> str | None:
     return match.group(1) if match else None
 
 
+@lru_cache(maxsize=1024)
 def search_words(text: str) -> tuple[str, ...]:
-    """What a message asks about: its content morphemes minus 'show me'-words and 지역."""
+    """What a message asks about: its content morphemes minus 'show me'-words and 지역.
+
+    Kept per process for the texts seen most: most requests are the menu's own words
+    ("지원사업 공고", "공고 더 보기"), and a Kiwi analysis costs more than the listing.
+    """
     words = [t for t in korean.tokens(without_regions(text)) if t not in STOP_TOKENS]
     return tuple(dict.fromkeys(words))
 

@@ -77,7 +77,7 @@ def set_role(name: str, role: str) -> None:
     try:
         before = store.require(name)
         if before.role == ADMIN and role != ADMIN and store.admins() <= 1:
-            raise AccountError("that is the last admin account")
+            raise AccountError("that is the last admin account", code="account.last_admin")
         user = store.set_role(name, role)
     except AccountError as exc:
         _fail(exc)
@@ -108,7 +108,8 @@ def remove_user(name: str) -> None:
     try:
         user = store.require(name)
         if user.role == ADMIN and store.admins() <= 1 and len(store.all()) > 1:
-            raise AccountError("that is the last admin account; make another admin first")
+            raise AccountError("that is the last admin account; make another admin first",
+                               code="account.last_admin")
         store.remove(name)
     except AccountError as exc:
         _fail(exc)

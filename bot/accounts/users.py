@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import redis
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..core.errors import CodedError
 from ..core.keys import Keys
 from .roles import ROLES
 
@@ -27,7 +28,7 @@ def _dummy_hash() -> str:
     return generate_password_hash("not-a-password", method=HASH_METHOD)
 
 
-class AccountError(ValueError):
+class AccountError(CodedError, ValueError):
     """A request about accounts that cannot be carried out; the message says why."""
 
 
@@ -51,21 +52,24 @@ def check_name(name: str) -> str:
     """A valid account name (lowercase letters, digits, . _ -), or AccountError."""
     name = name.strip().lower()
     if not NAME.match(name):
-        raise AccountError("account names are 2-32 lowercase letters, digits, '.', '_' or '-'")
+        raise AccountError("account names are 2-32 lowercase letters, digits, '.', '_' or '-'",
+                           code="account.bad_name")
     return name
 
 
 def check_role(role: str) -> str:
     """A known role, or AccountError."""
     if role not in ROLES:
-        raise AccountError(f"unknown role {role!r} (choose {', '.join(ROLES)})")
+        raise AccountError(f"unknown role {role!r} (choose {', '.join(ROLES)})",
+                           code="account.unknown_role", role=role)
     return role
 
 
 def check_password(password: str) -> str:
     """A password long enough to keep, or AccountError."""
     if len(password) < MIN_PASSWORD:
-        raise AccountError(f"passwords need at least {MIN_PASSWORD} characters")
+        raise AccountError(f"passwords need at least {MIN_PASSWORD} characters",
+                           code="account.short_password", least=MIN_PASSWORD)
     return password
 
 
@@ -97,7 +101,8 @@ class UserStore:
         fields = {"name": name, "role": role, "created_at": now or time.time(),
                   "hash": generate_password_hash(password, method=HASH_METHOD)}
         if not self.redis.hsetnx(self.keys.console_user(name), "name", name):
-            raise AccountError(f"account {name!r} exists already")
+            raise AccountError(f"account {name!r} exists already", code="account.exists",
+                               name=name)
         self.redis.hset(self.keys.console_user(name), mapping=fields)
         self.redis.sadd(self.keys.console_users(), name)
         return self.get(name)  # type: ignore[return-value]
@@ -140,5 +145,5 @@ class UserStore:
     def require(self, name: str) -> User:
         user = self.get(name)
         if user is None:
-            raise AccountError(f"no account {name!r}")
+            raise AccountError(f"no account {name!r}", code="account.unknown", name=name)
         return user

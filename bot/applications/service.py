@@ -27,6 +27,7 @@ from bot.conversation.session import (
 from bot.core import events
 from bot.core.bulkhead import Bulkhead
 from bot.core.clock import KST
+from bot.core.errors import CodedError
 from bot.core.keys import Keys, user_hash
 from bot.services import Services
 
@@ -83,8 +84,8 @@ end
 return {1, receipt}
 """
 
-class ApplicationError(Exception):
-    """A staff action that cannot be done; the message is shown to staff as is."""
+class ApplicationError(CodedError):
+    """A staff action that cannot be done; `code` words it for staff, the message for the CLI."""
 
 
 class UnknownApplication(ApplicationError):
@@ -284,7 +285,8 @@ class ApplicationStore:
                   "1" if queue else "0", *pairs])
         application = self.get(receipt)
         if application is None:  # only if someone deleted it in between
-            raise ApplicationError(f"application {receipt} vanished after submit")
+            raise ApplicationError(f"application {receipt} vanished after submit",
+                                   code="application.vanished", receipt=receipt)
         return Submitted(bool(int(created)), application)
 
     # -- read -----------------------------------------------------------------------
@@ -324,17 +326,21 @@ class ApplicationStore:
         Rejecting releases the business's claim so the merchant may apply again.
         """
         if status not in STATUSES:
-            raise TransitionError(f"unknown status {status!r}")
+            raise TransitionError(f"unknown status {status!r}", code="application.unknown_status",
+                                  status=status)
         current = self.get(receipt)
         if current is None:
-            raise UnknownApplication(f"no application {receipt}")
+            raise UnknownApplication(f"no application {receipt}", code="application.unknown",
+                                     receipt=receipt)
         key = self.keys.application(current.receipt)
         claim = self.keys.application_claim(current.business_number)
 
         def update(pipe: redis.client.Pipeline) -> None:
             app = _decode(pipe.hgetall(key))
             if status not in TRANSITIONS.get(app.status, ()):
-                raise TransitionError(f"{app.receipt} is {app.status}; cannot become {status}")
+                raise TransitionError(f"{app.receipt} is {app.status}; cannot become {status}",
+                                      code="application.transition", receipt=app.receipt,
+                                      current=app.status, wanted=status)
             history = (*app.history, StatusChange(status, now, by, reason))
             holds_claim = pipe.get(claim) == app.receipt
             pipe.multi()

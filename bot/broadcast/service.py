@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from bot.core.errors import CodedError
 from bot.core.redisconn import rq_url
 from bot.merchants import bizno
 from bot.services import Services
@@ -34,7 +35,7 @@ NOT_FRIEND, NO_CONSENT, CONSENT_EXPIRED = (st.Skip.NOT_FRIEND, st.Skip.NO_CONSEN
 DAY = 86400
 
 
-class BroadcastError(Exception):
+class BroadcastError(CodedError):
     """A staff request that cannot be carried out (unknown notice or broadcast, wrong state)."""
 
 
@@ -46,6 +47,16 @@ class Funds:
     needed: int  # won, for the recipients not sent yet (Kakao may bill less: delivered only)
     usable: int | None = None  # won the wallet can spend now
     note: str = ""  # why unchecked / short, or the age of a stale balance
+
+
+def short_of_funds(bid: str, funds: Funds) -> BroadcastError:
+    """The refusal of a live send the centre's wallet cannot pay for (unless forced)."""
+    return BroadcastError(
+        f"the centre's wallet cannot pay for broadcast {bid}: needs up to "
+        f"{funds.needed:,} KRW, usable {funds.usable or 0:,} KRW"
+        f"{f' ({funds.note})' if funds.note else ''}; top it up or pass --force",
+        code="broadcast.short_of_funds", bid=bid, needed=funds.needed,
+        usable=funds.usable or 0)
 
 
 class BroadcastService:
@@ -61,7 +72,8 @@ class BroadcastService:
         """The notice to push, from the notices feature (looked up at call time)."""
         notice = lookup(self.svc, notice_id)
         if not notice:
-            raise BroadcastError(f"notice {notice_id!r} not found")
+            raise BroadcastError(f"notice {notice_id!r} not found", code="broadcast.unknown_notice",
+                                 notice=notice_id)
         return notice
 
     def create(self, notice_id: str, *, category: str | None = None, region: str | None = None,
@@ -172,14 +184,12 @@ class BroadcastService:
         """
         meta = self.get(bid)
         if meta["status"] in (st.COMPLETE, st.CANCELLED):
-            raise BroadcastError(f"broadcast {bid} is {meta['status']}")
+            raise BroadcastError(f"broadcast {bid} is {meta['status']}", code="broadcast.over",
+                                 bid=bid, status=meta["status"])
         if self.settings.mode == "live" and not force:
             funds = self.funds(bid)
             if funds.verdict == "short":
-                raise BroadcastError(
-                    f"the centre's wallet cannot pay for broadcast {bid}: needs up to "
-                    f"{funds.needed:,} KRW, usable {funds.usable or 0:,} KRW"
-                    f"{f' ({funds.note})' if funds.note else ''}; top it up or pass --force")
+                raise short_of_funds(bid, funds)
         if meta["status"] == st.DRAFT:
             self.store.update(bid, status=st.QUEUED, queued_at=self.svc.clock())
         self.store.update(bid, mode=self.settings.mode)  # what this run is: live or simulated
@@ -206,7 +216,8 @@ class BroadcastService:
         """Stop a broadcast: nothing more is sent; calls already made keep their reports."""
         meta = self.get(bid)
         if meta["status"] in (st.COMPLETE, st.CANCELLED):
-            raise BroadcastError(f"broadcast {bid} is already {meta['status']}")
+            raise BroadcastError(f"broadcast {bid} is already {meta['status']}",
+                                 code="broadcast.over", bid=bid, status=meta["status"])
         now = self.svc.clock()
         self.store.update(bid, cancel=True, cancelled_at=now)
         if meta["status"] != st.RUNNING or not meta["calls"]:
@@ -251,7 +262,7 @@ class BroadcastService:
         """A broadcast's fields; BroadcastError if there is none."""
         meta = self.store.meta(str(bid))
         if meta is None:
-            raise BroadcastError(f"no broadcast {bid!r}")
+            raise BroadcastError(f"no broadcast {bid!r}", code="broadcast.unknown", bid=bid)
         return meta
 
     def report(self, bid: str) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from bot.answers.render import Renderer
 from bot.answers.templating import TemplateError, TemplateStore
 from bot.conversation import router, understand
 from bot.conversation.reply import Part, Reply
+from bot.core.errors import CodedError
 from bot.core.keys import Keys
 
 from . import coverage as faq_coverage
@@ -627,6 +628,10 @@ def _dot_vec(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(v * b.get(k, 0.0) for k, v in a.items())
 
 
+class ExampleRefused(CodedError, ValueError):
+    """A question that cannot become an example of an entry (empty, already there, …)."""
+
+
 def example_added(text: str, entry_id: str, question: str) -> str:
     """An entry's YAML with one more `faq.examples` item (comments and layout kept).
 
@@ -634,17 +639,20 @@ def example_added(text: str, entry_id: str, question: str) -> str:
     """
     question = " ".join(question.split())
     if not question:
-        raise ValueError("the question is empty")
+        raise ExampleRefused("the question is empty", code="example.empty")
     if not _ID.match(entry_id):
-        raise ValueError(f"'{entry_id}' is not an entry id")
+        raise ExampleRefused(f"'{entry_id}' is not an entry id", code="example.bad_entry",
+                             entry=entry_id)
     lines = text.splitlines(keepends=True)
     spec = yaml.safe_load("".join(lines))
     examples = (spec.get("faq") or {}).get("examples") or []
     if _example_key(question) in {_example_key(e) for e in examples}:
-        raise ValueError(f"'{question}' is already an example of {entry_id}")
+        raise ExampleRefused(f"'{question}' is already an example of {entry_id}",
+                             code="example.exists", question=question, entry=entry_id)
     start = next((i for i, line in enumerate(lines) if line.strip() == "examples:"), None)
     if start is None:
-        raise ValueError(f"{entry_id}: no 'examples:' list to add to")
+        raise ExampleRefused(f"{entry_id}: no 'examples:' list to add to",
+                             code="example.no_list", entry=entry_id)
     end = start + 1
     indent = "    - "
     while end < len(lines) and lines[end].lstrip().startswith("- "):

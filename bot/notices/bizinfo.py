@@ -17,6 +17,7 @@ from typing import Any
 
 import requests
 
+from bot.core.errors import CodedError
 from bot.core.http_deadline import call, deadline_in
 from bot.core.settings import NoticeSettings
 
@@ -43,7 +44,7 @@ DETAIL_PATH = "/web/lay1/bbs/S1T122C128/AS/74/view.do?pblancId="
 CONNECT_TIMEOUT = 5.0
 
 
-class BizinfoError(Exception):
+class BizinfoError(CodedError):
     """The API refused (reqErr), failed, or answered something that is not the feed."""
 
 
@@ -66,6 +67,7 @@ class ImportResult:
     errors: int = 0
     pages: int = 0
     problems: list[str] = field(default_factory=list)
+    causes: list[Exception] = field(default_factory=list)  # the errors behind `problems`
 
 
 # -- reading the envelope -------------------------------------------------------------------
@@ -94,11 +96,14 @@ def _items_of(node: Any) -> Iterator[Any]:
 def extract(payload: Any) -> Page:
     """Items and total from a decoded response; raises BizinfoError on reqErr or junk."""
     if not isinstance(payload, dict):
-        raise BizinfoError(f"unexpected response type {type(payload).__name__}")
+        raise BizinfoError(f"unexpected response type {type(payload).__name__}",
+                           code="bizinfo.not_feed")
     if payload.get("reqErr"):
-        raise BizinfoError(f"reqErr: {payload['reqErr']}")
+        raise BizinfoError(f"reqErr: {payload['reqErr']}", code="bizinfo.refused",
+                           reason=payload["reqErr"])
     if "jsonArray" not in payload:
-        raise BizinfoError(f"no jsonArray in response (keys: {sorted(payload)[:5]})")
+        raise BizinfoError(f"no jsonArray in response (keys: {sorted(payload)[:5]})",
+                           code="bizinfo.not_feed")
     items = list(_items_of(payload["jsonArray"]))
     total = next((_to_int(i.get("totCnt")) for i in items
                   if isinstance(i, dict) and _to_int(i.get("totCnt")) is not None), None)
@@ -114,18 +119,21 @@ def category_code(value: str | None) -> str | None:
     for code, name in CATEGORY_CODES.items():
         if name == value:
             return code
-    raise ValueError(f"unknown category {value!r}")
+    raise NoticeError(f"unknown category {value!r}", code="notice.unknown_category",
+                      category=value)
 
 
 # -- one item -------------------------------------------------------------------------------
 def parse_item(raw: Any, source: str = "bizinfo") -> Notice:
     """A Notice from one feed item; NoticeError when it has no usable id or title."""
     if not isinstance(raw, dict):
-        raise NoticeError(f"item is a {type(raw).__name__}, not an object")
+        raise NoticeError(f"item is a {type(raw).__name__}, not an object",
+                          code="notice.not_an_item")
     notice_id = check_id(raw.get("pblancId") or raw.get("seq"))
     title = strip_html(raw.get("pblancNm") or raw.get("title"))
     if not title:
-        raise NoticeError(f"{notice_id}: no title")
+        raise NoticeError(f"{notice_id}: no title", code="notice.item_without_title",
+                          id=notice_id)
     tags = split_values(raw.get("hashtags") or raw.get("hashTags"))
     period = str(raw.get("reqstBeginEndDe") or raw.get("reqstDt") or "").strip()
     kind, start, end = parse_period(period)
@@ -171,15 +179,20 @@ class BizinfoClient:
             response = call(self.http, "GET", self.url, params=params, timeout=self.timeout,
                             deadline=deadline_in(sum(self.timeout)))
         except requests.Timeout:
-            raise BizinfoError(f"page {index}: timed out") from None
+            raise BizinfoError(f"page {index}: timed out", code="bizinfo.timeout",
+                               page=index) from None
         except requests.RequestException as exc:
-            raise BizinfoError(f"page {index}: {type(exc).__name__}") from None
+            raise BizinfoError(f"page {index}: {type(exc).__name__}", code="bizinfo.unreachable",
+                               page=index) from None
         if response.status_code != 200:
-            raise BizinfoError(f"page {index}: HTTP {response.status_code}")
+            raise BizinfoError(f"page {index}: HTTP {response.status_code}",
+                               code="bizinfo.http_status", page=index,
+                               status=response.status_code)
         try:
             payload = response.json()
         except ValueError:
-            raise BizinfoError(f"page {index}: not JSON") from None
+            raise BizinfoError(f"page {index}: not JSON", code="bizinfo.not_json",
+                               page=index) from None
         return extract(payload)
 
 
@@ -221,6 +234,7 @@ class Importer:
             except BizinfoError as exc:
                 result.errors += 1
                 result.problems.append(str(exc))
+                result.causes.append(exc)
                 log.error("bizinfo import stopped: %s", exc)
                 break
             result.pages += 1
@@ -241,6 +255,7 @@ class Importer:
             except NoticeError as exc:
                 result.skipped += 1
                 result.problems.append(f"skipped: {exc}")
+                result.causes.append(exc)
                 continue
             if notice.id in seen:  # the feed repeats items across pages
                 result.unchanged += 1

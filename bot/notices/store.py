@@ -27,6 +27,7 @@ import yaml
 
 from bot.conversation import korean
 from bot.core.clock import today_kst
+from bot.core.errors import CodedError
 from bot.core.keys import Keys
 
 # -- vocabulary (matching keywords, not wording) ------------------------------------------
@@ -76,7 +77,7 @@ _PHONE = re.compile(r"(?<!\d)(0\d{1,2}-\d{3,4}-\d{4}|1[3-9]\d{2}-\d{4}|13\d{2})(
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{2,60}$")
 
 
-class NoticeError(ValueError):
+class NoticeError(CodedError, ValueError):
     """A notice record cannot be used (no id, no title, bad id)."""
 
 
@@ -318,7 +319,7 @@ def check_id(notice_id: Any) -> str:
     """Validate a notice id (it becomes part of Redis keys and of a chat message)."""
     text = str(notice_id or "").strip()
     if not _ID.match(text):
-        raise NoticeError(f"bad notice id {text!r}")
+        raise NoticeError(f"bad notice id {text!r}", code="notice.bad_id", id=text)
     return text
 
 
@@ -331,7 +332,7 @@ def from_fields(fields: Mapping[str, Any], *, source: str = "manual",
     """
     title = strip_html(fields.get("title"))
     if not title:
-        raise NoticeError("a notice needs a title")
+        raise NoticeError("a notice needs a title", code="notice.no_title")
     period = str(fields.get("period") or "")
     if fields.get("deadline_in_days") is not None:
         base = today or today_kst()

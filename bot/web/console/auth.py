@@ -10,7 +10,6 @@ from urllib.parse import urlparse
 from flask import (
     abort,
     current_app,
-    flash,
     g,
     redirect,
     render_template,
@@ -25,6 +24,7 @@ from ...accounts import User, can
 from ...accounts.roles import AREAS
 from . import access
 from .blueprint import bp
+from .messages import say, text
 
 PUBLIC = "public"  # the area of the login page and static files
 Area = str
@@ -106,21 +106,19 @@ def _session_user() -> User | None:
 @bp.errorhandler(403)
 def forbidden(_exc: Exception) -> tuple[str, int]:
     """A polite Korean page for a role without access."""
-    message = "이 화면을 볼 권한이 없어요. 관리자에게 역할을 확인해 주세요."
-    return render_template("console/error.html", code=403, message=message), 403
+    return render_template("console/error.html", code=403, message=text("page.forbidden")), 403
 
 
 @bp.errorhandler(404)
 def not_found(_exc: Exception) -> tuple[str, int]:
     """Unknown console page."""
-    return render_template("console/error.html", code=404, message="찾는 화면이 없어요."), 404
+    return render_template("console/error.html", code=404, message=text("page.not_found")), 404
 
 
 @bp.errorhandler(CSRFError)
 def csrf_failed(exc: CSRFError) -> tuple[str, int]:
     """A form without a valid CSRF token (e.g. an old tab): ask to reload."""
-    return render_template("console/error.html", code=400,
-                           message="보안 확인이 끝났어요. 화면을 새로 고친 뒤 다시 해 주세요."), 400
+    return render_template("console/error.html", code=400, message=text("page.csrf")), 400
 
 
 def _safe_next(target: str | None) -> str:
@@ -146,14 +144,14 @@ def login() -> Any:
     wait = access.throttle().blocked(name, address)
     if wait:
         minutes = max(1, round(wait / 60))
-        flash(f"로그인 시도가 너무 많아요. {minutes}분 뒤에 다시 해 주세요.", "error")
+        say("login.throttled", "error", minutes=minutes)
         return render_template("console/login.html", next=request.form.get("next", ""),
                                username=name), 429
     user = access.users().authenticate(name, password, time.time())
     if user is None:
         access.throttle().failed(name, address)
         access.audit().record(name or "-", "login.failed", address)
-        flash("아이디 또는 비밀번호가 맞지 않아요.", "error")
+        say("login.failed", "error")
         return render_template("console/login.html", next=request.form.get("next", ""),
                                username=name), 401
     access.throttle().succeeded(name)
@@ -172,7 +170,7 @@ def logout() -> Response:
     if current_user() is not None:
         audit("logout", client_address())
     session.clear()
-    flash("로그아웃했어요.", "info")
+    say("logout.done", "info")
     return redirect(url_for("console.login"))
 
 

@@ -19,6 +19,7 @@ from bot.answers import checks
 from bot.answers.overrides import SETTINGS, Overrides, Version
 from bot.answers.render import Renderer
 from bot.answers.templating import SETTINGS_FILE, TemplateError, TemplateStore
+from bot.core.errors import CodedError
 from bot.faq.knowledge import WORD_LISTS
 
 # Files edited whole that are not answer templates: settings.yaml and the FAQ word lists.
@@ -28,11 +29,14 @@ log = logging.getLogger(__name__)
 NEW_ID = re.compile(r"^[a-z0-9_]{2,40}$")
 
 
-class EditRefused(ValueError):
-    """A draft that would break the bot; `problems` say why."""
+class EditRefused(CodedError, ValueError):
+    """A draft that would break the bot; `problems` say why (English, as the checks say them).
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
+    `code` "edit.checks" is a refusal by the checks; the other codes are the editor's own.
+    """
+
+    def __init__(self, problems: list[str], *, code: str, **values: Any) -> None:
+        super().__init__("; ".join(problems), code=code, problems=problems, **values)
         self.problems = problems
 
 
@@ -163,46 +167,49 @@ class TemplateEditor:
         text = text.replace("\r\n", "\n")
         problems = self.check(name, text)
         if problems:
-            raise EditRefused(problems)
+            raise EditRefused(problems, code="edit.checks")
         return self.overrides.save(name, text, by, "save", note)
 
     def rollback(self, name: str, version: int, by: str) -> Version:
         """Make an earlier version live again (checked like a save)."""
         old = self.overrides.version_of(name, version)
         if old is None:
-            raise EditRefused([f"{name}: no version {version} in the history"])
+            raise EditRefused([f"{name}: no version {version} in the history"],
+                              code="edit.no_version", name=name, version=version)
         if old.text is None:
             return self.reset(name, by, note=f"v{version}")
         problems = self.check(name, old.text)
         if problems:
-            raise EditRefused(problems)
+            raise EditRefused(problems, code="edit.checks")
         return self.overrides.save(name, old.text, by, "rollback", f"v{version}")
 
     def reset(self, name: str, by: str, note: str = "") -> Version:
         """Drop the console version: the file in templates/ answers again."""
         text = self.file_text(name)
         if text is None:
-            raise EditRefused([f"{name}: there is no file in templates/ to go back to"])
+            raise EditRefused([f"{name}: there is no file in templates/ to go back to"],
+                              code="edit.no_file", name=name)
         problems = self.check(name, text)
         if problems:
-            raise EditRefused(problems)
+            raise EditRefused(problems, code="edit.checks")
         return self.overrides.save(name, None, by, "reset", note)
 
     def create(self, name: str, text: str, by: str) -> Version:
         """Add a template that has no file yet (a new FAQ entry), checked like a save."""
         group, _, entry_id = name.partition("/")
         if group != "faq" or not NEW_ID.match(entry_id):
-            raise EditRefused(["new entries are faq/<id>, the id in lowercase letters, digits, _"])
+            raise EditRefused(["new entries are faq/<id>, the id in lowercase letters, digits, _"],
+                              code="edit.bad_new_id", name=name)
         if name in self.store.names():
-            raise EditRefused([f"{name} exists already"])
+            raise EditRefused([f"{name} exists already"], code="edit.exists", name=name)
         problems = self.check(name, text)
         if problems:
-            raise EditRefused(problems)
+            raise EditRefused(problems, code="edit.checks")
         return self.overrides.save(name, text, by, "save", "new entry")
 
     def _known(self, name: str) -> None:
         if name not in FILES and name not in self.store.names():
-            raise EditRefused([f"unknown template {name!r}"])
+            raise EditRefused([f"unknown template {name!r}"], code="edit.unknown", name=name)
 
     def history(self, name: str) -> list[Version]:
         """Saved versions of a template, newest first."""

@@ -37,6 +37,11 @@ AUDIT_LABELS = {
     "user.remove": "계정 삭제",
 }
 
+# The tables by kind: `label(value, kind)`, and `{value:kind}` in the console's messages.yaml.
+LABELS = {"role": ROLE_LABELS, "application": APPLICATION_LABELS, "broadcast": BROADCAST_LABELS,
+          "skip": SKIP_LABELS, "action": ACTION_LABELS, "entity": ENTITY_LABELS,
+          "audit": AUDIT_LABELS, "revenue": REVENUE_LABELS}
+
 
 @bp.app_template_filter("kst")
 def kst(moment: float | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -58,11 +63,7 @@ def comma(value: Any) -> str:
 @bp.app_template_filter("label")
 def label(value: Any, kind: str) -> str:
     """A code as staff read it (roles, statuses, skip reasons)."""
-    table = {"role": ROLE_LABELS, "application": APPLICATION_LABELS,
-             "broadcast": BROADCAST_LABELS, "skip": SKIP_LABELS,
-             "action": ACTION_LABELS, "entity": ENTITY_LABELS, "audit": AUDIT_LABELS,
-             "revenue": REVENUE_LABELS}.get(kind, {})
-    return table.get(str(value), str(value))
+    return LABELS.get(kind, {}).get(str(value), str(value))
 
 
 # What the checks say (English, shared with `flask templates check`), read aloud in Korean for

@@ -110,7 +110,8 @@ def test_operators_create_a_new_entry_that_answers(app, operator):
     taken = operator.post("/console/faq/new", {
         "id": "parking", "title": "또 주차", "topic": "지원 내용", "examples": "주차",
         "answer": "x"}, follow_redirects=True)
-    assert "exists already" in operator.text(taken)
+    assert "faq/parking 항목이 이미 있어요" in operator.text(taken)
+    assert "exists already" not in operator.text(taken)  # staff read Korean only
 
 
 def test_check_pages_run_the_cli_checks_on_live_versions(app, operator):
@@ -186,6 +187,14 @@ def test_staff_add_edit_search_and_hide_notices(app, staff):
     assert store.get(notice_id).hidden
 
 
+def test_a_notice_without_a_title_is_refused_in_korean(app, staff):
+    refused = staff.post("/console/notices/new", {"title": " ", "category": "경영"})
+    assert refused.status_code == 422
+    text = staff.text(refused)
+    assert "공고를 넣지 않았어요: 공고에 제목을 적어 주세요." in text
+    assert "needs a title" not in text
+
+
 def test_import_from_bizinfo_shows_its_progress(make_app, http):
     app = make_app(env={"BIZINFO_API_KEY": "test-key", "BIZINFO_PAUSE": "0"})
     http.add(responses.GET, re.compile(r"https://www\.bizinfo\.go\.kr/.*"), json={
@@ -242,6 +251,21 @@ def test_compose_preview_and_send_a_dry_run(broadcast_app):
         "broadcast.send", "broadcast.create"]
 
 
+def test_cancelling_a_cancelled_broadcast_is_refused_in_korean(broadcast_app):
+    app = broadcast_app
+    chat = Chat(app)
+    chat.say("처음으로")
+    bid = app.extensions["bot"].services.broadcasts.create(
+        "N-2026-001", test_users=[chat.user_id])["id"]
+    staff = Console(app)
+    staff.login("lee", "staff")
+    first = staff.post(f"/console/broadcasts/{bid}/cancel", follow_redirects=True)
+    assert "발송을 취소했어요." in staff.text(first)
+    again = staff.text(staff.post(f"/console/broadcasts/{bid}/cancel", follow_redirects=True))
+    assert f"취소하지 않았어요: 발송 {bid}은(는) 이미 '취소' 상태예요." in again
+    assert "already" not in again
+
+
 # -- applications -----------------------------------------------------------------------------
 @pytest.fixture
 def receipt(app):
@@ -287,6 +311,44 @@ def test_the_queue_filters_and_exports_csv_for_excel(app, staff, receipt):
     assert body.startswith("\ufeffreceipt,") and receipt in body
     assert "120-81-*****" in body and "1208147521" not in body
     assert export.headers["Content-Disposition"].startswith("attachment;")
+
+
+def test_a_step_the_lifecycle_does_not_allow_is_refused_in_korean(app, staff, receipt):
+    refused = staff.post(f"/console/applications/{receipt}/status", {"action": "paid"},
+                         follow_redirects=True)
+    text = staff.text(refused)
+    assert (f"바꾸지 않았어요: {receipt}은(는) 지금 '접수' 상태라 '지급 완료'(으)로 "
+            "바꿀 수 없어요.") in text
+    assert "cannot become" not in text and "received" not in text
+    assert apps.store_of(app.extensions["bot"].services).get(receipt).status == "received"
+
+
+# -- accounts ----------------------------------------------------------------------------------
+@pytest.fixture
+def admin(app) -> Console:
+    console = Console(app)
+    console.login("boss", "admin")
+    return console
+
+
+def test_account_refusals_are_said_in_korean(app, admin):
+    admin.add_user("kim", "operator")
+    taken = admin.text(admin.post("/console/users", {
+        "username": "kim", "role": "staff", "password": "another-password-1"},
+        follow_redirects=True))
+    assert "계정을 만들지 않았어요: 'kim' 계정이 이미 있어요." in taken
+    assert "exists already" not in taken
+    short = admin.text(admin.post("/console/users", {
+        "username": "lee", "role": "staff", "password": "short"}, follow_redirects=True))
+    assert "비밀번호는 10자 이상이어야 해요." in short and "characters" not in short
+    last = admin.text(admin.post("/console/users/boss/role", {"role": "staff"},
+                                 follow_redirects=True))
+    assert "역할을 바꾸지 않았어요: 마지막 관리자 계정이에요." in last
+    self_removal = admin.text(admin.post("/console/users/boss/remove", follow_redirects=True))
+    assert "자기 계정은 지울 수 없어요." in self_removal
+    moved = admin.text(admin.post("/console/users/kim/role", {"role": "staff"},
+                                  follow_redirects=True))
+    assert "kim의 역할을 직원(으)로 바꿨어요." in moved
 
 
 # -- stats ---------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import io
 from datetime import datetime
 from typing import Any
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, redirect, render_template, request, url_for
 
 from ....applications import service as apps
 from ....applications.service import ApplicationError
@@ -19,7 +19,7 @@ from ....core.clock import KST
 from .. import access
 from ..auth import actor, area, audit, current_user
 from ..blueprint import bp
-from ..helpers import label
+from ..messages import explain, say
 
 AREA = "applications"
 ACTIONS = {"review": apps.REVIEWING, "approve": apps.APPROVED, "reject": apps.REJECTED,
@@ -86,18 +86,18 @@ def applications_change(receipt: str) -> Any:
         abort(400)
     reason = (request.form.get("reason") or "").strip()
     if status == apps.REJECTED and not reason:
-        flash("반려 사유를 적어 주세요. 사장님께 신청 현황에서 보여요.", "error")
+        say("applications.reason_needed", "error")
         return redirect(url_for("console.applications_show", receipt=receipt))
     store = access.application_store()
     before = store.get(receipt) or abort(404)
     try:
         app = apps.change_status(access.services(), receipt, status, actor(), reason)
     except ApplicationError as exc:
-        flash(f"바꾸지 않았어요: {exc}", "error")
+        say("applications.not_changed", "error", reason=explain(exc))
         return redirect(url_for("console.applications_show", receipt=receipt))
     audit(f"application.{request.form['action']}", receipt, {"status": before.status},
           {"status": app.status, **({"reason": reason} if reason else {})})
-    flash(f"{receipt}: {label(app.status, 'application')}(으)로 바꿨어요.", "ok")
+    say("applications.changed", "ok", receipt=receipt, status=app.status)
     return redirect(url_for("console.applications_show", receipt=receipt))
 
 

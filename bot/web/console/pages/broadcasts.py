@@ -8,15 +8,16 @@ import logging
 import threading
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 
 from ....broadcast import store as st
-from ....broadcast.service import BroadcastError
+from ....broadcast.service import BroadcastError, short_of_funds
 from ....core.clock import today_of
 from ....notices.store import CATEGORIES
 from .. import access
 from ..auth import area, audit
 from ..blueprint import bp
+from ..messages import explain, say
 
 log = logging.getLogger(__name__)
 AREA = "broadcasts"
@@ -61,7 +62,7 @@ def broadcasts_create() -> Any:
                               region=(request.form.get("region") or "").strip() or None,
                               ad=request.form.get("ad") == "1", test_users=tests or None)
     except BroadcastError as exc:
-        flash(f"발송을 만들지 않았어요: {exc}", "error")
+        say("broadcasts.not_created", "error", reason=explain(exc))
         return redirect(url_for("console.broadcasts_index"))
     audit("broadcast.create", meta["id"], None, {k: meta[k] for k in (
         "notice_id", "category", "region", "ad", "test", "recipients", "cost")})
@@ -109,30 +110,32 @@ def broadcasts_send(bid: str) -> Any:
     """Send after an explicit confirmation; inline mode runs the job on a thread here."""
     service = _service()
     if request.form.get("confirm") != "yes":
-        flash("보내기 전에 '내용을 확인했어요'에 체크해 주세요.", "error")
+        say("broadcasts.confirm_needed", "error")
         return redirect(url_for("console.broadcasts_show", bid=bid))
     force = request.form.get("force") == "1"
     try:
         meta = service.get(bid)
-        short = service.funds(bid).verdict == "short"
-        if service.settings.mode == "live" and not force and short:
-            raise BroadcastError("센터 월렛 잔액이 모자라요 (충전하거나 '그래도 보내기')")
+        funds = service.funds(bid)
+        if service.settings.mode == "live" and not force and funds.verdict == "short":
+            raise short_of_funds(bid, funds)
     except BroadcastError as exc:
-        flash(f"보내지 않았어요: {exc}", "error")
+        say("broadcasts.not_sent", "error", reason=explain(exc))
         return redirect(url_for("console.broadcasts_show", bid=bid))
     audit("broadcast.send", bid, {"status": meta["status"]},
           {"recipients": meta["recipients"], "cost": meta["cost"], "force": force,
            "mode": service.settings.mode})
     if bid in _running and _running[bid].is_alive():
-        flash("이미 보내는 중이에요.", "info")
+        say("broadcasts.already_sending", "info")
         return redirect(url_for("console.broadcasts_show", bid=bid))
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     thread = threading.Thread(target=_send, args=(app, bid, force), daemon=True,
                               name=f"console-broadcast-{bid}")
     _running[bid] = thread
     thread.start()
-    started = "발송을 시작했어요." if service.settings.inline else "발송을 작업 대기열에 넣었어요."
-    flash(started, "ok")
+    if service.settings.inline:
+        say("broadcasts.started", "ok")
+    else:
+        say("broadcasts.queued", "ok")
     return redirect(url_for("console.broadcasts_show", bid=bid))
 
 
@@ -154,10 +157,10 @@ def broadcasts_cancel(bid: str) -> Any:
     try:
         meta = _service().cancel(bid)
     except BroadcastError as exc:
-        flash(f"취소하지 않았어요: {exc}", "error")
+        say("broadcasts.not_cancelled", "error", reason=explain(exc))
     else:
         audit("broadcast.cancel", bid, None, {"status": meta["status"], "sent": meta["sent"]})
-        flash("발송을 취소했어요. 이미 보낸 건 그대로예요.", "ok")
+        say("broadcasts.cancelled", "ok")
     return redirect(url_for("console.broadcasts_show", bid=bid))
 
 
@@ -171,9 +174,11 @@ def broadcasts_resolve(bid: str) -> Any:
     try:
         count = _service().resolve(bid, action)
     except BroadcastError as exc:
-        flash(f"정리하지 않았어요: {exc}", "error")
+        say("broadcasts.not_resolved", "error", reason=explain(exc))
     else:
         audit("broadcast.resolve", bid, None, {"action": action, "calls": count})
-        done = "다시 보내기로" if action == "resend" else "보낸 것으로"
-        flash(f"{count}건을 {done} 정리했어요.", "ok")
+        if action == "resend":
+            say("broadcasts.resolved_resend", "ok", count=count)
+        else:
+            say("broadcasts.resolved_sent", "ok", count=count)
     return redirect(url_for("console.broadcasts_show", bid=bid))

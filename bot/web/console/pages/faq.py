@@ -6,7 +6,7 @@ import json
 import time
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 
 from bot.web.console.editing import EditRefused
 
@@ -15,6 +15,7 @@ from ....faq.knowledge import example_added, group_unanswered
 from .. import access
 from ..auth import actor, area, audit
 from ..blueprint import bp
+from ..messages import explain, say
 
 AREA = "faq"
 UNANSWERED_SHOWN = 60
@@ -68,7 +69,7 @@ def faq_add_example() -> Any:
     entry_id = request.form.get("entry") or ""
     snapshot = service.kb.snapshot()
     if not question or entry_id not in snapshot.entries:
-        flash("질문과 항목을 골라 주세요.", "error")
+        say("faq.pick", "error")
         return redirect(url_for("console.faq_index"))
     name = snapshot.entries[entry_id].template
     editor = access.console().editor
@@ -77,12 +78,12 @@ def faq_add_example() -> Any:
         after = example_added(before, entry_id, question)  # the rule `flask faq attach` uses
         editor.save(name, after, actor(), f"예시 추가: {question}")
     except ValueError as exc:  # the entry's rules, or the save's checks (EditRefused)
-        flash(f"예시를 더하지 않았어요: {exc}", "error")
+        say("faq.example_refused", "error", reason=explain(exc))
         return redirect(url_for("console.faq_index"))
     service.unanswered.forget(question)
     access.edits_applied()
     audit("faq.example", name, before, after)
-    flash(f"'{question}'을(를) '{snapshot.entries[entry_id].title}'의 예시로 더했어요.", "ok")
+    say("faq.example_added", "ok", question=question, title=snapshot.entries[entry_id].title)
     return redirect(url_for("console.faq_index", q=question))
 
 
@@ -105,7 +106,7 @@ def faq_clear_unanswered() -> Any:
     count = len(log.top(10_000))
     log.clear()
     audit("faq.unanswered.clear", f"{count} questions")
-    flash(f"답하지 못한 질문 {count}개를 목록에서 지웠어요.", "ok")
+    say("faq.unanswered_cleared", "ok", count=count)
     return redirect(url_for("console.faq_index"))
 
 
@@ -133,18 +134,18 @@ def faq_new() -> Any:
     answer = (form.get("answer") or "").strip()
     examples = [e.strip() for e in (form.get("examples") or "").splitlines() if e.strip()]
     if not (entry_id and title and topic and answer and examples):
-        flash("아이디, 제목, 주제, 예시 질문, 답변을 모두 적어 주세요.", "error")
+        say("faq.fields_needed", "error")
         return redirect(url_for("console.faq_index"))
     name = f"faq/{entry_id}"
     text = entry_source(entry_id, title, topic, examples, answer)
     try:
         access.console().editor.create(name, text, actor())
     except EditRefused as exc:
-        flash("항목을 만들지 않았어요: " + " / ".join(exc.problems), "error")
+        say("faq.not_created", "error", reason=explain(exc))
         return redirect(url_for("console.faq_index"))
     access.edits_applied()
     audit("faq.new", name, None, text)
-    flash(f"새 항목 '{title}'을(를) 만들었어요. 관련 항목과 버튼은 편집기에서 더해 주세요.", "ok")
+    say("faq.created", "ok", title=title)
     return redirect(url_for("console.templates_edit", name=name))
 
 

@@ -9,7 +9,7 @@ import threading
 import time
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 
 from ....core.clock import today_of
 from ....notices import bizinfo
@@ -17,6 +17,7 @@ from ....notices.store import CATEGORIES, NoticeError, from_fields
 from .. import access
 from ..auth import actor, area, audit
 from ..blueprint import bp
+from ..messages import explain, say
 
 log = logging.getLogger(__name__)
 AREA = "notices"
@@ -84,12 +85,12 @@ def notices_add() -> Any:
     try:
         notice = from_fields(values, source="manual", today=_today())
     except NoticeError as exc:
-        flash(f"공고를 넣지 않았어요: {exc}", "error")
+        say("notices.not_added", "error", reason=explain(exc))
         return render_template("console/notice_form.html", notice=None, values=values,
                                categories=CATEGORIES), 422
     store.put(notice)
     audit("notice.add", notice.id, None, notice.to_fields())
-    flash(f"공고를 넣었어요 ({notice.id}).", "ok")
+    say("notices.added", "ok", id=notice.id)
     return redirect(url_for("console.notices_edit", notice_id=notice.id))
 
 
@@ -115,11 +116,11 @@ def notices_save(notice_id: str) -> Any:
     try:
         notice = from_fields(fields, source=old.source, today=_today())
     except NoticeError as exc:
-        flash(f"저장하지 않았어요: {exc}", "error")
+        say("notices.not_saved", "error", reason=explain(exc))
         return redirect(url_for("console.notices_edit", notice_id=notice_id))
     store.put(notice, old)
     audit("notice.edit", notice.id, old.to_fields(), notice.to_fields())
-    flash("공고를 저장했어요.", "ok")
+    say("notices.saved", "ok")
     return redirect(url_for("console.notices_edit", notice_id=notice_id))
 
 
@@ -131,7 +132,10 @@ def notices_hide(notice_id: str) -> Any:
     if _store().set_hidden(notice_id, hidden) is None:
         abort(404)
     audit("notice.hide" if hidden else "notice.show", notice_id, not hidden, hidden)
-    flash("공고를 숨겼어요." if hidden else "공고를 다시 보여요.", "ok")
+    if hidden:
+        say("notices.hidden", "ok")
+    else:
+        say("notices.shown", "ok")
     return redirect(request.form.get("back") or url_for("console.notices_index"))
 
 
@@ -155,21 +159,26 @@ def notices_import() -> Any:
     """Start an import in the background (one at a time); the page follows its progress."""
     svc = access.services()
     if not svc.features.notices.bizinfo_key:
-        flash("BIZINFO_API_KEY가 설정되지 않아 기업마당에서 가져올 수 없어요.", "error")
+        say("notices.no_api_key", "error")
         return redirect(url_for("console.notices_index"))
     state_key = svc.keys.console_import()
     if not svc.redis.hsetnx(state_key, "state", "running"):
         if svc.redis.hget(state_key, "state") == "running":
-            flash("이미 가져오는 중이에요.", "info")
+            say("notices.importing", "info")
             return redirect(url_for("console.notices_index"))
         svc.redis.delete(state_key)
         svc.redis.hset(state_key, "state", "running")
     try:
         category = bizinfo.category_code(request.form.get("category") or None)
-        pages = int(request.form["pages"]) if request.form.get("pages") else None
-    except ValueError as exc:
+    except NoticeError as exc:
         svc.redis.delete(state_key)
-        flash(f"가져오지 않았어요: {exc}", "error")
+        say("notices.not_imported", "error", reason=explain(exc))
+        return redirect(url_for("console.notices_index"))
+    try:
+        pages = int(request.form["pages"]) if request.form.get("pages") else None
+    except ValueError:
+        svc.redis.delete(state_key)
+        say("notices.bad_pages", "error")
         return redirect(url_for("console.notices_index"))
 
     importer = bizinfo.Importer.of(svc.features.notices, svc.notices)
@@ -198,12 +207,12 @@ def _run_import(app: Any, importer: Any, category: str | None, pages: int | None
         result = importer.run(category, pages, progress)
         summary = {k: getattr(result, k) for k in ("pages", "new", "updated", "unchanged",
                                                    "skipped", "errors")}
-        summary["problems"] = result.problems[:10]
+        summary["problems"] = [explain(cause) for cause in result.causes[:10]]
         svc.redis.hset(state_key, mapping={"state": "done", "finished": time.time(),
                                            "result": json.dumps(summary, ensure_ascii=False)})
     except Exception as exc:  # the page must learn the import ended
         log.exception("console notice import failed")
-        svc.redis.hset(state_key, mapping={"state": "failed", "error": str(exc)[:300]})
+        svc.redis.hset(state_key, mapping={"state": "failed", "error": explain(exc)[:300]})
 
 
 @bp.get("/notices/import")

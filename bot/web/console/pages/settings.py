@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 
 from bot.answers.overrides import SETTINGS
 from bot.web.console.editing import EditRefused
@@ -20,6 +20,7 @@ from bot.web.console.editing import EditRefused
 from .. import access
 from ..auth import actor, area, audit
 from ..blueprint import bp
+from ..messages import explain, say
 
 AREA = "settings"
 LINE = re.compile(r"^(?P<key>[A-Za-z_][\w]*):(?P<rest>.*)$")
@@ -113,17 +114,17 @@ def settings_save() -> Any:
     values = {k.removeprefix("s_"): v for k, v in request.form.items() if k.startswith("s_")}
     after = with_values(before, values)
     if after == before:
-        flash("바뀐 설정이 없어요.", "info")
+        say("settings.unchanged", "info")
         return redirect(url_for("console.settings_page"))
     try:
         version = editor.save(SETTINGS, after, actor(), "운영 설정 화면")
     except EditRefused as exc:
-        flash("저장하지 않았어요: " + " / ".join(exc.problems[:5]), "error")
+        say("settings.not_saved", "error", reason=explain(exc))
         return redirect(url_for("console.settings_page"))
     access.edits_applied()
     changed = {f.key: f.value for f in fields_of(after)}
     old = {f.key: f.value for f in fields_of(before)}
     audit("settings.save", SETTINGS, {k: v for k, v in old.items() if changed.get(k) != v},
           {k: v for k, v in changed.items() if old.get(k) != v})
-    flash(f"운영 설정을 저장했어요 (v{version.version}).", "ok")
+    say("settings.saved", "ok", version=version.version)
     return redirect(url_for("console.settings_page"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 
 from bot.web.console.editing import FILES, EditRefused
 
@@ -13,6 +13,7 @@ from ....answers.templating import TemplateError
 from .. import access
 from ..auth import actor, area, audit
 from ..blueprint import bp
+from ..messages import explain, say, text
 
 AREA = "templates"
 
@@ -33,14 +34,14 @@ def sample_yaml(sample: dict[str, Any]) -> str:
     return yaml.safe_dump(sample, allow_unicode=True, sort_keys=False, default_flow_style=False)
 
 
-def parse_values(text: str) -> tuple[dict[str, Any], str | None]:
+def parse_values(raw: str) -> tuple[dict[str, Any], str | None]:
     """The operator's values (YAML mapping); an error message when they do not parse."""
     try:
-        values = yaml.safe_load(text or "") or {}
+        values = yaml.safe_load(raw or "") or {}
     except yaml.YAMLError as exc:
-        return {}, f"예시 값의 YAML을 읽을 수 없어요: {exc}"
+        return {}, text("preview.values_not_yaml", error=exc)
     if not isinstance(values, dict):
-        return {}, "예시 값은 '이름: 값' 줄로 적어 주세요."
+        return {}, text("preview.values_not_mapping")
     return values, None
 
 
@@ -119,16 +120,16 @@ def templates_save(name: str) -> Any:
     source = request.form.get("source", "").replace("\r\n", "\n")
     before = editor.source(name)
     if source.strip() == before.strip():
-        flash("바뀐 내용이 없어요.", "info")
+        say("templates.unchanged", "info")
         return redirect(url_for("console.templates_edit", name=name))
     try:
         version = editor.save(name, source, actor(), request.form.get("note", "").strip())
     except EditRefused as exc:
-        flash("저장하지 않았어요: 아래 문제를 고쳐 주세요. 봇은 지금 버전으로 답해요.", "error")
+        say("templates.refused", "error")
         return _edit_page(name, source, exc.problems, 422)
     access.edits_applied()
     audit("template.save", name, before, source)
-    flash(f"저장했어요 (v{version.version}). 몇 초 안에 모든 서버에 반영돼요.", "ok")
+    say("templates.saved", "ok", version=version.version)
     return redirect(url_for("console.templates_edit", name=name))
 
 
@@ -164,11 +165,11 @@ def templates_rollback(name: str) -> Any:
     try:  # EditRefused is a ValueError too: parsed apart, so a refusal is said, not a 400
         saved = editor.rollback(name, version, actor())
     except EditRefused as exc:
-        flash("되돌리지 않았어요: " + " / ".join(exc.problems), "error")
+        say("templates.not_rolled_back", "error", reason=explain(exc))
         return redirect(url_for("console.templates_history", name=name))
     access.edits_applied()
     audit("template.rollback", name, before, editor.source(name))
-    flash(f"v{version}(으)로 되돌렸어요 (새 버전 v{saved.version}).", "ok")
+    say("templates.rolled_back", "ok", version=version, saved=saved.version)
     return redirect(url_for("console.templates_history", name=name))
 
 
@@ -182,9 +183,9 @@ def templates_reset(name: str) -> Any:
     try:
         editor.reset(name, actor())
     except (EditRefused, TemplateError) as exc:
-        flash(f"기본 파일로 돌리지 않았어요: {exc}", "error")
+        say("templates.not_reset", "error", reason=explain(exc))
         return redirect(url_for("console.templates_history", name=name))
     access.edits_applied()
     audit("template.reset", name, before, editor.source(name))
-    flash("기본 파일(templates/)의 내용으로 돌렸어요.", "ok")
+    say("templates.reset", "ok")
     return redirect(url_for("console.templates_history", name=name))

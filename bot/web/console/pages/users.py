@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 
 from ....accounts import ADMIN, ROLES, AccountError
 from .. import access
 from ..auth import actor, area, audit
 from ..blueprint import bp
+from ..messages import explain, say
 
 AREA = "users"
 
@@ -30,10 +31,10 @@ def users_add() -> Any:
     try:
         user = access.users().add(name, role, request.form.get("password", ""))
     except AccountError as exc:
-        flash(f"계정을 만들지 않았어요: {exc}", "error")
+        say("users.not_created", "error", reason=explain(exc))
         return redirect(url_for("console.users_index"))
     audit("user.add", user.name, None, {"role": user.role})
-    flash(f"{user.name} 계정을 만들었어요.", "ok")
+    say("users.created", "ok", name=user.name)
     return redirect(url_for("console.users_index"))
 
 
@@ -46,13 +47,13 @@ def users_role(name: str) -> Any:
     try:
         before = store.require(name)
         if before.role == ADMIN and role != ADMIN and store.admins() <= 1:
-            raise AccountError("마지막 관리자 계정이에요")
+            raise AccountError("that is the last admin account", code="account.last_admin")
         user = store.set_role(name, role)
     except AccountError as exc:
-        flash(f"역할을 바꾸지 않았어요: {exc}", "error")
+        say("users.role_not_changed", "error", reason=explain(exc))
         return redirect(url_for("console.users_index"))
     audit("user.role", user.name, {"role": before.role}, {"role": user.role})
-    flash(f"{user.name}의 역할을 바꿨어요.", "ok")
+    say("users.role_changed", "ok", name=user.name, role=user.role)
     return redirect(url_for("console.users_index"))
 
 
@@ -63,10 +64,10 @@ def users_password(name: str) -> Any:
     try:
         user = access.users().set_password(name, request.form.get("password", ""))
     except AccountError as exc:
-        flash(f"비밀번호를 바꾸지 않았어요: {exc}", "error")
+        say("users.password_not_changed", "error", reason=explain(exc))
         return redirect(url_for("console.users_index"))
     audit("user.password", user.name)
-    flash(f"{user.name}의 비밀번호를 바꿨어요.", "ok")
+    say("users.password_changed", "ok", name=user.name)
     return redirect(url_for("console.users_index"))
 
 
@@ -78,13 +79,13 @@ def users_remove(name: str) -> Any:
     try:
         user = store.require(name)
         if user.name == actor():
-            raise AccountError("자기 계정은 지울 수 없어요")
+            raise AccountError("an account cannot remove itself", code="account.self_remove")
         if user.role == ADMIN and store.admins() <= 1:
-            raise AccountError("마지막 관리자 계정이에요")
+            raise AccountError("that is the last admin account", code="account.last_admin")
         store.remove(name)
     except AccountError as exc:
-        flash(f"계정을 지우지 않았어요: {exc}", "error")
+        say("users.not_removed", "error", reason=explain(exc))
         return redirect(url_for("console.users_index"))
     audit("user.remove", user.name, {"role": user.role}, None)
-    flash(f"{user.name} 계정을 지웠어요.", "ok")
+    say("users.removed", "ok", name=user.name)
     return redirect(url_for("console.users_index"))

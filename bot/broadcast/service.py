@@ -6,7 +6,7 @@ import logging
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bot.core.errors import CodedError
@@ -46,7 +46,9 @@ class Funds:
     verdict: str  # enough | short | unchecked
     needed: int  # won, for the recipients not sent yet (Kakao may bill less: delivered only)
     usable: int | None = None  # won the wallet can spend now
-    note: str = ""  # why unchecked / short, or the age of a stale balance
+    note: str = ""  # why unchecked / short, or the age of a stale balance (English: CLI, logs)
+    reason: str = ""  # the same as a code the console words (funds.<reason> in messages.yaml)
+    values: dict[str, str] = field(default_factory=dict)  # what the wording names
 
 
 def short_of_funds(bid: str, funds: Funds) -> BroadcastError:
@@ -164,17 +166,23 @@ class BroadcastService:
         number = bizno.normalise(configured)
         wallet = self.svc.wallet
         if not number:
-            why = "is not a business number" if configured else "is not set"
-            return Funds("unchecked", needed, note=f"BROADCAST_WALLET_BUSINESS {why}")
+            why, reason = (("is not a business number", "bad_setting") if configured
+                           else ("is not set", "no_setting"))
+            return Funds("unchecked", needed, note=f"BROADCAST_WALLET_BUSINESS {why}",
+                         reason=reason)
         found = wallet.lookup(number)
         if found.outcome not in (FOUND, STALE) or found.wallet is None:
             return Funds("unchecked", needed, note=f"wallet look-up: {found.outcome} "
-                                                   f"{found.reason}".strip())
+                                                   f"{found.reason}".strip(),
+                         reason=f"lookup_{found.outcome}")
         usable = found.wallet.usable
-        note = "" if found.outcome == FOUND else "last known balance (wallet service down)"
         if found.wallet.status != ACTIVE:
-            return Funds("short", needed, usable, f"wallet is {found.wallet.status}")
-        return Funds("enough" if usable >= needed else "short", needed, usable, note)
+            return Funds("short", needed, usable, f"wallet is {found.wallet.status}",
+                         reason="inactive", values={"status": found.wallet.status})
+        stale = found.outcome != FOUND
+        return Funds("enough" if usable >= needed else "short", needed, usable,
+                     "last known balance (wallet service down)" if stale else "",
+                     reason="stale" if stale else "")
 
     def send(self, bid: str, *, sender: EventSender | None = None,
              sleep: Callable[[float], None] | None = None, force: bool = False) -> RunResult:

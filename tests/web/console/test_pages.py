@@ -266,6 +266,32 @@ def test_cancelling_a_cancelled_broadcast_is_refused_in_korean(broadcast_app):
     assert "already" not in again
 
 
+@pytest.mark.parametrize(("wallet_business", "prepare", "said"), [
+    ("", None, "센터 월렛 사업자등록번호(BROADCAST_WALLET_BUSINESS)가 설정되지 않았어요"),
+    ("12345", None, "BROADCAST_WALLET_BUSINESS에 적힌 값이 사업자등록번호가 아니에요"),
+    ("120-81-47521", None, "그 사업자등록번호의 월렛을 찾지 못했어요"),
+    ("120-81-47521", "suspended", "센터 월렛이 사용중지 상태예요"),
+])
+def test_the_centre_wallet_beside_a_broadcast_is_explained_in_korean(
+        make_app, wallet_business, prepare, said):
+    app = make_app(env={"BROADCAST_WALLET_BUSINESS": wallet_business})
+    svc = app.extensions["bot"].services
+    if prepare:
+        svc.wallet.credit_free("1208147521", 300_000)
+        svc.wallet.activate("1208147521")
+        svc.wallet.set_status("1208147521", prepare.upper())
+    notice_fixture.install(app).put({"id": "N-2026-001", "title": "소상공인 디지털 전환 지원",
+                                     "category": "기술", "deadline": "2026-12-31"})
+    chat = Chat(app)
+    chat.say("처음으로")
+    bid = svc.broadcasts.create("N-2026-001", test_users=[chat.user_id])["id"]
+    staff = Console(app)
+    staff.login("lee", "staff")
+    page = staff.text(staff.get(f"/console/broadcasts/{bid}"))
+    assert said in page
+    assert not any(english in page for english in ("is not set", "look-up", "wallet is"))
+
+
 # -- applications -----------------------------------------------------------------------------
 @pytest.fixture
 def receipt(app):

@@ -31,7 +31,11 @@ NOUN_TAGS = ("NNG", "NNP", "NNB", "SL", "XR")
 QUESTION = re.compile(r"(\?|뭐|무엇|어떻게|어케|언제|얼마|몇|어디|누가|누구|왜|나요|까요|가요|"
                       r"는지|되요|돼요|되나|되는|되능|될까|있어요|없어요|해요|하나|할까|인가|인지|"
                       r"는교|능교|는겨|랑가|건가|거예요|거에요|예요|에요|죠|나와요|가능|맞아요|"
-                      r"알려\s*주세요|알려\s*줘|궁금해요|궁금합니다|모르겠어요)\s*$")
+                      r"알려\s*주세요|알려\s*줘|궁금해요|궁금합니다|궁금하고|모르겠어요)\s*$")
+# "심사에서 뭘 봐요": a question word inside and a polite ending asks too; a story sentence
+# with one ("뭘 하는 게 서툰데요", "매출도 얼마 없구요") ends otherwise.
+_WH_WORD = re.compile(r"(뭐|뭘|무엇|무슨|어디|언제|얼마|몇|누가|누구|왜|어떻게|어케|어떤)")
+_WH_END = re.compile(r"(?<!데)(?<!든)(?<!서)(?<!니까)(?<!려고)(?<!구)(?<!고)요\s*$")
 _BARE_CHOICE = re.compile(r"^\S+(인지|는지|은지)$")
 _SENTENCE = re.compile(r"([^?？!！.。\n]*)([?？!！.。\n]+|$)")
 
@@ -40,7 +44,7 @@ def is_question(text: str) -> bool:
     """Whether a piece reads like a question (not a preamble such as '저 떡집 하는데요')."""
     # Phone spellings: '가능한건가여' (요 typed as 여), '모르겟어요' (겠 without its ㅆ).
     text = re.sub(r"(?<=[가-힣])여$", "요", text.strip(" ~.")).replace("겟", "겠")
-    return bool(QUESTION.search(text))
+    return bool(QUESTION.search(text)) or bool(_WH_WORD.search(text) and _WH_END.search(text))
 
 
 def _cut_points(text: str) -> list[tuple[int, int]]:
@@ -56,6 +60,7 @@ def _cut_points(text: str) -> list[tuple[int, int]]:
             cuts.append((tok.start, end))
         elif (tok.tag == "EC" and tok.form in CLAUSE_ENDINGS and i > 0
               and tokens[i - 1].tag.split("-")[0] in PREDICATE_TAGS
+              and tokens[i - 1].form != "말"  # "사장 말고 직원이 …": 'not A but B' is one clause
               and (following.start > end or following.tag == "SP")  # a space or comma follows
               and following.tag != "VX"):  # not '하고 있는데요' (one verb phrase)
             cuts.append((end, end))

@@ -28,7 +28,7 @@ from bot.faq.knowledge import (
     looks_like_form_answer,
     multi_reply,
 )
-from bot.faq.match import Bands, Hit
+from bot.faq.match import Bands, Hit, Query
 from bot.kakao import SkillRequest
 from bot.services import Services
 
@@ -131,10 +131,14 @@ class FaqService:
 
     # -- matching -------------------------------------------------------------
     def situated(self, snapshot: Snapshot, hits: list[Hit], verdicts: situation.Verdicts,
-                 lead: bool = False) -> tuple[str, list[Hit]]:
+                 lead: bool = False, query: Query | None = None,
+                 beside: bool = False) -> tuple[str, list[Hit]]:
         """Band and hits once the merchant's own case counts: entries that judge it (an
         amount, a time, a business type) move up, and a 'did you mean' on such an entry
-        becomes an answer ("매출 11억 좀 넘는데" → the revenue rule with a verdict).
+        becomes an answer ("매출 11억 좀 넘는데" → the revenue rule with a verdict), and so
+        does one whose entry holds the question's words (`query`: Bands.covered) when the
+        question says enough or stands `beside` others in one message ("…공짜로 주는
+        거예요? 얼마나 줘요?"), not a lone "신규는요?".
         `lead`: the question says enough for a clear winner to be answered (Bands.of)."""
         signals = set(verdicts.signals)
         # A price asked is computed for any entry (knowledge.situation_parts).
@@ -157,7 +161,16 @@ class FaqService:
             band = "high"
         if band == "medium" and _related_tie(snapshot, hits, self.bands):
             band = "high"
+        if band == "medium" and (lead or beside) and query is not None and self._covered(
+                snapshot, hits, query):
+            band = "high"
         return band, hits[:SUGGESTIONS]
+
+    def _covered(self, snapshot: Snapshot, hits: list[Hit], query: Query) -> bool:
+        """Whether the top entry knows the question's words (Bands.covered) and leads."""
+        runner_up = hits[1].score if len(hits) > 1 else 0.0
+        return (hits[0].score - runner_up >= self.bands.margin
+                and snapshot.index.coverage(query, hits[0].entry) >= self.bands.covered)
 
     def several(self, snapshot: Snapshot, text: str, band: str, session: Session,
                 now: float) -> Reply | None:
@@ -205,7 +218,8 @@ class FaqService:
             # A part is answered only in its own high band (calibrated on bench/faq_dev2):
             # a short clause's middling winner was the main source of wrong answers.
             piece_band, hits = self.situated(snapshot, hits, verdicts,
-                                             lead=index.says_enough(query))
+                                             lead=index.says_enough(query), query=query,
+                                             beside=True)
             if piece_band == "high":
                 entry = snapshot.entries[hits[0].entry]
                 previous, previous_piece = entry.id, piece
@@ -259,13 +273,13 @@ class FaqService:
         lead = index.says_enough(query)
         band, hits = self.situated(
             snapshot, index.search(text, k=CANDIDATES, query=query, screen=True), verdicts,
-            lead)
+            lead, query)
         previous = self.last_entry(session, now)
         if previous in snapshot.entries and index.is_follow_up(text, query.features):
             context_band, in_context = self.situated(
                 snapshot, index.search(text, k=CANDIDATES, context=previous, query=query,
                                        screen=True),
-                verdicts, lead)
+                verdicts, lead, query)
             if _BAND_ORDER[context_band] > _BAND_ORDER[band] or (
                     context_band == band and in_context and hits
                     and in_context[0].score > hits[0].score):

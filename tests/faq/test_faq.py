@@ -446,3 +446,9 @@ def test_two_related_entries_too_close_to_call_are_one_topic(app):
     assert faq.situated(snapshot, apart, situation.Verdicts())[0] == "medium"
     weak = [Hit("tax_invoice", 0.41), Hit("tax_invoice_when", 0.395)]  # the second: no answer
     assert faq.situated(snapshot, weak, situation.Verdicts())[0] == "medium"
+
+
+def test_sending_to_customers_who_are_not_friends_names_the_alimtalk_way(chat):
+    said = chat.say("친구 아닌 손님 전화번호로 보낼 수 있어요")
+    assert said.templates[0] == "faq/message_recipients"
+    assert "친구로 추가한 분에게만" in said.text and "정보성 알림톡" in said.text

@@ -10,6 +10,7 @@ import pytest
 
 from bot.core.config import ROOT
 from bot.faq import parts
+from bot.faq.match import Bands
 from tests.conftest import TEST_TEMPLATES
 
 
@@ -72,6 +73,42 @@ def test_a_comma_after_go_still_splits():
 @pytest.mark.parametrize("text", ["신청은 아무때나 가능한건가여", "이게 뭔지 모르겟어요"])
 def test_phone_spellings_of_question_endings_are_questions(text):
     assert parts.is_question(text)
+
+
+def test_not_this_but_that_is_one_clause():
+    assert _pieces("대표님 말고 점장이 대신 월렛 만들어도 돼요?") == [
+        "대표님 말고 점장이 대신 월렛 만들어도 돼요?"]
+
+
+@pytest.mark.parametrize("text", ["심사에서 뭘 봐요", "사진 넣으면 더 비싼지도 궁금하고"])
+def test_a_question_word_inside_or_a_wondering_and_asks(text):
+    assert parts.is_question(text)
+
+
+@pytest.mark.parametrize("text", ["휴대폰으로 뭘 하는 게 서툰데요", "매출도 얼마 없구요"])
+def test_a_story_sentence_with_a_question_word_does_not_ask(text):
+    assert not parts.is_question(text)
+
+
+def test_a_question_word_inside_the_first_question_keeps_it_from_being_dropped(chat):
+    said = chat.say("광고 메시지에는 뭘 붙이고 밤에는 몇 시까지 보내요")
+    # Two questions: never the night rule alone with the (광고) label left unsaid.
+    assert said.templates != ["faq/ad_night", "faq_ui/more"]
+    assert "faq/ad_label" in said.templates or "(광고) 표시" in said.quick_replies
+
+
+# -- a suggestion whose entry knows every word of the question ----------------------------
+def test_an_entry_that_holds_every_word_of_the_question_answers_it(chat):
+    said = chat.say("엑셀 손님 명단 올려서 메시지 보내는 법")
+    assert said.templates[0] == "faq/customer_file"  # not three chips
+
+
+def test_words_no_entry_knows_keep_a_near_miss_a_suggestion(chat, app):
+    index = app.extensions["bot"].services.faq.kb.snapshot().index
+    assert index.coverage(index.query("엑셀 손님 명단 올리기"), "customer_file") == 1.0
+    assert index.coverage(index.query("배민 광고비 지원"), "usage") < Bands.covered
+    said = chat.say("배민 광고비도 지원돼요?")
+    assert not any(t.startswith("faq/") for t in said.templates)
 
 
 # -- operators edit the outside topics -----------------------------------------------------

@@ -360,6 +360,36 @@ class Driver:
         return run_python(ports, case, conns, seconds)
 
 
+def worker_cpu(master: subprocess.Popen) -> float:
+    """CPU seconds (user + system) the gunicorn master's workers have used so far (Linux)."""
+    total = 0.0
+    try:
+        children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # a worker that just exited
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def measured(driver: Driver, server: tuple[subprocess.Popen, int], case: Case, conns: int,
+             seconds: float) -> dict:
+    """One driver run, plus the server's CPU milliseconds per request over it.
+
+    CPU per request moves far less than req/s when other jobs share the cores: it is the
+    figure to compare when the machine is not quiet.
+    """
+    before = worker_cpu(server[0])
+    row = driver.run([server[1]], case, conns, seconds)
+    served = row["rps"] * max(1, round(seconds))
+    row["cpu_ms"] = (worker_cpu(server[0]) - before) * 1000 / served if served else 0.0
+    return row
+
+
 # -- the two modes ---------------------------------------------------------------------------
 def median_row(samples: list[dict]) -> dict:
     """Medians over rounds of each figure."""
@@ -391,10 +421,10 @@ def skills_table(system: System, driver: Driver, args: argparse.Namespace) -> li
         for case in cases:
             for conns in args.conns:
                 prepare(system, servers["ours"][1], case, conns)
-                b = driver.run([servers["bare"][1]], case, conns, args.seconds)
+                b = measured(driver, servers["bare"], case, conns, args.seconds)
                 samples.setdefault((case.name, conns, "bare"), []).append(b)
                 for name in apps[::-1] if turn % 2 else apps:  # neither always goes first
-                    o = driver.run([servers[name][1]], case, conns, args.seconds)
+                    o = measured(driver, servers[name], case, conns, args.seconds)
                     samples.setdefault((case.name, conns, name), []).append(o)
                     ratios.setdefault((case.name, conns, name), []).append(
                         o["rps"] / (b["rps"] or 1))
@@ -402,8 +432,8 @@ def skills_table(system: System, driver: Driver, args: argparse.Namespace) -> li
         stop(proc)
     before = " before req/s | before/bare |" if args.against else ""
     lines = ["| case | conns | bare req/s | ours req/s | ours/bare | ours p50 ms | ours p99 ms "
-             f"| bare p99 ms | errors |{before}",
-             "| --- " * (9 + 2 * bool(args.against)) + "|"]
+             f"| bare p99 ms | CPU ms/req bare / ours | errors |{before}",
+             "| --- " * (10 + 2 * bool(args.against)) + "|"]
     for case in cases:
         for conns in args.conns:
             b = median_row(samples[(case.name, conns, "bare")])
@@ -411,6 +441,7 @@ def skills_table(system: System, driver: Driver, args: argparse.Namespace) -> li
             ratio = statistics.median(ratios[(case.name, conns, "ours")])
             line = (f"| {case.label} | {conns} | {b['rps']:,.0f} | {o['rps']:,.0f} | "
                     f"{ratio:.2f} | {o['p50']:.2f} | {o['p99']:.2f} | {b['p99']:.2f} | "
+                    f"{b['cpu_ms']:.2f} / {o['cpu_ms']:.2f} | "
                     f"{int(o['errors'] + b['errors'])} |")
             if args.against:
                 p = median_row(samples[(case.name, conns, "before")])

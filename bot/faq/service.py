@@ -179,7 +179,7 @@ class FaqService:
         index = snapshot.index
         pieces: list[str] = []
         carried = ""  # "매출 11억 좀 넘는데 / 신청 가능한가요": the case goes with the question
-        for piece in (p for q in faq_parts.split(index.analyzer.synonyms.apply(text))
+        for piece in (p for q in faq_parts.split(index.analyzer.synonyms.fix_spelling(text))
                       for p in faq_parts.distribute(q)):
             if not faq_parts.is_question(piece) and situation.judge(
                     situation.read(piece)).signals:

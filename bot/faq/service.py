@@ -28,7 +28,7 @@ from bot.faq.knowledge import (
     looks_like_form_answer,
     multi_reply,
 )
-from bot.faq.match import Bands, Hit, Query
+from bot.faq.match import Bands, Hit, Index, Query
 from bot.kakao import SkillRequest
 from bot.services import Services
 
@@ -189,6 +189,7 @@ class FaqService:
             carried = ""
         if carried:
             pieces.append(carried)
+        pieces = self._with_their_story(index, pieces)
         if len(pieces) < 2:
             return None
         answers: list[tuple[Entry, situation.Verdicts]] = []
@@ -246,6 +247,30 @@ class FaqService:
             self.remember(session, answers[-1][0].id, now)
             return multi_reply(snapshot, answers[:faq_parts.MAX_PARTS - 1], elsewhere)
         return None
+
+    @staticmethod
+    def _with_their_story(index: Index, pieces: list[str]) -> list[str]:
+        """A story ending in one question that names too little to be read alone ("…월렛
+        연결을 다른 채널로 바꾸고 싶어요. 누가 할 수 있어요?", "…이모티콘 만들어서 팔고
+        싶은데 어떻게 시작해요?") is read with the story told before it when the two point
+        elsewhere than the question alone: the story is what it asks about, not the most
+        general entry a few words reach ("누가" → who may apply). When the story leads to
+        the same entry ("…다시 신청해도 되는 거여?") the question stands alone. In a message
+        of several questions each still stands alone (a short one is read after the one
+        before it)."""
+        asking = faq_parts.questions(pieces)
+        if sum(asking) != 1:
+            return pieces
+        at = asking.index(True)
+        query = index.query(pieces[at])
+        if at == 0 or index.says_enough(query):
+            return pieces
+        alone = index.search(pieces[at], k=1, query=query, screen=True)
+        told = " ".join(pieces[:at + 1])
+        together = index.search(told, k=1, screen=True)
+        if alone and together and alone[0].entry == together[0].entry:
+            return pieces
+        return [told, *pieces[at + 1:]]
 
     def _more_about(self, snapshot: Snapshot, previous: str, previous_piece: str, piece: str,
                     hits: list[Hit]) -> bool:

@@ -24,3 +24,21 @@ def test_two_businesses_two_revenues_get_no_verdict_on_either(chat):
     assert "faq_situation/revenue" not in said.templates
     assert "대상이에요 —" not in said.text
     assert any(b["action"] == "operator" for b in said.buttons)  # which counts: the centre says
+
+
+def test_a_short_question_after_its_story_is_not_read_alone(chat):
+    # Alone, "누가 할 수 있어요?" is who may apply; the story says it is about the wallet.
+    said = chat.say("월렛 연결 채널을 바꾸고 싶어요. 누가 할 수 있어요?")
+    assert "faq/eligibility" not in said.templates, said.templates
+    # the master-only entry, answered or offered first
+    assert "faq/master_only" in said.templates or said.quick_replies[0] == "매니저도 되나요"
+
+
+def test_a_story_off_the_program_keeps_its_short_question_from_an_entry(chat):
+    said = chat.say("손님이 카카오페이로 결제한 걸 환불해 달래요. 어떻게 취소해요?")
+    assert not any(t.startswith("faq/") for t in said.templates), said.templates
+
+
+def test_a_short_question_the_story_agrees_with_is_still_answered(chat):
+    said = chat.say("작년에 받아서 벌써 다 썼어요. 다시 신청해도 돼요?")
+    assert "faq/receive_again" in said.templates

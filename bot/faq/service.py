@@ -248,16 +248,16 @@ class FaqService:
             return multi_reply(snapshot, answers[:faq_parts.MAX_PARTS - 1], elsewhere)
         return None
 
-    @staticmethod
-    def _with_their_story(index: Index, pieces: list[str]) -> list[str]:
+    def _with_their_story(self, index: Index, pieces: list[str]) -> list[str]:
         """A story ending in one question that names too little to be read alone ("…월렛
         연결을 다른 채널로 바꾸고 싶어요. 누가 할 수 있어요?", "…이모티콘 만들어서 팔고
-        싶은데 어떻게 시작해요?") is read with the story told before it when the two point
-        elsewhere than the question alone: the story is what it asks about, not the most
-        general entry a few words reach ("누가" → who may apply). When the story leads to
-        the same entry ("…다시 신청해도 되는 거여?") the question stands alone. In a message
-        of several questions each still stands alone (a short one is read after the one
-        before it)."""
+        싶은데 어떻게 시작해요?") is read with the story, unless its own few words place it
+        clearly (a high score `Bands.lead` ahead: "…월렛은 어떻게 만드나요") and the story is
+        not about something the channel does not answer ("손님이 카카오페이로 결제했다가
+        환불해 달래요. 어떻게 취소해요?"). Otherwise the most general entry a few words reach
+        ("누가" → who may apply) would answer a question about something else.
+        In a message of several questions each stands alone (a short one is read after the
+        question before it)."""
         asking = faq_parts.questions(pieces)
         if sum(asking) != 1:
             return pieces
@@ -265,10 +265,12 @@ class FaqService:
         query = index.query(pieces[at])
         if at == 0 or index.says_enough(query):
             return pieces
-        alone = index.search(pieces[at], k=1, query=query, screen=True)
         told = " ".join(pieces[:at + 1])
-        together = index.search(told, k=1, screen=True)
-        if alone and together and alone[0].entry == together[0].entry:
+        alone = index.search(pieces[at], k=2, query=query, screen=True)
+        runner_up = alone[1].score if len(alone) > 1 else 0.0
+        clear = bool(alone) and alone[0].score >= self.bands.high and (
+            alone[0].score - runner_up >= self.bands.lead)
+        if clear and index.search(told, k=1, screen=True):
             return pieces
         return [told, *pieces[at + 1:]]
 

@@ -42,3 +42,22 @@ def test_a_story_off_the_program_keeps_its_short_question_from_an_entry(chat):
 def test_a_short_question_the_story_agrees_with_is_still_answered(chat):
     said = chat.say("작년에 받아서 벌써 다 썼어요. 다시 신청해도 돼요?")
     assert "faq/receive_again" in said.templates
+
+
+# -- facts the sources correct, and topics the channel does not answer ---------------------
+def test_a_per_format_price_from_a_blog_gets_the_real_prices(chat):
+    # program-facts §0: the price depends on targeting (15원 / 20원), not on the format.
+    said = chat.say("이미지형은 25원이라고 어디서 봤는데 진짜예요?")
+    assert "faq/message_price" in said.templates, said.templates
+    assert "15원" in said.text and "20원" in said.text
+
+
+def test_a_web_design_firm_is_not_the_channels_topic(chat):
+    said = chat.say("홈페이지 만들어 줄 업체 좀 알려 주실 수 있어요?")
+    assert not any(t.startswith("faq/") for t in said.templates), said.templates
+
+
+def test_started_free_cash_cannot_be_cancelled_said_plainly(chat):
+    said = chat.say("사용하기 눌러 버렸는데 되돌릴 수 있어요?")
+    assert "faq/use_button" in said.templates, said.templates
+    assert "취소할 수 없" in said.text

@@ -5,7 +5,7 @@
     python bench/faq_eval.py --facts dev -v      # the three dev sets, misses listed
     python bench/faq_eval.py --facts all         # the dev sets, then the three held-out test sets
     python bench/faq_eval.py --facts held-out    # the three held-out sets only (aggregates)
-    python bench/faq_eval.py --facts dev -v --hold-back 05   # dev2 ids ending in 0/5 apart,
+    python bench/faq_eval.py --facts dev -v --hold-back 05   # dev2/dev3 ids ending in 0/5 apart,
                                                               # aggregates only (an over-fit guard)
 
 The set holds questions written apart from the knowledge-base examples (typos, missing
@@ -443,13 +443,13 @@ def facts_table(rows: list[tuple[FactCase, str]]) -> list[str]:
 
 
 def held_back(path: Path, digits: str) -> list[tuple[str, list[FactCase], bool]]:
-    """The set, or for dev2 with `digits`: the half tuned on, then the half only counted.
+    """The set, or for dev2 and dev3 with `digits`: the part tuned on, then the part only counted.
 
-    The ids of dev2 ending in one of `digits` are scored apart and never listed, so a
+    The ids of dev2 and dev3 ending in one of `digits` are scored apart and never listed, so a
     change tuned on the other questions shows whether it carries to wording not looked at.
     """
     cases = load_facts(path)
-    if not digits or path.resolve() != DEV2_SET.resolve():
+    if not digits or path.resolve() not in {DEV2_SET.resolve(), DEV3_SET.resolve()}:
         return [(path.name, cases, path.resolve() in {p.resolve() for p in HELD_OUT})]
     looked = [c for c in cases if c.id[-1:] not in digits]
     apart = [c for c in cases if c.id[-1:] in digits]
@@ -478,7 +478,7 @@ def run_facts(paths: list[Path], templates: str, verbose: bool, hold_back: str =
                   f"knowledge base: {len(snapshot.entries)} entries")
             print("-- ours, through the app (fallback skill):")
             table = facts_table(ours)
-            # The held-back half of dev2: the overall line only, nothing to tune on.
+            # The held-back part of dev2 / dev3: the overall line only, nothing to tune on.
             print("\n".join(table[:2] if name.endswith("overall figures only)") else table))
             print(f"   whole fallback request in-process: p50 {request[0]:.1f} ms, "
                   f"p99 {request[1]:.1f} ms")
@@ -519,7 +519,8 @@ def main() -> None:
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="list the misses (never for the held-out sets)")
     parser.add_argument("--hold-back", default="", metavar="DIGITS",
-                        help="score dev2's ids ending in one of DIGITS apart, aggregates only")
+                        help="score the ids of dev2 and dev3 ending in one of DIGITS apart, "
+                             "aggregates only")
     args = parser.parse_args()
     if args.facts:
         named = {"all": (DEV_SET, DEV2_SET, DEV3_SET, *HELD_OUT),

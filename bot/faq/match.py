@@ -125,10 +125,12 @@ class Synonyms:
                     table[key] = words[0]
                     # A word is found however it is spaced ("비즈 월렛", "카톡채널").
                     patterns[key] = r"\s*".join(map(re.escape, key))
+        spelling_keys: list[str] = []
         for wrong, right in (spelling or {}).items():
             typed = korean.fold(str(wrong))
             key = _compact(typed)
             if key and key not in table:
+                spelling_keys.append(key)
                 table[key] = korean.fold(str(right))
                 # A misspelling only as typed: '은제' (언제) is no fix for '충전은 제가'.
                 patterns[key] = r"\s*".join(re.escape(w) for w in typed.split())
@@ -137,6 +139,9 @@ class Synonyms:
         variants = sorted((v for v in patterns if v), key=len, reverse=True)
         pattern = "|".join(patterns[v] for v in variants)
         self._pattern = re.compile(pattern) if pattern else None
+        # The spelling fixes alone (fix_spelling): the merchant's own words kept.
+        fixes = sorted((k for k in spelling_keys if k), key=len, reverse=True)
+        self._spelling = re.compile("|".join(patterns[k] for k in fixes)) if fixes else None
 
     @classmethod
     def from_spec(cls, spec: Mapping[str, Any] | None) -> Synonyms:
@@ -152,6 +157,14 @@ class Synonyms:
         if self._pattern is None:
             return folded
         return self._pattern.sub(lambda m: self.table[_compact(m[0])], folded)
+
+    def fix_spelling(self, text: str) -> str:
+        """Only the spelling fixes ('어케' → '어떻게'): the synonyms left as typed, so what
+        a word was ("밤 8시 40분", "30만원으로") still tells the situation reader."""
+        folded = korean.fold(text)
+        if self._spelling is None:
+            return folded
+        return self._spelling.sub(lambda m: self.table[_compact(m[0])], folded)
 
     def token(self, form: str) -> str:
         """Canonical form of one morpheme (Kiwi may split off a variant the text pass kept)."""

@@ -37,6 +37,7 @@ QUESTION = re.compile(r"(\?|뭐|무엇|어떻게|어케|언제|얼마|몇|어디
 _WH_WORD = re.compile(r"(뭐|뭘|무엇|무슨|어디|언제|얼마|몇|누가|누구|왜|어떻게|어케|어떤)")
 _WH_END = re.compile(r"(?<!데)(?<!든)(?<!서)(?<!니까)(?<!려고)(?<!구)(?<!고)요\s*$")
 _BARE_CHOICE = re.compile(r"^\S+(인지|는지|은지)$")
+_CHOICE_END = re.compile(r"(?:^|\s)\S*?(이에요|예요|에요|인가요|이요|임|이야)\??$")
 _SENTENCE = re.compile(r"([^?？!！.。\n]*)([?？!！.。\n]+|$)")
 
 
@@ -119,7 +120,7 @@ def split(text: str) -> list[str]:
     merged: list[str] = []
     for piece in pieces:
         if merged and (len(piece.replace(" ", "")) < MIN_CHARS or _topic_words(piece) == 0
-                       or _BARE_CHOICE.match(piece)):
+                       or _BARE_CHOICE.match(piece) or _choice(merged[-1], piece)):
             merged[-1] = f"{merged[-1]} {piece}"
         else:
             merged.append(piece)
@@ -135,6 +136,16 @@ def split(text: str) -> list[str]:
                 keep.discard(i)
         merged = [p for i, p in enumerate(merged) if i in keep][-MAX_PARTS:]
     return merged or [folded]
+
+
+def _choice(first: str, second: str) -> bool:
+    """'부가세 기준이에요 종소세 기준이에요?', '개인이에요 법인이에요?': one question between two
+    things, the first said without a question mark, both ending the same way and neither
+    asking 뭐/얼마 ('캐시는 뭐예요 월렛은 뭐예요?' stays two)."""
+    a, b = _CHOICE_END.search(first), _CHOICE_END.search(second)
+    return (a is not None and b is not None and "?" not in first and "?" in second
+            and a.group(1) == b.group(1)
+            and not _WH_WORD.search(first) and not _WH_WORD.search(second))
 
 
 def _topic_words(piece: str) -> int:

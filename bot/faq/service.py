@@ -28,7 +28,7 @@ from bot.faq.knowledge import (
     looks_like_form_answer,
     multi_reply,
 )
-from bot.faq.match import Bands, Hit, Query
+from bot.faq.match import Bands, Hit, Index, Query
 from bot.kakao import SkillRequest
 from bot.services import Services
 
@@ -179,7 +179,7 @@ class FaqService:
         index = snapshot.index
         pieces: list[str] = []
         carried = ""  # "매출 11억 좀 넘는데 / 신청 가능한가요": the case goes with the question
-        for piece in (p for q in faq_parts.split(index.analyzer.synonyms.apply(text))
+        for piece in (p for q in faq_parts.split(index.analyzer.synonyms.fix_spelling(text))
                       for p in faq_parts.distribute(q)):
             if not faq_parts.is_question(piece) and situation.judge(
                     situation.read(piece)).signals:
@@ -189,6 +189,7 @@ class FaqService:
             carried = ""
         if carried:
             pieces.append(carried)
+        pieces = self._with_their_story(index, pieces)
         if len(pieces) < 2:
             return None
         answers: list[tuple[Entry, situation.Verdicts]] = []
@@ -246,6 +247,32 @@ class FaqService:
             self.remember(session, answers[-1][0].id, now)
             return multi_reply(snapshot, answers[:faq_parts.MAX_PARTS - 1], elsewhere)
         return None
+
+    def _with_their_story(self, index: Index, pieces: list[str]) -> list[str]:
+        """A story ending in one question that names too little to be read alone ("…월렛
+        연결을 다른 채널로 바꾸고 싶어요. 누가 할 수 있어요?", "…이모티콘 만들어서 팔고
+        싶은데 어떻게 시작해요?") is read with the story, unless its own few words place it
+        clearly (a high score `Bands.lead` ahead: "…월렛은 어떻게 만드나요") and the story is
+        not about something the channel does not answer ("손님이 카카오페이로 결제했다가
+        환불해 달래요. 어떻게 취소해요?"). Otherwise the most general entry a few words reach
+        ("누가" → who may apply) would answer a question about something else.
+        In a message of several questions each stands alone (a short one is read after the
+        question before it)."""
+        asking = faq_parts.questions(pieces)
+        if sum(asking) != 1:
+            return pieces
+        at = asking.index(True)
+        query = index.query(pieces[at])
+        if at == 0 or index.says_enough(query):
+            return pieces
+        told = " ".join(pieces[:at + 1])
+        alone = index.search(pieces[at], k=2, query=query, screen=True)
+        runner_up = alone[1].score if len(alone) > 1 else 0.0
+        clear = bool(alone) and alone[0].score >= self.bands.high and (
+            alone[0].score - runner_up >= self.bands.lead)
+        if clear and index.search(told, k=1, screen=True):
+            return pieces
+        return [told, *pieces[at + 1:]]
 
     def _more_about(self, snapshot: Snapshot, previous: str, previous_piece: str, piece: str,
                     hits: list[Hit]) -> bool:

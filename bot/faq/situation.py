@@ -54,6 +54,7 @@ AGED_BUSINESS = re.compile(
     r"^\s*(?:밖에\s*)?(?:안\s*)?(?:된|됐|되는|째)\s*(?:가게|매장|식당|카페|집|업체|점포|사업장"
     r"|사업자|신규|새\s*가게|\w{0,4}(?:집|가게|카페|식당|점))")
 OPENING_WINDOW = 24  # characters before a duration searched for the event it counts from
+RULE_WINDOW = 6  # characters around 10억 searched for 기준: the rule quoted, not a revenue
 OVER_WORDS = ("넘", "초과", "이상", "넘어")
 UNDER_WORDS = ("안 되", "안되", "못 미", "밑", "미만", "이하", "조금 안", "좀 안")
 TARGET_WORDS = ("타겟", "타깃", "그룹", "골라서", "일부")
@@ -261,15 +262,17 @@ def read(text: str) -> Situation:
     revenue = money = None
     people = messages = None
     about_revenue = any(w in text for w in REVENUE_WORDS)
+    revenues: list[Amount] = []
     for amount in amounts:
         if amount.unit == "명":
             people = people or amount.value
         elif amount.unit in ("건", "통"):
             messages = messages or amount.value
         elif amount.value >= 100_000_000 or (about_revenue and amount.value >= 10_000_000):
-            revenue = revenue or amount
+            revenues.append(amount)
         elif amount.unit == "원" or amount.value >= 1000 and "만" in amount.text:
             money = money or amount
+    revenue = _own_revenue(text, revenues)
     clock, clock_text = _clock(text)
     date = None
     match = _DATE.search(text)
@@ -289,6 +292,24 @@ def read(text: str) -> Situation:
         target=any(w in text for w in TARGET_WORDS),
         sends=_sends(text, counts), asks_cost=any(w in text for w in COST_ASK_WORDS),
         compares=any(w in text for w in COMPARE_WORDS), **_frequency(text), **_bizno(text))
+
+
+def _own_revenue(text: str, found: list[Amount]) -> Amount | None:
+    """The merchant's revenue among the revenue-sized amounts: not the rule quoted ("매출
+    기준 10억은 어떤 서류로 확인해요?"), and none when two businesses or years give two
+    ("하나는 6억 하나는 7억이에요": which one the program counts, the sources do not say)."""
+    own = [a for a in found if not (a.value == REVENUE_LIMIT and _quotes_rule(text, a))]
+    if len({a.value for a in own}) > 1:
+        # "11억인데 10억 넘으면 안 돼요?": the line named beside the merchant's amount
+        own = [a for a in own if a.value != REVENUE_LIMIT]
+    return own[0] if len({a.value for a in own}) == 1 else None
+
+
+def _quotes_rule(text: str, amount: Amount) -> bool:
+    """Whether the amount is the program's line as quoted ("기준 10억", "10억 기준")."""
+    before = text[max(0, amount.at - RULE_WINDOW):amount.at]
+    after = text[amount.at + len(amount.text):amount.at + len(amount.text) + RULE_WINDOW]
+    return "기준" in before or bool(re.match(r"\s*(?:원\s*)?(?:이하\s*)?기준", after))
 
 
 def topic_hint(verdicts: Verdicts) -> str:

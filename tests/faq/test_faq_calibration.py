@@ -61,6 +61,16 @@ def test_a_choice_between_two_words_is_one_question():
         "사업자번호 가운데 숫자 보면 법인인지 개인인지 나와요?"]
 
 
+@pytest.mark.parametrize("text", ["매출은 부가세 신고 기준이에요 종소세 기준이에요?",
+                                  "이 번호면 개인이에요 법인이에요?"])
+def test_a_choice_between_two_said_the_same_way_is_one_question(text):
+    assert _pieces(text) == [text]
+
+
+def test_two_what_questions_said_the_same_way_stay_two():
+    assert len(_pieces("무상캐시는 뭐예요 유상캐시는 뭐예요?")) == 2
+
+
 def test_a_trailing_please_tell_me_joins_its_question():
     pieces = _pieces("한 번에 얼마인지 한 달이면 얼마가 드는지 알려주세요")
     assert pieces[-1].endswith("알려주세요") and len(pieces) == 2

@@ -185,3 +185,16 @@ def test_a_business_number_is_checked_and_its_middle_digits_read(text, masked, v
 
 def test_a_business_number_is_no_revenue():
     assert judge(read("사업자등록번호 1208147521 맞아요?")).revenue_ok is None
+
+
+@pytest.mark.parametrize("text, revenue", [
+    ("연매출 기준 10억은 뭘로 확인해요?", None),  # the line quoted, not the merchant's case
+    ("10억 기준은 작년 매출이에요?", None),
+    ("가게가 둘인데 한 곳은 4억 다른 곳은 8억이에요", None),  # which one counts: not sourced
+    ("매출 12억인데 10억 넘으면 안 되는 거예요?", 1_200_000_000),  # the line named beside it
+    ("연매출이 딱 10억이에요", 1_000_000_000),
+])
+def test_only_the_merchants_own_single_revenue_gets_a_verdict(text, revenue):
+    found = read(text)
+    assert (found.revenue.value if found.revenue else None) == revenue
+    assert (judge(found).revenue_ok is None) is (revenue is None)

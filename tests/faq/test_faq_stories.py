@@ -1,0 +1,63 @@
+"""FAQ conversations: several questions and a story around them, each read with the words
+the merchant typed (a time, an amount), and what the channel does not answer kept apart."""
+
+from __future__ import annotations
+
+
+def test_a_night_time_in_one_of_two_questions_keeps_its_period(chat):
+    # '밤' is a synonym of 야간 for matching; the time reader still sees '밤 8시 반' = 20:30.
+    said = chat.say("밤 8시 반에 할인 광고 보내도 돼요? 그리고 수신거부는 어떻게 해요?")
+    assert "faq_situation/send_time" in said.templates, said.templates
+    assert "밤 8시 반(20:30)에는 광고 메시지를 보내셔도 돼요" in said.text
+    assert "차단" in said.text  # the second question answered too
+
+
+def test_the_revenue_line_quoted_in_a_question_gets_no_verdict(chat):
+    said = chat.say("연매출 10억 기준은 어떤 자료로 확인해요?")
+    assert "faq_situation/revenue" not in said.templates
+    assert "10억 원이면 대상이에요" not in said.text
+
+
+def test_two_businesses_two_revenues_get_no_verdict_on_either(chat):
+    said = chat.say("식당 두 개를 사업자 따로 내서 하는데 하나는 4억 하나는 9억이에요. "
+                    "합치면 13억인데 각각 신청돼요?")
+    assert "faq_situation/revenue" not in said.templates
+    assert "대상이에요 —" not in said.text
+    assert any(b["action"] == "operator" for b in said.buttons)  # which counts: the centre says
+
+
+def test_a_short_question_after_its_story_is_not_read_alone(chat):
+    # Alone, "누가 할 수 있어요?" is who may apply; the story says it is about the wallet.
+    said = chat.say("월렛 연결 채널을 바꾸고 싶어요. 누가 할 수 있어요?")
+    assert "faq/eligibility" not in said.templates, said.templates
+    # the master-only entry, answered or offered first
+    assert "faq/master_only" in said.templates or said.quick_replies[0] == "매니저도 되나요"
+
+
+def test_a_story_off_the_program_keeps_its_short_question_from_an_entry(chat):
+    said = chat.say("손님이 카카오페이로 결제한 걸 환불해 달래요. 어떻게 취소해요?")
+    assert not any(t.startswith("faq/") for t in said.templates), said.templates
+
+
+def test_a_short_question_the_story_agrees_with_is_still_answered(chat):
+    said = chat.say("작년에 받아서 벌써 다 썼어요. 다시 신청해도 돼요?")
+    assert "faq/receive_again" in said.templates
+
+
+# -- facts the sources correct, and topics the channel does not answer ---------------------
+def test_a_per_format_price_from_a_blog_gets_the_real_prices(chat):
+    # program-facts §0: the price depends on targeting (15원 / 20원), not on the format.
+    said = chat.say("이미지형은 25원이라고 어디서 봤는데 진짜예요?")
+    assert "faq/message_price" in said.templates, said.templates
+    assert "15원" in said.text and "20원" in said.text
+
+
+def test_a_web_design_firm_is_not_the_channels_topic(chat):
+    said = chat.say("홈페이지 만들어 줄 업체 좀 알려 주실 수 있어요?")
+    assert not any(t.startswith("faq/") for t in said.templates), said.templates
+
+
+def test_started_free_cash_cannot_be_cancelled_said_plainly(chat):
+    said = chat.say("사용하기 눌러 버렸는데 되돌릴 수 있어요?")
+    assert "faq/use_button" in said.templates, said.templates
+    assert "취소할 수 없" in said.text

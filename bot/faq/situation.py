@@ -28,6 +28,9 @@ MIN_TOPUP = 10_000  # §1.5: 최소 충전 10,000원
 KAKAO_NIGHT_START = 20 * 60 + 50  # §5: Kakao blocks ad sends 20:50 – 08:00
 LAW_NIGHT_START = 21 * 60  # §5: the law needs separate consent 21:00 – 08:00
 NIGHT_END = 8 * 60
+# §5: contacts got in a transaction may get ads for the same kind of goods for 6 months after
+# it without consent (시행령 제61조); after that, consent first.
+TRANSACTION_MONTHS = 6
 # Business types the sources name as eligible (개인 or 법인, §1.2; 간이·일반·면세 are all
 # 개인 사업자 in §2.1) and ones they say nothing about (→ no verdict, hand off).
 ELIGIBLE_TYPES = ("개인", "간이과세자", "일반과세자", "면세사업자", "법인")
@@ -76,7 +79,8 @@ BUSINESS_PATTERNS: tuple[tuple[str, str], ...] = (
 )
 UNIT_WORDS = ("원", "명", "건", "통")
 # The situational answers an entry may name in `faq.situations` (templates/faq_situation/).
-SIGNALS = ("revenue", "opening", "business", "send_time", "cost", "budget", "bizno")
+SIGNALS = ("revenue", "opening", "business", "send_time", "cost", "budget", "bizno",
+           "purchase")
 # §2.1: what the middle two digits of a 사업자등록번호 say (the wording: faq_situation/bizno).
 BIZNO_CLASSES: tuple[tuple[range | tuple[int, ...], str], ...] = (
     (range(1, 80), "individual_taxable"), (range(90, 100), "individual_exempt"),
@@ -109,9 +113,18 @@ _FOR_MONTHS = re.compile(rf"(?:(\d+|{_NATIVE_ALT})\s*(?:달|개월)|(\d+|일|{_N
 # Matching keywords: what a number found in the text is about, added to the matched text
 # ("409-33-01275 이거 맞나요?" asks about a 사업자등록번호 without saying so).
 BIZNO_TOPIC = "사업자등록번호"
+PURCHASE_TOPIC = "거래한 손님 예외"  # a purchase N months ago, in an ad question
 _BIZNO = re.compile(r"(?<![\d-])([1-9]\d{2})[\s\-‐.]?(\d{2})[\s\-‐.]?(\d{5})(?![\d-])")
 _BIZNO_MIDDLE = re.compile(r"(?:가운데|중간|중앙)\D{0,12}?(?<!\d)(\d{2})(?!\d)"
                            r"|(?<!\d)([1-9])0\s*번대")
+# The time since a customer's purchase, in a question about ads to that customer ("4개월
+# 전에 케이크 주문했던 손님한테 광고", "일 년 전에 꽃 사 간 손님"): the duration ago, then within
+# a few words the purchase itself.
+_AGO = re.compile(r"^\s*(?:전|넘게\s*전|지난|지났|넘은|넘었|된|됐)")
+_PURCHASE = re.compile(r"주문|구매|구입|샀|산\s|사\s*간|사간|사\s*가신|거래|결제|방문|다녀가|다녀간"
+                       r"|먹고\s*간|먹고\s*가신|시켰|시킨|예약했|예약한|이용했|이용한|오신|왔던|오셨")
+AD_WORDS = ("광고", "홍보", "수신 동의", "동의")
+PURCHASE_WINDOW = 20  # characters after a duration searched for the purchase it counts from
 _STORES = re.compile(rf"(?:가게|매장|점포|사업장|지점|식당)\w{{0,2}}\s*(\d+|{_NATIVE_ALT})\s*"
                      r"(?:개|곳|군데)")
 
@@ -153,6 +166,7 @@ class Situation:
     per_month: int | None = None  # sends a month ("한 달에 두 번씩")
     per_week: int | None = None  # sends a week ("일주일에 두 번")
     for_months: int | None = None  # over how many months ("1년 동안" = 12)
+    months_since_purchase: int | None = None  # a customer's purchase, in an ad question
 
     @property
     def empty(self) -> bool:
@@ -291,7 +305,28 @@ def read(text: str) -> Situation:
         stores=_native_or_int(stores_match.group(1)) if stores_match else None,
         target=any(w in text for w in TARGET_WORDS),
         sends=_sends(text, counts), asks_cost=any(w in text for w in COST_ASK_WORDS),
-        compares=any(w in text for w in COMPARE_WORDS), **_frequency(text), **_bizno(text))
+        compares=any(w in text for w in COMPARE_WORDS), **_frequency(text), **_bizno(text),
+        months_since_purchase=_months_since_purchase(text))
+
+
+def _months_since_purchase(text: str) -> int | None:
+    """Months since a customer bought, when the question is about ads to them; None when
+    the duration is the age of the business or of anything else."""
+    if not any(w in text for w in AD_WORDS):
+        return None
+    for match in _MONTHS.finditer(text):
+        after = text[match.end():match.end() + PURCHASE_WINDOW]
+        if not _AGO.match(after) or not _PURCHASE.search(after):
+            continue
+        if _since_opening(text, match.start(), match.end()):
+            continue
+        if match.group(1):
+            return _native_or_int(match.group(1))
+        if match.group(2):
+            return 6
+        n = _native_or_int(match.group(3))
+        return None if n is None else n * 12
+    return None
 
 
 def _own_revenue(text: str, found: list[Amount]) -> Amount | None:
@@ -314,7 +349,9 @@ def _quotes_rule(text: str, amount: Amount) -> bool:
 
 def topic_hint(verdicts: Verdicts) -> str:
     """Words naming what the numbers in a question are about ("" when nothing)."""
-    return BIZNO_TOPIC if verdicts.bizno_masked is not None else ""
+    if verdicts.bizno_masked is not None:
+        return BIZNO_TOPIC
+    return PURCHASE_TOPIC if verdicts.purchase_within is not None else ""
 
 
 def _bizno(text: str) -> dict[str, Any]:
@@ -437,6 +474,8 @@ class Verdicts:
     messages_cost_general: int | None = None
     messages_cost_target: int | None = None
     stores: int | None = None
+    purchase_months: int | None = None  # since the customer's purchase
+    purchase_within: bool | None = None  # within the 6 months of the transaction exception
     extra: dict[str, Any] = field(default_factory=dict)
 
     def context(self) -> dict[str, Any]:
@@ -478,6 +517,8 @@ class Verdicts:
             found.append("budget")
         if self.bizno_valid is not None or self.bizno_code is not None:
             found.append("bizno")
+        if self.purchase_within is not None:
+            found.append("purchase")
         return tuple(found)
 
 
@@ -553,4 +594,9 @@ def judge(situation: Situation) -> Verdicts:
     values["asks_cost"] = s.asks_cost
     if s.stores is not None:
         values["stores"] = s.stores
+    if s.months_since_purchase is not None:
+        values["purchase_months"] = s.months_since_purchase
+        # Exactly 6 months: whether it is still within, the sources do not say (no verdict).
+        if s.months_since_purchase != TRANSACTION_MONTHS:
+            values["purchase_within"] = s.months_since_purchase < TRANSACTION_MONTHS
     return Verdicts(**values)

@@ -61,3 +61,22 @@ def test_started_free_cash_cannot_be_cancelled_said_plainly(chat):
     said = chat.say("사용하기 눌러 버렸는데 되돌릴 수 있어요?")
     assert "faq/use_button" in said.templates, said.templates
     assert "취소할 수 없" in said.text
+
+
+def test_a_purchase_months_ago_is_judged_by_the_six_month_transaction_exception(chat):
+    said = chat.say("석 달 전에 도시락 주문하신 손님 번호로 "
+                    "새 도시락 광고 보내도 동의 없이 괜찮아요?")
+    assert "faq_situation/purchase" in said.templates, said.templates
+    assert "거래한 지 3개월이면 6개월 안이라" in said.text
+    assert "같은 종류" in said.text  # only the same kind of goods, never any ad
+
+
+def test_a_purchase_past_six_months_needs_consent_first(chat):
+    said = chat.say("작년에 그러니까 1년 전에 꽃 사 간 손님한테 광고 보내도 되나요?")
+    assert "faq_situation/purchase" in said.templates, said.templates
+    assert "6개월이 지나서, 광고를 보내려면 먼저 수신 동의를 받아야 해요" in said.text
+
+
+def test_exactly_six_months_gets_the_plain_rule_not_a_verdict(chat):
+    said = chat.say("6개월 전에 케이크 사 간 손님한테 광고 보내도 돼요?")
+    assert "faq_situation/purchase" not in said.templates, said.templates

@@ -198,3 +198,22 @@ def test_only_the_merchants_own_single_revenue_gets_a_verdict(text, revenue):
     found = read(text)
     assert (found.revenue.value if found.revenue else None) == revenue
     assert (judge(found).revenue_ok is None) is (revenue is None)
+
+
+@pytest.mark.parametrize(("text", "months", "within"), [
+    ("4개월 전에 케이크 주문했던 손님한테 광고 보내도 돼요?", 4, True),
+    ("일 년 전에 꽃 사 간 손님한테도 동의 없이 광고해도 돼요?", 12, False),
+    ("두 달 전에 다녀간 손님한테 홍보 문자", 2, True),
+])
+def test_months_since_a_purchase_in_an_ad_question(text, months, within):
+    verdicts = judge(read(text))
+    assert (verdicts.purchase_months, verdicts.purchase_within) == (months, within)
+
+
+@pytest.mark.parametrize("text", [
+    "4개월 전에 주문했는데 캐시가 안 들어왔어요",  # no ad asked about
+    "개업 4개월 됐는데 광고 보내도 돼요?",  # the business's age, not a purchase
+    "채널 만든 지 두 달 됐는데 광고 동의 받아야 돼요?",
+])
+def test_other_durations_are_no_purchase(text):
+    assert judge(read(text)).purchase_months is None

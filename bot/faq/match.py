@@ -33,6 +33,8 @@ STOP_TOKENS = frozenset({
     "그", "이", "그럼", "그러면", "그냥", "진짜", "정말", "너무", "막", "아", "음", "네",
     "알", "주", "보", "가", "오", "싶", "드리", "말", "안녕", "감사", "궁금", "문의",
     "사장", "님",  # merchants call themselves and each other 사장님: no topic in it
+    # adverbs asking for care or detail ("정확히 뭐예요", "쉽게 알려 주세요"): no topic either
+    "정확히", "자세히", "도대체", "대체", "쉽게", "간단히", "대충", "제발",
 })
 # A follow-up opens with one of these or says little: "그럼 법인은요?".
 FOLLOW_UP_LEADS = ("그럼", "그러면", "그건", "그거", "그리고", "근데", "그런데", "아 그럼")

@@ -80,3 +80,15 @@ def test_a_purchase_past_six_months_needs_consent_first(chat):
 def test_exactly_six_months_gets_the_plain_rule_not_a_verdict(chat):
     said = chat.say("6개월 전에 케이크 사 간 손님한테 광고 보내도 돼요?")
     assert "faq_situation/purchase" not in said.templates, said.templates
+
+
+def test_stopping_the_free_cash_once_started_is_the_use_button_answer(chat):
+    said = chat.say("무상캐시 사용 시작한 뒤에 도로 멈출 수 있나요?")
+    assert "faq/use_button" in said.templates, said.templates
+    assert "취소할 수 없" in said.text
+
+
+def test_which_cash_goes_first_when_the_grant_arrives_on_top_of_paid_cash(chat):
+    said = chat.say("충전한 유상캐시가 조금 있는데 지원금이 들어오면 어떤 캐시가 먼저 나가요?")
+    assert "faq/free_before_paid" in said.templates, said.templates
+    assert "무상캐시가 유상캐시보다 먼저" in said.text

@@ -95,8 +95,10 @@ def test_a_time_without_morning_or_evening_gets_no_verdict():
     ("장사한 지 1년 됐어요", 12, None),  # over 6 months: the revenue rule decides, no verdict
     ("사업자 등록한 지 3개월", 3, True),
     ("두 달 된 카페예요", 2, True),
+    ("개업 하루 만에 신청해도 돼요?", 0, True),
     # A time since something else is no age of the business.
     ("신청한 지 일주일 됐는데", None, None),
+    ("신청한 지 하루 만에 승인 나요?", None, None),
     ("충전한 지 두 달 됐어요", None, None),
     ("개업하고 채널 만든 지 한 달 됐어요", None, None),
 ])

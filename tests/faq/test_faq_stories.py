@@ -92,3 +92,9 @@ def test_which_cash_goes_first_when_the_grant_arrives_on_top_of_paid_cash(chat):
     said = chat.say("충전한 유상캐시가 조금 있는데 지원금이 들어오면 어떤 캐시가 먼저 나가요?")
     assert "faq/free_before_paid" in said.templates, said.templates
     assert "무상캐시가 유상캐시보다 먼저" in said.text
+
+
+def test_the_wallet_menu_asked_for_gets_the_path_in_the_channel_admin_centre(chat):
+    said = chat.say("월렛 만들기는 관리자센터 무슨 메뉴에 있어요?")
+    assert "faq/wallet_create" in said.templates, said.templates
+    assert "월렛 정보 > 새로운 월렛 만들기" in said.text

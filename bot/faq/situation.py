@@ -224,15 +224,18 @@ def _months_open(text: str) -> int | None:
     for match in spans:
         if not _since_opening(text, match.start(), match.end()):
             continue
-        if match.re is _DAYS:
-            return 0
-        if match.group(1):
-            return _native_or_int(match.group(1))
-        if match.group(2):
-            return 6
-        n = _native_or_int(match.group(3))
-        return None if n is None else n * 12
+        return 0 if match.re is _DAYS else _months_in(match)
     return None
+
+
+def _months_in(match: re.Match[str]) -> int | None:
+    """The months a _MONTHS match says: 'N개월/달', '반년' (6) or 'N년' (N × 12)."""
+    if match.group(1):
+        return _native_or_int(match.group(1))
+    if match.group(2):
+        return 6
+    n = _native_or_int(match.group(3))
+    return None if n is None else n * 12
 
 
 def _since_opening(text: str, start: int, end: int) -> bool:
@@ -320,12 +323,7 @@ def _months_since_purchase(text: str) -> int | None:
             continue
         if _since_opening(text, match.start(), match.end()):
             continue
-        if match.group(1):
-            return _native_or_int(match.group(1))
-        if match.group(2):
-            return 6
-        n = _native_or_int(match.group(3))
-        return None if n is None else n * 12
+        return _months_in(match)
     return None
 
 

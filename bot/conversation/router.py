@@ -107,6 +107,15 @@ def _names(vocab: Vocabulary, text: str, key: str) -> tuple[bool, bool]:
 
 def route(text: str) -> str | None:
     """Return the skill (or pseudo-route) a free-text request clearly asks for."""
+    return _route(text, len(VOCABULARIES))
+
+
+# route() and named() are pure functions of the text and the registry, and one fallback
+# request asks them two or three times (the fallback, the FAQ's sure_only, the fallback's
+# named): a small per-process memo keyed like vocabularies() spares the repeats.
+@lru_cache(maxsize=256)
+def _route(text: str, generation: int) -> str | None:
+    del generation
     key = normalise(text)
     if not key:
         return None
@@ -136,6 +145,12 @@ def named(text: str) -> str | None:
     "대출 지원 있어?" is left to the FAQ first (route() gives None); when the FAQ
     knows no confident answer, the notices skill still answers it.
     """
+    return _named(text, len(VOCABULARIES))
+
+
+@lru_cache(maxsize=256)
+def _named(text: str, generation: int) -> str | None:
+    del generation
     key = normalise(text)
     if not key or route(text) is not None:
         return None

@@ -333,13 +333,15 @@ def situation_parts(entry: Entry, verdicts: Verdicts | None) -> list[Part]:
     """The situational bubble(s) for this entry: the rules applied to the merchant's case."""
     if verdicts is None:
         return []
-    context = verdicts.context()
     own = [name for name in verdicts.signals if name in entry.situations][:MAX_SITUATIONS]
     # A price asked with a count or a budget is computed whatever entry matched
     # ("고객파일로 420명한테 보내면 비용이 얼마나 나와요?" → customer_file, and the cost;
     # "300명한테 저녁 7시 반에 보내면 얼마고, 그 시간 괜찮아요?" → the time, and the cost).
     if verdicts.asks_cost and not COMPUTED_SITUATIONS & set(own):
         own += [name for name in verdicts.signals if name in COMPUTED_SITUATIONS][:1]
+    if not own:
+        return []
+    context = verdicts.context()
     return [Part(f"{SITUATION_GROUP}/{name}", context) for name in own]
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from bot.core import numbers
@@ -477,9 +477,13 @@ class Verdicts:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def context(self) -> dict[str, Any]:
-        """Every field (None when unknown), for a template."""
-        data = asdict(self)
-        data.pop("extra")
+        """Every field (None when unknown), for a template.
+
+        A shallow copy: `asdict` deep-copied every field on each answer (~0.2 ms a FAQ reply);
+        only `sends` holds mutable values, and those are copied.
+        """
+        data = {name: getattr(self, name) for name in _VERDICT_FIELDS}
+        data["sends"] = tuple(dict(send) for send in self.sends)
         for key in ("cost_general", "cost_target", "messages_cost_general",
                     "messages_cost_target", "broadcast_cost", "money_left", "sends_total",
                     "sends_difference", "month_cost", "week_cost", "period_cost"):
@@ -598,3 +602,7 @@ def judge(situation: Situation) -> Verdicts:
         if s.months_since_purchase != TRANSACTION_MONTHS:
             values["purchase_within"] = s.months_since_purchase < TRANSACTION_MONTHS
     return Verdicts(**values)
+
+
+# The fields a template sees (extra is the reader's own scratch space).
+_VERDICT_FIELDS = tuple(f.name for f in fields(Verdicts) if f.name != "extra")

@@ -2,7 +2,7 @@
 
     python bench/faq_eval.py [--set bench/faq_eval_set.tsv] [--templates templates] [-v]
     python bench/faq_eval.py --facts bench/faq_dev.jsonl [--templates templates] [-v]
-    python bench/faq_eval.py --facts dev -v      # the three dev sets, misses listed
+    python bench/faq_eval.py --facts dev -v      # the four dev sets, misses listed
     python bench/faq_eval.py --facts all         # the dev sets, then the three held-out test sets
     python bench/faq_eval.py --facts held-out    # the three held-out sets only (aggregates)
     python bench/faq_eval.py --facts dev -v --hold-back 05   # dev2/dev3 ids ending in 0/5 apart,
@@ -227,6 +227,9 @@ DEV2_SET = ROOT / "bench" / "faq_dev2.jsonl"  # written from the sources only: t
 # A third dev set, written from the sources only on 2026-12-03 (session 5) by a session that saw
 # neither the KB nor the other sets: more wordings to tune on (faq_dev3.md says how).
 DEV3_SET = ROOT / "bench" / "faq_dev3.jsonl"
+# A fourth, written the same way on 2026-12-03 (session 6), ids v001…: fresh wordings to tune on.
+DEV4_SET = ROOT / "bench" / "faq_dev4.jsonl"
+DEV_SETS = (DEV_SET, DEV2_SET, DEV3_SET, DEV4_SET)
 
 
 @dataclass(frozen=True)
@@ -443,13 +446,13 @@ def facts_table(rows: list[tuple[FactCase, str]]) -> list[str]:
 
 
 def held_back(path: Path, digits: str) -> list[tuple[str, list[FactCase], bool]]:
-    """The set, or for dev2 and dev3 with `digits`: the part tuned on, then the part only counted.
+    """The set, or for dev2–dev4 with `digits`: the part tuned on, then the part only counted.
 
-    The ids of dev2 and dev3 ending in one of `digits` are scored apart and never listed, so a
-    change tuned on the other questions shows whether it carries to wording not looked at.
+    The ids of dev2, dev3 and dev4 ending in one of `digits` are scored apart and never listed,
+    so a change tuned on the other questions shows whether it carries to wording not looked at.
     """
     cases = load_facts(path)
-    if not digits or path.resolve() not in {DEV2_SET.resolve(), DEV3_SET.resolve()}:
+    if not digits or path.resolve() not in {p.resolve() for p in DEV_SETS[1:]}:
         return [(path.name, cases, path.resolve() in {p.resolve() for p in HELD_OUT})]
     looked = [c for c in cases if c.id[-1:] not in digits]
     apart = [c for c in cases if c.id[-1:] in digits]
@@ -514,17 +517,17 @@ def main() -> None:
     parser.add_argument("--templates", default=str(ROOT / "templates"))
     parser.add_argument("--facts", action="append",
                         help="a JSON Lines set scored on the answers' facts (repeatable; "
-                             "'dev': the three dev sets; 'held-out': the three held-out "
+                             "'dev': the four dev sets; 'held-out': the three held-out "
                              "sets; 'all': the dev sets, then the held-out sets)")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="list the misses (never for the held-out sets)")
     parser.add_argument("--hold-back", default="", metavar="DIGITS",
-                        help="score the ids of dev2 and dev3 ending in one of DIGITS apart, "
+                        help="score the ids of dev2, dev3 and dev4 ending in one of DIGITS apart, "
                              "aggregates only")
     args = parser.parse_args()
     if args.facts:
-        named = {"all": (DEV_SET, DEV2_SET, DEV3_SET, *HELD_OUT),
-                 "dev": (DEV_SET, DEV2_SET, DEV3_SET),
+        named = {"all": (*DEV_SETS, *HELD_OUT),
+                 "dev": DEV_SETS,
                  "held-out": HELD_OUT}
         paths = [p for f in args.facts for p in named.get(f, (Path(f),))]
         run_facts(paths, args.templates, args.verbose, args.hold_back)

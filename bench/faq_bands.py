@@ -67,7 +67,8 @@ def recording(service: FaqService, seen: list[dict[str, object]]) -> Iterator[No
     """Keep what the service decided for each question of a message of several."""
     situated = service.situated
 
-    def kept(snapshot, hits, verdicts, lead=False, query=None, beside=False):  # type: ignore[no-untyped-def]
+    def kept(snapshot, hits, verdicts, lead=False,  # type: ignore[no-untyped-def]
+             query=None, beside=False):
         band, ranked = situated(snapshot, hits, verdicts, lead, query, beside)
         if beside and ranked and query is not None:
             runner_up = ranked[1].score if len(ranked) > 1 else 0.0

@@ -1,0 +1,198 @@
+"""Where the FAQ's bands hesitate: what the service knew about every question it did not
+answer, and whether answering its top entry would have been right.
+
+    TEST_REDIS_URL=redis://127.0.0.1:6379/3 python bench/faq_bands.py [--out FILE]
+
+Runs the dev sets (dev, and the looked parts of dev2 / dev3: ids ending in 0 or 5 are held
+back and only counted, never listed) through the real app like bench/faq_eval.py. For each
+question that ended in suggestions or was declined, it is asked again with every band forced
+to "high" (what promoting it would have said) and graded with faq_eval's grading. One JSON
+line per such question goes to --out: the features the service had (top score, runner-up,
+margin, the top entry's coverage of the query, the query's word count, the number of
+questions in the message, whether the top entry hands off, the situation signals and whether
+the top entry judges them; for a message of several questions, the same for each question as
+several() saw it) and both grades. The held-back part prints its counts only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.faq_eval import (  # noqa: E402
+    DEV2_SET,
+    DEV3_SET,
+    DEV_SET,
+    AppAsker,
+    FactCase,
+    Outcome,
+    grade,
+    held_back,
+    render_answers,
+)
+from bot.faq import parts as faq_parts  # noqa: E402
+from bot.faq import situation  # noqa: E402
+from bot.faq.service import CANDIDATES, FaqService  # noqa: E402
+from tests.support.kakao import Chat  # noqa: E402
+
+UNSURE = ("suggested", "declined", "handoff")
+
+
+@contextmanager
+def forced(service: FaqService) -> Iterator[None]:
+    """Every band the service decides is 'high': the top entry of each question answered."""
+    situated = service.situated
+
+    def always_high(snapshot, hits, verdicts, *args, **kwargs):  # type: ignore[no-untyped-def]
+        band, ranked = situated(snapshot, hits, verdicts, *args, **kwargs)
+        return ("high" if ranked else band), ranked
+
+    service.situated = always_high  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        del service.situated
+
+
+@contextmanager
+def recording(service: FaqService, seen: list[dict[str, object]]) -> Iterator[None]:
+    """Keep what the service decided for each question of a message of several."""
+    situated = service.situated
+
+    def kept(snapshot, hits, verdicts, lead=False,  # type: ignore[no-untyped-def]
+             query=None, beside=False):
+        band, ranked = situated(snapshot, hits, verdicts, lead, query, beside)
+        if beside and ranked and query is not None:
+            runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+            seen.append({"band": band, "top": ranked[0].entry, "score": ranked[0].score,
+                         "margin": round(ranked[0].score - runner_up, 4),
+                         "coverage": round(snapshot.index.coverage(query, ranked[0].entry), 3),
+                         "words": len(query.features.words), "says_enough": lead,
+                         "judges": bool(set(verdicts.signals)
+                                        & set(snapshot.entries[ranked[0].entry].situations))})
+        return band, ranked
+
+    service.situated = kept  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        del service.situated
+
+
+def features(service: FaqService, text: str, handoffs: set[str]) -> dict[str, object]:
+    """What FaqService.answer knew about a fresh merchant's whole message."""
+    snapshot = service.kb.snapshot()
+    index = snapshot.index
+    verdicts = situation.judge(situation.read(text))
+    hint = situation.topic_hint(verdicts)
+    said = f"{text} {hint}" if hint else text
+    query = index.query(said)
+    lead = index.says_enough(query)
+    raw = index.search(said, k=CANDIDATES, query=query, screen=True)
+    band, hits = service.situated(snapshot, raw, verdicts, lead, query)
+    pieces = [p for q in faq_parts.split(index.analyzer.synonyms.fix_spelling(text))
+              for p in faq_parts.distribute(q)]
+    top = hits[0] if hits else None
+    runner_up = hits[1].score if len(hits) > 1 else 0.0
+    signals = sorted(verdicts.signals)
+    return {
+        "band": band,
+        "plain_band": service.bands.of(raw, lead=lead),
+        "top": top.entry if top else None,
+        "second": hits[1].entry if len(hits) > 1 else None,
+        "score": top.score if top else 0.0,
+        "runner_up": runner_up,
+        "margin": round(top.score - runner_up, 4) if top else 0.0,
+        "coverage": round(index.coverage(query, top.entry), 3) if top else 0.0,
+        "words": len(query.features.words),
+        "says_enough": lead,
+        "pieces": len(pieces),
+        "questions": sum(faq_parts.questions(pieces)) if pieces else 0,
+        "handoff": bool(top and top.entry in handoffs),
+        "signals": signals,
+        "judges": bool(top and set(signals) & set(snapshot.entries[top.entry].situations)),
+        "asks_cost": bool(verdicts.asks_cost),
+        "chars": len(text),
+    }
+
+
+def run(out: Path) -> None:
+    """Ask every dev question, re-ask the unsure ones forced, write their features."""
+    asker = AppAsker(str(ROOT / "templates"))
+    service: FaqService = asker.app.extensions["bot"].services.faq
+    snapshot = service.kb.snapshot()
+    handoffs = {e for e, (_, operator) in render_answers(snapshot, str(ROOT / "templates")).items()
+                if operator}
+    rows = []
+    try:
+        for path in (DEV_SET, DEV2_SET, DEV3_SET):
+            for name, cases, apart in held_back(path, "05"):
+                tally: Counter[str] = Counter()
+                for case in cases:
+                    row = measure(asker, service, case, handoffs)
+                    if row is None:
+                        continue
+                    tally[f"{row['grade']}->{row['forced']}"] += 1
+                    if not apart:
+                        rows.append({"set": path.stem, **row})
+                print(f"{name}: unsure {sum(tally.values())} of {len(cases)}; "
+                      f"grade->forced {dict(sorted(tally.items()))}")
+    finally:
+        asker.close()
+    out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows),
+                   encoding="utf-8")
+    print(f"{len(rows)} rows (looked parts only) -> {out}")
+
+
+def ask(asker: AppAsker, question: str) -> tuple[Outcome, list[str]]:
+    """AppAsker.ask, keeping the templates the reply rendered (suggest or multi)."""
+    rendered: list[str] = []
+    say = Chat.say
+
+    def keep(chat, *args, **kwargs):  # type: ignore[no-untyped-def]
+        said = say(chat, *args, **kwargs)
+        rendered.extend(said.templates)
+        return said
+
+    Chat.say = keep  # type: ignore[method-assign]
+    try:
+        return asker.ask(question), rendered
+    finally:
+        Chat.say = say  # type: ignore[method-assign]
+
+
+def measure(asker: AppAsker, service: FaqService, case: FactCase,
+            handoffs: set[str]) -> dict[str, object] | None:
+    """The row of one question that was not answered, else None."""
+    pieces: list[dict[str, object]] = []
+    with recording(service, pieces):
+        outcome, templates = ask(asker, case.question)
+    graded = grade(case, outcome)
+    if outcome.kind == "answer" or outcome.kind.startswith("routed") or graded not in UNSURE:
+        return None
+    with forced(service):
+        promoted, _ = ask(asker, case.question)
+    return {"id": case.id, "question": case.question, "offtopic": case.offtopic,
+            "handoff_case": case.handoff, "kind": outcome.kind,
+            "reply": next((t for t in templates if t.startswith("faq_ui/")), "declined"),
+            "grade": graded, "forced": grade(case, promoted), "forced_kind": promoted.kind,
+            "parts": pieces, **features(service, case.question, handoffs)}
+
+
+def main() -> None:
+    """Parse the arguments and run."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default="/tmp/faq_bands.jsonl")
+    run(Path(parser.parse_args().out))
+
+
+if __name__ == "__main__":
+    main()

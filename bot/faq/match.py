@@ -94,20 +94,6 @@ class Bands:
     # and the question says enough (not "신규는요?"). Chosen on dev2's looked half
     # (bench/faq_eval.py --hold-back 05; 0.7 scored the same, 0.9 lower).
     covered: float = 0.8
-    # A known lead: a suggestion is answered when its entry is `known_margin` ahead and its
-    # title and examples hold at least `known_covered` of the question's word weight (as for
-    # `covered`), for a question of `known_words` or more content words. Found with
-    # bench/faq_bands.py on the looked dev questions where the bands hesitated: it answered
-    # 22 of them right and 1 wrong (bench/faq_eval.py --hold-back 05). Margin 0.04-0.06 and
-    # coverage 0.4-0.5 gave the same wrong one; 3 words instead of 4 added two (one off-topic).
-    known_margin: float = 0.05
-    known_covered: float = 0.45
-    known_words: int = 4
-    # Below `low` (declined so far) the lead must be wider and the question longer: the
-    # off-topic questions an entry happens to half-know are short ("유튜브 광고 단가 얼마예요").
-    known_floor: float = 0.2
-    known_low_margin: float = 0.08
-    known_low_words: int = 5
 
     def of(self, hits: Sequence[Hit], lead: bool = False) -> str:
         """Return 'high', 'medium' or 'low' for a ranked hit list.

@@ -164,24 +164,7 @@ class FaqService:
         if band == "medium" and (lead or beside) and query is not None and self._covered(
                 snapshot, hits, query):
             band = "high"
-        if band != "high" and query is not None and self._known_lead(snapshot, hits, query):
-            band = "high"
         return band, hits[:SUGGESTIONS]
-
-    def _known_lead(self, snapshot: Snapshot, hits: list[Hit], query: Query) -> bool:
-        """Whether the top entry leads and knows enough of a question that names enough
-        (Bands.known_*): the suggestions it would get are that entry and two strays."""
-        bands = self.bands
-        if not hits or hits[0].score < bands.known_floor:
-            return False
-        declined = hits[0].score < bands.low
-        words = bands.known_low_words if declined else bands.known_words
-        if len(query.features.words) < words:
-            return False
-        runner_up = hits[1].score if len(hits) > 1 else 0.0
-        margin = bands.known_low_margin if declined else bands.known_margin
-        return (hits[0].score - runner_up >= margin
-                and snapshot.index.coverage(query, hits[0].entry) >= bands.known_covered)
 
     def _covered(self, snapshot: Snapshot, hits: list[Hit], query: Query) -> bool:
         """Whether the top entry knows the question's words (Bands.covered) and leads."""

@@ -230,7 +230,8 @@ DEV2_SET = ROOT / "bench" / "faq_dev2.jsonl"  # written from the sources only: t
 # A third dev set, written from the sources only on 2026-12-03 (session 5) by a session that saw
 # neither the KB nor the other sets: more wordings to tune on (faq_dev3.md says how).
 DEV3_SET = ROOT / "bench" / "faq_dev3.jsonl"
-# A fourth, written the same way on 2026-12-03 (session 6), ids w001… (dev2 has v001…): fresh wordings to tune on.
+# A fourth, written the same way on 2026-12-03 (session 6), ids w001… (dev2 has v001…):
+# fresh wordings to tune on.
 DEV4_SET = ROOT / "bench" / "faq_dev4.jsonl"
 DEV_SETS = (DEV_SET, DEV2_SET, DEV3_SET, DEV4_SET)
 

@@ -1,4 +1,10 @@
-"""`flask templates check|preview`: operators see and check their answer templates."""
+"""`flask templates check|preview`: operators see and check their answer templates.
+
+Operators run these after editing files on the server (README, "답변 템플릿 고치기"), so the
+problems are printed in Korean, from the same wording as the console's template editor
+(bot/web/console/templates/console/messages.yaml), each with its code; the English message
+of a problem stays in the logs.
+"""
 
 from __future__ import annotations
 
@@ -21,15 +27,25 @@ templates_cli = AppGroup("templates", help="Operator answer templates.")
 @templates_cli.command("check")
 def templates_check() -> None:
     """Render every template with its samples and validate it against Kakao's limits."""
+    from bot.web.console import messages
+
     bot = current_app.extensions["bot"]
     problems = checks.check_all(bot.renderer)
     names = bot.templates.names()
     for problem in problems:
-        click.echo(f"✗ {problem}", err=True)
+        click.echo(_line(problem), err=True)
     if problems:
-        click.echo(f"{len(problems)} problem(s) in {len(names)} templates", err=True)
+        click.echo(messages.text("cli.check_failed", count=len(problems), templates=len(names)),
+                   err=True)
         sys.exit(1)
-    click.echo(f"✓ {len(names)} templates OK")
+    click.echo(f"✓ {messages.text('cli.check_ok', templates=len(names))}")
+
+
+def _line(problem: checks.Problem) -> str:
+    """One problem as the operator reads it: Korean, with its code to search for."""
+    from bot.web.console import messages
+
+    return f"✗ {messages.describe(problem)} [{problem.code}]"
 
 
 @templates_cli.command("preview")
@@ -54,7 +70,7 @@ def templates_preview(name: str, sample_no: int | None, assignments: tuple[str, 
     except ValueError as exc:
         _fail(str(exc))
     except TemplateError as exc:
-        _fail(f"{name}.yaml: {exc.message}")
+        _fail(_line(checks.from_error(exc))[2:])
     samples = store.samples(name)
     if sample_no is not None and sample_no > len(samples):
         _fail(f"{name}.yaml has {len(samples)} sample(s), no sample {sample_no}")
@@ -68,18 +84,21 @@ def templates_preview(name: str, sample_no: int | None, assignments: tuple[str, 
         if any(parts[0] == "settings" for parts, _ in values):  # change one setting, keep the rest
             base.setdefault("settings", store.settings())
         context = preview.with_values(base, values)
-        response, found = checks.check_sample(bot.renderer, name, context, label)
+        response, found = checks.check_sample(bot.renderer, name, context, label,
+                                              i if len(samples) > 1 else None)
         if response is not None:
             click.echo("\n".join(simulator.draw(response)[0]))
         if store.is_partial(name):
             click.echo("  (partial: quick replies other templates take with `use:`)")
         for problem in found:
-            click.echo(f"✗ {problem}")
+            click.echo(_line(problem))
         problems += found
+    from bot.web.console import messages
+
     if problems:
-        click.echo(f"{len(problems)} problem(s)", err=True)
+        click.echo(messages.text("cli.preview_failed", count=len(problems)), err=True)
         sys.exit(1)
-    click.echo("✓ renders within Kakao's limits")
+    click.echo(f"✓ {messages.text('cli.preview_ok')}")
 
 
 def _fail(message: str) -> NoReturn:

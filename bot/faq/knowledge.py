@@ -448,10 +448,14 @@ class UnansweredLog:
 
 
 # -- checks -------------------------------------------------------------------
-def check_kb(renderer: Renderer, kb: KnowledgeBase) -> list[str]:
-    """Everything `flask faq check` reports: renders, limits, examples, links between entries."""
+def check_kb(renderer: Renderer, kb: KnowledgeBase) -> list[checks.Problem | str]:
+    """Everything `flask faq check` reports: renders, limits, examples, links between entries.
+
+    A template's own problems come as coded checks.Problem (worded in Korean by the console),
+    the FAQ's own as English lines; `str()` of either is what the CLI prints.
+    """
     store = renderer.store
-    problems: list[str] = []
+    problems: list[checks.Problem | str] = []
     snapshot = _build(store, kb.signature())
     problems += snapshot.problems
     entries = snapshot.entries
@@ -459,7 +463,7 @@ def check_kb(renderer: Renderer, kb: KnowledgeBase) -> list[str]:
     seen_examples: dict[str, str] = {}
     for entry in entries.values():
         name = f"{entry.template}.yaml"
-        problems += [str(p) for p in checks.check_template(renderer, entry.template)]
+        problems += checks.check_template(renderer, entry.template)
         problems += _check_reply(renderer, snapshot, entry)
         problems += _check_fields(entry, entries, name)
         if entry.title in titles:

@@ -23,12 +23,12 @@ def funnel_bars(rows: Sequence[tuple[str, int, int]], width: int = 640) -> Marku
     reached_word, answered_word = label("reached", "chart"), label("answered", "chart")
     parts = [f'<svg viewBox="0 0 {width} {height}" role="img" '
              f'aria-label="{escape(label("funnel", "chart"))}">']
-    for i, (label, reached, answered) in enumerate(rows):
+    for i, (step, reached, answered) in enumerate(rows):
         y = i * (bar_h + gap) + 4
         reach_w = plot * reached / top
         ans_w = plot * answered / top
         parts.append(f'<text x="{label_w - 8}" y="{y + 13}" text-anchor="end" font-size="12">'
-                     f'{escape(label)}</text>')
+                     f"{escape(step)}</text>")
         parts.append(f'<rect x="{label_w}" y="{y}" width="{reach_w:.1f}" height="{bar_h}" '
                      f'fill="#c9d8f5"><title>{reached_word} {reached}</title></rect>')
         parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{ans_w:.1f}" height="{bar_h - 8}" '
@@ -38,7 +38,8 @@ def funnel_bars(rows: Sequence[tuple[str, int, int]], width: int = 640) -> Marku
     legend_y = height - 6
     parts.append(f'<rect x="{label_w}" y="{legend_y - 9}" width="10" height="10" '
                  f'fill="#c9d8f5"/><text x="{label_w + 14}" y="{legend_y}" font-size="11">'
-                 f'{reached_word}</text><rect x="{label_w + 56}" y="{legend_y - 9}" width="10" height="10" '
+                 f'{reached_word}</text><rect x="{label_w + 56}" y="{legend_y - 9}" '
+                 f'width="10" height="10" '
                  f'fill="{PALETTE[0]}"/><text x="{label_w + 70}" y="{legend_y}" font-size="11">'
                  f'{answered_word}</text></svg>')
     return Markup("".join(parts))

@@ -89,12 +89,16 @@ def uses() -> list[Use]:
     for path, tree in BOT:
         in_console = CONSOLE in path.parents
         local = functions.get(path, {})
+        # and those called through their module from elsewhere (`checks.problem(…)`)
+        by_module = {f"{other.stem}.{name}": kwonly for other, defs in functions.items()
+                     for name, kwonly in defs.items()}
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
             name = _name(node)
             where = f"{path.relative_to(ROOT)}:{node.lineno}"
             keywords = {k.arg for k in node.keywords if k.arg}
+            kwonly = local.get(name, by_module.get(ast.unparse(node.func)))
             via_messages = (isinstance(node.func, ast.Attribute) and name == "text"
                             and ast.unparse(node.func.value) == "messages")
             if (in_console and name in ("say", "text")) or via_messages:
@@ -103,14 +107,14 @@ def uses() -> list[Use]:
                     f"{where}: the key must be written out, so it can be checked")
                 found.append(Use(where, "flash" if name == "say" else "text", key.value,
                                  frozenset(keywords)))
-            elif name in coded or name in local:
+            elif name in coded or kwonly is not None:
                 code = next((k.value for k in node.keywords if k.arg == "code"), None)
                 if code is not None and _passed_on(code):
                     continue
                 assert isinstance(code, ast.Constant) and isinstance(code.value, str), (
                     f"{where}: {name} without a written-out code= (the console could only "
                     f"show its English message)")
-                values = keywords - {"code"} - local.get(name, set())
+                values = keywords - {"code"} - (kwonly or set())
                 found.append(Use(where, "errors", code.value, frozenset(values),
                                  frozenset(IMPLICIT.get(name, ()))))
     return found
@@ -132,6 +136,7 @@ def test_the_scan_sees_the_code():
     assert ("kakao.too_many", frozenset({"key", "count", "limit"})) in kakao and len(kakao) >= 30
     made = {u.key.split(".")[0] for u in USES if u.where.startswith("bot/answers/")}
     assert {"limit", "template", "check"} <= made
+    assert any(u.key == "faq.example_taken" and u.where.startswith("bot/faq/") for u in USES)
 
 
 def test_every_key_and_code_used_is_worded():

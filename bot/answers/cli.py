@@ -56,30 +56,36 @@ def _line(problem: checks.Problem) -> str:
               help="Set a value (read as YAML; nested: free.balance=0). Repeatable.")
 def templates_preview(name: str, sample_no: int | None, assignments: tuple[str, ...]) -> None:
     """Draw a template as `flask chat` shows it, then list its Kakao limit problems."""
+    from bot.web.console import messages
+
     bot = current_app.extensions["bot"]
     store = bot.templates
     name = preview.normalise(name)
     names = store.names()
     if name not in names:
         close = preview.suggest(name, names)
-        hint = f"; did you mean {', '.join(close)}?" if close else " (see templates/<group>/)"
-        _fail(f"unknown template '{name}'{hint}")
+        if close:
+            _fail(messages.text("cli.unknown_template", name=name, close=", ".join(close)))
+        _fail(messages.text("cli.unknown_template_no_hint", name=name))
     try:
         values = preview.parse_assignments(assignments)
         store.spec(name, fresh=True, last_good=False)  # the file on disk, as check judges it
-    except ValueError as exc:
-        _fail(str(exc))
+    except preview.AssignmentError as exc:
+        _fail(messages.explain(exc))
     except TemplateError as exc:
         _fail(_line(checks.from_error(exc))[2:])
     samples = store.samples(name)
     if sample_no is not None and sample_no > len(samples):
-        _fail(f"{name}.yaml has {len(samples)} sample(s), no sample {sample_no}")
+        _fail(messages.text("cli.no_such_sample", name=name, count=len(samples),
+                            number=sample_no))
     picked = [sample_no] if sample_no else range(1, len(samples) + 1)
     problems: list[checks.Problem] = []
     for i in picked:
         label = f"sample {i}" if len(samples) > 1 else "sample"
-        which = f" · sample {i} of {len(samples)}" if len(samples) > 1 else ""
-        click.echo(f"── {name}{which}{' with --set values' if values else ''}")
+        which = (f" · {messages.text('cli.sample_of', number=i, count=len(samples))}"
+                 if len(samples) > 1 else "")
+        changed = f" {messages.text('cli.with_set_values')}" if values else ""
+        click.echo(f"── {name}{which}{changed}")
         base = dict(samples[i - 1])
         if any(parts[0] == "settings" for parts, _ in values):  # change one setting, keep the rest
             base.setdefault("settings", store.settings())
@@ -89,12 +95,10 @@ def templates_preview(name: str, sample_no: int | None, assignments: tuple[str, 
         if response is not None:
             click.echo("\n".join(simulator.draw(response)[0]))
         if store.is_partial(name):
-            click.echo("  (partial: quick replies other templates take with `use:`)")
+            click.echo(f"  {messages.text('cli.partial')}")
         for problem in found:
             click.echo(_line(problem))
         problems += found
-    from bot.web.console import messages
-
     if problems:
         click.echo(messages.text("cli.preview_failed", count=len(problems)), err=True)
         sys.exit(1)

@@ -90,7 +90,8 @@ def test_preview_of_an_unknown_name_says_so_in_one_line_and_suggests(runner):
     result = preview(runner, "welcome/greeting", "--sample", "3")
     assert result.exit_code == 1 and "예시 3은(는) 없어요" in result.output
     result = preview(runner, "welcome/greeting", "--set", "is_friend")
-    assert result.exit_code == 1 and "--set 'is_friend'은(는) 이름=값으로 적어 주세요" in result.output
+    assert result.exit_code == 1
+    assert "--set 'is_friend'은(는) 이름=값으로 적어 주세요" in result.output
 
 
 def test_preview_lists_limit_problems_and_render_errors(make_app, tmp_path):

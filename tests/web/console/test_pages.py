@@ -136,7 +136,8 @@ def test_the_faq_check_page_says_an_entrys_problems_in_korean(app, operator):
               .replace("title: 광고 수신 동의", "title: 광고 수신 동의를 받는 방법과 기간"))
     app.extensions["console"].overrides.save("faq/ad_consent", source, "elsewhere")  # unchecked
     page = operator.text(operator.get("/console/faq/check"))
-    assert "faq/ad_consent.yaml: 제목 '광고 수신 동의를 받는 방법과 기간'이(가) 14자보다 길어요" in page
+    title = "광고 수신 동의를 받는 방법과 기간"
+    assert f"faq/ad_consent.yaml: 제목 '{title}'이(가) 14자보다 길어요" in page
     assert "is longer than 14 characters" not in page  # the English is `flask faq check`'s
 
 

@@ -1,4 +1,10 @@
-"""`flask templates check|preview`: operators see and check their answer templates."""
+"""`flask templates check|preview`: operators see and check their answer templates.
+
+Operators run these after editing files on the server (README, "답변 템플릿 고치기"), so the
+problems are printed in Korean, from the same wording as the console's template editor
+(bot/web/console/templates/console/messages.yaml), each with its code; the English message
+of a problem stays in the logs.
+"""
 
 from __future__ import annotations
 
@@ -21,15 +27,25 @@ templates_cli = AppGroup("templates", help="Operator answer templates.")
 @templates_cli.command("check")
 def templates_check() -> None:
     """Render every template with its samples and validate it against Kakao's limits."""
+    from bot.web.console import messages
+
     bot = current_app.extensions["bot"]
     problems = checks.check_all(bot.renderer)
     names = bot.templates.names()
     for problem in problems:
-        click.echo(f"✗ {problem}", err=True)
+        click.echo(_line(problem), err=True)
     if problems:
-        click.echo(f"{len(problems)} problem(s) in {len(names)} templates", err=True)
+        click.echo(messages.text("cli.check_failed", count=len(problems), templates=len(names)),
+                   err=True)
         sys.exit(1)
-    click.echo(f"✓ {len(names)} templates OK")
+    click.echo(f"✓ {messages.text('cli.check_ok', templates=len(names))}")
+
+
+def _line(problem: checks.Problem) -> str:
+    """One problem as the operator reads it: Korean, with its code to search for."""
+    from bot.web.console import messages
+
+    return f"✗ {messages.describe(problem)} [{problem.code}]"
 
 
 @templates_cli.command("preview")
@@ -40,46 +56,53 @@ def templates_check() -> None:
               help="Set a value (read as YAML; nested: free.balance=0). Repeatable.")
 def templates_preview(name: str, sample_no: int | None, assignments: tuple[str, ...]) -> None:
     """Draw a template as `flask chat` shows it, then list its Kakao limit problems."""
+    from bot.web.console import messages
+
     bot = current_app.extensions["bot"]
     store = bot.templates
     name = preview.normalise(name)
     names = store.names()
     if name not in names:
         close = preview.suggest(name, names)
-        hint = f"; did you mean {', '.join(close)}?" if close else " (see templates/<group>/)"
-        _fail(f"unknown template '{name}'{hint}")
+        if close:
+            _fail(messages.text("cli.unknown_template", name=name, close=", ".join(close)))
+        _fail(messages.text("cli.unknown_template_no_hint", name=name))
     try:
         values = preview.parse_assignments(assignments)
         store.spec(name, fresh=True, last_good=False)  # the file on disk, as check judges it
-    except ValueError as exc:
-        _fail(str(exc))
+    except preview.AssignmentError as exc:
+        _fail(messages.explain(exc))
     except TemplateError as exc:
-        _fail(f"{name}.yaml: {exc.message}")
+        _fail(_line(checks.from_error(exc))[2:])
     samples = store.samples(name)
     if sample_no is not None and sample_no > len(samples):
-        _fail(f"{name}.yaml has {len(samples)} sample(s), no sample {sample_no}")
+        _fail(messages.text("cli.no_such_sample", name=name, count=len(samples),
+                            number=sample_no))
     picked = [sample_no] if sample_no else range(1, len(samples) + 1)
     problems: list[checks.Problem] = []
     for i in picked:
         label = f"sample {i}" if len(samples) > 1 else "sample"
-        which = f" · sample {i} of {len(samples)}" if len(samples) > 1 else ""
-        click.echo(f"── {name}{which}{' with --set values' if values else ''}")
+        which = (f" · {messages.text('cli.sample_of', number=i, count=len(samples))}"
+                 if len(samples) > 1 else "")
+        changed = f" {messages.text('cli.with_set_values')}" if values else ""
+        click.echo(f"── {name}{which}{changed}")
         base = dict(samples[i - 1])
         if any(parts[0] == "settings" for parts, _ in values):  # change one setting, keep the rest
             base.setdefault("settings", store.settings())
         context = preview.with_values(base, values)
-        response, found = checks.check_sample(bot.renderer, name, context, label)
+        response, found = checks.check_sample(bot.renderer, name, context, label,
+                                              i if len(samples) > 1 else None)
         if response is not None:
             click.echo("\n".join(simulator.draw(response)[0]))
         if store.is_partial(name):
-            click.echo("  (partial: quick replies other templates take with `use:`)")
+            click.echo(f"  {messages.text('cli.partial')}")
         for problem in found:
-            click.echo(f"✗ {problem}")
+            click.echo(_line(problem))
         problems += found
     if problems:
-        click.echo(f"{len(problems)} problem(s)", err=True)
+        click.echo(messages.text("cli.preview_failed", count=len(problems)), err=True)
         sys.exit(1)
-    click.echo("✓ renders within Kakao's limits")
+    click.echo(f"✓ {messages.text('cli.preview_ok')}")
 
 
 def _fail(message: str) -> NoReturn:

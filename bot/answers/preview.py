@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from bot.core.errors import CodedError
+
 Assignment = tuple[tuple[str, ...], Any]  # dotted key split into its parts, value
 
 
@@ -31,6 +33,10 @@ def suggest(name: str, names: Iterable[str], n: int = 3) -> list[str]:
     return list(dict.fromkeys(close))[:n]
 
 
+class AssignmentError(CodedError, ValueError):
+    """A `--set` pair that is not key=value."""
+
+
 def parse_assignments(pairs: Iterable[str]) -> list[Assignment]:
     """`key=value` pairs; a value reads as in a YAML sample (300000, true, null, [a, b]).
 
@@ -41,7 +47,8 @@ def parse_assignments(pairs: Iterable[str]) -> list[Assignment]:
         key, sep, raw = pair.partition("=")
         parts = tuple(p.strip() for p in key.split("."))
         if not sep or not all(parts):
-            raise ValueError(f"--set {pair!r}: write key=value (nested: free.balance=0)")
+            raise AssignmentError(f"--set {pair!r}: write key=value (nested: free.balance=0)",
+                                  code="preview.bad_set", pair=pair)
         try:
             value = yaml.safe_load(raw) if raw.strip() else ""
         except yaml.YAMLError:

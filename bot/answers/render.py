@@ -141,7 +141,8 @@ class Renderer:
                     labels.add(qr["label"])
                     replies.append(qr)
         if not outputs:
-            raise TemplateError(part.template, "the reply has no speech bubble (all outputs empty)")
+            raise TemplateError(part.template, "the reply has no speech bubble (all outputs empty)",
+                                code="template.no_bubble")
         return {"outputs": outputs, "quick_replies": replies}
 
     def _outputs(self, spec: dict[str, Any], name: str) -> list[dict[str, Any] | None]:
@@ -153,7 +154,7 @@ class Renderer:
             items.append({"text": text})
         outputs = spec.get("outputs") or []
         if not isinstance(outputs, list):
-            raise TemplateError(name, "'outputs' must be a list")
+            raise TemplateError(name, "'outputs' must be a list", code="template.outputs_not_list")
         items += outputs
         return [self._component(item, name) for item in items]
 
@@ -161,7 +162,8 @@ class Renderer:
         if isinstance(item, str):
             item = {"text": item}
         if not isinstance(item, dict):
-            raise TemplateError(name, f"an output must be a mapping, got {item!r}")
+            raise TemplateError(name, f"an output must be a mapping, got {item!r}",
+                                code="template.output_not_mapping", value=repr(item)[:40])
         if "text" in item:
             text = _text(item["text"])
             return k.simple_text(text) if text else None
@@ -179,7 +181,8 @@ class Renderer:
         if "carousel" in item:
             return self._carousel(item["carousel"], name)
         raise TemplateError(
-            name, f"unknown output {sorted(item)}; use text, image, card, list, itemcard, carousel")
+            name, f"unknown output {sorted(item)}; use text, image, card, list, itemcard, carousel",
+            code="template.unknown_output", keys=", ".join(map(str, sorted(item))))
 
     def _card(self, card: dict[str, Any], name: str) -> dict[str, Any] | None:
         title, desc = _text(card.get("title")), _text(card.get("description"))
@@ -233,7 +236,8 @@ class Renderer:
         kind = spec.get("type", "card")
         build = {"card": self._card, "list": self._list, "itemcard": self._itemcard}.get(kind)
         if build is None:
-            raise TemplateError(name, f"carousel type must be card, list or itemcard, not {kind}")
+            raise TemplateError(name, f"carousel type must be card, list or itemcard, not {kind}",
+                                code="template.carousel_type", value=kind)
         cards = [c for c in (build(item, name) for item in spec.get("items") or []) if c]
         if not cards:
             return None
@@ -283,7 +287,8 @@ class Renderer:
                 qr = {"label": qr}
             if "use" in qr:
                 if depth >= MAX_USE_DEPTH:
-                    raise TemplateError(part.template, "quick_replies 'use' nests too deep")
+                    raise TemplateError(part.template, "quick_replies 'use' nests too deep",
+                                        code="template.use_too_deep", most=MAX_USE_DEPTH)
                 other = self.store.render_spec(_text(qr["use"]), part.context)
                 result += self._quick_replies(other.get("quick_replies"), part, depth + 1)
                 continue

@@ -18,7 +18,7 @@ or `10 ** 10 ** 10` all pass it. Every render here runs under a Budget:
 
 Breaking a limit raises TemplateLimitError (a Jinja SecurityError), which the
 store reports as a TemplateError naming the file: the merchant gets the apology,
-`flask templates check` names the file and the limit.
+`flask templates check` and the console name the file and the limit (worded by its code).
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ from typing import Any
 from jinja2 import nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.visitor import NodeTransformer
+
+from bot.core.errors import CodedError
 
 MAX_RANGE = 1_000
 MAX_ITERATIONS = 5_000
@@ -55,8 +57,12 @@ SIZING_METHODS = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
 _WIDE_FORMAT = re.compile(r"%[^a-zA-Z%]*(\d{5,}|\*)|\{[^{}]*(\d{5,}|\{)[^{}]*\}")
 
 
-class TemplateLimitError(SecurityError):
-    """A template tried to compute more than an answer ever needs."""
+class TemplateLimitError(CodedError, SecurityError):
+    """A template tried to compute more than an answer ever needs.
+
+    The English message is for logs; `code` and `values` word it in Korean for operators
+    (`errors:` in bot/web/console/templates/console/messages.yaml).
+    """
 
 
 # The thread's CPU clock is a system call (unlike perf_counter): read it every few ticks.
@@ -77,28 +83,28 @@ class Budget:
         """Check the clocks (called on every loop step, call, operator and filter)."""
         self.ticks += 1
         if time.perf_counter() > self.deadline:  # not the template's fault: say so
-            raise TemplateLimitError(
-                "the reply's time ran out while rendering (답변 시간 초과: 서버가 바빴어요)")
+            raise TemplateLimitError("the reply's time ran out while rendering",
+                                     code="limit.deadline")
         if self.ticks % CPU_CHECK_EVERY == 0 and time.thread_time() > self.cpu_deadline:
             raise TemplateLimitError(
-                f"rendering took longer than {RENDER_SECONDS:g} s — simplify its loops "
-                f"(렌더링 시간 초과: 반복문·계산을 줄여 주세요)")
+                f"rendering took longer than {RENDER_SECONDS:g} s — simplify its loops",
+                code="limit.cpu", seconds=RENDER_SECONDS)
 
     def iterate(self) -> None:
         """Count one loop iteration."""
         self.iterations += 1
         if self.iterations > MAX_ITERATIONS:
             raise TemplateLimitError(
-                f"more than {MAX_ITERATIONS:,} loop iterations in one answer "
-                f"(반복 횟수 한도 {MAX_ITERATIONS:,}회 초과)")
+                f"more than {MAX_ITERATIONS:,} loop iterations in one answer",
+                code="limit.iterations", limit=MAX_ITERATIONS)
         self.tick()
 
     def write(self, chars: int) -> None:
         """Count characters of output."""
         self.output += chars
         if self.output > MAX_OUTPUT:
-            raise TemplateLimitError(
-                f"the answer grew over {MAX_OUTPUT:,} characters (출력 길이 한도 초과)")
+            raise TemplateLimitError(f"the answer grew over {MAX_OUTPUT:,} characters",
+                                     code="limit.output", limit=MAX_OUTPUT)
 
 
 _budget: ContextVar[Budget | None] = ContextVar("template_budget", default=None)
@@ -145,8 +151,8 @@ def _check_size(value: Any, what: str) -> Any:
     size = _size(value)
     if size is not None and size > MAX_STRING:
         raise TemplateLimitError(
-            f"{what} built a value of {size:,} characters/items, over {MAX_STRING:,} "
-            f"(값 크기 한도 초과)")
+            f"{what} built a value of {size:,} characters/items, over {MAX_STRING:,}",
+            code="limit.value_size", what=what, size=size, limit=MAX_STRING)
     return value
 
 
@@ -156,22 +162,22 @@ def _check_work(what: str, *values: Any) -> None:
     if len(sizes) >= 2:
         sizes.sort()
         if sizes[-1] * sizes[-2] > MAX_WORK:
-            raise TemplateLimitError(f"{what} on values this large is not allowed "
-                                     f"(값이 너무 커요)")
+            raise TemplateLimitError(f"{what} on values this large is not allowed",
+                                     code="limit.work", what=what)
 
 
 def _check_format(fmt: Any, what: str) -> None:
     if isinstance(fmt, str) and _WIDE_FORMAT.search(fmt):
-        raise TemplateLimitError(f"{what}: widths of 10,000 or more are not allowed "
-                                 f"(서식 폭 한도 초과)")
+        raise TemplateLimitError(f"{what}: widths of 10,000 or more are not allowed",
+                                 code="limit.format_width", what=what)
 
 
 def limited_range(*args: int) -> range:
     """range() for templates: at most MAX_RANGE numbers."""
     numbers = range(*args)
     if len(numbers) > MAX_RANGE:
-        raise TemplateLimitError(f"range() of {len(numbers):,} numbers, over {MAX_RANGE:,} "
-                                 f"(range 한도 초과)")
+        raise TemplateLimitError(f"range() of {len(numbers):,} numbers, over {MAX_RANGE:,}",
+                                 code="limit.range", count=len(numbers), limit=MAX_RANGE)
     return numbers
 
 
@@ -198,7 +204,8 @@ def guard_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
         if name in SIZING_FILTERS:
             for arg in (*args[1:], *kwargs.values()):
                 if isinstance(arg, int) and arg > MAX_STRING:
-                    raise TemplateLimitError(f"|{name}({arg:,}) is too large (값이 너무 커요)")
+                    raise TemplateLimitError(f"|{name}({arg:,}) is too large",
+                                             code="limit.argument", what=f"|{name}", value=arg)
         if name == "format" and args:
             _check_format(args[0], "|format")
         _check_work(f"|{name}", *args, *kwargs.values())
@@ -256,10 +263,12 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
                 if size is not None and isinstance(times, int) and size * times > MAX_STRING:
                     raise TemplateLimitError(
                         f"'*' would build {size * times:,} characters/items, over "
-                        f"{MAX_STRING:,} (반복 곱하기 한도 초과)")
+                        f"{MAX_STRING:,}", code="limit.repeat", size=size * times,
+                        limit=MAX_STRING)
         elif operator == "**" and isinstance(left, int) and isinstance(right, int):
             if right > 0 and max(left.bit_length(), 1) * right > MAX_POWER_BITS:
-                raise TemplateLimitError("'**' result too large (거듭제곱 한도 초과)")
+                raise TemplateLimitError("'**' result too large", code="limit.power",
+                                         bits=MAX_POWER_BITS)
         elif operator == "%":
             _check_format(left, "'%'")
         result = super().call_binop(context, operator, left, right)
@@ -276,8 +285,9 @@ class LimitedSandbox(ImmutableSandboxedEnvironment):
             if method in SIZING_METHODS:
                 for arg in (*args, *kwargs.values()):
                     if isinstance(arg, int) and arg > MAX_STRING:
-                        raise TemplateLimitError(f".{method}({arg:,}) is too large "
-                                                 f"(값이 너무 커요)")
+                        raise TemplateLimitError(f".{method}({arg:,}) is too large",
+                                                 code="limit.argument", what=f".{method}",
+                                                 value=arg)
             if method in ("format", "format_map"):
                 _check_format(owner, f".{method}")
             _check_work(f".{method}()", owner, *args, *kwargs.values())

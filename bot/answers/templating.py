@@ -18,7 +18,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,8 @@ from typing import Any
 import yaml
 from jinja2 import StrictUndefined
 from jinja2 import TemplateError as JinjaError
+
+from bot.core.errors import CodedError
 
 from . import filters
 from . import template_limits as limits
@@ -59,13 +61,35 @@ def keep_inline_newlines(source: str) -> str:
     return "\n".join(lines)
 
 
-class TemplateError(Exception):
-    """A template is missing, malformed, or failed to render; names the file."""
+class TemplateError(CodedError):
+    """A template is missing, malformed, or failed to render; names the file.
 
-    def __init__(self, name: str, message: str) -> None:
-        super().__init__(f"{name}: {message}")
+    `message` is English (logs, `str()`); `code` and `values` word it for operators.
+    """
+
+    def __init__(self, name: str, message: str, *, code: str, **values: Any) -> None:
+        super().__init__(f"{name}: {message}", code=code, **values)
         self.name = name
         self.message = message
+
+
+_UNDEFINED = re.compile(r"'([^']+)' is undefined")
+_NO_ATTRIBUTE = re.compile(r"has no attribute '([^']+)'")
+
+
+def render_failure(name: str, exc: Exception) -> TemplateError:
+    """A TemplateError for an exception raised while rendering `name` (coded by its kind)."""
+    detail = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, TemplateLimitError):  # says which limit
+        return TemplateError(name, f"template limit: {exc}", code=exc.code, **exc.values)
+    text = str(exc)
+    undefined = _UNDEFINED.search(text)
+    if type(exc).__name__ == "UndefinedError" and undefined:
+        return TemplateError(name, detail, code="template.undefined", value=undefined[1])
+    missing = _NO_ATTRIBUTE.search(text)
+    if type(exc).__name__ == "UndefinedError" and missing:
+        return TemplateError(name, detail, code="template.no_attribute", value=missing[1])
+    return TemplateError(name, detail, code="template.render", detail=detail)
 
 
 @dataclass(frozen=True)
@@ -77,6 +101,7 @@ class LoadProblem:
     mtime: float  # of the broken version: it is reported once per change of the file
     message: str
     serving_last_good: bool  # False: the file never loaded, its answers fail (common/error)
+    error: TemplateError | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         served = "serving the last good version" if self.serving_last_good else "not loaded"
@@ -144,7 +169,7 @@ class TemplateStore:
     def path(self, name: str) -> Path:
         """Return the file behind a template name such as 'wallet/balance'."""
         if ".." in name.split("/") or name.startswith("/"):
-            raise TemplateError(name, "invalid template name")
+            raise TemplateError(name, "invalid template name", code="template.bad_name")
         for root in self.roots:
             candidate = root / f"{name}.yaml"
             if candidate.is_file():
@@ -193,7 +218,8 @@ class TemplateStore:
             except FileNotFoundError:
                 with self._lock:
                     self._problems.pop(name, None)
-                raise TemplateError(name, f"template file not found ({path.name})") from None
+                raise TemplateError(name, f"template file not found ({path.name})",
+                                    code="template.not_found") from None
         if cached and cached.mtime == mtime and cached.path == path:
             cached.checked = now
             # the good version is back (a restored backup keeps its old mtime)
@@ -209,7 +235,9 @@ class TemplateStore:
             else:
                 return self._loaded(name, _Loaded(mtime, spec, path, now))
         if not last_good:
-            raise TemplateError(name, problem.message)
+            if problem.error is not None:
+                raise problem.error
+            raise TemplateError(name, problem.message, code="template.broken")
         return cached
 
     def _parse(self, name: str, read: Callable[[], str]) -> dict[str, Any]:
@@ -217,13 +245,19 @@ class TemplateStore:
         try:
             spec = yaml.safe_load(read()) or {}
         except yaml.YAMLError as exc:
-            raise TemplateError(name, f"YAML error: {exc}") from None
+            mark = getattr(exc, "problem_mark", None)
+            raise TemplateError(name, f"YAML error: {exc}", code="template.yaml",
+                                line=mark.line + 1 if mark is not None else "?") from None
         except UnicodeDecodeError:
-            raise TemplateError(name, "the file is not UTF-8 text (save it as UTF-8)") from None
+            raise TemplateError(name, "the file is not UTF-8 text (save it as UTF-8)",
+                                code="template.not_utf8") from None
         except OSError as exc:
-            raise TemplateError(name, f"cannot read the file: {exc.strerror or exc}") from None
+            raise TemplateError(name, f"cannot read the file: {exc.strerror or exc}",
+                                code="template.unreadable",
+                                detail=exc.strerror or str(exc)) from None
         if not isinstance(spec, dict):
-            raise TemplateError(name, "the file must be a mapping (key: value lines)")
+            raise TemplateError(name, "the file must be a mapping (key: value lines)",
+                                code="template.not_mapping")
         if name != "settings":  # settings are values, not templates
             self._compile_all(name, {k: v for k, v in spec.items() if k not in META_KEYS})
         return spec
@@ -239,7 +273,7 @@ class TemplateStore:
     def _keep_last_good(self, name: str, path: Path, mtime: float, error: TemplateError,
                         cached: _Loaded | None, now: float) -> LoadProblem:
         """Remember why a file does not load; answer with the version loaded before, if any."""
-        problem = LoadProblem(name, path, mtime, error.message, cached is not None)
+        problem = LoadProblem(name, path, mtime, error.message, cached is not None, error)
         with self._lock:
             before = self._problems.get(name)
             self._problems[name] = problem
@@ -306,12 +340,8 @@ class TemplateStore:
                 return self._walk(spec, scope)
         except TemplateError:
             raise
-        except TemplateLimitError as exc:  # says which limit, in English and Korean
-            raise TemplateError(name, f"template limit: {exc}") from None
-        except JinjaError as exc:  # includes SecurityError and UndefinedError
-            raise TemplateError(name, f"{type(exc).__name__}: {exc}") from None
-        except Exception as exc:  # a filter or data error must not take the skill down
-            raise TemplateError(name, f"{type(exc).__name__}: {exc}") from None
+        except Exception as exc:  # limits, Jinja errors, a filter or data error: never a crash
+            raise render_failure(name, exc) from None
 
     def render_string(self, source: str, scope: dict[str, Any]) -> str:
         """Render one Jinja2 string in the sandbox (compiled once per source), within limits."""
@@ -376,7 +406,9 @@ class TemplateStore:
             text = lines[line - 1] if line and line <= len(lines) else lines[0]
             text = text.strip()
             text = text if len(text) <= 60 else text[:59] + "…"
-            raise TemplateError(name, f"Jinja syntax error: {exc.message} in '{text}'") from None
+            raise TemplateError(name, f"Jinja syntax error: {exc.message} in '{text}'",
+                                code="template.syntax", text=text,
+                                detail=exc.message or "") from None
 
     def _walk(self, node: Any, scope: dict[str, Any]) -> Any:
         if isinstance(node, str):

@@ -56,6 +56,7 @@ RELOAD_INTERVAL = 3.0  # seconds between checks for edited knowledge-base files
 MIN_EXAMPLES = 6
 MAX_RELATED = 4
 MAX_ACTIONS = 2
+MAX_TITLE = 14  # a title becomes a quick-reply label (Kakao shows 14 characters)
 UNANSWERED_CAP = 2000  # distinct logged questions kept (least asked dropped first)
 UNANSWERED_MAX_CHARS = 120
 
@@ -450,10 +451,14 @@ class UnansweredLog:
 
 
 # -- checks -------------------------------------------------------------------
-def check_kb(renderer: Renderer, kb: KnowledgeBase) -> list[str]:
-    """Everything `flask faq check` reports: renders, limits, examples, links between entries."""
+def check_kb(renderer: Renderer, kb: KnowledgeBase) -> list[checks.Problem | str]:
+    """Everything `flask faq check` reports: renders, limits, examples, links between entries.
+
+    A template's own problems come as coded checks.Problem (worded in Korean by the console),
+    the FAQ's own as English lines; `str()` of either is what the CLI prints.
+    """
     store = renderer.store
-    problems: list[str] = []
+    problems: list[checks.Problem | str] = []
     snapshot = _build(store, kb.signature())
     problems += snapshot.problems
     entries = snapshot.entries
@@ -461,17 +466,21 @@ def check_kb(renderer: Renderer, kb: KnowledgeBase) -> list[str]:
     seen_examples: dict[str, str] = {}
     for entry in entries.values():
         name = f"{entry.template}.yaml"
-        problems += [str(p) for p in checks.check_template(renderer, entry.template)]
+        problems += checks.check_template(renderer, entry.template)
         problems += _check_reply(renderer, snapshot, entry)
         problems += _check_fields(entry, entries, name)
         if entry.title in titles:
-            problems.append(f"{name}: title '{entry.title}' is also used by {titles[entry.title]}")
+            problems.append(checks.problem(
+                entry.template, f"title '{entry.title}' is also used by {titles[entry.title]}",
+                code="faq.duplicate_title", title=entry.title, other=titles[entry.title]))
         titles[entry.title] = entry.id
         for example in (entry.title, *entry.examples):
             key = _example_key(example)
             owner = seen_examples.get(key)
             if owner is not None and owner != entry.id:
-                problems.append(f"{name}: example '{example}' is also an example of {owner}")
+                problems.append(checks.problem(
+                    entry.template, f"example '{example}' is also an example of {owner}",
+                    code="faq.duplicate_example", example=example, other=owner))
             seen_examples[key] = entry.id
         problems += _check_self_match(snapshot, entry, name)
     problems += faq_coverage.problems(sources(snapshot), coverage(snapshot))
@@ -492,7 +501,7 @@ def _example_key(text: str) -> str:
     return re.sub(r"[\s\W_]+", "", text.lower())
 
 
-def _check_reply(renderer: Renderer, snapshot: Snapshot, entry: Entry) -> list[str]:
+def _check_reply(renderer: Renderer, snapshot: Snapshot, entry: Entry) -> list[checks.Problem]:
     """Render the whole answer (with related entries and actions) and check Kakao's limits."""
     from bot.kakao import components as k
     from bot.kakao import limits
@@ -500,60 +509,84 @@ def _check_reply(renderer: Renderer, snapshot: Snapshot, entry: Entry) -> list[s
     try:
         body = renderer._render_parts(answer_reply(snapshot, entry).parts)
     except TemplateError as exc:
-        return [f"{entry.template}.yaml: {exc.message}"]
+        return [checks.from_error(exc, template=entry.template)]
     response = k.response(body["outputs"], body["quick_replies"])
-    return [f"{entry.template}.yaml: with related entries: {v.path}: {v.message}"
+    return [checks.Problem(entry.template, v.message, v.code, dict(v.values),
+                           "with related entries", None, v.path)
             for v in limits.check(response)]
 
 
-def _check_fields(entry: Entry, entries: dict[str, Entry], name: str) -> list[str]:
+def _check_fields(entry: Entry, entries: dict[str, Entry], name: str) -> list[checks.Problem]:
     problems = []
+    at = entry.template  # `name` is its file, as the English lines begin
     if not _ID.match(entry.id):
-        problems.append(f"{name}: file names may use a-z, 0-9 and _ only")
+        problems.append(checks.problem(at, "file names may use a-z, 0-9 and _ only",
+                                       code="faq.bad_file_name"))
     if len(entry.examples) < MIN_EXAMPLES:
-        problems.append(f"{name}: {len(entry.examples)} example questions; "
-                        f"write at least {MIN_EXAMPLES} in different wordings")
-    if len(entry.title) > 14:
-        problems.append(f"{name}: title '{entry.title}' is longer than 14 characters "
-                        "(it becomes a quick-reply label)")
+        problems.append(checks.problem(
+            at, f"{len(entry.examples)} example questions; "
+            f"write at least {MIN_EXAMPLES} in different wordings",
+            code="faq.few_examples", count=len(entry.examples), least=MIN_EXAMPLES))
+    if len(entry.title) > MAX_TITLE:
+        problems.append(checks.problem(
+            at, f"title '{entry.title}' is longer than {MAX_TITLE} characters "
+            "(it becomes a quick-reply label)",
+            code="faq.long_title", title=entry.title, limit=MAX_TITLE))
     if not entry.topic:
-        problems.append(f"{name}: faq.topic is empty (it groups the entry in the FAQ menu)")
+        problems.append(checks.problem(
+            at, "faq.topic is empty (it groups the entry in the FAQ menu)", code="faq.no_topic"))
     routed = router.route(entry.title)
     if routed is not None:
-        problems.append(f"{name}: title '{entry.title}' is taken by the keyword router "
-                        f"(→ {routed}); reword it so tapping it reaches the FAQ")
+        problems.append(checks.problem(
+            at, f"title '{entry.title}' is taken by the keyword router "
+            f"(→ {routed}); reword it so tapping it reaches the FAQ",
+            code="faq.title_routed", title=entry.title, skill=routed))
     for field_name, ids in (("related", entry.related), ("follow_ups", entry.follow_ups)):
         for other in ids:
             if other not in entries:
-                problems.append(f"{name}: faq.{field_name} names '{other}', which does not exist")
+                problems.append(checks.problem(
+                    at, f"faq.{field_name} names '{other}', which does not exist",
+                    code="faq.unknown_link", field=field_name, other=other))
             elif other == entry.id:
-                problems.append(f"{name}: faq.{field_name} names the entry itself")
+                problems.append(checks.problem(at, f"faq.{field_name} names the entry itself",
+                                               code="faq.self_link", field=field_name))
     for name_ in entry.situations:
         if name_ not in SIGNALS:
-            problems.append(f"{name}: faq.situations names '{name_}'; known: {', '.join(SIGNALS)}")
+            problems.append(checks.problem(
+                at, f"faq.situations names '{name_}'; known: {', '.join(SIGNALS)}",
+                code="faq.unknown_situation", value=name_, known=", ".join(SIGNALS)))
     if len(entry.related) > MAX_RELATED:
-        problems.append(f"{name}: at most {MAX_RELATED} related entries fit as quick replies")
+        problems.append(checks.problem(
+            at, f"at most {MAX_RELATED} related entries fit as quick replies",
+            code="faq.too_many_related", limit=MAX_RELATED))
     if len(entry.actions) > MAX_ACTIONS:
-        problems.append(f"{name}: at most {MAX_ACTIONS} actions")
+        problems.append(checks.problem(at, f"at most {MAX_ACTIONS} actions",
+                                       code="faq.too_many_actions", limit=MAX_ACTIONS))
     for action in entry.actions:
         if router.route(action["message"]) in (None, "faq"):
-            problems.append(f"{name}: action message '{action['message']}' reaches no skill")
+            problems.append(checks.problem(
+                at, f"action message '{action['message']}' reaches no skill",
+                code="faq.action_unrouted", text=action["message"]))
     return problems
 
 
-def _check_self_match(snapshot: Snapshot, entry: Entry, name: str) -> list[str]:
+def _check_self_match(snapshot: Snapshot, entry: Entry, name: str) -> list[checks.Problem]:
     """Each example must find its own entry: as written (no tie with another entry)."""
     index = snapshot.index
     problems = []
     for example in entry.examples:
         hits = index.search(example, k=2, screen=True)
         if not hits:
-            problems.append(f"{name}: example '{example}' matches nothing (or a topic of "
-                            f"{OUTSIDE_FILE} better)")
+            problems.append(checks.problem(
+                entry.template, f"example '{example}' matches nothing (or a topic of "
+                f"{OUTSIDE_FILE} better)",
+                code="faq.example_unmatched", example=example, file=OUTSIDE_FILE))
             continue
         if hits[0].entry != entry.id or (len(hits) > 1 and hits[1].score >= hits[0].score):
             other = hits[0].entry if hits[0].entry != entry.id else hits[1].entry
-            problems.append(f"{name}: example '{example}' matches '{other}' as well or better")
+            problems.append(checks.problem(
+                entry.template, f"example '{example}' matches '{other}' as well or better",
+                code="faq.example_taken", example=example, other=other))
     return problems
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 logger = logging.getLogger(__name__)
@@ -82,10 +82,16 @@ Path = tuple[Any, ...]
 
 @dataclass(frozen=True)
 class Violation:
-    """One broken rule: where in the response, and what is wrong."""
+    """One broken rule: where in the response, and what is wrong.
+
+    `message` is English (logs, strict errors); `code` and `values` let a reader word it
+    in Korean for operators (the console's messages.yaml, `errors:` section).
+    """
 
     path: str
     message: str
+    code: str = ""
+    values: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def __str__(self) -> str:
         """Return "path: message"."""
@@ -114,6 +120,8 @@ class _Issue:
     fix: str  # drop | truncate | trim | set | split | size | fallback
     target: Path
     arg: Any = None
+    code: str = ""
+    values: dict[str, Any] = field(default_factory=dict)
 
 
 def _fmt(path: Path) -> str:
@@ -199,13 +207,16 @@ class _Checker:
 
     # Recording. `owner` is the node to drop when a required part is unusable.
 
-    def drop(self, where: Path, message: str, owner: Path | None = None) -> None:
+    def drop(self, where: Path, message: str, owner: Path | None = None, *, code: str,
+             **values: Any) -> None:
         """Record an issue repaired by dropping `owner` (default: the node itself)."""
-        self.issues.append(_Issue(where, message, "drop", where if owner is None else owner))
+        target = where if owner is None else owner
+        self.issues.append(_Issue(where, message, "drop", target, None, code, values))
 
-    def repair(self, where: Path, message: str, fix: str, arg: Any = None) -> None:
+    def repair(self, where: Path, message: str, fix: str, arg: Any = None, *, code: str,
+               **values: Any) -> None:
         """Record an issue repaired in place by `fix`."""
-        self.issues.append(_Issue(where, message, fix, where, arg))
+        self.issues.append(_Issue(where, message, fix, where, arg, code, values))
 
     # Field checks
 
@@ -213,7 +224,8 @@ class _Checker:
         """Check that `value` is an object."""
         if isinstance(value, dict):
             return True
-        self.drop(path, f"expected an object, got {_kind(value)}", owner)
+        self.drop(path, f"expected an object, got {_kind(value)}", owner,
+                  code="kakao.not_object", kind=_kind(value))
         return False
 
     def text(
@@ -229,16 +241,18 @@ class _Checker:
         owner = path if need else where
         if value is None:
             if need:
-                self.drop(where, f"{key} is required", owner)
+                self.drop(where, f"{key} is required", owner, code="kakao.required", key=key)
             return ""
         if not isinstance(value, str):
-            self.drop(where, f"{key} must be a string, got {_kind(value)}", owner)
+            self.drop(where, f"{key} must be a string, got {_kind(value)}", owner,
+                      code="kakao.not_string", key=key, kind=_kind(value))
             return ""
         if need and not value.strip():
-            self.drop(where, f"{key} must not be empty", owner)
+            self.drop(where, f"{key} must not be empty", owner, code="kakao.empty", key=key)
         if limit is not None and len(value) > limit:
             message = f"{key} is {len(value)} characters; the limit is {limit}"
-            self.repair(where, message, "truncate", limit)
+            self.repair(where, message, "truncate", limit,
+                        code="kakao.too_long", key=key, length=len(value), limit=limit)
         return value
 
     def url(self, card: dict, key: str, path: Path, owner: Path | None = None) -> None:
@@ -246,14 +260,17 @@ class _Checker:
         value = card.get(key)
         if (value is not None or owner) and not _is_url(value):
             message = f"{key} must be an http(s) URL, got {_show(value)}"
-            self.drop((*path, key), message, owner)
+            self.drop((*path, key), message, owner,
+                      code="kakao.not_url", key=key, value=_show(value))
 
     def typed(self, card: dict, key: str, path: Path, kind: type, name: str) -> None:
         """Check that an optional field, when present, has the right JSON type."""
         value = card.get(key)
         wrong = not isinstance(value, kind) or (kind is int and isinstance(value, bool))
         if value is not None and wrong:
-            self.drop((*path, key), f"{key} must be {name}, got {_kind(value)}")
+            self.drop((*path, key), f"{key} must be {name}, got {_kind(value)}",
+                      code="kakao.wrong_type", key=key, expected=name.split()[-1],
+                      kind=_kind(value))
 
     def array(
         self,
@@ -269,13 +286,16 @@ class _Checker:
         if not isinstance(items, list):
             # A broken optional array goes alone; a required one takes its card.
             message = f"{key} must be an array, got {_kind(items)}"
-            self.drop(where, message, where if optional else path)
+            self.drop(where, message, where if optional else path,
+                      code="kakao.not_array", key=key, kind=_kind(items))
             return []
         if len(items) < low:
-            self.drop(where, f"{key} is empty; at least {low} required", path)
+            self.drop(where, f"{key} is empty; at least {low} required", path,
+                      code="kakao.too_few", key=key, least=low)
         elif len(items) > high:
             message = f"{key} has {len(items)} elements; the limit is {high}"
-            self.repair(where, message, "trim", high)
+            self.repair(where, message, "trim", high,
+                        code="kakao.too_many", key=key, count=len(items), limit=high)
         return items
 
     # The response, its template and context
@@ -284,17 +304,19 @@ class _Checker:
         """Check a whole SkillResponse."""
         if not isinstance(resp, dict):
             message = f"the response must be an object, got {_kind(resp)}"
-            self.repair((), message, "fallback")
+            self.repair((), message, "fallback", code="kakao.not_object", kind=_kind(resp))
             return
         if resp.get("version") != VERSION:
             message = f'version must be "2.0", got {_show(resp.get("version"))}'
-            self.repair(("version",), message, "set", VERSION)
+            self.repair(("version",), message, "set", VERSION,
+                        code="kakao.version", value=_show(resp.get("version")))
         self.typed(resp, "useCallback", (), bool, "a boolean")
         if "template" in resp:
             self.template(resp["template"])
         elif resp.get("useCallback") is not True and not {"context", "data"} & set(resp):
             message = "template is required unless the response is a callback ack "
-            self.repair(("template",), message + "or context/data only", "fallback")
+            self.repair(("template",), message + "or context/data only", "fallback",
+                        code="kakao.no_template")
         if "context" in resp:
             self.context(resp["context"])
         if "data" in resp:
@@ -302,26 +324,28 @@ class _Checker:
         size = _size(resp)
         if size is None:
             message = "the response is not UTF-8 JSON (NaN, lone surrogate, non-JSON type)"
-            self.repair((), message, "fallback")
+            self.repair((), message, "fallback", code="kakao.not_json")
         elif size > MAX_BYTES:
             message = f"the response is {size} bytes of JSON; the limit is {MAX_BYTES}"
-            self.repair((), message, "size")
+            self.repair((), message, "size", code="kakao.too_big", size=size, limit=MAX_BYTES)
 
     def template(self, template: Any) -> None:
         """Check template.outputs and template.quickReplies."""
         path = ("template",)
         if not isinstance(template, dict):
             message = f"template must be an object, got {_kind(template)}"
-            self.repair(path, message, "fallback")
+            self.repair(path, message, "fallback", code="kakao.not_object", kind=_kind(template))
             return
         outputs = template.get("outputs")
         if not isinstance(outputs, list) or not outputs:
             message = f"outputs must hold 1 to {MAX_OUTPUTS} components"
-            self.repair((*path, "outputs"), message, "fallback")
+            self.repair((*path, "outputs"), message, "fallback",
+                        code="kakao.no_outputs", limit=MAX_OUTPUTS)
             return
         if len(outputs) > MAX_OUTPUTS:
             message = f"{len(outputs)} outputs; the limit is {MAX_OUTPUTS}"
-            self.repair((*path, "outputs"), message, "trim", MAX_OUTPUTS)
+            self.repair((*path, "outputs"), message, "trim", MAX_OUTPUTS,
+                        code="kakao.too_many", key="outputs", count=len(outputs), limit=MAX_OUTPUTS)
         for i, output in enumerate(outputs):
             self.output(output, (*path, "outputs", i))
         if template.get("quickReplies") is not None:
@@ -340,10 +364,12 @@ class _Checker:
         if lower in QUICK_REPLY_ACTIONS and action != lower:
             # The spec's own table spells it 'Message'; Kakao expects lowercase.
             message = f"action must be lowercase, got {_show(action)}"
-            self.repair((*path, "action"), message, "set", lower)
+            self.repair((*path, "action"), message, "set", lower,
+                        code="kakao.action_case", value=_show(action))
         elif lower not in QUICK_REPLY_ACTIONS:
             message = f'action must be "message" or "block", got {_show(action)}'
-            self.drop((*path, "action"), message, path)
+            self.drop((*path, "action"), message, path,
+                      code="kakao.bad_action", value=_show(action), allowed="message, block")
         if lower == "block":
             self.text(reply, "blockId", path, need=True)
 
@@ -359,7 +385,8 @@ class _Checker:
             life = value.get("lifeSpan")
             if not _is_int(life) or life < 0:
                 message = f"lifeSpan must be a non-negative integer, got {_show(life)}"
-                self.drop((*where, "lifeSpan"), message, where)
+                self.drop((*where, "lifeSpan"), message, where,
+                          code="kakao.life_span", value=_show(life))
             self.typed(value, "ttl", where, int, "an integer")
             params = value.get("params")
             if params is not None and self.obj(params, (*where, "params")):
@@ -373,9 +400,10 @@ class _Checker:
         try:
             encoded = json.dumps(item, ensure_ascii=False, allow_nan=False, default=str)
         except (TypeError, ValueError, RecursionError):
-            self.drop(path, message)
+            self.drop(path, message, code="kakao.param_not_string", kind=_kind(item))
         else:
-            self.repair(path, message, "set", encoded)
+            self.repair(path, message, "set", encoded,
+                        code="kakao.param_not_string", kind=_kind(item))
 
     # Outputs and components
 
@@ -385,11 +413,13 @@ class _Checker:
             return
         known = [key for key in output if key in COMPONENTS]
         if not known:
-            self.drop(path, f"an output needs one of: {', '.join(COMPONENTS)}")
+            self.drop(path, f"an output needs one of: {', '.join(COMPONENTS)}",
+                      code="kakao.no_component")
             return
         for key in output:
             if key != known[0]:
-                self.drop((*path, key), f"an output holds one component; {key} is extra")
+                self.drop((*path, key), f"an output holds one component; {key} is extra",
+                          code="kakao.extra_component", key=key)
         self.component(known[0], output[known[0]], (*path, known[0]), owner=path)
 
     def component(self, kind: str, card: Any, path: Path, owner: Path) -> None:
@@ -412,7 +442,8 @@ class _Checker:
         text = self.text(card, "text", path, need=True)
         if len(text) > MAX_TEXT:
             message = f"text is {len(text)} characters; the limit is {MAX_TEXT}"
-            self.repair((*path, "text"), message, "split")
+            self.repair((*path, "text"), message, "split",
+                        code="kakao.text_too_long", length=len(text), limit=MAX_TEXT)
 
     def simple_image(self, card: dict, path: Path) -> None:
         """Check a simpleImage."""
@@ -429,7 +460,8 @@ class _Checker:
         """Check a textCard."""
         title, desc = self.titles("textCard", card, path)
         if not title.strip() and not desc.strip():
-            self.drop(path, "a textCard needs a title or a description")
+            self.drop(path, "a textCard needs a title or a description",
+                      code="kakao.card_needs_text")
         self.combined("textCard", title, desc, path, TITLE_LIMITS["textCard"][0])
         self.buttons(card, path, None)
 
@@ -444,14 +476,18 @@ class _Checker:
         self.titles("commerceCard", card, path)
         if not _is_int(card.get("price")):
             message = f"price must be an integer, got {_kind(card.get('price'))}"
-            self.drop((*path, "price"), message, path)
+            self.drop((*path, "price"), message, path,
+                      code="kakao.wrong_type", key="price", expected="integer",
+                      kind=_kind(card.get("price")))
         for key in ("discount", "discountRate", "discountedPrice"):
             self.typed(card, key, path, int, "an integer")
         if card.get("discountRate") is not None and card.get("discountedPrice") is None:
-            self.drop((*path, "discountRate"), "discountRate needs discountedPrice")
+            self.drop((*path, "discountRate"), "discountRate needs discountedPrice",
+                      code="kakao.needs", key="discountRate", needed="discountedPrice")
         if card.get("currency") not in (None, "won"):
             message = f'currency must be "won", got {_show(card.get("currency"))}'
-            self.drop((*path, "currency"), message)
+            self.drop((*path, "currency"), message,
+                      code="kakao.currency", value=_show(card.get("currency")))
         thumbs = self.array(card, "thumbnails", path, 1, 1)
         if thumbs:
             self.thumbnail(thumbs[0], (*path, "thumbnails", 0), owner=path)
@@ -465,7 +501,8 @@ class _Checker:
         """Check a listCard: a header title and 1 to 5 items (4 in a carousel)."""
         header = card.get("header")
         if self.obj(header, (*path, "header"), path) and not _filled(header.get("title")):
-            self.drop((*path, "header", "title"), "header.title is required", path)
+            self.drop((*path, "header", "title"), "header.title is required", path,
+                      code="kakao.required", key="header.title")
         most = self.limit(LIST_ITEMS) or 0
         for i, item in enumerate(self.array(card, "items", path, 1, most)):
             self.list_item(item, (*path, "items", i))
@@ -485,9 +522,11 @@ class _Checker:
         # Without its action the item cannot be clicked, but it can still be shown.
         if action is not None and needed is None:
             message = f'action must be "block" or "message", got {_show(action)}'
-            self.drop((*path, "action"), message)
+            self.drop((*path, "action"), message,
+                      code="kakao.bad_action", value=_show(action), allowed="block, message")
         elif needed is not None and not _filled(item.get(needed)):
-            self.drop((*path, "action"), f"a {action} item needs {needed}")
+            self.drop((*path, "action"), f"a {action} item needs {needed}",
+                      code="kakao.action_needs", action=str(action), needed=str(needed))
 
     def item_card(self, card: dict, path: Path) -> None:
         """Check an itemCard."""
@@ -504,16 +543,18 @@ class _Checker:
                 self.text(part, "description", (*path, key), desc_limit, desc_needed)
                 self.url(part, "imageUrl", (*path, key))
         if card.get("head") is not None and card.get("profile") is not None:
-            self.drop((*path, "profile"), "an itemCard cannot have both head and profile")
+            self.drop((*path, "profile"), "an itemCard cannot have both head and profile",
+                      code="kakao.head_and_profile")
         if card.get("itemListAlignment") not in (None, "left", "right"):
             message = 'itemListAlignment must be "left" or "right"'
-            self.drop((*path, "itemListAlignment"), message)
+            self.drop((*path, "itemListAlignment"), message, code="kakao.alignment")
         if card.get("thumbnail") is not None:
             self.thumbnail(card["thumbnail"], (*path, "thumbnail"))
         title = self.text(card, "title", path)
         desc = self.text(card, "description", path)
         if desc and not title:
-            self.drop((*path, "description"), "an itemCard description needs a title")
+            self.drop((*path, "description"), "an itemCard description needs a title",
+                      code="kakao.needs", key="description", needed="title")
         self.combined("itemCard", title, desc, path, None)
         self.buttons(card, path, card.get("thumbnail"))
 
@@ -522,7 +563,9 @@ class _Checker:
         kind = card.get("type")
         if not _one_of(kind, CAROUSEL_TYPES):
             message = f"type must be one of {', '.join(CAROUSEL_TYPES)}, got {_show(kind)}"
-            self.drop((*path, "type"), message, path)
+            self.drop((*path, "type"), message, path,
+                      code="kakao.carousel_type", value=_show(kind),
+                      allowed=", ".join(CAROUSEL_TYPES))
             return
         items = self.array(card, "items", path, 1, CAROUSEL_ITEMS.get(kind, MAX_CAROUSEL_ITEMS))
         self.in_carousel = True
@@ -533,7 +576,8 @@ class _Checker:
         if header is None:
             return
         if kind not in HEADER_TYPES:
-            self.drop(where, f"a {kind} carousel cannot have a header")
+            self.drop(where, f"a {kind} carousel cannot have a header",
+                      code="kakao.carousel_header", kind=kind)
         elif self.obj(header, where):
             self.text(header, "title", where, need=True)
             self.text(header, "description", where, need=True)
@@ -551,11 +595,14 @@ class _Checker:
         # Budget for the title as it will be after its own truncation.
         room = most - min(len(title), title_limit or len(title))
         if desc and room > 0:
-            self.repair((*path, "description"), message, "truncate", room)
+            self.repair((*path, "description"), message, "truncate", room,
+                        code="kakao.combined_too_long", length=total, limit=most)
         elif desc:
-            self.drop((*path, "description"), message)
+            self.drop((*path, "description"), message,
+                      code="kakao.combined_too_long", length=total, limit=most)
         else:
-            self.repair((*path, "title"), message, "truncate", most)
+            self.repair((*path, "title"), message, "truncate", most,
+                        code="kakao.combined_too_long", length=total, limit=most)
 
     def thumbnail(self, thumb: Any, path: Path, owner: Path | None = None) -> None:
         """Check a Thumbnail; `owner` is dropped when its image URL is unusable."""
@@ -572,7 +619,8 @@ class _Checker:
         layout = card.get("buttonLayout")
         if layout is not None and not _one_of(layout, LAYOUTS):
             message = f'buttonLayout must be "vertical" or "horizontal", got {_show(layout)}'
-            self.drop((*path, "buttonLayout"), message)
+            self.drop((*path, "buttonLayout"), message,
+                      code="kakao.button_layout", value=_show(layout))
         if card.get("buttons") is None:
             return
         horizontal = _side_by_side(layout, thumb)
@@ -593,7 +641,8 @@ class _Checker:
         if not _one_of(action, BUTTON_ACTIONS):
             known = ", ".join(BUTTON_ACTIONS)
             message = f"action must be one of {known}, got {_show(action)}"
-            self.drop((*path, "action"), message, path)
+            self.drop((*path, "action"), message, path,
+                      code="kakao.bad_action", value=_show(action), allowed=known)
         elif action == "webLink":
             self.url(button, "webLinkUrl", path, owner=path)
         elif BUTTON_ACTIONS[action] is not None:
@@ -609,7 +658,8 @@ def _issues(resp: Any) -> list[_Issue]:
 
 def check(resp: Any) -> list[Violation]:
     """Return every way `resp` breaks Kakao's response rules; empty means sendable."""
-    return [Violation(_fmt(issue.where), issue.message) for issue in _issues(resp)]
+    return [Violation(_fmt(issue.where), issue.message, issue.code, issue.values)
+            for issue in _issues(resp)]
 
 
 # enforce() and its repairs

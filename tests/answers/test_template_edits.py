@@ -125,8 +125,10 @@ def test_templates_check_reports_the_broken_file_on_disk_while_the_old_one_answe
 
     result = live.test_cli_runner().invoke(args=["templates", "check"])
     assert result.exit_code == 1
-    assert "welcome/greeting.yaml: YAML error" in result.output
-    assert "settings.yaml: the file must be a mapping" in result.output
+    # Operators run the check: Korean, each problem with its code to search for.
+    assert "welcome/greeting.yaml: YAML 형식이 맞지 않아요 (2번째 줄 근처)" in result.output
+    assert "settings.yaml: 파일은 '이름: 값' 줄로 적어야 해요. [template.not_mapping]" in (
+        result.output)
 
 
 def test_a_file_that_never_loaded_still_gets_the_apology(live, folder):

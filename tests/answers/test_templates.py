@@ -26,7 +26,7 @@ def test_template_renders_with_its_samples_within_kakao_limits(name):
 def test_templates_check_command_passes_on_shipped_templates(runner):
     result = runner.invoke(args=["templates", "check"])
     assert result.exit_code == 0, result.output
-    assert "templates OK" in result.output
+    assert "모두 카카오 제한 안에서 잘 보여요" in result.output
 
 
 def test_templates_check_fails_naming_the_file_and_problem(make_app, tmp_path):
@@ -41,7 +41,7 @@ def test_templates_check_fails_naming_the_file_and_problem(make_app, tmp_path):
     result = app.test_cli_runner().invoke(args=["templates", "check"])
     assert result.exit_code == 1
     assert "x/typo.yaml" in result.output and "amout" in result.output
-    assert "x/long.yaml" in result.output and "1000" in result.output
+    assert "x/long.yaml" in result.output and "1,000자까지" in result.output
     assert "x/key.yaml" in result.output and "quick_reply" in result.output
 
 
@@ -56,15 +56,15 @@ def test_preview_draws_a_sample_as_flask_chat_does(app, runner):
     drawn, _ = simulator.draw(k.response(rendered["outputs"], rendered["quick_replies"]))
     result = preview(runner, "wallet/balance", "--sample", "2")
     assert result.exit_code == 0, result.output
-    assert "wallet/balance · sample 2 of 4" in result.output
+    assert "wallet/balance · 예시 2/4" in result.output
     assert "\n".join(drawn) in result.output and "(1) 발송 비용 계산" in result.output
-    assert "sample 1 of 4" not in result.output and "within Kakao's limits" in result.output
+    assert "예시 1/4" not in result.output and "카카오 제한 안에서 잘 보여요" in result.output
 
 
 def test_preview_without_sample_shows_every_sample(runner):
     result = preview(runner, "welcome/greeting.yaml")
     assert result.exit_code == 0, result.output
-    assert "sample 1 of 2" in result.output and "sample 2 of 2" in result.output
+    assert "예시 1/2" in result.output and "예시 2/2" in result.output
     assert result.output.count("친구로 추가하시면") == 1  # only the sample with is_friend: false
 
 
@@ -84,11 +84,14 @@ def test_preview_of_an_unknown_name_says_so_in_one_line_and_suggests(runner):
     result = preview(runner, "walet/balanse")
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [
-        "✗ unknown template 'walet/balanse'; did you mean wallet/balance, wallet/unavailable?"]
+        "✗ 'walet/balanse' 템플릿이 없어요. 혹시 wallet/balance, wallet/unavailable?"]
     result = preview(runner, "balance")
-    assert result.exit_code == 1 and "did you mean wallet/balance?" in result.output
-    assert preview(runner, "welcome/greeting", "--sample", "3").exit_code == 1
-    assert preview(runner, "welcome/greeting", "--set", "is_friend").exit_code == 1
+    assert result.exit_code == 1 and "혹시 wallet/balance?" in result.output
+    result = preview(runner, "welcome/greeting", "--sample", "3")
+    assert result.exit_code == 1 and "예시 3은(는) 없어요" in result.output
+    result = preview(runner, "welcome/greeting", "--set", "is_friend")
+    assert result.exit_code == 1
+    assert "--set 'is_friend'은(는) 이름=값으로 적어 주세요" in result.output
 
 
 def test_preview_lists_limit_problems_and_render_errors(make_app, tmp_path):
@@ -102,11 +105,13 @@ def test_preview_lists_limit_problems_and_render_errors(make_app, tmp_path):
     result = preview(runner, "x/long")
     assert result.exit_code == 1
     assert "  │ 가가가" in result.output  # drawn all the same
-    assert "✗ x/long.yaml: sample: template.outputs[0].simpleText.text" in result.output
-    assert "1000" in result.output
+    assert "✗ x/long.yaml · template.outputs[0].simpleText.text: 말풍선 글자가 1,200자" in (
+        result.output)
+    assert "[kakao.text_too_long]" in result.output
     result = preview(runner, "x/long", "--set", "word=")
-    assert result.exit_code == 1 and "no speech bubble" in result.output
+    assert result.exit_code == 1 and "말풍선이 하나도 없어요" in result.output
     result = preview(runner, "x/long", "--set", "word=null")
-    assert result.exit_code == 1 and "x/long.yaml: sample: TypeError" in result.output
+    assert result.exit_code == 1 and "x/long.yaml: 값을 채우다가 오류가 났어요: TypeError" in (
+        result.output)
     result = preview(runner, "x/bad")
-    assert result.exit_code == 1 and "x/bad.yaml: YAML error" in result.output
+    assert result.exit_code == 1 and "x/bad.yaml: YAML 형식이 맞지 않아요" in result.output

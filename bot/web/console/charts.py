@@ -7,6 +7,8 @@ from html import escape
 
 from markupsafe import Markup
 
+from .messages import label
+
 PALETTE = ("#2f6fde", "#f2a900", "#c62828", "#1b7f3b", "#7b61ff")
 
 
@@ -18,25 +20,28 @@ def funnel_bars(rows: Sequence[tuple[str, int, int]], width: int = 640) -> Marku
     label_w, bar_h, gap = 170, 18, 10
     plot = width - label_w - 70
     height = len(rows) * (bar_h + gap) + 24
-    parts = [f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="단계별 도달과 응답">']
-    for i, (label, reached, answered) in enumerate(rows):
+    reached_word, answered_word = label("reached", "chart"), label("answered", "chart")
+    parts = [f'<svg viewBox="0 0 {width} {height}" role="img" '
+             f'aria-label="{escape(label("funnel", "chart"))}">']
+    for i, (step, reached, answered) in enumerate(rows):
         y = i * (bar_h + gap) + 4
         reach_w = plot * reached / top
         ans_w = plot * answered / top
         parts.append(f'<text x="{label_w - 8}" y="{y + 13}" text-anchor="end" font-size="12">'
-                     f'{escape(label)}</text>')
+                     f"{escape(step)}</text>")
         parts.append(f'<rect x="{label_w}" y="{y}" width="{reach_w:.1f}" height="{bar_h}" '
-                     f'fill="#c9d8f5"><title>도달 {reached}</title></rect>')
+                     f'fill="#c9d8f5"><title>{reached_word} {reached}</title></rect>')
         parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{ans_w:.1f}" height="{bar_h - 8}" '
-                     f'fill="{PALETTE[0]}"><title>응답 {answered}</title></rect>')
+                     f'fill="{PALETTE[0]}"><title>{answered_word} {answered}</title></rect>')
         parts.append(f'<text x="{label_w + reach_w + 6:.1f}" y="{y + 13}" font-size="12">'
                      f'{answered}/{reached}</text>')
     legend_y = height - 6
     parts.append(f'<rect x="{label_w}" y="{legend_y - 9}" width="10" height="10" '
-                 f'fill="#c9d8f5"/><text x="{label_w + 14}" y="{legend_y}" font-size="11">도달'
-                 f'</text><rect x="{label_w + 56}" y="{legend_y - 9}" width="10" height="10" '
+                 f'fill="#c9d8f5"/><text x="{label_w + 14}" y="{legend_y}" font-size="11">'
+                 f'{reached_word}</text><rect x="{label_w + 56}" y="{legend_y - 9}" '
+                 f'width="10" height="10" '
                  f'fill="{PALETTE[0]}"/><text x="{label_w + 70}" y="{legend_y}" font-size="11">'
-                 f'응답</text></svg>')
+                 f'{answered_word}</text></svg>')
     return Markup("".join(parts))
 
 
@@ -50,7 +55,8 @@ def stacked_days(days: Sequence[str], series: Sequence[tuple[str, Sequence[int]]
     left, bottom, plot_h = 36, 40, height - 70
     step = (width - left - 10) / len(days)
     col_w = min(46.0, step * 0.7)
-    parts = [f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="날짜별 합계">']
+    parts = [f'<svg viewBox="0 0 {width} {height}" role="img" '
+             f'aria-label="{escape(label("days", "chart"))}">']
     parts.append(f'<line x1="{left}" y1="{height - bottom}" x2="{width - 6}" '
                  f'y2="{height - bottom}" stroke="#999"/>')
     parts.append(f'<text x="{left - 4}" y="{height - bottom - plot_h + 4}" text-anchor="end" '

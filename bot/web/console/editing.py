@@ -29,14 +29,19 @@ log = logging.getLogger(__name__)
 NEW_ID = re.compile(r"^[a-z0-9_]{2,40}$")
 
 
+# What a check found: a coded checks.Problem, or a line of a checker without codes yet
+# (the FAQ and word-list checks), shown as it is.
+Found = checks.Problem | str
+
+
 class EditRefused(CodedError, ValueError):
-    """A draft that would break the bot; `problems` say why (English, as the checks say them).
+    """A draft that would break the bot; `problems` say why (the console words them by code).
 
     `code` "edit.checks" is a refusal by the checks; the other codes are the editor's own.
     """
 
-    def __init__(self, problems: list[str], *, code: str, **values: Any) -> None:
-        super().__init__("; ".join(problems), code=code, problems=problems, **values)
+    def __init__(self, problems: list[Found], *, code: str, **values: Any) -> None:
+        super().__init__("; ".join(map(str, problems)), code=code, problems=problems, **values)
         self.problems = problems
 
 
@@ -45,7 +50,7 @@ class Preview:
     """A draft rendered with one context: the Kakao response (None if it failed) and problems."""
 
     response: dict[str, Any] | None
-    problems: list[str]
+    problems: list[Found]
 
 
 class TemplateEditor:
@@ -72,7 +77,7 @@ class TemplateEditor:
             return live.text
         text = self.file_text(name)
         if text is None:
-            raise TemplateError(name, "template not found")
+            raise TemplateError(name, "template not found", code="template.not_found")
         return text
 
     def is_edited(self, name: str) -> bool:
@@ -84,31 +89,31 @@ class TemplateEditor:
         """The bot's renderer over a store that sees the draft (strict: limits are errors)."""
         return Renderer(self.store.with_draft(name, text), strict=True)
 
-    def check(self, name: str, text: str) -> list[str]:
+    def check(self, name: str, text: str) -> list[Found]:
         """What `flask templates check` would say about the draft (empty: fine)."""
         try:
             renderer = self.renderer_for(name, text)
         except TemplateError as exc:
-            return [str(exc)]
+            return [checks.from_error(exc)]
         if name == SETTINGS:
             return self._check_settings(renderer)
         if name in WORD_LISTS:
             return self._check_word_list(name, text, renderer)
-        problems = [str(p) for p in checks.check_template(renderer, name)]
+        problems: list[Found] = list(checks.check_template(renderer, name))
         if not problems and name.startswith("faq/"):
             problems += self._check_faq(name, renderer.store)
         return problems
 
-    def _check_settings(self, renderer: Renderer) -> list[str]:
+    def _check_settings(self, renderer: Renderer) -> list[Found]:
         """A settings draft must parse and leave every template rendering as before."""
         try:
             renderer.store.settings(fresh=True, last_good=False)
         except TemplateError as exc:
-            return [f"settings.yaml: {exc.message}"]
+            return [checks.from_error(exc)]
         before = {str(p) for p in checks.check_all(Renderer(self.store, strict=True))}
-        return [str(p) for p in checks.check_all(renderer) if str(p) not in before]
+        return [p for p in checks.check_all(renderer) if str(p) not in before]
 
-    def _check_word_list(self, name: str, text: str, renderer: Renderer) -> list[str]:
+    def _check_word_list(self, name: str, text: str, renderer: Renderer) -> list[Found]:
         """A synonyms or outside-topics draft must parse and add nothing to `flask faq check`.
 
         Both change how every question is read, so the whole knowledge base is checked
@@ -127,7 +132,7 @@ class TemplateEditor:
         return [p for p in after if p not in before]
 
     @staticmethod
-    def _check_faq(name: str, store: TemplateStore) -> list[str]:
+    def _check_faq(name: str, store: TemplateStore) -> list[Found]:
         from bot.faq.knowledge import parse_entry
 
         try:
@@ -142,9 +147,9 @@ class TemplateEditor:
             renderer = self.renderer_for(name, text)
             renderer.store.spec(name, fresh=True, last_good=False)
         except TemplateError as exc:
-            return Preview(None, [str(exc)])
+            return Preview(None, [checks.from_error(exc)])
         response, problems = checks.check_sample(renderer, name, context, "preview")
-        return Preview(response, [str(p) for p in problems])
+        return Preview(response, list(problems))
 
     @staticmethod
     def samples_of(text: str) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from flask import redirect, url_for
 from ...accounts.roles import AREAS
 from . import auth, helpers  # noqa: F401  (auth installs the guard; helpers the filters)
 from .blueprint import bp
+from .messages import label
 from .pages import (  # noqa: F401  (importing registers the routes)
     applications,
     audit,
@@ -22,26 +23,26 @@ from .pages import (  # noqa: F401  (importing registers the routes)
     users,
 )
 
-# Navigation, in order: (area, endpoint, label)
+# Navigation, in order: (area, endpoint); the words are `labels: nav:` in messages.yaml.
 NAV = (
-    ("templates", "console.templates_index", "답변 템플릿"),
-    ("faq", "console.faq_index", "자주 묻는 질문"),
-    ("settings", "console.settings_page", "운영 설정"),
-    ("simulator", "console.simulator_page", "시뮬레이터"),
-    ("notices", "console.notices_index", "지원사업 공고"),
-    ("broadcasts", "console.broadcasts_index", "공고 알림 발송"),
-    ("applications", "console.applications_index", "지원금 신청"),
-    ("stats", "console.stats_page", "통계"),
-    ("users", "console.users_index", "계정 관리"),
-    ("audit", "console.audit_page", "변경 기록"),
+    ("templates", "console.templates_index"),
+    ("faq", "console.faq_index"),
+    ("settings", "console.settings_page"),
+    ("simulator", "console.simulator_page"),
+    ("notices", "console.notices_index"),
+    ("broadcasts", "console.broadcasts_index"),
+    ("applications", "console.applications_index"),
+    ("stats", "console.stats_page"),
+    ("users", "console.users_index"),
+    ("audit", "console.audit_page"),
 )
-assert {a for a, _, _ in NAV} == set(AREAS)
+assert {a for a, _ in NAV} == set(AREAS)
 
 
 @bp.context_processor
 def navigation() -> dict[str, Any]:
     """The links the current user's role may follow."""
-    return {"console_nav": [(e, label) for a, e, label in NAV if auth.may(a)],
+    return {"console_nav": [(e, label(a, "nav")) for a, e in NAV if auth.may(a)],
             "console_user": auth.current_user(), "may": auth.may}
 
 
@@ -49,7 +50,7 @@ def navigation() -> dict[str, Any]:
 @auth.area(auth.PUBLIC)
 def home() -> Any:
     """The first page the user's role may see."""
-    for area_name, endpoint, _ in NAV:
+    for area_name, endpoint in NAV:
         if auth.may(area_name):
             return redirect(url_for(endpoint))
     return redirect(url_for("console.login"))

@@ -45,6 +45,24 @@ def coded_classes() -> set[str]:
         found |= more
 
 
+def coded_functions() -> dict[Path, dict[str, set[str]]]:
+    """Per module, the functions taking a keyword-only `code` (the checks' problems: limits'
+    drop/repair, checks.problem), each with its other keyword-only parameters (not values)."""
+    found: dict[Path, dict[str, set[str]]] = {}
+    for path, tree in BOT:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef):
+                kwonly = {a.arg for a in node.args.kwonlyargs}
+                if "code" in kwonly and node.name != "__init__":
+                    found.setdefault(path, {})[node.name] = kwonly - {"code"}
+    return found
+
+
+def _passed_on(code: ast.expr) -> bool:
+    """`code=exc.code`: another coded error's code handed on (checked where it was made)."""
+    return isinstance(code, ast.Attribute) and code.attr == "code"
+
+
 def _name(call: ast.Call) -> str:
     func = call.func
     return func.id if isinstance(func, ast.Name) else func.attr if isinstance(
@@ -63,29 +81,41 @@ class Use:
 
 
 def uses() -> list[Use]:
-    """say(key, …) and text(key, …) in the console; coded errors made anywhere in bot/."""
+    """say(key, …) and text(key, …) in the console; coded errors and check problems made
+    anywhere in bot/."""
     coded = coded_classes()
+    functions = coded_functions()
     found = []
     for path, tree in BOT:
         in_console = CONSOLE in path.parents
+        local = functions.get(path, {})
+        # and those called through their module from elsewhere (`checks.problem(…)`)
+        by_module = {f"{other.stem}.{name}": kwonly for other, defs in functions.items()
+                     for name, kwonly in defs.items()}
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
             name = _name(node)
             where = f"{path.relative_to(ROOT)}:{node.lineno}"
             keywords = {k.arg for k in node.keywords if k.arg}
-            if in_console and name in ("say", "text"):
+            kwonly = local.get(name, by_module.get(ast.unparse(node.func)))
+            via_messages = (isinstance(node.func, ast.Attribute) and name == "text"
+                            and ast.unparse(node.func.value) == "messages")
+            if (in_console and name in ("say", "text")) or via_messages:
                 key = node.args[0] if node.args else None
                 assert isinstance(key, ast.Constant) and isinstance(key.value, str), (
                     f"{where}: the key must be written out, so it can be checked")
                 found.append(Use(where, "flash" if name == "say" else "text", key.value,
                                  frozenset(keywords)))
-            elif name in coded:
+            elif name in coded or kwonly is not None:
                 code = next((k.value for k in node.keywords if k.arg == "code"), None)
+                if code is not None and _passed_on(code):
+                    continue
                 assert isinstance(code, ast.Constant) and isinstance(code.value, str), (
                     f"{where}: {name} without a written-out code= (the console could only "
                     f"show its English message)")
-                found.append(Use(where, "errors", code.value, frozenset(keywords - {"code"}),
+                values = keywords - {"code"} - (kwonly or set())
+                found.append(Use(where, "errors", code.value, frozenset(values),
                                  frozenset(IMPLICIT.get(name, ()))))
     return found
 
@@ -101,6 +131,12 @@ def test_the_scan_sees_the_code():
     assert len([u for u in USES if u.section == "flash"]) >= 48
     assert ("errors", "account.exists", frozenset({"name"})) in {
         (u.section, u.key, u.values) for u in USES if u.where.startswith("bot/accounts/")}
+    # The template checks' problems: Kakao limits, the sandbox's limits, the files, the checker.
+    kakao = {(u.key, u.values) for u in USES if u.where.startswith("bot/kakao/limits.py")}
+    assert ("kakao.too_many", frozenset({"key", "count", "limit"})) in kakao and len(kakao) >= 30
+    made = {u.key.split(".")[0] for u in USES if u.where.startswith("bot/answers/")}
+    assert {"limit", "template", "check"} <= made
+    assert any(u.key == "faq.example_taken" and u.where.startswith("bot/faq/") for u in USES)
 
 
 def test_every_key_and_code_used_is_worded():
@@ -114,7 +150,7 @@ def test_every_wording_is_used():
     catalogue = messages.catalogue()
     used = {(u.section, u.key) for u in USES}
     unused = [f"{section}: {key}" for section, entries in catalogue.items()
-              for key in entries if (section, key) not in used]
+              if section != "labels" for key in entries if (section, key) not in used]
     assert unused == []
 
 

@@ -131,6 +131,16 @@ def test_the_faq_check_page_shows_the_coverage_map_and_thin_wordings(app, operat
     assert "예시 질문이 더 필요한 곳" in advice and "찾아보기" not in advice
 
 
+def test_the_faq_check_page_says_an_entrys_problems_in_korean(app, operator):
+    source = (app.extensions["console"].editor.source("faq/ad_consent")
+              .replace("title: 광고 수신 동의", "title: 광고 수신 동의를 받는 방법과 기간"))
+    app.extensions["console"].overrides.save("faq/ad_consent", source, "elsewhere")  # unchecked
+    page = operator.text(operator.get("/console/faq/check"))
+    title = "광고 수신 동의를 받는 방법과 기간"
+    assert f"faq/ad_consent.yaml: 제목 '{title}'이(가) 14자보다 길어요" in page
+    assert "is longer than 14 characters" not in page  # the English is `flask faq check`'s
+
+
 def test_settings_are_edited_as_a_form_and_keep_their_comments(app, operator):
     page = operator.text(operator.get("/console/settings"))
     assert "operator_phone" in page and "상담 전화번호가 정해지면" in page

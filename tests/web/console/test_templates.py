@@ -60,8 +60,8 @@ def test_a_broken_template_is_refused_with_the_reason(app, operator):
     response = operator.post(f"/console/templates/{GREETING}", {"source": broken})
     assert response.status_code == 422
     page = operator.text(response)
-    assert "저장하지 않았어요" in page and "Jinja syntax error" in page
-    assert "문법이 맞지 않아요" in page  # said in Korean first
+    assert "저장하지 않았어요" in page and "중괄호 문법이 맞지 않아요" in page
+    assert "Jinja syntax error" not in page  # the English stays in the logs
     assert broken.split("\n")[0] in response.get_data(as_text=True)  # the draft is kept
     assert OLD_LINE in Chat(app).say("안녕", skill="welcome").text
     assert app.extensions["console"].overrides.history(GREETING) == []
@@ -72,12 +72,14 @@ def test_a_kakao_limit_problem_is_refused(app, operator):
         f"  - 버튼{i}\n" for i in range(12))
     response = operator.post("/console/templates/wallet/not_linked", {"source": too_long})
     assert response.status_code == 422
-    assert "quickReplies이(가) 12개예요. 카카오는 10개까지예요" in operator.text(response)
+    assert "바로가기 버튼(quick_replies)이(가) 12개예요. 카카오는 10개까지예요" in (
+        operator.text(response))
 
 
 def test_yaml_errors_are_refused(app, operator):
     response = operator.post(f"/console/templates/{GREETING}", {"source": "text: [unclosed"})
-    assert response.status_code == 422 and "YAML error" in operator.text(response)
+    assert response.status_code == 422
+    assert "YAML 형식이 맞지 않아요 (1번째 줄 근처)" in operator.text(response)
 
 
 def test_the_preview_draws_the_draft_with_the_operators_values(app, operator):
@@ -95,7 +97,7 @@ def test_the_preview_draws_the_draft_with_the_operators_values(app, operator):
 def test_the_preview_names_a_missing_value(app, operator):
     response = operator.post("/console/templates/wallet/balance/preview", {
         "source": source_of(app, "wallet/balance"), "values": "{}"})
-    assert "UndefinedError" in operator.text(response)
+    assert "값 'stale'이(가) 없어요" in operator.text(response)
 
 
 def test_history_diff_and_one_click_rollback(app, operator):
@@ -169,3 +171,32 @@ def test_an_entry_without_its_faq_block_is_refused(app, operator):
     response = operator.post("/console/templates/faq/eligibility_corporate",
                              {"source": source.replace("faq:", "fqa:", 1)})
     assert response.status_code == 422
+
+
+CARD_WITH_FOUR_BUTTONS = """outputs:
+  - card:
+      title: 안내
+      description: 골라 주세요
+      buttons: [하나, 둘, 셋, 넷]
+"""
+
+
+@pytest.mark.parametrize(("source", "korean", "english"), [
+    ("text: " + "가" * 1200 + "\n",
+     "말풍선 글자가 1,200자예요. 카카오는 말풍선 하나에 1,000자까지 보여 줘요",
+     "text is 1200 characters"),
+    (CARD_WITH_FOUR_BUTTONS, "버튼(buttons)이(가) 4개예요. 카카오는 3개까지예요",
+     "buttons has 4 elements"),
+    ("text: '{{ amout | won }}이 남았어요'\nsample: {amount: 300000}\n",
+     "값 'amout'이(가) 없어요. 예시 값(sample)에 넣거나 철자를 확인해 주세요", "is undefined"),
+], ids=["over-long text", "too many buttons", "bad placeholder"])
+def test_the_editor_says_each_problem_in_korean(app, operator, source, korean, english):
+    saved = operator.post(f"/console/templates/{GREETING}", {"source": source})
+    assert saved.status_code == 422
+    page = operator.text(saved)
+    assert f"{GREETING}.yaml" in page and korean in page
+    assert english not in page  # the English message is for the logs only
+    preview = operator.text(operator.post(f"/console/templates/{GREETING}/preview",
+                                          {"source": source, "values": ""}))
+    assert korean in preview and english not in preview
+    assert app.extensions["console"].overrides.history(GREETING) == []

@@ -15,7 +15,7 @@ from ....faq.knowledge import example_added, group_unanswered
 from .. import access
 from ..auth import actor, area, audit
 from ..blueprint import bp
-from ..messages import explain, say
+from ..messages import explain, label, say
 
 AREA = "faq"
 UNANSWERED_SHOWN = 60
@@ -45,7 +45,7 @@ def faq_index() -> str:
     snapshot = service.kb.snapshot()
     topics: dict[str, list[Any]] = {}
     for entry in snapshot.ordered():
-        topics.setdefault(entry.topic or "(주제 없음)", []).append(entry)
+        topics.setdefault(entry.topic or label("no_topic", "page"), []).append(entry)
     question = (request.args.get("q") or "").strip()
     trial = None
     if question:
@@ -163,6 +163,7 @@ def faq_check() -> str:
     sections = [(s, cover.sections[s], cover.entries.get(s, ())) for s in cover.required]
     advice = (faq_kb.leave_one_out(snapshot, service.bands)
               if request.args.get("advice") else None)
-    return render_template("console/check.html", title="FAQ 검사", problems=problems,
+    return render_template("console/check.html", title=label("faq_check", "page"),
+                           problems=problems,
                            back=url_for("console.faq_index"), coverage=sections,
                            entries=snapshot.entries, advice=advice)

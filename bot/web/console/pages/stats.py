@@ -13,10 +13,11 @@ from ....conversation.registry import FORMS
 from .. import access, charts
 from ..auth import area
 from ..blueprint import bp
+from ..messages import label
 from ..stats_recorder import BUCKETS
 from ..stats_recorder import load as load_stats
 
-BANDS = (("answered", "바로 답함"), ("suggested", "후보 제시"), ("unanswered", "모름"))
+BANDS = ("answered", "suggested", "unanswered")  # FAQ outcomes; words: `labels: band:`
 
 
 def percentile(buckets: Counter[int], share: float) -> int | None:
@@ -47,13 +48,15 @@ def stats_page() -> str:
     funnels = funnel.report(svc, [form_of(e, svc) for e in FORMS.values()], days)
     funnel_charts = [(f, charts.funnel_bars(
         [(s.label, s.reached, s.answered) for s in f.steps if not s.removed]
-        + ([("검토", f.review.reached, f.submitted)] if f.review else []))) for f in funnels]
+        + ([(label("review", "chart"), f.review.reached, f.submitted)] if f.review else [])))
+        for f in funnels]
     span = funnel.days_until(svc.clock(), days)
     per_day = load_stats(svc, span)
     labels = [f"{d[:4]}-{d[4:6]}-{d[6:]}" for d in span]
     faq_chart = charts.stacked_days(labels, [
-        (name, [per_day[d].get(f"faq|{band}", 0) for d in span]) for band, name in BANDS])
-    faq_totals = {band: sum(per_day[d].get(f"faq|{band}", 0) for d in span) for band, _ in BANDS}
+        (label(band, "band"), [per_day[d].get(f"faq|{band}", 0) for d in span])
+        for band in BANDS])
+    faq_totals = {band: sum(per_day[d].get(f"faq|{band}", 0) for d in span) for band in BANDS}
     outcomes: dict[str, Counter[str]] = {}
     latency: Counter[int] = Counter()
     calls_per_day = []
@@ -69,7 +72,7 @@ def stats_page() -> str:
                 latency[int(rest)] += count
         calls_per_day.append(calls)
     kinds = sorted({o for c in outcomes.values() for o in c}, key=lambda o: (o != "ok", o))
-    calls_chart = charts.stacked_days(labels, [("스킬 호출", calls_per_day)])
+    calls_chart = charts.stacked_days(labels, [(label("calls", "chart"), calls_per_day)])
     return render_template(
         "console/stats.html", days=days, funnel_charts=funnel_charts, faq_chart=faq_chart,
         faq_totals=faq_totals, bands=BANDS, outcomes=sorted(outcomes.items()), kinds=kinds,

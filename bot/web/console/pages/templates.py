@@ -13,7 +13,7 @@ from ....answers.templating import TemplateError
 from .. import access
 from ..auth import actor, area, audit
 from ..blueprint import bp
-from ..messages import explain, say, text
+from ..messages import explain, label, say, text
 
 AREA = "templates"
 
@@ -69,8 +69,9 @@ def templates_check() -> str:
     """What `flask templates check` reports, on the live versions (console edits included)."""
     from ....answers import checks
 
-    problems = [str(p) for p in checks.check_all(access.bot().renderer)]
-    return render_template("console/check.html", title="전체 템플릿 검사", problems=problems,
+    problems = checks.check_all(access.bot().renderer)
+    return render_template("console/check.html", title=label("templates_check", "page"),
+                           problems=problems,
                            back=url_for("console.templates_index"))
 
 
@@ -83,7 +84,7 @@ def templates_edit(name: str) -> str:
     return _edit_page(name, editor.source(name))
 
 
-def _edit_page(name: str, source: str, problems: list[str] | None = None,
+def _edit_page(name: str, source: str, problems: list[Any] | None = None,
                status: int = 200) -> Any:
     editor = _editor()
     samples = editor.samples_of(source)
@@ -143,8 +144,9 @@ def templates_history(name: str) -> str:
     rows = []
     for i, version in enumerate(versions):
         older = versions[i + 1].text if i + 1 < len(versions) else None
-        label = f"v{versions[i + 1].version}" if i + 1 < len(versions) else "기본 파일"
-        rows.append((version, editor.diff(name, older, version.text, label,
+        before = (f"v{versions[i + 1].version}" if i + 1 < len(versions)
+                  else label("file_default", "page"))
+        rows.append((version, editor.diff(name, older, version.text, before,
                                           f"v{version.version}")))
     live = access.console().overrides.get(name)
     return render_template("console/templates_history.html", name=name, rows=rows, live=live,

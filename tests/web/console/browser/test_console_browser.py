@@ -42,9 +42,9 @@ def test_operator_edits_previews_saves_tries_and_rolls_back(person, server):
     kim.shot("operator-template-editor")
     page.locator("#source").fill(page.locator("#source").input_value().replace(
         "{{ settings.center_name", "{{ settings.center_name }"))
-    expect(page.locator("#preview-problems")).to_contain_text("Jinja syntax error")
+    expect(page.locator("#preview-problems")).to_contain_text("중괄호 문법이 맞지 않아요")
     page.click("#save")
-    expect(page.locator("#save-problems")).to_contain_text("Jinja syntax error")
+    expect(page.locator("#save-problems")).to_contain_text("중괄호 문법이 맞지 않아요")
     page = kim.go(f"/console/templates/{GREETING}")
     edit_and_save(page, FIRST, SECOND)
 

@@ -67,6 +67,9 @@ COMPARE_WORDS = ("차이", "비교")
 COST_ASK_WORDS = ("얼마", "을마", "월매", "비용", "요금", "가격", "금액", "몇 번", "몇번", "몇 회",
                   "몇회", "몇 건", "몇건", "몇 원", "몇원", "몇 명", "몇명", "어느 정도",
                   "어느정도")
+# "얼마나 주는 거예요", "얼마 받을 수 있어요": the size of the grant is asked, not a price.
+_GRANT_ASK = re.compile(r"(?:얼마|을마|월매)\s*(?:나|정도|씩|까지)?\s*(?:를|을)?\s*"
+                        r"(?:주|줘|준|받|들어오|들어와|들어온|지원)")
 BUSINESS_PATTERNS: tuple[tuple[str, str], ...] = (
     ("간이과세자", r"간이\s*(과세|사업)"),
     ("일반과세자", r"일반\s*과세"),
@@ -307,9 +310,15 @@ def read(text: str) -> Situation:
         business=business,
         stores=_native_or_int(stores_match.group(1)) if stores_match else None,
         target=any(w in text for w in TARGET_WORDS),
-        sends=_sends(text, counts), asks_cost=any(w in text for w in COST_ASK_WORDS),
+        sends=_sends(text, counts), asks_cost=_asks_cost(text),
         compares=any(w in text for w in COMPARE_WORDS), **_frequency(text), **_bizno(text),
         months_since_purchase=_months_since_purchase(text))
+
+
+def _asks_cost(text: str) -> bool:
+    """Whether a price or a count of sends is asked; "돈은 얼마나 주는 거예요?" asks the
+    size of the grant (the amount entry), which no computed price answers."""
+    return any(w in _GRANT_ASK.sub(" ", text) for w in COST_ASK_WORDS)
 
 
 def _months_since_purchase(text: str) -> int | None:

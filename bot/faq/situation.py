@@ -99,7 +99,8 @@ _NUM_RUN = re.compile(
 _NATIVE_ALT = "|".join(sorted(NATIVE, key=len, reverse=True))
 _MONTHS = re.compile(rf"(\d+|{_NATIVE_ALT})\s*(?:달|개월)|(반)\s*년|(\d+|{_NATIVE_ALT}|일)\s*년")
 _DAYS = re.compile(
-    r"(\d+|며칠|몇\s*일|일주일|하루|이틀|사흘|보름)\s*(?:일|주)?\s*(?:됐|되었|밖에|전|째|만에)")
+    r"(\d+|며칠|몇\s*일|일주일|하루|이틀|사흘|나흘|닷새|엿새|이레|여드레|아흐레|열흘|보름)"
+    r"\s*(?:일|주)?\s*(?:됐|되었|밖에|전|째|만에)")
 _CLOCK = re.compile(
     rf"(새벽|아침|오전|낮|점심|오후|저녁|밤)?\s*(\d{{1,2}}|{_NATIVE_ALT})\s*시"
     r"(?:\s*(반)|\s*(\d{1,2})\s*분)?")

@@ -98,3 +98,47 @@ def test_the_wallet_menu_asked_for_gets_the_path_in_the_channel_admin_centre(cha
     said = chat.say("월렛 만들기는 관리자센터 무슨 메뉴에 있어요?")
     assert "faq/wallet_create" in said.templates, said.templates
     assert "월렛 정보 > 새로운 월렛 만들기" in said.text
+
+
+def test_the_small_business_agency_by_its_short_name_gets_its_call_centre(chat):
+    said = chat.say("소진공에 전화해 보려는데 번호가 몇 번이에요?")
+    assert "faq/sbiz_help" in said.templates, said.templates
+    assert "1357" in said.text
+
+
+def test_a_count_asked_with_vat_from_the_free_cash_hands_that_part_off(chat):
+    # Whether VAT comes out of 무상캐시 is 미확인 (§1.5): said so, with the operator.
+    said = chat.say("50만원이면 메시지 몇 건 보내요? 부가세도 캐시에서 나가나요?")
+    assert "faq/message_count" in said.templates, said.templates
+    assert "아직 확정된 안내가 없어요" in said.text
+    assert any(b["action"] == "operator" for b in said.buttons)
+
+
+def test_a_simplified_taxpayer_becoming_a_general_one_is_a_tax_question(chat):
+    said = chat.say("간이에서 일반과세로 바뀌는 매출 기준이 뭐예요?")
+    assert not any(t.startswith("faq/") for t in said.templates), said.templates
+    assert "대상이에요" not in said.text
+
+
+def test_what_a_business_channel_needs_names_the_registration_papers(chat):
+    said = chat.say("비즈니스 채널이 되려면 뭘 갖춰야 해요?")
+    assert any(t in said.templates for t in ("faq/business_channel", "faq/business_channel_what"))
+    assert "사업자등록증" in said.text
+
+
+def test_opening_a_channel_is_told_the_wallet_is_needed_too_for_the_grant(chat):
+    said = chat.say("가게 카톡 채널은 어디서 새로 만들어요?")
+    assert "faq/channel_open" in said.templates, said.templates
+    assert "비즈니스 채널로 바꾸고 사업자 비즈월렛도" in said.text
+
+
+def test_a_business_five_days_old_is_told_it_qualifies(chat):
+    said = chat.say("사업자 낸 지 닷새 됐는데 지금 신청해도 돼요?")
+    assert "faq_situation/opening" in said.templates, said.templates
+    assert "6개월 이내" in said.text
+
+
+def test_who_pays_asked_in_chungcheong_dialect_gets_kakao(chat):
+    said = chat.say("이 지원금은 누가 주는 겨?")
+    assert "faq/project_background" in said.templates, said.templates
+    assert "카카오가 드려요" in said.text

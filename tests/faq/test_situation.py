@@ -96,6 +96,8 @@ def test_a_time_without_morning_or_evening_gets_no_verdict():
     ("사업자 등록한 지 3개월", 3, True),
     ("두 달 된 카페예요", 2, True),
     ("개업 하루 만에 신청해도 돼요?", 0, True),
+    ("사업자 낸 지 닷새 됐는데요", 0, True),  # native day counts: 나흘, 닷새, 열흘 …
+    ("가게 문 연 지 열흘밖에 안 됐어요", 0, True),
     # A time since something else is no age of the business.
     ("신청한 지 일주일 됐는데", None, None),
     ("신청한 지 하루 만에 승인 나요?", None, None),
@@ -219,3 +221,14 @@ def test_months_since_a_purchase_in_an_ad_question(text, months, within):
 ])
 def test_other_durations_are_no_purchase(text):
     assert judge(read(text)).purchase_months is None
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("지원금은 얼마나 주는 거예요?", False),  # the size of the grant: the amount entry
+    ("이거 을매 받을 수 있는데예", False),
+    ("30만원이면 메시지 몇 건 보내요?", True),
+    ("친구 300명한테 한 번 보내면 얼마 들어요?", True),
+    ("지원금 얼마 들어와요? 친구 200명이면 비용은요?", True),  # the price asked too
+])
+def test_the_grant_asked_is_no_price_asked(text, asks):
+    assert judge(read(text)).asks_cost is asks

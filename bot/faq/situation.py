@@ -70,6 +70,21 @@ COST_ASK_WORDS = ("얼마", "을마", "월매", "비용", "요금", "가격", "�
 # "얼마나 주는 거예요", "얼마 받을 수 있어요": the size of the grant is asked, not a price.
 _GRANT_ASK = re.compile(r"(?:얼마|을마|월매)\s*(?:나|정도|씩|까지)?\s*(?:를|을)?\s*"
                         r"(?:주|줘|준|받|들어오|들어와|들어온|지원)")
+# The grant received before ("작년에 받았는데", "예전에 한 번 받은 적 있어요", "이미 받은
+# 가게"): a time or "이미/한 번" first, then a past receipt within a few words; not a
+# consent, an approval, a notice or an order received ("작년에 손님 동의 받았는데").
+_RECEIVED = re.compile(
+    r"(?:재작년|작년|지난\s*해|예전|옛날|이전|전에|이미|지난\s*번|한\s*번|소신상인)"
+    r"([^.?!]{0,16}?)(?:받았|받은\s*적|받은\s*(?:가게|매장|사업장|곳|사람)|받아\s*(?:봤|본)"
+    r"|탔었|탄\s*적|타\s*(?:봤|본))")
+_RECEIVED_OTHER = re.compile(
+    r"동의|승인|인증|허가|심사|문자|안내|알림|연락|전화|상담|답변|교육|주문|예약|손님|쿠폰"
+    r"|메시지|메세지|서류|등록증|번호|선물|결제|충전|환불")
+_AGAIN = re.compile(r"또|다시|한\s*번\s*더|올해도|이번에도|중복|상관\s*없|괜찮|문제\s*(?:없|돼|되)"
+                    r"|되나|돼요|될까|되는|가능|받을\s*수|신청\s*(?:해도|할\s*수|돼|되)")
+# A clause ending with the receipt ("작년에 한 번 받았었는데"): the story before a question,
+# which goes with that question (FaqService.several) and is judged again there.
+_STORY_END = re.compile(r"^\w{0,3}(?:는데|은데|고|거든)\w{0,2}\s*[.,]?\s*$")
 BUSINESS_PATTERNS: tuple[tuple[str, str], ...] = (
     ("간이과세자", r"간이\s*(과세|사업)"),
     ("일반과세자", r"일반\s*과세"),
@@ -83,7 +98,11 @@ BUSINESS_PATTERNS: tuple[tuple[str, str], ...] = (
 UNIT_WORDS = ("원", "명", "건", "통")
 # The situational answers an entry may name in `faq.situations` (templates/faq_situation/).
 SIGNALS = ("revenue", "opening", "business", "send_time", "cost", "budget", "bizno",
-           "purchase")
+           "purchase", "received")
+# Signals that lift the entries judging them and carry a story to its question, but have no
+# bubble of their own: the sources give no verdict, the entry's own answer hands off
+# ("received": whether a business that got the grant before may get it again is 미확인).
+SILENT_SIGNALS = frozenset({"received"})
 # §2.1: what the middle two digits of a 사업자등록번호 say (the wording: faq_situation/bizno).
 BIZNO_CLASSES: tuple[tuple[range | tuple[int, ...], str], ...] = (
     (range(1, 80), "individual_taxable"), (range(90, 100), "individual_exempt"),
@@ -171,6 +190,7 @@ class Situation:
     per_week: int | None = None  # sends a week ("일주일에 두 번")
     for_months: int | None = None  # over how many months ("1년 동안" = 12)
     months_since_purchase: int | None = None  # a customer's purchase, in an ad question
+    received_before: bool = False  # the grant was received before (작년에 받았는데)
 
     @property
     def empty(self) -> bool:
@@ -313,7 +333,15 @@ def read(text: str) -> Situation:
         target=any(w in text for w in TARGET_WORDS),
         sends=_sends(text, counts), asks_cost=_asks_cost(text),
         compares=any(w in text for w in COMPARE_WORDS), **_frequency(text), **_bizno(text),
-        months_since_purchase=_months_since_purchase(text))
+        months_since_purchase=_months_since_purchase(text), received_before=_received(text))
+
+
+def _received(text: str) -> bool:
+    """Whether the merchant says the business got the grant before and asks whether that
+    matters ("…받았었는데 그것도 상관없어요?"); not "이미 받았는데 잔액이 안 보여요"."""
+    return any(not _RECEIVED_OTHER.search(m.group(1)) and (
+        _AGAIN.search(text[m.end():]) or _STORY_END.match(text[m.end():]))
+        for m in _RECEIVED.finditer(text))
 
 
 def _asks_cost(text: str) -> bool:
@@ -484,6 +512,7 @@ class Verdicts:
     stores: int | None = None
     purchase_months: int | None = None  # since the customer's purchase
     purchase_within: bool | None = None  # within the 6 months of the transaction exception
+    received_before: bool = False  # no verdict: whether it may be received again is 미확인
     extra: dict[str, Any] = field(default_factory=dict)
 
     def context(self) -> dict[str, Any]:
@@ -527,6 +556,8 @@ class Verdicts:
             found.append("bizno")
         if self.purchase_within is not None:
             found.append("purchase")
+        if self.received_before:
+            found.append("received")
         return tuple(found)
 
 
@@ -600,6 +631,7 @@ def judge(situation: Situation) -> Verdicts:
             first, second = (pricing.send_cost(n, k) for n, k in s.sends[:2])
             values["sends_difference"] = abs(first - second)
     values["asks_cost"] = s.asks_cost
+    values["received_before"] = s.received_before
     if s.stores is not None:
         values["stores"] = s.stores
     if s.months_since_purchase is not None:

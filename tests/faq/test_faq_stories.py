@@ -142,3 +142,14 @@ def test_who_pays_asked_in_chungcheong_dialect_gets_kakao(chat):
     said = chat.say("이 지원금은 누가 주는 겨?")
     assert "faq/project_background" in said.templates, said.templates
     assert "카카오가 드려요" in said.text
+
+
+def test_an_earlier_grant_told_beside_a_new_business_question_is_handed_off(chat):
+    # Whether a business that got it before may get it again is 미확인 (§6): the second
+    # question is answered by the entry that hands off, not absorbed by the first.
+    said = chat.say("가게 오픈한 지 두 달인데 신청 가능해요? 예전에 하던 가게로 한 번 받았었는데 "
+                    "그래도 괜찮나요?")
+    assert "faq/eligibility_new_business" in said.templates, said.templates
+    assert "faq/receive_again" in said.templates, said.templates
+    assert any(b["action"] == "operator" for b in said.buttons)
+    assert "faq_situation/received" not in said.templates  # no bubble of its own

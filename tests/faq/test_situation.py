@@ -232,3 +232,19 @@ def test_other_durations_are_no_purchase(text):
 ])
 def test_the_grant_asked_is_no_price_asked(text, asks):
     assert judge(read(text)).asks_cost is asks
+
+
+@pytest.mark.parametrize("text, received", [
+    ("재작년에 한 번 지원받았는데 올해도 신청되나요?", True),
+    ("예전 가게로 받은 적이 있는데 이번에도 가능해요?", True),
+    ("지난해에 받았었는데", True),
+    ("소신상인 때 한 번 타 봤는데 또 돼요?", True),  # a story clause: it goes with the question after it
+    ("이미 받았는데 잔액이 안 보여요", False),  # received, but nothing asked about again
+    ("작년에 손님한테 광고 동의 받았는데 또 보내도 돼요?", False),  # a consent, not the grant
+    ("이미 승인 받았는데 언제 들어와요?", False),
+    ("한 번 받으면 끝인가요?", False),
+])
+def test_the_grant_received_before_is_read_without_a_verdict(text, received):
+    verdicts = judge(read(text))
+    assert verdicts.received_before is received
+    assert ("received" in verdicts.signals) is received

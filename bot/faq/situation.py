@@ -98,7 +98,7 @@ BUSINESS_PATTERNS: tuple[tuple[str, str], ...] = (
 UNIT_WORDS = ("원", "명", "건", "통")
 # The situational answers an entry may name in `faq.situations` (templates/faq_situation/).
 SIGNALS = ("revenue", "opening", "business", "send_time", "cost", "budget", "bizno",
-           "purchase", "received")
+           "purchase", "received", "consent")
 # Signals that lift the entries judging them and carry a story to its question, but have no
 # bubble of their own: the sources give no verdict, the entry's own answer hands off
 # ("received": whether a business that got the grant before may get it again is 미확인).
@@ -148,6 +148,14 @@ _PURCHASE = re.compile(r"주문|구매|구입|샀|산\s|사\s*간|사간|사\s*�
                        r"|먹고\s*간|먹고\s*가신|시켰|시킨|예약했|예약한|이용했|이용한|오신|왔던|오셨")
 AD_WORDS = ("광고", "홍보", "수신 동의", "동의")
 PURCHASE_WINDOW = 20  # characters after a duration searched for the purchase it counts from
+# When a customer's ad consent was taken, against the 2-year re-confirmation (§5, 제50조 ⑧):
+# two dated points ("2023년 1월에 동의 받은 손님한테 2025년 6월인 지금"), a duration ago
+# ("3년 전에 받은 광고 동의") or since ("동의 받은 지 1년 반").
+CONSENT_TOPIC = "수신 동의 2년 재확인"
+RECONSENT_MONTHS = 24
+CONSENT_WINDOW = 16  # characters between a date or a duration and the consent it dates
+_YEAR_MONTH = re.compile(r"(?<!\d)(\d{4})\s*년(?:\s*(\d{1,2})\s*월)?")
+_SINCE_CONSENT = re.compile(r"동의\S*\s*(?:\S+\s+)?받(?:은|았|고)\S*\s*지\s*")
 _STORES = re.compile(rf"(?:가게|매장|점포|사업장|지점|식당)\w{{0,2}}\s*(\d+|{_NATIVE_ALT})\s*"
                      r"(?:개|곳|군데)")
 
@@ -191,6 +199,7 @@ class Situation:
     for_months: int | None = None  # over how many months ("1년 동안" = 12)
     months_since_purchase: int | None = None  # a customer's purchase, in an ad question
     received_before: bool = False  # the grant was received before (작년에 받았는데)
+    months_since_consent: int | None = None  # an ad consent taken this long ago
 
     @property
     def empty(self) -> bool:
@@ -333,7 +342,31 @@ def read(text: str) -> Situation:
         target=any(w in text for w in TARGET_WORDS),
         sends=_sends(text, counts), asks_cost=_asks_cost(text),
         compares=any(w in text for w in COMPARE_WORDS), **_frequency(text), **_bizno(text),
-        months_since_purchase=_months_since_purchase(text), received_before=_received(text))
+        months_since_purchase=_months_since_purchase(text), received_before=_received(text),
+        months_since_consent=_months_since_consent(text))
+
+
+def _months_since_consent(text: str) -> int | None:
+    """Months since a customer's ad consent was taken, when the text dates it; else None."""
+    if "동의" not in text:
+        return None
+    dated = list(_YEAR_MONTH.finditer(text))
+    if len(dated) >= 2 and "동의" in text[dated[0].end():dated[0].end() + CONSENT_WINDOW]:
+        (y1, m1), (y2, m2) = ((int(d.group(1)), d.group(2)) for d in dated[:2])
+        if (m1 is None) != (m2 is None):
+            return None  # a year against a month of another year: too rough to judge
+        months = (y2 - y1) * 12 + (int(m2) - int(m1) if m1 is not None else 0)
+        return months if months >= 0 else None
+    for match in _MONTHS.finditer(text):
+        after = text[match.end():match.end() + CONSENT_WINDOW]
+        if _AGO.match(after) and "동의" in after:
+            return _months_in(match)
+    since = _SINCE_CONSENT.search(text)
+    if since:
+        match = _MONTHS.match(text, since.end())
+        if match:
+            return _months_in(match)
+    return None
 
 
 def _received(text: str) -> bool:
@@ -387,7 +420,9 @@ def topic_hint(verdicts: Verdicts) -> str:
     """Words naming what the numbers in a question are about ("" when nothing)."""
     if verdicts.bizno_masked is not None:
         return BIZNO_TOPIC
-    return PURCHASE_TOPIC if verdicts.purchase_within is not None else ""
+    if verdicts.purchase_within is not None:
+        return PURCHASE_TOPIC
+    return CONSENT_TOPIC if verdicts.reconsent_due is not None else ""
 
 
 def _bizno(text: str) -> dict[str, Any]:
@@ -513,6 +548,8 @@ class Verdicts:
     purchase_months: int | None = None  # since the customer's purchase
     purchase_within: bool | None = None  # within the 6 months of the transaction exception
     received_before: bool = False  # no verdict: whether it may be received again is 미확인
+    consent_span: str | None = None  # "2년 5개월": since the customer's ad consent
+    reconsent_due: bool | None = None  # 2 years or more: the consent must be re-confirmed
     extra: dict[str, Any] = field(default_factory=dict)
 
     def context(self) -> dict[str, Any]:
@@ -558,6 +595,8 @@ class Verdicts:
             found.append("purchase")
         if self.received_before:
             found.append("received")
+        if self.reconsent_due is not None:
+            found.append("consent")
         return tuple(found)
 
 
@@ -632,6 +671,12 @@ def judge(situation: Situation) -> Verdicts:
             values["sends_difference"] = abs(first - second)
     values["asks_cost"] = s.asks_cost
     values["received_before"] = s.received_before
+    if s.months_since_consent is not None:
+        years, months = divmod(s.months_since_consent, 12)
+        values["consent_span"] = " ".join(
+            part for part in (f"{years}년" if years else "", f"{months}개월" if months else "")
+            if part) or "1개월 미만"
+        values["reconsent_due"] = s.months_since_consent >= RECONSENT_MONTHS
     if s.stores is not None:
         values["stores"] = s.stores
     if s.months_since_purchase is not None:

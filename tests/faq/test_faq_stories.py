@@ -153,3 +153,9 @@ def test_an_earlier_grant_told_beside_a_new_business_question_is_handed_off(chat
     assert "faq/receive_again" in said.templates, said.templates
     assert any(b["action"] == "operator" for b in said.buttons)
     assert "faq_situation/received" not in said.templates  # no bubble of its own
+
+
+def test_a_consent_dated_years_back_is_told_it_must_be_confirmed_again(chat):
+    said = chat.say("2021년 3월에 광고 받겠다고 동의한 손님들한테 2024년 5월인 지금 할인 문자 보내도 되나요?")
+    assert said.templates[:2] == ["faq_situation/consent", "faq/ad_reconsent"], said.templates
+    assert "3년 2개월" in said.text and "다시 확인" in said.text

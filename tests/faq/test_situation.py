@@ -248,3 +248,16 @@ def test_the_grant_received_before_is_read_without_a_verdict(text, received):
     verdicts = judge(read(text))
     assert verdicts.received_before is received
     assert ("received" in verdicts.signals) is received
+
+
+@pytest.mark.parametrize("text, span, due", [
+    ("2021년 3월에 수신 동의 받은 손님한테 2024년 5월에 보내도 돼요?", "3년 2개월", True),
+    ("4년 전에 받은 광고 동의 아직 써도 되나요", "4년", True),
+    ("광고 동의 받은 지 8개월 됐어요", "8개월", False),
+    ("2년 전에 동의 받은 손님", "2년", True),  # 2년마다: at two years it is due
+    ("6개월 전에 케이크 주문한 손님한테 광고해도 돼요?", None, None),  # a purchase, not a consent
+    ("2020년에 개업했고 2023년 6월에 동의 받았어요", None, None),  # the first date is no consent
+])
+def test_the_age_of_an_ad_consent_against_the_two_year_reconfirmation(text, span, due):
+    verdicts = judge(read(text))
+    assert (verdicts.consent_span, verdicts.reconsent_due) == (span, due)

@@ -159,3 +159,10 @@ def test_a_consent_dated_years_back_is_told_it_must_be_confirmed_again(chat):
     said = chat.say("2021년 3월에 광고 받겠다고 동의한 손님들한테 2024년 5월인 지금 할인 문자 보내도 되나요?")
     assert said.templates[:2] == ["faq_situation/consent", "faq/ad_reconsent"], said.templates
     assert "3년 2개월" in said.text and "다시 확인" in said.text
+
+
+def test_jeju_and_jeolla_endings_are_read_as_standard_korean(chat):
+    said = chat.say("사업자 월렛은 어디서 맨들어요?")  # 맨들 = 만들
+    assert "faq/wallet_create" in said.templates, said.templates
+    said = chat.as_user("u-chat-0002").say("무상캐시 받았다 혔는디 잔액에 안 보염수다")  # 는디, 염수다
+    assert "faq/cash_not_showing" in said.templates, said.templates

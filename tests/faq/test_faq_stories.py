@@ -166,3 +166,17 @@ def test_jeju_and_jeolla_endings_are_read_as_standard_korean(chat):
     assert "faq/wallet_create" in said.templates, said.templates
     said = chat.as_user("u-chat-0002").say("무상캐시 받았다 혔는디 잔액에 안 보염수다")  # 는디, 염수다
     assert "faq/cash_not_showing" in said.templates, said.templates
+
+
+def test_where_the_grant_lands_also_says_the_date_is_not_confirmed(chat):
+    # The credit date is 미확인 (§1.3): the answer about where it lands hands that off.
+    said = chat.say("지원금은 어느 월렛으로 들어와요?")
+    assert "faq/credit_where" in said.templates, said.templates
+    assert "들어오는 날짜는 아직 확정된 안내가 없어요" in said.text
+    assert any(b["action"] == "operator" for b in said.buttons)
+
+
+def test_the_papers_to_prepare_offer_the_operator_for_the_revenue_proof(chat):
+    said = chat.say("신청하려면 어떤 서류가 필요해요?")
+    assert "faq/apply_prepare" in said.templates, said.templates
+    assert any(b["action"] == "operator" for b in said.buttons)  # which revenue proof: 미확인

@@ -35,7 +35,7 @@ from bot.core.keys import Keys
 
 from . import coverage as faq_coverage
 from .match import OUTSIDE, Bands, Index, MatchEntry, Synonyms
-from .situation import SIGNALS, Verdicts
+from .situation import SIGNALS, SILENT_SIGNALS, Verdicts
 
 log = logging.getLogger(__name__)
 
@@ -334,7 +334,8 @@ def situation_parts(entry: Entry, verdicts: Verdicts | None) -> list[Part]:
     """The situational bubble(s) for this entry: the rules applied to the merchant's case."""
     if verdicts is None:
         return []
-    own = [name for name in verdicts.signals if name in entry.situations][:MAX_SITUATIONS]
+    own = [name for name in verdicts.signals
+           if name in entry.situations and name not in SILENT_SIGNALS][:MAX_SITUATIONS]
     # A price asked with a count or a budget is computed whatever entry matched
     # ("고객파일로 420명한테 보내면 비용이 얼마나 나와요?" → customer_file, and the cost;
     # "300명한테 저녁 7시 반에 보내면 얼마고, 그 시간 괜찮아요?" → the time, and the cost).

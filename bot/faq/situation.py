@@ -67,6 +67,24 @@ COMPARE_WORDS = ("차이", "비교")
 COST_ASK_WORDS = ("얼마", "을마", "월매", "비용", "요금", "가격", "금액", "몇 번", "몇번", "몇 회",
                   "몇회", "몇 건", "몇건", "몇 원", "몇원", "몇 명", "몇명", "어느 정도",
                   "어느정도")
+# "얼마나 주는 거예요", "얼마 받을 수 있어요": the size of the grant is asked, not a price.
+_GRANT_ASK = re.compile(r"(?:얼마|을마|월매)\s*(?:나|정도|씩|까지)?\s*(?:를|을)?\s*"
+                        r"(?:주|줘|준|받|들어오|들어와|들어온|지원)")
+# The grant received before ("작년에 받았는데", "예전에 한 번 받은 적 있어요", "이미 받은
+# 가게"): a time or "이미/한 번" first, then a past receipt within a few words; not a
+# consent, an approval, a notice or an order received ("작년에 손님 동의 받았는데").
+_RECEIVED = re.compile(
+    r"(?:재작년|작년|지난\s*해|예전|옛날|이전|전에|이미|지난\s*번|한\s*번|소신상인)"
+    r"([^.?!]{0,16}?)(?:받았|받은\s*적|받은\s*(?:가게|매장|사업장|곳|사람)|받아\s*(?:봤|본)"
+    r"|탔었|탄\s*적|타\s*(?:봤|본))")
+_RECEIVED_OTHER = re.compile(
+    r"동의|승인|인증|허가|심사|문자|안내|알림|연락|전화|상담|답변|교육|주문|예약|손님|쿠폰"
+    r"|메시지|메세지|서류|등록증|번호|선물|결제|충전|환불")
+_AGAIN = re.compile(r"또|다시|한\s*번\s*더|올해도|이번에도|중복|상관\s*없|괜찮|문제\s*(?:없|돼|되)"
+                    r"|되나|돼요|될까|되는|가능|받을\s*수|신청\s*(?:해도|할\s*수|돼|되)")
+# A clause ending with the receipt ("작년에 한 번 받았었는데"): the story before a question,
+# which goes with that question (FaqService.several) and is judged again there.
+_STORY_END = re.compile(r"^\w{0,3}(?:는데|은데|고|거든)\w{0,2}\s*[.,]?\s*$")
 BUSINESS_PATTERNS: tuple[tuple[str, str], ...] = (
     ("간이과세자", r"간이\s*(과세|사업)"),
     ("일반과세자", r"일반\s*과세"),
@@ -80,7 +98,11 @@ BUSINESS_PATTERNS: tuple[tuple[str, str], ...] = (
 UNIT_WORDS = ("원", "명", "건", "통")
 # The situational answers an entry may name in `faq.situations` (templates/faq_situation/).
 SIGNALS = ("revenue", "opening", "business", "send_time", "cost", "budget", "bizno",
-           "purchase")
+           "purchase", "received", "consent")
+# Signals that lift the entries judging them and carry a story to its question, but have no
+# bubble of their own: the sources give no verdict, the entry's own answer hands off
+# ("received": whether a business that got the grant before may get it again is 미확인).
+SILENT_SIGNALS = frozenset({"received"})
 # §2.1: what the middle two digits of a 사업자등록번호 say (the wording: faq_situation/bizno).
 BIZNO_CLASSES: tuple[tuple[range | tuple[int, ...], str], ...] = (
     (range(1, 80), "individual_taxable"), (range(90, 100), "individual_exempt"),
@@ -96,7 +118,8 @@ _NUM_RUN = re.compile(
 _NATIVE_ALT = "|".join(sorted(NATIVE, key=len, reverse=True))
 _MONTHS = re.compile(rf"(\d+|{_NATIVE_ALT})\s*(?:달|개월)|(반)\s*년|(\d+|{_NATIVE_ALT}|일)\s*년")
 _DAYS = re.compile(
-    r"(\d+|며칠|몇\s*일|일주일|하루|이틀|사흘|보름)\s*(?:일|주)?\s*(?:됐|되었|밖에|전|째|만에)")
+    r"(\d+|며칠|몇\s*일|일주일|하루|이틀|사흘|나흘|닷새|엿새|이레|여드레|아흐레|열흘|보름)"
+    r"\s*(?:일|주)?\s*(?:됐|되었|밖에|전|째|만에)")
 _CLOCK = re.compile(
     rf"(새벽|아침|오전|낮|점심|오후|저녁|밤)?\s*(\d{{1,2}}|{_NATIVE_ALT})\s*시"
     r"(?:\s*(반)|\s*(\d{1,2})\s*분)?")
@@ -125,6 +148,14 @@ _PURCHASE = re.compile(r"주문|구매|구입|샀|산\s|사\s*간|사간|사\s*�
                        r"|먹고\s*간|먹고\s*가신|시켰|시킨|예약했|예약한|이용했|이용한|오신|왔던|오셨")
 AD_WORDS = ("광고", "홍보", "수신 동의", "동의")
 PURCHASE_WINDOW = 20  # characters after a duration searched for the purchase it counts from
+# When a customer's ad consent was taken, against the 2-year re-confirmation (§5, 제50조 ⑧):
+# two dated points ("2023년 1월에 동의 받은 손님한테 2025년 6월인 지금"), a duration ago
+# ("3년 전에 받은 광고 동의") or since ("동의 받은 지 1년 반").
+CONSENT_TOPIC = "수신 동의 2년 재확인"
+RECONSENT_MONTHS = 24
+CONSENT_WINDOW = 16  # characters between a date or a duration and the consent it dates
+_YEAR_MONTH = re.compile(r"(?<!\d)(\d{4})\s*년(?:\s*(\d{1,2})\s*월)?")
+_SINCE_CONSENT = re.compile(r"동의\S*\s*(?:\S+\s+)?받(?:은|았|고)\S*\s*지\s*")
 _STORES = re.compile(rf"(?:가게|매장|점포|사업장|지점|식당)\w{{0,2}}\s*(\d+|{_NATIVE_ALT})\s*"
                      r"(?:개|곳|군데)")
 
@@ -167,6 +198,8 @@ class Situation:
     per_week: int | None = None  # sends a week ("일주일에 두 번")
     for_months: int | None = None  # over how many months ("1년 동안" = 12)
     months_since_purchase: int | None = None  # a customer's purchase, in an ad question
+    received_before: bool = False  # the grant was received before (작년에 받았는데)
+    months_since_consent: int | None = None  # an ad consent taken this long ago
 
     @property
     def empty(self) -> bool:
@@ -307,9 +340,47 @@ def read(text: str) -> Situation:
         business=business,
         stores=_native_or_int(stores_match.group(1)) if stores_match else None,
         target=any(w in text for w in TARGET_WORDS),
-        sends=_sends(text, counts), asks_cost=any(w in text for w in COST_ASK_WORDS),
+        sends=_sends(text, counts), asks_cost=_asks_cost(text),
         compares=any(w in text for w in COMPARE_WORDS), **_frequency(text), **_bizno(text),
-        months_since_purchase=_months_since_purchase(text))
+        months_since_purchase=_months_since_purchase(text), received_before=_received(text),
+        months_since_consent=_months_since_consent(text))
+
+
+def _months_since_consent(text: str) -> int | None:
+    """Months since a customer's ad consent was taken, when the text dates it; else None."""
+    if "동의" not in text:
+        return None
+    dated = list(_YEAR_MONTH.finditer(text))
+    if len(dated) >= 2 and "동의" in text[dated[0].end():dated[0].end() + CONSENT_WINDOW]:
+        (y1, m1), (y2, m2) = ((int(d.group(1)), d.group(2)) for d in dated[:2])
+        if (m1 is None) != (m2 is None):
+            return None  # a year against a month of another year: too rough to judge
+        months = (y2 - y1) * 12 + (int(m2) - int(m1) if m1 is not None else 0)
+        return months if months >= 0 else None
+    for match in _MONTHS.finditer(text):
+        after = text[match.end():match.end() + CONSENT_WINDOW]
+        if _AGO.match(after) and "동의" in after:
+            return _months_in(match)
+    since = _SINCE_CONSENT.search(text)
+    if since:
+        match = _MONTHS.match(text, since.end())
+        if match:
+            return _months_in(match)
+    return None
+
+
+def _received(text: str) -> bool:
+    """Whether the merchant says the business got the grant before and asks whether that
+    matters ("…받았었는데 그것도 상관없어요?"); not "이미 받았는데 잔액이 안 보여요"."""
+    return any(not _RECEIVED_OTHER.search(m.group(1)) and (
+        _AGAIN.search(text[m.end():]) or _STORY_END.match(text[m.end():]))
+        for m in _RECEIVED.finditer(text))
+
+
+def _asks_cost(text: str) -> bool:
+    """Whether a price or a count of sends is asked; "돈은 얼마나 주는 거예요?" asks the
+    size of the grant (the amount entry), which no computed price answers."""
+    return any(w in _GRANT_ASK.sub(" ", text) for w in COST_ASK_WORDS)
 
 
 def _months_since_purchase(text: str) -> int | None:
@@ -349,7 +420,9 @@ def topic_hint(verdicts: Verdicts) -> str:
     """Words naming what the numbers in a question are about ("" when nothing)."""
     if verdicts.bizno_masked is not None:
         return BIZNO_TOPIC
-    return PURCHASE_TOPIC if verdicts.purchase_within is not None else ""
+    if verdicts.purchase_within is not None:
+        return PURCHASE_TOPIC
+    return CONSENT_TOPIC if verdicts.reconsent_due is not None else ""
 
 
 def _bizno(text: str) -> dict[str, Any]:
@@ -474,6 +547,9 @@ class Verdicts:
     stores: int | None = None
     purchase_months: int | None = None  # since the customer's purchase
     purchase_within: bool | None = None  # within the 6 months of the transaction exception
+    received_before: bool = False  # no verdict: whether it may be received again is 미확인
+    consent_span: str | None = None  # "2년 5개월": since the customer's ad consent
+    reconsent_due: bool | None = None  # 2 years or more: the consent must be re-confirmed
     extra: dict[str, Any] = field(default_factory=dict)
 
     def context(self) -> dict[str, Any]:
@@ -521,6 +597,10 @@ class Verdicts:
             found.append("bizno")
         if self.purchase_within is not None:
             found.append("purchase")
+        if self.received_before:
+            found.append("received")
+        if self.reconsent_due is not None:
+            found.append("consent")
         return tuple(found)
 
 
@@ -594,6 +674,13 @@ def judge(situation: Situation) -> Verdicts:
             first, second = (pricing.send_cost(n, k) for n, k in s.sends[:2])
             values["sends_difference"] = abs(first - second)
     values["asks_cost"] = s.asks_cost
+    values["received_before"] = s.received_before
+    if s.months_since_consent is not None:
+        years, months = divmod(s.months_since_consent, 12)
+        values["consent_span"] = " ".join(
+            part for part in (f"{years}년" if years else "", f"{months}개월" if months else "")
+            if part) or "1개월 미만"
+        values["reconsent_due"] = s.months_since_consent >= RECONSENT_MONTHS
     if s.stores is not None:
         values["stores"] = s.stores
     if s.months_since_purchase is not None:

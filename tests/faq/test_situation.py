@@ -96,6 +96,8 @@ def test_a_time_without_morning_or_evening_gets_no_verdict():
     ("사업자 등록한 지 3개월", 3, True),
     ("두 달 된 카페예요", 2, True),
     ("개업 하루 만에 신청해도 돼요?", 0, True),
+    ("사업자 낸 지 닷새 됐는데요", 0, True),  # native day counts: 나흘, 닷새, 열흘 …
+    ("가게 문 연 지 열흘밖에 안 됐어요", 0, True),
     # A time since something else is no age of the business.
     ("신청한 지 일주일 됐는데", None, None),
     ("신청한 지 하루 만에 승인 나요?", None, None),
@@ -219,3 +221,44 @@ def test_months_since_a_purchase_in_an_ad_question(text, months, within):
 ])
 def test_other_durations_are_no_purchase(text):
     assert judge(read(text)).purchase_months is None
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("지원금은 얼마나 주는 거예요?", False),  # the size of the grant: the amount entry
+    ("이거 을매 받을 수 있는데예", False),
+    ("30만원이면 메시지 몇 건 보내요?", True),
+    ("친구 300명한테 한 번 보내면 얼마 들어요?", True),
+    ("지원금 얼마 들어와요? 친구 200명이면 비용은요?", True),  # the price asked too
+])
+def test_the_grant_asked_is_no_price_asked(text, asks):
+    assert judge(read(text)).asks_cost is asks
+
+
+@pytest.mark.parametrize("text, received", [
+    ("재작년에 한 번 지원받았는데 올해도 신청되나요?", True),
+    ("예전 가게로 받은 적이 있는데 이번에도 가능해요?", True),
+    ("지난해에 받았었는데", True),
+    # a story clause: it goes with the question after it
+    ("소신상인 때 한 번 타 봤는데 또 돼요?", True),
+    ("이미 받았는데 잔액이 안 보여요", False),  # received, but nothing asked about again
+    ("작년에 손님한테 광고 동의 받았는데 또 보내도 돼요?", False),  # a consent, not the grant
+    ("이미 승인 받았는데 언제 들어와요?", False),
+    ("한 번 받으면 끝인가요?", False),
+])
+def test_the_grant_received_before_is_read_without_a_verdict(text, received):
+    verdicts = judge(read(text))
+    assert verdicts.received_before is received
+    assert ("received" in verdicts.signals) is received
+
+
+@pytest.mark.parametrize("text, span, due", [
+    ("2021년 3월에 수신 동의 받은 손님한테 2024년 5월에 보내도 돼요?", "3년 2개월", True),
+    ("4년 전에 받은 광고 동의 아직 써도 되나요", "4년", True),
+    ("광고 동의 받은 지 8개월 됐어요", "8개월", False),
+    ("2년 전에 동의 받은 손님", "2년", True),  # 2년마다: at two years it is due
+    ("6개월 전에 케이크 주문한 손님한테 광고해도 돼요?", None, None),  # a purchase, not a consent
+    ("2020년에 개업했고 2023년 6월에 동의 받았어요", None, None),  # the first date is no consent
+])
+def test_the_age_of_an_ad_consent_against_the_two_year_reconfirmation(text, span, due):
+    verdicts = judge(read(text))
+    assert (verdicts.consent_span, verdicts.reconsent_due) == (span, due)

@@ -207,6 +207,12 @@ class Situation:
         return self == Situation()
 
 
+# A won amount no larger than one message at the dearer price (VAT included) is a price or a
+# rounding the merchant quotes, not money to spend ("1원 밑으로 소수점은요?" is no budget of
+# 1원 that pays for 0 messages).
+_UNIT_PRICE_AT_MOST = pricing.send_cost(1, pricing.TARGET)
+
+
 def _fold(text: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text or "")).strip()
 
@@ -320,6 +326,8 @@ def read(text: str) -> Situation:
             messages = messages or amount.value
         elif amount.value >= 100_000_000 or (about_revenue and amount.value >= 10_000_000):
             revenues.append(amount)
+        elif amount.value <= _UNIT_PRICE_AT_MOST:
+            continue  # "1원 밑으로", "15원짜리": a price or a rounding, never a budget
         elif amount.unit == "원" or amount.value >= 1000 and "만" in amount.text:
             money = money or amount
     revenue = _own_revenue(text, revenues)

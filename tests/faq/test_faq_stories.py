@@ -182,3 +182,10 @@ def test_the_papers_to_prepare_offer_the_operator_for_the_revenue_proof(chat):
     said = chat.say("신청하려면 어떤 서류가 필요해요?")
     assert "faq/apply_prepare" in said.templates, said.templates
     assert any(b["action"] == "operator" for b in said.buttons)  # which revenue proof: 미확인
+
+
+def test_a_rounding_question_gets_no_message_count_for_one_won(chat):
+    said = chat.say("문자 요금 계산할 때 1원 밑으로 소수점은 어떻게 돼요")
+    # Before: "1원이면 약 0~0 건을 보낼 수 있어요" above the VAT answer.
+    assert "faq_situation/budget" not in said.templates and "0~0" not in said.text
+    assert "faq/price_vat" in said.templates or "부가세 포함인가요" in said.quick_replies

@@ -43,6 +43,13 @@ def test_a_budget_becomes_a_message_count(text, money, general, target):
         money, general, target)
 
 
+@pytest.mark.parametrize("text", ["1원 밑으로 소수점 나오면 어떻게 계산해요",
+                                  "15원짜리 메시지 맞죠?", "한 건에 22원이면 몇 명까지 돼요"])
+def test_a_price_or_a_rounding_is_no_budget(text):
+    verdicts = judge(read(text))
+    assert verdicts.money is None and verdicts.messages_general is None
+
+
 def test_the_grant_is_worded_as_program_facts_suggests():
     context = judge(read("30만원이면 몇 건이에요")).context()
     assert context["messages_range"] == "약 1만 3천~1만 8천 건"

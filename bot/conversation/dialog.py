@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from functools import reduce
+from functools import lru_cache, reduce
 from typing import Any
 
 from bot.core.text import key
@@ -126,10 +126,13 @@ class Form:
     # empty, replaces `title`: operators rename a form without a code change.
     title_setting: str = ""
     max_misses: int = 3
+    # Whether every step always applies (none has `skip`): set from the steps, not given.
+    unconditional: bool = field(init=False, repr=False, compare=False, default=False)
 
     def __post_init__(self) -> None:
         """Reject a malformed form at import time rather than mid-conversation."""
         object.__setattr__(self, "steps", tuple(self.steps))
+        object.__setattr__(self, "unconditional", all(s.skip is None for s in self.steps))
         names = [step.name for step in self.steps]
         if not names:
             raise ValueError(f"form {self.name!r} has no steps")
@@ -426,6 +429,8 @@ def _skipped(step: Step, answers: Mapping[str, Any]) -> bool:
 
 def _active(form: Form, answers: Mapping[str, Any]) -> list[Step]:
     """Return the steps that apply given the answers so far."""
+    if form.unconditional:  # no step has a skip rule: a turn asks this ~17 times
+        return list(form.steps)
     return [step for step in form.steps if not _skipped(step, answers)]
 
 
@@ -481,7 +486,13 @@ _key = key  # the matching key of `text`: normalised with spaces removed (bot/co
 def _says(text: str, words: Iterable[str]) -> bool:
     """Tell whether `text` is one of `words` after normalisation."""
     key = _key(text)
-    return bool(key) and key in {_key(word) for word in words}
+    return bool(key) and key in _keys(tuple(words))
+
+
+@lru_cache(maxsize=256)
+def _keys(words: tuple[str, ...]) -> frozenset[str]:
+    """The matching keys of a word list (command words, a step's choices), made once."""
+    return frozenset(_key(word) for word in words)
 
 
 def _extra_command(call: _Call) -> str | None:

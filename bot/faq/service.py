@@ -179,11 +179,14 @@ class FaqService:
         index = snapshot.index
         pieces: list[str] = []
         carried = ""  # "매출 11억 좀 넘는데 / 신청 가능한가요": the case goes with the question
-        for piece in (p for q in faq_parts.split(index.analyzer.synonyms.fix_spelling(text))
-                      for p in faq_parts.distribute(q)):
-            if not faq_parts.is_question(piece) and situation.judge(
-                    situation.read(piece)).signals:
+        split = [p for q in faq_parts.split(index.analyzer.synonyms.fix_spelling(text))
+                 for p in faq_parts.distribute(q)]
+        for piece, asks in zip(split, faq_parts.questions(split), strict=True):
+            if not asks and situation.judge(situation.read(piece)).signals:
                 carried = f"{carried} {piece}".strip()
+                continue
+            if not asks:  # more story: the case told before it still waits for a question
+                pieces.append(piece)
                 continue
             pieces.append(f"{carried} {piece}".strip())
             carried = ""

@@ -45,6 +45,7 @@ QUESTION = re.compile(r"(\?|뭐|무엇|어떻게|어케|언제|얼마|몇|어디
 _EITHER_END = re.compile(r"(되요|돼요|있어요|없어요|해요|거예요|거에요|예요|에요|나와요|가능|"
                          r"맞아요)\s*$")
 _WH_WORD = re.compile(r"(뭐|뭘|무엇|무슨|어디|언제|얼마|몇|누가|누구|왜|어떻게|어케|어떤)")
+_COURTESY_TAIL = re.compile(r"(\s*(미리|정말|너무|진짜)?\s*(감사|고맙|수고)\S*)+\s*$")
 _WH_START = re.compile(r"(뭐|뭘|무엇|무슨|어디|언제|얼마|몇|누가|누구|왜|어떻게|어케|어떤)")
 _WH_END = re.compile(r"(?<!데)(?<!든)(?<!서)(?<!니까)(?<!려고)(?<!구)(?<!고)요\s*$")
 _BARE_CHOICE = re.compile(r"^\S+(인지|는지|은지)$")
@@ -60,6 +61,7 @@ def is_question(text: str, marked: bool = False) -> bool:
     """
     # Phone spellings: '가능한건가여' (요 typed as 여), '모르겟어요' (겠 without its ㅆ).
     text = re.sub(r"(?<=[가-힣])여$", "요", text.strip(" ~.")).replace("겟", "겠")
+    text = _COURTESY_TAIL.sub("", text) or text  # "…궁금합니다 감사합니다": the thanks asks nothing
     wh = bool(_WH_WORD.search(text) and _WH_END.search(text))
     if marked and "?" not in text and not wh and _EITHER_END.search(text):
         return False

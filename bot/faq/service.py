@@ -196,8 +196,8 @@ class FaqService:
         if len(pieces) < 2:
             return None
         answers: list[tuple[Entry, situation.Verdicts]] = []
-        # questions about the program without a clear entry, and their best entry
-        unsure: list[tuple[str, str]] = []
+        # questions about the program without a clear entry, and their best entries (tied)
+        unsure: list[tuple[str, set[str]]] = []
         elsewhere: list[str] = []  # questions on a topic the channel does not answer
         candidates: list[Hit] = []  # each unsure question's best entry
         previous: str | None = None
@@ -212,7 +212,8 @@ class FaqService:
             query = index.query(piece)
             hits = index.search(piece, k=CANDIDATES, query=query, screen=True)
             if previous is not None and not told and index.is_follow_up(
-                    piece, query.features) and (self._more_about(snapshot, previous, previous_piece, piece, hits)):
+                    piece, query.features) and self._more_about(
+                        snapshot, previous, previous_piece, piece, hits):
                 continue  # "검색용 아이디는 몇 자까지? 정한 다음에 바꿀 수도 있나요?"
             if previous is not None and index.is_follow_up(piece, query.features):
                 in_context = index.search(piece, k=CANDIDATES, context=previous, query=query,
@@ -239,16 +240,16 @@ class FaqService:
                 continue
             if previous is not None and hits[0].entry == previous:
                 continue  # "이하에 들어가는 거 맞죠?": more about what was just answered
-            unsure.append((piece, hits[0].entry))
+            unsure.append((piece, {h.entry for h in hits
+                                   if hits[0].score - h.score < self.bands.margin}))
             if piece_band == "medium":
                 candidates.append(hits[0])
-        # An unsure question whose best entry another question of the message gets as its
-        # answer, before or after it, is about that answer ("친구 적은 게 고민이에요 / 친구
-        # 늘리는 방법이 있을까요?"): the answer covers it. Until now only a question after the
-        # answered one was read so; the looked dev messages this answers (bench/faq_bands.py)
-        # were all answered right.
+        # An unsure question whose best entry (or one tied with it) another question of the
+        # message gets as its answer, before or after it, is about that answer ("친구 적은 게
+        # 고민이에요 / 친구 늘리는 방법이 있을까요?", "…교육을 하러 온다는데 같은 프로젝트인지 /
+        # 단골데이 행사도 한다던데 그것도 같은 프로젝트인지"): the answer covers it.
         answered = {e.id for e, _ in answers}
-        unsure = [(p, top) for p, top in unsure if top not in answered]
+        unsure = [(p, tops) for p, tops in unsure if not tops & answered]
         asked = sum(asking)
         if asked >= 2 and unsure:
             # Several questions and not all of them clear: answering some would leave the

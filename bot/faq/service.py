@@ -9,6 +9,7 @@ bot/faq/knowledge.py), faq_ui/*.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from bot.answers.templating import TemplateStore
@@ -95,7 +96,7 @@ class FaqService:
         #얼마고, 30만원이면 몇 번?": the numbers and the questions belong together).
         sure = band == "high" and (hits[0].score >= self.bands.sure or self._computed(
             snapshot.entries[hits[0].entry], verdicts))
-        several = None if sure else self.several(snapshot, text, band, session, now)
+        several = None if sure else self.several(snapshot, text, band, session, now, hits)
         if several is not None:
             return several
         if band == "high":
@@ -173,7 +174,7 @@ class FaqService:
                 and snapshot.index.coverage(query, hits[0].entry) >= self.bands.covered)
 
     def several(self, snapshot: Snapshot, text: str, band: str, session: Session,
-                now: float) -> Reply | None:
+                now: float, whole: list[Hit] = []) -> Reply | None:
         """Answer each question of a message that holds several (or a long story ending in
         one question); None when the message is better read whole."""
         index = snapshot.index
@@ -256,6 +257,13 @@ class FaqService:
             # rest unsaid under a confident answer; offer each question's entry instead.
             offered = list(dict.fromkeys(
                 [*(e.id for e, _ in answers), *(h.entry for h in candidates)]))
+            if not offered and not elsewhere:
+                offered = [h.entry for h in whole]
+            if not offered and not elsewhere and band != "low":
+                # None of them placed alone, yet the whole message points somewhere ("우리
+                # 펜션도 되는 거래요? 얼마 줘요? 매출은 4억 좀 넘어요"): offer, never answer
+                # one entry for questions it does not cover.
+                offered = [h.entry for h in whole]
             if not offered:
                 return None
             suggestions = [{"id": e, "title": snapshot.entries[e].title}

@@ -197,8 +197,9 @@ class FaqService:
         if len(pieces) < 2:
             return None
         answers: list[tuple[Entry, situation.Verdicts]] = []
-        # questions about the program without a clear entry, and their best entries (tied)
-        unsure: list[tuple[str, set[str]]] = []
+        # questions about the program without a clear entry, their best entries (tied) and
+        # their candidates (the top three)
+        unsure: list[tuple[str, set[str], set[str]]] = []
         elsewhere: list[str] = []  # questions on a topic the channel does not answer
         candidates: list[Hit] = []  # each unsure question's best entry
         previous: str | None = None
@@ -242,7 +243,8 @@ class FaqService:
             if previous is not None and hits[0].entry == previous:
                 continue  # "이하에 들어가는 거 맞죠?": more about what was just answered
             unsure.append((piece, {h.entry for h in hits
-                                   if hits[0].score - h.score < self.bands.margin}))
+                                   if hits[0].score - h.score < self.bands.margin},
+                           {h.entry for h in hits}))
             if piece_band == "medium":
                 candidates.append(hits[0])
         # An unsure question whose best entry (or one tied with it) another question of the
@@ -250,19 +252,19 @@ class FaqService:
         # 고민이에요 / 친구 늘리는 방법이 있을까요?", "…교육을 하러 온다는데 같은 프로젝트인지 /
         # 단골데이 행사도 한다던데 그것도 같은 프로젝트인지"): the answer covers it.
         answered = {e.id for e, _ in answers}
-        unsure = [(p, tops) for p, tops in unsure if not tops & answered]
+        unsure = [u for u in unsure if not u[1] & answered]
         asked = sum(asking)
         if asked >= 2 and unsure:
             # Several questions and not all of them clear: answering some would leave the
             # rest unsaid under a confident answer; offer each question's entry instead.
             offered = list(dict.fromkeys(
                 [*(e.id for e, _ in answers), *(h.entry for h in candidates)]))
-            if not offered and not elsewhere:
-                offered = [h.entry for h in whole]
-            if not offered and not elsewhere and band != "low":
-                # None of them placed alone, yet the whole message points somewhere ("우리
-                # 펜션도 되는 거래요? 얼마 줘요? 매출은 4억 좀 넘어요"): offer, never answer
-                # one entry for questions it does not cover.
+            if (not offered and not elsewhere and band != "low" and whole
+                    and not any(whole[0].entry in own for _, _, own in unsure)):
+                # None of them placed alone, and the entry the whole message points to is
+                # none of the questions' own candidates ("우리 펜션도 되는 거래요? 얼마
+                # 줘요? 매출은 4억 좀 넘어요" → the revenue rule, from the story alone):
+                # offer, never answer an entry no question asks for.
                 offered = [h.entry for h in whole]
             if not offered:
                 return None

@@ -60,3 +60,12 @@ def test_one_topic_asked_twice_in_a_message_is_answered_once(chat):
                     "프로젝트인지, 단골데이 행사도 한다던데 그것도 같은 프로젝트인지 궁금해요")
     assert "faq_ui/multi" not in said.templates, said.templates
     assert "faq/program_activities" in said.templates, said.templates
+
+
+def test_questions_none_placed_get_chips_not_the_storys_entry(chat):
+    # Neither question is clear alone; the revenue told after them would make the whole
+    # message the revenue rule, which answers neither "이거 받는 거래요" in full nor "얼마".
+    said = chat.say("시골 민박도 이거 받는 거래요? 그럼 돈은 얼마나 주는 거래요? "
+                    "작년 매출이 3억 좀 넘드래요")
+    assert said.templates == ["faq_ui/multi"], said.templates
+    assert "두 가지를 물어보셨네요" in said.text

@@ -186,9 +186,6 @@ class FaqService:
             if not asks and situation.judge(situation.read(piece)).signals:
                 carried = f"{carried} {piece}".strip()
                 continue
-            if not asks:  # more story: the case told before it still waits for a question
-                pieces.append(piece)
-                continue
             pieces.append(f"{carried} {piece}".strip())
             carried = ""
         if carried:

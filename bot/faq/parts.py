@@ -40,10 +40,6 @@ QUESTION = re.compile(r"(\?|뭐|무엇|어떻게|어케|언제|얼마|몇|어디
                       r"알려\s*주세요|알려\s*줘|궁금해요|궁금합니다|궁금하고|모르겠어요)\s*$")
 # "심사에서 뭘 봐요": a question word inside and a polite ending asks too; a story sentence
 # with one ("뭘 하는 게 서툰데요", "매출도 얼마 없구요") ends otherwise.
-# Endings that close a statement as often as a question ("채널은 아직 없어요", "개인사업자예요"):
-# when a message marks its questions with "?", a piece without one that ends so tells.
-_EITHER_END = re.compile(r"(되요|돼요|있어요|없어요|해요|거예요|거에요|예요|에요|나와요|가능|"
-                         r"맞아요)\s*$")
 _WH_WORD = re.compile(r"(뭐|뭘|무엇|무슨|어디|언제|얼마|몇|누가|누구|왜|어떻게|어케|어떤)")
 _COURTESY_TAIL = re.compile(r"(\s*(미리|정말|너무|진짜)?\s*(감사|고맙|수고)\S*)+\s*$")
 _WH_START = re.compile(r"(뭐|뭘|무엇|무슨|어디|언제|얼마|몇|누가|누구|왜|어떻게|어케|어떤)")
@@ -53,19 +49,12 @@ _CHOICE_END = re.compile(r"(?:^|\s)\S*?(이에요|예요|에요|인가요|이요
 _SENTENCE = re.compile(r"([^?？!！.。\n]*)([?？!！.。\n]+|$)")
 
 
-def is_question(text: str, marked: bool = False) -> bool:
-    """Whether a piece reads like a question (not a preamble such as '저 떡집 하는데요').
-
-    `marked`: the message marks its questions with "?", so a piece without one whose ending
-    is as often a statement ("개업한 지 두 달 됐고 카톡 채널은 아직 없어요.") tells its case.
-    """
+def is_question(text: str) -> bool:
+    """Whether a piece reads like a question (not a preamble such as '저 떡집 하는데요')."""
     # Phone spellings: '가능한건가여' (요 typed as 여), '모르겟어요' (겠 without its ㅆ).
     text = re.sub(r"(?<=[가-힣])여$", "요", text.strip(" ~.")).replace("겟", "겠")
     text = _COURTESY_TAIL.sub("", text) or text  # "…궁금합니다 감사합니다": the thanks asks nothing
-    wh = bool(_WH_WORD.search(text) and _WH_END.search(text))
-    if marked and "?" not in text and not wh and _EITHER_END.search(text):
-        return False
-    return bool(QUESTION.search(text)) or wh
+    return bool(QUESTION.search(text)) or bool(_WH_WORD.search(text) and _WH_END.search(text))
 
 
 def _cut_points(text: str) -> list[tuple[int, int]]:
@@ -186,8 +175,7 @@ def _topic_words(piece: str) -> int:
 def questions(pieces: list[str]) -> list[bool]:
     """Which pieces ask something; '월렛은 어디서 만들고' asks what the clause after it asks."""
     flags = [False] * len(pieces)
-    marked = any("?" in p for p in pieces)
     for i in range(len(pieces) - 1, -1, -1):
-        flags[i] = is_question(pieces[i], marked) or (
+        flags[i] = is_question(pieces[i]) or (
             pieces[i].endswith(("고", "하고")) and i + 1 < len(pieces) and flags[i + 1])
     return flags

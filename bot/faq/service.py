@@ -202,7 +202,7 @@ class FaqService:
         previous: str | None = None
         previous_piece = ""
         asking = faq_parts.questions(pieces)
-        story = ""  # what was told since the last question: a hint for the next one
+        story = ""  # told since the last question: a short question after it is about it
         for piece, is_question in zip(pieces, asking, strict=True):
             if not is_question:
                 story = f"{story} {piece}".strip()
@@ -228,9 +228,6 @@ class FaqService:
             piece_band, hits = self.situated(snapshot, hits, verdicts,
                                              lead=index.says_enough(query), query=query,
                                              beside=True)
-            if piece_band != "high" and told:
-                piece_band, hits, verdicts = self._with_story(snapshot, told, piece, query,
-                                                              piece_band, hits, verdicts)
             if piece_band == "high":
                 entry = snapshot.entries[hits[0].entry]
                 previous, previous_piece = entry.id, piece
@@ -298,28 +295,6 @@ class FaqService:
         if clear and index.search(told, k=1, screen=True):
             return pieces
         return [told, *pieces[at + 1:]]
-
-    def _with_story(self, snapshot: Snapshot, told: str, piece: str, query: Query,
-                    band: str, hits: list[Hit], verdicts: situation.Verdicts
-                    ) -> tuple[str, list[Hit], situation.Verdicts]:
-        """A question not clear on its own read with the story told just before it ("작년에
-        다른 가게로 한 번 받았었는데 / 그것도 상관없어요?"). The story is only a hint: for a
-        question that names its topic, it may only pick among the question's own candidates,
-        so the story's words never answer a question about something else."""
-        index = snapshot.index
-        both = f"{told} {piece}"
-        together = index.search(both, k=CANDIDATES, screen=True)
-        if not together:
-            return band, hits, verdicts
-        both_verdicts = situation.judge(situation.read(both))
-        both_band, together = self.situated(snapshot, together, both_verdicts,
-                                            lead=index.says_enough(index.query(both)),
-                                            beside=True)
-        if both_band != "high":
-            return band, hits, verdicts
-        if index.says_enough(query) and together[0].entry not in {h.entry for h in hits}:
-            return band, hits, verdicts
-        return both_band, together, both_verdicts
 
     def _more_about(self, snapshot: Snapshot, previous: str, previous_piece: str, piece: str,
                     hits: list[Hit]) -> bool:

@@ -25,7 +25,7 @@ ASKING_WORDS = frozenset({"알리", "알려주", "나오", "궁금", "모르", "
                           # piece belongs to the question before it, never stands alone.
                           "잘", "궁금하", "궁금", "순서", "그대로", "감사", "고맙", "죄송", "빨리",
                           "정리", "하나하나", "하나씩", "차근차근", "천천히", "설명", "쉽", "미리",
-                          "저", "이것", "그것", "맞"})
+                          "저", "이것", "그것"})
 # Connective endings that close a clause: 고 (and), 는데/ㄴ데 (background), 지만, 면서.
 CLAUSE_ENDINGS = ("고", "는데", "은데", "ㄴ데", "데", "지만", "면서", "는데요", "은데요", "데요",
                   "요", "는지", "은지", "ᆫ지", "인지")
@@ -93,8 +93,8 @@ def _clauses(sentence: str) -> list[str]:
     for piece in pieces:
         # "캐시는 신청하고 언제 들어와요?": a step, then the question about it ('after applying,
         # when…'); "누가 받을 수 있고 얼마 받아요" asks twice (a question word on each side).
-        if (joined and joined[-1].endswith("고") and not _WH_WORD.search(joined[-1])
-                and _WH_START.match(piece)):
+        if (joined and joined[-1].endswith("고") and not joined[-1].endswith("말고")
+                and not _WH_WORD.search(joined[-1]) and _WH_START.match(piece)):
             joined[-1] = f"{joined[-1]} {piece}"
         else:
             joined.append(piece)

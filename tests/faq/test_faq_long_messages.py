@@ -1,29 +1,11 @@
 """FAQ conversations: long and multi-part messages (a story, then one to three questions),
-each question found in the story and answered on its own words, the story as a hint."""
+each question found in the story and answered on its own words."""
 
 from __future__ import annotations
 
 
 def _entries(said) -> list[str]:
     return [t for t in said.templates if t.startswith("faq/")]
-
-
-def test_a_case_told_before_two_marked_questions_is_no_third_question(chat):
-    # "…안 만들었어요." carries no "?" while the questions do: it tells the case, and the
-    # opening age goes with the eligibility question after it.
-    said = chat.say("개업 두 달 조금 넘었고 채널은 아직 안 만들었어요. "
-                    "저도 대상인 거 맞죠? 그럼 채널은 어디서 만들어요?")
-    assert "faq_ui/multi" not in said.templates, said.templates
-    assert _entries(said) == ["faq/eligibility_new_business", "faq/channel_open"], said.templates
-    assert "6개월" in said.text and "관리자센터" in said.text
-
-
-def test_a_statement_ending_like_a_question_is_the_case_of_the_marked_one(chat):
-    said = chat.say("매출은 작년에 3억 정도고 개인사업자예요. 근데 채널 친구가 30명뿐인데 "
-                    "이래도 신청 되나요?")
-    assert "faq_ui/multi" not in said.templates, said.templates
-    assert "faq/eligibility_revenue" in said.templates, said.templates
-    assert "연매출 3억 원이면 대상이에요" in said.text
 
 
 def test_a_step_and_when_it_comes_is_one_question(chat):

@@ -19,7 +19,13 @@ MIN_CHARS = 4  # shorter pieces ("네", "그리고") join their neighbour
 ASKING_WORDS = frozenset({"알리", "알려주", "나오", "궁금", "모르", "되", "하", "있", "주", "좀",
                           "부탁", "드리", "싶", "수", "거", "것", "말", "보", "가능",
                           # "… 업종인지 어떻게 알아요?": how one finds out is no topic of its own
-                          "알", "어떻게", "어떻", "어케"})
+                          "알", "어떻게", "어떻", "어케",
+                          # Courtesy and hedging around a question ("잘 모르겠어요", "궁금합니다",
+                          # "순서대로 알려 주세요", "감사합니다"): they name no topic, so such a
+                          # piece belongs to the question before it, never stands alone.
+                          "잘", "궁금하", "궁금", "순서", "그대로", "감사", "고맙", "죄송", "빨리",
+                          "정리", "하나하나", "하나씩", "차근차근", "천천히", "설명", "쉽", "미리",
+                          "저", "이것", "그것"})
 # Connective endings that close a clause: 고 (and), 는데/ㄴ데 (background), 지만, 면서.
 CLAUSE_ENDINGS = ("고", "는데", "은데", "ㄴ데", "데", "지만", "면서", "는데요", "은데요", "데요",
                   "요", "는지", "은지", "ᆫ지", "인지")
@@ -35,6 +41,8 @@ QUESTION = re.compile(r"(\?|뭐|무엇|어떻게|어케|언제|얼마|몇|어디
 # "심사에서 뭘 봐요": a question word inside and a polite ending asks too; a story sentence
 # with one ("뭘 하는 게 서툰데요", "매출도 얼마 없구요") ends otherwise.
 _WH_WORD = re.compile(r"(뭐|뭘|무엇|무슨|어디|언제|얼마|몇|누가|누구|왜|어떻게|어케|어떤)")
+_COURTESY_TAIL = re.compile(r"(\s*(미리|정말|너무|진짜)?\s*(감사|고맙|수고)\S*)+\s*$")
+_WH_START = re.compile(r"(뭐|뭘|무엇|무슨|어디|언제|얼마|몇|누가|누구|왜|어떻게|어케|어떤)")
 _WH_END = re.compile(r"(?<!데)(?<!든)(?<!서)(?<!니까)(?<!려고)(?<!구)(?<!고)요\s*$")
 _BARE_CHOICE = re.compile(r"^\S+(인지|는지|은지)$")
 _CHOICE_END = re.compile(r"(?:^|\s)\S*?(이에요|예요|에요|인가요|이요|임|이야)\??$")
@@ -45,6 +53,7 @@ def is_question(text: str) -> bool:
     """Whether a piece reads like a question (not a preamble such as '저 떡집 하는데요')."""
     # Phone spellings: '가능한건가여' (요 typed as 여), '모르겟어요' (겠 without its ㅆ).
     text = re.sub(r"(?<=[가-힣])여$", "요", text.strip(" ~.")).replace("겟", "겠")
+    text = _COURTESY_TAIL.sub("", text) or text  # "…궁금합니다 감사합니다": the thanks asks nothing
     return bool(QUESTION.search(text)) or bool(_WH_WORD.search(text) and _WH_END.search(text))
 
 
@@ -79,7 +88,17 @@ def _clauses(sentence: str) -> list[str]:
         pieces.append(sentence[start:cut_start])
         start = cut_end
     pieces.append(sentence[start:])
-    return [p.strip(" ,~") for p in pieces if p.strip(" ,~")]
+    pieces = [p.strip(" ,~") for p in pieces if p.strip(" ,~")]
+    joined: list[str] = []
+    for piece in pieces:
+        # "캐시는 신청하고 언제 들어와요?": a step, then the question about it ('after applying,
+        # when…'); "누가 받을 수 있고 얼마 받아요" asks twice (a question word on each side).
+        if (joined and joined[-1].endswith("고") and not joined[-1].endswith("말고")
+                and not _WH_WORD.search(joined[-1]) and _WH_START.match(piece)):
+            joined[-1] = f"{joined[-1]} {piece}"
+        else:
+            joined.append(piece)
+    return joined
 
 
 def distribute(clause: str) -> list[str]:

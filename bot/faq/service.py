@@ -9,6 +9,7 @@ bot/faq/knowledge.py), faq_ui/*.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from bot.answers.templating import TemplateStore
@@ -95,7 +96,7 @@ class FaqService:
         #얼마고, 30만원이면 몇 번?": the numbers and the questions belong together).
         sure = band == "high" and (hits[0].score >= self.bands.sure or self._computed(
             snapshot.entries[hits[0].entry], verdicts))
-        several = None if sure else self.several(snapshot, text, band, session, now)
+        several = None if sure else self.several(snapshot, text, band, session, now, hits)
         if several is not None:
             return several
         if band == "high":
@@ -173,16 +174,16 @@ class FaqService:
                 and snapshot.index.coverage(query, hits[0].entry) >= self.bands.covered)
 
     def several(self, snapshot: Snapshot, text: str, band: str, session: Session,
-                now: float) -> Reply | None:
+                now: float, whole: list[Hit] = []) -> Reply | None:
         """Answer each question of a message that holds several (or a long story ending in
         one question); None when the message is better read whole."""
         index = snapshot.index
         pieces: list[str] = []
         carried = ""  # "매출 11억 좀 넘는데 / 신청 가능한가요": the case goes with the question
-        for piece in (p for q in faq_parts.split(index.analyzer.synonyms.fix_spelling(text))
-                      for p in faq_parts.distribute(q)):
-            if not faq_parts.is_question(piece) and situation.judge(
-                    situation.read(piece)).signals:
+        split = [p for q in faq_parts.split(index.analyzer.synonyms.fix_spelling(text))
+                 for p in faq_parts.distribute(q)]
+        for piece, asks in zip(split, faq_parts.questions(split), strict=True):
+            if not asks and situation.judge(situation.read(piece)).signals:
                 carried = f"{carried} {piece}".strip()
                 continue
             pieces.append(f"{carried} {piece}".strip())
@@ -193,20 +194,25 @@ class FaqService:
         if len(pieces) < 2:
             return None
         answers: list[tuple[Entry, situation.Verdicts]] = []
-        # questions about the program without a clear entry, and their best entry
-        unsure: list[tuple[str, str]] = []
+        # questions about the program without a clear entry, their best entries (tied) and
+        # their candidates (the top three)
+        unsure: list[tuple[str, set[str], set[str]]] = []
         elsewhere: list[str] = []  # questions on a topic the channel does not answer
         candidates: list[Hit] = []  # each unsure question's best entry
         previous: str | None = None
         previous_piece = ""
         asking = faq_parts.questions(pieces)
+        story = ""  # told since the last question: a short question after it is about it
         for piece, is_question in zip(pieces, asking, strict=True):
             if not is_question:
+                story = f"{story} {piece}".strip()
                 continue  # the story around the questions is not answered on its own
+            told, story = story, ""
             query = index.query(piece)
             hits = index.search(piece, k=CANDIDATES, query=query, screen=True)
-            if previous is not None and index.is_follow_up(piece, query.features) and (
-                    self._more_about(snapshot, previous, previous_piece, piece, hits)):
+            if previous is not None and not told and index.is_follow_up(
+                    piece, query.features) and self._more_about(
+                        snapshot, previous, previous_piece, piece, hits):
                 continue  # "검색용 아이디는 몇 자까지? 정한 다음에 바꿀 수도 있나요?"
             if previous is not None and index.is_follow_up(piece, query.features):
                 in_context = index.search(piece, k=CANDIDATES, context=previous, query=query,
@@ -230,22 +236,30 @@ class FaqService:
                 continue
             if previous is not None and hits[0].entry == previous:
                 continue  # "이하에 들어가는 거 맞죠?": more about what was just answered
-            unsure.append((piece, hits[0].entry))
+            unsure.append((piece, {h.entry for h in hits
+                                   if hits[0].score - h.score < self.bands.margin},
+                           {h.entry for h in hits}))
             if piece_band == "medium":
                 candidates.append(hits[0])
-        # An unsure question whose best entry another question of the message gets as its
-        # answer, before or after it, is about that answer ("친구 적은 게 고민이에요 / 친구
-        # 늘리는 방법이 있을까요?"): the answer covers it. Until now only a question after the
-        # answered one was read so; the looked dev messages this answers (bench/faq_bands.py)
-        # were all answered right.
+        # An unsure question whose best entry (or one tied with it) another question of the
+        # message gets as its answer, before or after it, is about that answer ("친구 적은 게
+        # 고민이에요 / 친구 늘리는 방법이 있을까요?", "…교육을 하러 온다는데 같은 프로젝트인지 /
+        # 단골데이 행사도 한다던데 그것도 같은 프로젝트인지"): the answer covers it.
         answered = {e.id for e, _ in answers}
-        unsure = [(p, top) for p, top in unsure if top not in answered]
+        unsure = [u for u in unsure if not u[1] & answered]
         asked = sum(asking)
         if asked >= 2 and unsure:
             # Several questions and not all of them clear: answering some would leave the
             # rest unsaid under a confident answer; offer each question's entry instead.
             offered = list(dict.fromkeys(
                 [*(e.id for e, _ in answers), *(h.entry for h in candidates)]))
+            if (not offered and not elsewhere and band != "low" and whole
+                    and not any(whole[0].entry in own for _, _, own in unsure)):
+                # None of them placed alone, and the entry the whole message points to is
+                # none of the questions' own candidates ("우리 펜션도 되는 거래요? 얼마
+                # 줘요? 매출은 4억 좀 넘어요" → the revenue rule, from the story alone):
+                # offer, never answer an entry no question asks for.
+                offered = [h.entry for h in whole]
             if not offered:
                 return None
             suggestions = [{"id": e, "title": snapshot.entries[e].title}

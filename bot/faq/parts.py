@@ -23,7 +23,7 @@ ASKING_WORDS = frozenset({"알리", "알려주", "나오", "궁금", "모르", "
                           # Courtesy and hedging around a question ("잘 모르겠어요", "궁금합니다",
                           # "순서대로 알려 주세요", "감사합니다"): they name no topic, so such a
                           # piece belongs to the question before it, never stands alone.
-                          "잘", "궁금하", "궁금", "순서", "그대로", "감사", "고맙", "죄송", "빨리",
+                          "잘", "궁금하", "순서", "그대로", "감사", "고맙", "죄송", "빨리",
                           "정리", "하나하나", "하나씩", "차근차근", "천천히", "설명", "쉽", "미리",
                           "저", "이것", "그것"})
 # Connective endings that close a clause: 고 (and), 는데/ㄴ데 (background), 지만, 면서.

@@ -174,7 +174,7 @@ class FaqService:
                 and snapshot.index.coverage(query, hits[0].entry) >= self.bands.covered)
 
     def several(self, snapshot: Snapshot, text: str, band: str, session: Session,
-                now: float, whole: list[Hit] = []) -> Reply | None:
+                now: float, whole: Sequence[Hit] = ()) -> Reply | None:
         """Answer each question of a message that holds several (or a long story ending in
         one question); None when the message is better read whole."""
         index = snapshot.index
@@ -242,9 +242,9 @@ class FaqService:
             if piece_band == "medium":
                 candidates.append(hits[0])
         # An unsure question whose best entry (or one tied with it) another question of the
-        # message gets as its answer, before or after it, is about that answer ("친구 적은 게
-        # 고민이에요 / 친구 늘리는 방법이 있을까요?", "…교육을 하러 온다는데 같은 프로젝트인지 /
-        # 단골데이 행사도 한다던데 그것도 같은 프로젝트인지"): the answer covers it.
+        # message gets as its answer, before or after it, is about that answer (a worry told
+        # as a question, then the how-to that answers it; two events each asked about with
+        # "그것도 같은 건가요"): the answer covers it.
         answered = {e.id for e, _ in answers}
         unsure = [u for u in unsure if not u[1] & answered]
         asked = sum(asking)

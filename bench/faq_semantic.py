@@ -87,7 +87,7 @@ def main() -> None:  # noqa: C901, PLR0915 (a bench: one straight story)
 
     import numpy as np
 
-    from bench.faq_eval import (DEV_SETS, Outcome, grade, held_back, render_answers)
+    from bench.faq_eval import DEV_SETS, Outcome, grade, held_back, render_answers
     from bot.answers.templating import TemplateStore
     from bot.conversation import korean
     from bot.faq import situation

@@ -2,6 +2,14 @@
 answer, and whether answering its top entry would have been right.
 
     TEST_REDIS_URL=redis://127.0.0.1:6379/3 python bench/faq_bands.py [--out FILE]
+    TEST_REDIS_URL=redis://127.0.0.1:6379/3 python bench/faq_bands.py --top1
+
+--top1 measures the ranking alone, the ceiling of what the bands can answer: every program
+question of the dev sets (dev, dev2, dev3, dev4) is asked with every band forced to "high"
+(each question's top entry answered, with the merchant's situation, as the app renders it)
+and graded like faq_eval (the facts held, or the operator offered for a `handoff` fact).
+Per set it prints the top-1 accuracy; for the looked parts it lists each question whose top
+entry is wrong with the top three entries and their scores. Held-back parts: counts only.
 
 Runs the dev sets (dev, and the looked parts of dev2 / dev3: ids ending in 0 or 5 are held
 back and only counted, never listed) through the real app like bench/faq_eval.py. For each
@@ -31,6 +39,7 @@ from bench.faq_eval import (  # noqa: E402
     DEV2_SET,
     DEV3_SET,
     DEV_SET,
+    DEV_SETS,
     AppAsker,
     FactCase,
     Outcome,
@@ -187,11 +196,57 @@ def measure(asker: AppAsker, service: FaqService, case: FactCase,
             "parts": pieces, **features(service, case.question, handoffs)}
 
 
+def ranked(service: FaqService, text: str) -> list[tuple[str, float]]:
+    """The whole message's entries as FaqService.answer ranks them (situation included)."""
+    snapshot = service.kb.snapshot()
+    index = snapshot.index
+    verdicts = situation.judge(situation.read(text))
+    hint = situation.topic_hint(verdicts)
+    said = f"{text} {hint}" if hint else text
+    query = index.query(said)
+    raw = index.search(said, k=CANDIDATES, query=query, screen=True)
+    _, hits = service.situated(snapshot, raw, verdicts, index.says_enough(query), query)
+    return [(h.entry, round(h.score, 3)) for h in hits]
+
+
+def run_top1() -> None:
+    """Top-1 accuracy of the ranking on every dev set; the looked misses listed."""
+    asker = AppAsker(str(ROOT / "templates"))
+    service: FaqService = asker.app.extensions["bot"].services.faq
+    try:
+        misses: list[str] = []
+        for path in DEV_SETS:
+            for name, cases, apart in held_back(path, "05"):
+                inside = [c for c in cases if not c.offtopic]
+                right = 0
+                for case in inside:
+                    with forced(service):
+                        promoted, _ = ask(asker, case.question)
+                    if grade(case, promoted) == "right":
+                        right += 1
+                    elif not apart:
+                        hits = ranked(service, case.question)
+                        top3 = ", ".join(f"{e} {s}" for e, s in hits[:3]) or "(none)"
+                        misses.append(f"{case.id}\t{case.question}\n    -> {top3}")
+                print(f"{name}: top-1 right {right} of {len(inside)} "
+                      f"({right / max(len(inside), 1):.1%})")
+        print(f"\ntop-1 wrong (looked parts, {len(misses)}):")
+        print("\n".join(misses))
+    finally:
+        asker.close()
+
+
 def main() -> None:
     """Parse the arguments and run."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="/tmp/faq_bands.jsonl")
-    run(Path(parser.parse_args().out))
+    parser.add_argument("--top1", action="store_true",
+                        help="top-1 accuracy of the ranking per dev set, the looked misses listed")
+    args = parser.parse_args()
+    if args.top1:
+        run_top1()
+    else:
+        run(Path(args.out))
 
 
 if __name__ == "__main__":

@@ -40,11 +40,13 @@ from bench.faq_eval import (  # noqa: E402
     DEV3_SET,
     DEV_SET,
     DEV_SETS,
+    HELD_OUT,
     AppAsker,
     FactCase,
     Outcome,
     grade,
     held_back,
+    load_facts,
     render_answers,
 )
 from bot.faq import parts as faq_parts  # noqa: E402
@@ -209,29 +211,34 @@ def ranked(service: FaqService, text: str) -> list[tuple[str, float]]:
     return [(h.entry, round(h.score, 3)) for h in hits]
 
 
-def run_top1() -> None:
-    """Top-1 accuracy of the ranking on every dev set; the looked misses listed."""
+def run_top1(held_out: bool = False) -> None:
+    """Top-1 accuracy of the ranking on every dev set; the looked misses listed.
+
+    `held_out`: the held-out sets instead, counts only (nothing of them is ever listed).
+    """
     asker = AppAsker(str(ROOT / "templates"))
     service: FaqService = asker.app.extensions["bot"].services.faq
+    parts = ([(path.name, load_facts(path), True) for path in HELD_OUT] if held_out
+             else [part for path in DEV_SETS for part in held_back(path, "05")])
     try:
         misses: list[str] = []
-        for path in DEV_SETS:
-            for name, cases, apart in held_back(path, "05"):
-                inside = [c for c in cases if not c.offtopic]
-                right = 0
-                for case in inside:
-                    with forced(service):
-                        promoted, _ = ask(asker, case.question)
-                    if grade(case, promoted) == "right":
-                        right += 1
-                    elif not apart:
-                        hits = ranked(service, case.question)
-                        top3 = ", ".join(f"{e} {s}" for e, s in hits[:3]) or "(none)"
-                        misses.append(f"{case.id}\t{case.question}\n    -> {top3}")
-                print(f"{name}: top-1 right {right} of {len(inside)} "
-                      f"({right / max(len(inside), 1):.1%})")
-        print(f"\ntop-1 wrong (looked parts, {len(misses)}):")
-        print("\n".join(misses))
+        for name, cases, apart in parts:
+            inside = [c for c in cases if not c.offtopic]
+            right = 0
+            for case in inside:
+                with forced(service):
+                    promoted, _ = ask(asker, case.question)
+                if grade(case, promoted) == "right":
+                    right += 1
+                elif not apart:
+                    hits = ranked(service, case.question)
+                    top3 = ", ".join(f"{e} {s}" for e, s in hits[:3]) or "(none)"
+                    misses.append(f"{case.id}\t{case.question}\n    -> {top3}")
+            print(f"{name}: top-1 right {right} of {len(inside)} "
+                  f"({right / max(len(inside), 1):.1%})")
+        if not held_out:
+            print(f"\ntop-1 wrong (looked parts, {len(misses)}):")
+            print("\n".join(misses))
     finally:
         asker.close()
 
@@ -242,9 +249,11 @@ def main() -> None:
     parser.add_argument("--out", default="/tmp/faq_bands.jsonl")
     parser.add_argument("--top1", action="store_true",
                         help="top-1 accuracy of the ranking per dev set, the looked misses listed")
+    parser.add_argument("--held-out", action="store_true",
+                        help="with --top1: the held-out sets, counts only")
     args = parser.parse_args()
     if args.top1:
-        run_top1()
+        run_top1(held_out=args.held_out)
     else:
         run(Path(args.out))
 

@@ -31,6 +31,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -100,23 +101,16 @@ def recording(service: FaqService, seen: list[dict[str, object]]) -> Iterator[No
 
 def features(service: FaqService, text: str, handoffs: set[str]) -> dict[str, object]:
     """What FaqService.answer knew about a fresh merchant's whole message."""
-    snapshot = service.kb.snapshot()
-    index = snapshot.index
-    verdicts = situation.judge(situation.read(text))
-    hint = situation.topic_hint(verdicts)
-    said = f"{text} {hint}" if hint else text
-    query = index.query(said)
-    lead = index.says_enough(query)
-    raw = index.search(said, k=CANDIDATES, query=query, screen=True)
-    band, hits = service.situated(snapshot, raw, verdicts, lead, query)
+    seen = _situated(service, text)
+    index, verdicts, query, lead, hits = seen.index, seen.verdicts, seen.query, seen.lead, seen.hits
     pieces = [p for q in faq_parts.split(index.analyzer.synonyms.fix_spelling(text))
               for p in faq_parts.distribute(q)]
     top = hits[0] if hits else None
     runner_up = hits[1].score if len(hits) > 1 else 0.0
     signals = sorted(verdicts.signals)
     return {
-        "band": band,
-        "plain_band": service.bands.of(raw, lead=lead),
+        "band": seen.band,
+        "plain_band": service.bands.of(seen.raw, lead=lead),
         "top": top.entry if top else None,
         "second": hits[1].entry if len(hits) > 1 else None,
         "score": top.score if top else 0.0,
@@ -129,7 +123,7 @@ def features(service: FaqService, text: str, handoffs: set[str]) -> dict[str, ob
         "questions": sum(faq_parts.questions(pieces)) if pieces else 0,
         "handoff": bool(top and top.entry in handoffs),
         "signals": signals,
-        "judges": bool(top and set(signals) & set(snapshot.entries[top.entry].situations)),
+        "judges": bool(top and set(signals) & set(seen.snapshot.entries[top.entry].situations)),
         "asks_cost": bool(verdicts.asks_cost),
         "chars": len(text),
     }
@@ -200,15 +194,35 @@ def measure(asker: AppAsker, service: FaqService, case: FactCase,
 
 def ranked(service: FaqService, text: str) -> list[tuple[str, float]]:
     """The whole message's entries as FaqService.answer ranks them (situation included)."""
+    hits = _situated(service, text).hits
+    return [(h.entry, round(h.score, 3)) for h in hits]
+
+
+class Seen(NamedTuple):
+    """What FaqService.answer has for a whole message up to its band."""
+
+    snapshot: Any
+    index: Any
+    verdicts: Any
+    query: Any
+    lead: bool
+    raw: list[Any]
+    band: str
+    hits: list[Any]
+
+
+def _situated(service: FaqService, text: str) -> Seen:
+    """The steps of FaqService.answer up to the band (situation included)."""
     snapshot = service.kb.snapshot()
     index = snapshot.index
     verdicts = situation.judge(situation.read(text))
     hint = situation.topic_hint(verdicts)
     said = f"{text} {hint}" if hint else text
     query = index.query(said)
+    lead = index.says_enough(query)
     raw = index.search(said, k=CANDIDATES, query=query, screen=True)
-    _, hits = service.situated(snapshot, raw, verdicts, index.says_enough(query), query)
-    return [(h.entry, round(h.score, 3)) for h in hits]
+    band, hits = service.situated(snapshot, raw, verdicts, lead, query)
+    return Seen(snapshot, index, verdicts, query, lead, raw, band, hits)
 
 
 def run_top1(held_out: bool = False) -> None:

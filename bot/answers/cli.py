@@ -42,10 +42,15 @@ def templates_check() -> None:
 
 
 def _line(problem: checks.Problem) -> str:
+    """One problem as a line of the report."""
+    return f"✗ {_said(problem)}"
+
+
+def _said(problem: checks.Problem) -> str:
     """One problem as the operator reads it: Korean, with its code to search for."""
     from bot.web.console import messages
 
-    return f"✗ {messages.describe(problem)} [{problem.code}]"
+    return f"{messages.describe(problem)} [{problem.code}]"
 
 
 @templates_cli.command("preview")
@@ -73,7 +78,7 @@ def templates_preview(name: str, sample_no: int | None, assignments: tuple[str, 
     except preview.AssignmentError as exc:
         _fail(messages.explain(exc))
     except TemplateError as exc:
-        _fail(_line(checks.from_error(exc))[2:])
+        _fail(_said(checks.from_error(exc)))
     samples = store.samples(name)
     if sample_no is not None and sample_no > len(samples):
         _fail(messages.text("cli.no_such_sample", name=name, count=len(samples),

@@ -142,7 +142,7 @@ class Synonyms:
         pattern = "|".join(patterns[v] for v in variants)
         self._pattern = re.compile(pattern) if pattern else None
         # The spelling fixes alone (fix_spelling): the merchant's own words kept.
-        fixes = sorted((k for k in spelling_keys if k), key=len, reverse=True)
+        fixes = sorted(spelling_keys, key=len, reverse=True)
         self._spelling = re.compile("|".join(patterns[k] for k in fixes)) if fixes else None
 
     @classmethod

@@ -42,7 +42,6 @@ QUESTION = re.compile(r"(\?|뭐|무엇|어떻게|어케|언제|얼마|몇|어디
 # with one ("뭘 하는 게 서툰데요", "매출도 얼마 없구요") ends otherwise.
 _WH_WORD = re.compile(r"(뭐|뭘|무엇|무슨|어디|언제|얼마|몇|누가|누구|왜|어떻게|어케|어떤)")
 _COURTESY_TAIL = re.compile(r"(\s*(미리|정말|너무|진짜)?\s*(감사|고맙|수고)\S*)+\s*$")
-_WH_START = re.compile(r"(뭐|뭘|무엇|무슨|어디|언제|얼마|몇|누가|누구|왜|어떻게|어케|어떤)")
 _WH_END = re.compile(r"(?<!데)(?<!든)(?<!서)(?<!니까)(?<!려고)(?<!구)(?<!고)요\s*$")
 _BARE_CHOICE = re.compile(r"^\S+(인지|는지|은지)$")
 _CHOICE_END = re.compile(r"(?:^|\s)\S*?(이에요|예요|에요|인가요|이요|임|이야)\??$")
@@ -94,7 +93,7 @@ def _clauses(sentence: str) -> list[str]:
         # "캐시는 신청하고 언제 들어와요?": a step, then the question about it ('after applying,
         # when…'); "누가 받을 수 있고 얼마 받아요" asks twice (a question word on each side).
         if (joined and joined[-1].endswith("고") and not joined[-1].endswith("말고")
-                and not _WH_WORD.search(joined[-1]) and _WH_START.match(piece)):
+                and not _WH_WORD.search(joined[-1]) and _WH_WORD.match(piece)):
             joined[-1] = f"{joined[-1]} {piece}"
         else:
             joined.append(piece)

@@ -455,15 +455,6 @@ class Index:
         total = sum(idf.get(w, unknown) for w in words)
         return sum(idf.get(w, unknown) for w in words if w in known) / total
 
-    def unknown(self, query: Query) -> float:
-        """Share of the question's word weight that no entry knows ("배민 광고비")."""
-        words = set(query.features.words)
-        if not words:
-            return 0.0
-        idf, unknown = self.tok.idf, self.tok.unknown_idf
-        total = sum(idf.get(w, unknown) for w in words)
-        return sum(unknown for w in words if w not in idf) / total
-
     @staticmethod
     def says_enough(query: Query) -> bool:
         """Whether a question names more than a word or two ("신규는요?" does not): only

@@ -19,7 +19,6 @@ from bot.conversation.session import Session
 from bot.core import metrics
 from bot.faq import parts as faq_parts
 from bot.faq import situation
-from bot.faq.decision import Decision
 from bot.faq.knowledge import (
     COMPUTED_SITUATIONS,
     Entry,
@@ -48,11 +47,7 @@ CANDIDATES = 5  # hits ranked before the merchant's situation re-orders them
 SITUATION_BONUS = 0.1  # score added to entries that judge the case the question carries
 CARD_ENTRIES = 4  # list items per card inside a carousel (Kakao)
 PAGE_CARDS = 5  # list cards per carousel (Kakao)
-# "sure": the fitted decision (bot/faq/decision.py) answers the whole message's top entry;
-# its parts are not read apart. Everywhere else it is "high".
-SURE = "sure"
-ANSWERED = ("high", SURE)
-_BAND_ORDER = {"low": 0, "medium": 1, "high": 2, SURE: 3}
+_BAND_ORDER = {"low": 0, "medium": 1, "high": 2}
 # A verdict on one number answers every question the message asks about it.
 WHOLE_MESSAGE_SITUATIONS = {"bizno"}
 
@@ -70,7 +65,6 @@ class FaqService:
                            low=Bands.low if faq.low is None else faq.low)
         self.follow_up_window = faq.follow_up_seconds
         self.unanswered = UnansweredLog(svc.redis, svc.keys)
-        self.decision = Decision.load()
 
     def warm(self) -> None:
         """Build the index now, before the first merchant waits for it (server start-up)."""
@@ -96,17 +90,16 @@ class FaqService:
         hint = situation.topic_hint(verdicts)
         band, hits = self.match(snapshot, f"{text} {hint}" if hint else text, session, now,
                                 verdicts)
-        metrics.faq_band("high" if band == SURE else band)
+        metrics.faq_band(band)
         # A near-copy of an entry's own example is that entry, however many parts it has;
         # so is a price computed from the merchant's numbers ("친구가 800명이에요. 한 번
         #얼마고, 30만원이면 몇 번?": the numbers and the questions belong together).
-        sure = band == SURE or band == "high" and (
-            hits[0].score >= self.bands.sure
-            or self._computed(snapshot.entries[hits[0].entry], verdicts))
+        sure = band == "high" and (hits[0].score >= self.bands.sure or self._computed(
+            snapshot.entries[hits[0].entry], verdicts))
         several = None if sure else self.several(snapshot, text, band, session, now, hits)
         if several is not None:
             return several
-        if band in ANSWERED:
+        if band == "high":
             return self._answer(snapshot, snapshot.entries[hits[0].entry], session, now, verdicts)
         if sure_only:
             return None
@@ -172,25 +165,7 @@ class FaqService:
         if band == "medium" and (lead or beside) and query is not None and self._covered(
                 snapshot, hits, query):
             band = "high"
-        if hits and query is not None:
-            band = self._decided(snapshot, hits, query, band, lead, bool(signals),
-                                 judges(hits[0].entry), verdicts.asks_cost, beside)
         return band, hits[:SUGGESTIONS]
-
-    def _decided(self, snapshot: Snapshot, hits: list[Hit], query: Query, band: str,
-                 lead: bool, signals: bool, judged: bool, asks_cost: bool,
-                 beside: bool) -> str:
-        """The fitted decision (bot/faq/decision.py) on a whole message: answer its top
-        entry (SURE: its parts are not read apart) when that is likely right; else the
-        hand-set bands decide."""
-        index = snapshot.index
-        values = self.decision.features(
-            [h.score for h in hits[:3]], index.coverage(query, hits[0].entry),
-            index.unknown(query), len(query.features.words), lead, signals, judged,
-            asks_cost, band)
-        if beside or not self.decision.fitted:
-            return band
-        return SURE if self.decision.answers(values) else band
 
     def _covered(self, snapshot: Snapshot, hits: list[Hit], query: Query) -> bool:
         """Whether the top entry knows the question's words (Bands.covered) and leads."""
@@ -336,7 +311,7 @@ class FaqService:
             return False
         band, together = self.situated(snapshot, together, situation.judge(situation.read(both)),
                                        lead=True)
-        return together[0].entry == previous and band in ANSWERED
+        return together[0].entry == previous and band == "high"
 
     def match(self, snapshot: Snapshot, text: str, session: Session, now: float,
               verdicts: situation.Verdicts | None = None) -> tuple[str, list[Hit]]:

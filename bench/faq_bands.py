@@ -5,7 +5,7 @@ answer, and whether answering its top entry would have been right.
     TEST_REDIS_URL=redis://127.0.0.1:6379/3 python bench/faq_bands.py --top1
 
 --top1 measures the ranking alone, the ceiling of what the bands can answer: every program
-question of the dev sets (dev, dev2, dev3, dev4) is asked with every band forced to "high"
+question of the dev sets (dev to dev5) is asked with every band forced to "high"
 (each question's top entry answered, with the merchant's situation, as the app renders it)
 and graded like faq_eval (the facts held, or the operator offered for a `handoff` fact).
 Per set it prints the top-1 accuracy; for the looked parts it lists each question whose top

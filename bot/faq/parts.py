@@ -25,7 +25,10 @@ ASKING_WORDS = frozenset({"알리", "알려주", "나오", "궁금", "모르", "
                           # piece belongs to the question before it, never stands alone.
                           "잘", "궁금하", "순서", "그대로", "감사", "고맙", "죄송", "빨리",
                           "정리", "하나하나", "하나씩", "차근차근", "천천히", "설명", "쉽", "미리",
-                          "저", "이것", "그것"})
+                          "저", "이것", "그것",
+                          # "…있는지 같이 알려주세요", "둘 다 알려 주세요": asking for both parts
+                          # names no topic of its own either
+                          "같이", "함께", "다", "모두", "둘", "전부"})
 # Connective endings that close a clause: 고 (and), 는데/ㄴ데 (background), 지만, 면서.
 CLAUSE_ENDINGS = ("고", "는데", "은데", "ㄴ데", "데", "지만", "면서", "는데요", "은데요", "데요",
                   "요", "는지", "은지", "ᆫ지", "인지")
@@ -45,6 +48,9 @@ _COURTESY_TAIL = re.compile(r"(\s*(미리|정말|너무|진짜)?\s*(감사|고�
 _WH_END = re.compile(r"(?<!데)(?<!든)(?<!서)(?<!니까)(?<!려고)(?<!구)(?<!고)요\s*$")
 _BARE_CHOICE = re.compile(r"^\S+(인지|는지|은지)$")
 _CHOICE_END = re.compile(r"(?:^|\s)\S*?(이에요|예요|에요|인가요|이요|임|이야)\??$")
+# "대상인지랑 승인 나면 언제 들어오는지", "보내도 되는지하고 앞에 뭘 붙이는지": a whether-clause
+# joined to the next one by 랑/하고 is a question of its own; the particle is cut out.
+_WHETHER_AND = re.compile(r"(?<=[는은인건던될할을한된운])지(랑|이랑|하고)(?=[\s,])")
 _SENTENCE = re.compile(r"([^?？!！.。\n]*)([?？!！.。\n]+|$)")
 
 
@@ -78,7 +84,10 @@ def _cut_points(text: str) -> list[tuple[int, int]]:
             cuts.append((end, end))  # "떡집 하는데 신청하려면…": the story before the question
         elif tok.tag == "EF" and following.start > end and following.tag != "SF":
             cuts.append((end, end))  # "…있나요 환불도 되나요": a sentence without punctuation
-    return cuts
+    for match in _WHETHER_AND.finditer(text):
+        cuts = [c for c in cuts if not match.start(1) <= c[0] <= match.end(1)]
+        cuts.append((match.start(1), match.end(1)))
+    return sorted(cuts)
 
 
 def _clauses(sentence: str) -> list[str]:
@@ -154,6 +163,17 @@ def split(text: str) -> list[str]:
                 keep.discard(i)
         merged = [p for i, p in enumerate(merged) if i in keep][-MAX_PARTS:]
     return merged or [folded]
+
+
+_STATED_THEN = re.compile(r"(고요|구요)[\s,]*(그리고|또|그리구|글고)\s")
+
+
+def states_then_asks(piece: str, text: str) -> bool:
+    """Whether a clause that tells the merchant's case ends '…이고요, 그리고 …' in the message:
+    the case is put forward to be judged, and another question follows ("연매출 6억
+    꽃집이고요, 그리고 제 동생도 신청할 수 있나요?" asks about both)."""
+    at = text.find(piece)
+    return at >= 0 and bool(_STATED_THEN.match(text, at + len(piece) - 2))
 
 
 def _choice(first: str, second: str) -> bool:

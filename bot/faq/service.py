@@ -180,10 +180,16 @@ class FaqService:
         index = snapshot.index
         pieces: list[str] = []
         carried = ""  # "매출 11억 좀 넘는데 / 신청 가능한가요": the case goes with the question
-        split = [p for q in faq_parts.split(index.analyzer.synonyms.fix_spelling(text))
-                 for p in faq_parts.distribute(q)]
+        fixed = index.analyzer.synonyms.fix_spelling(text)
+        split = [p for q in faq_parts.split(fixed) for p in faq_parts.distribute(q)]
+        stated: set[str] = set()  # a case told, then "그리고" another question: both asked
         for piece, asks in zip(split, faq_parts.questions(split), strict=True):
             if not asks and situation.judge(situation.read(piece)).signals:
+                if faq_parts.states_then_asks(piece, fixed):
+                    pieces.append(f"{carried} {piece}".strip())
+                    stated.add(pieces[-1])
+                    carried = ""
+                    continue
                 carried = f"{carried} {piece}".strip()
                 continue
             pieces.append(f"{carried} {piece}".strip())
@@ -201,7 +207,8 @@ class FaqService:
         candidates: list[Hit] = []  # each unsure question's best entry
         previous: str | None = None
         previous_piece = ""
-        asking = faq_parts.questions(pieces)
+        asking = [asks or piece in stated
+                  for piece, asks in zip(pieces, faq_parts.questions(pieces), strict=True)]
         story = ""  # told since the last question: a short question after it is about it
         for piece, is_question in zip(pieces, asking, strict=True):
             if not is_question:

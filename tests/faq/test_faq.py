@@ -254,11 +254,11 @@ def test_low_band_is_honest_offers_the_operator_and_logs_the_question(chat, app,
 # -- unanswered log ---------------------------------------------------------------
 def test_unanswered_questions_are_masked_counted_and_listed(chat, app, redis, runner, clock):
     other = chat.as_user("u-chat-0002")
-    chat.say("제 번호 010-1234-5678 로 연락 주세요")
+    chat.say("제 번호 010-1234-5678 로 전화 좀 부탁드려요")
     clock[0] += 60
-    other.say("제 번호 010-9876-5432 로 연락 주세요")
+    other.say("제 번호 010-9876-5432 로 전화 좀 부탁드려요")
     rows = service(app).unanswered.top(10)
-    assert rows == [("제 번호 ***-****-**** 로 연락 주세요", 2, int(clock[0]))]
+    assert rows == [("제 번호 ***-****-**** 로 전화 좀 부탁드려요", 2, int(clock[0]))]
     keys = app.extensions["bot"].services.keys
     stored = [k for k in redis.scan_iter(match=keys.faq_unanswered() + "*")]
     dumped = " ".join([*stored, *redis.zrange(keys.faq_unanswered(), 0, -1),

@@ -81,3 +81,22 @@ def test_the_last_digit_of_a_business_number(chat):
     said = chat.say("사업자번호 마지막 숫자 뜻이 뭐예요")
     assert said.templates[0] == "faq/bizno_digits"
     assert "검증번호" in said.text
+
+
+def test_the_required_parts_of_an_ad_in_other_words(chat):
+    said = chat.say("광고 메시지에 빠지면 안 되는 필수 항목 알려주세요")
+    assert said.templates[0] == "faq/ad_rules"
+    assert "연락처" in said.text
+
+
+def test_a_sub_won_amount_is_rounded_up_with_an_example_that_rounds(chat):
+    said = chat.say("금액에 1원 미만이 생기면 어떻게 계산해요")
+    assert said.templates[0] == "faq/price_vat"
+    assert "올려서" in said.text and "17원" in said.text
+
+
+def test_a_dialect_spelling_of_how_many(chat):
+    # 멫 reads as 몇 (faq_synonyms.yaml)
+    said = chat.say("30만원이면 멫 통이나 가요")
+    assert "faq/message_count" in said.templates
+    assert "1만 3천" in said.text

@@ -143,7 +143,10 @@ _FOR_MONTHS = re.compile(rf"(?:(\d+|{_NATIVE_ALT})\s*(?:달|개월)|(\d+|일|{_N
 # ("409-33-01275 이거 맞나요?" asks about a 사업자등록번호 without saying so).
 BIZNO_TOPIC = "사업자등록번호"
 CRN_TOPIC = "법인등록번호"
-REVENUE_TOPIC = "연매출 기준"  # a month's revenue told: the question is the annual rule
+REVENUE_TOPIC = "연매출 매출 기준"  # a month's revenue told: the question is the annual rule
+# A friend count and a price asked, in words no entry knows ("한 방 쏘면 얼마여"): the cost
+# of one send is asked.
+COST_TOPIC = "한 번 보내는 비용"
 PURCHASE_TOPIC = "거래한 손님 예외"  # a purchase N months ago, in an ad question
 _BIZNO = re.compile(r"(?<![\d-])([1-9]\d{2})[\s\-‐.]?(\d{2})[\s\-‐.]?(\d{5})(?![\d-])")
 # A 법인등록번호 (6-7 digits, §2.3), read only when 법인 is said: a 주민등록번호 has its shape.
@@ -184,6 +187,7 @@ _NOT_MONEY_UNIT = re.compile(r"\s*(?:명|건|통|번|회|개|일|시|분|%|년|�
 # not "한 명도 없어요".
 _FRIENDS_TOLD = re.compile(r"친구\s*(?:수\s*)?(?:가|는|도|만|이)?\s*(?:딱|약|대략|총)?\s*")
 _NATIVE_PEOPLE = re.compile(rf"(?<![가-힣])({_NATIVE_ALT})\s*명(?!\s*도)")
+_TIMES = re.compile(rf"(?<![가-힣0-9])(\d+|{_NATIVE_ALT})\s*(?:번|회)(?!\s*째)")
 _STORES = re.compile(rf"(?:가게|매장|점포|사업장|지점|식당)\w{{0,2}}\s*(\d+|{_NATIVE_ALT})\s*"
                      r"(?:개|곳|군데)")
 
@@ -220,6 +224,7 @@ class Situation:
     # Each recipient count with its message kind, when several are compared or added up
     # ("천 명 전체한테 보내는 거랑 단골 200명만 타겟으로": (1000, general), (200, target)).
     sends: tuple[tuple[int, str], ...] = ()
+    repeats: tuple[int, ...] = ()  # how many times each of `sends` goes out ("두 번": 2)
     asks_cost: bool = False  # "얼마", "몇 번": a price or a count of sends is asked
     compares: bool = False  # "차이": two prices compared, not added up
     bizno: str | None = None  # a 사업자등록번호's 10 digits
@@ -398,7 +403,7 @@ def read(text: str) -> Situation:
         business=business,
         stores=_native_or_int(stores_match.group(1)) if stores_match else None,
         target=any(w in text for w in TARGET_WORDS),
-        sends=_sends(text, counts), asks_cost=_asks_cost(text),
+        sends=_sends(text, counts), repeats=_repeats(text, counts), asks_cost=_asks_cost(text),
         compares=any(w in text for w in COMPARE_WORDS), **_frequency(text), **_bizno(text),
         months_since_purchase=_months_since_purchase(text), received_before=_received(text),
         months_since_consent=_months_since_consent(text))
@@ -568,6 +573,8 @@ def topic_hint(verdicts: Verdicts) -> str:
         return CRN_TOPIC
     if verdicts.revenue_monthly_text is not None:
         return REVENUE_TOPIC
+    if verdicts.asks_cost and verdicts.cost_general is not None and verdicts.money is None:
+        return COST_TOPIC
     if verdicts.purchase_within is not None:
         return PURCHASE_TOPIC
     return CONSENT_TOPIC if verdicts.reconsent_due is not None else ""
@@ -610,6 +617,18 @@ def _sends(text: str, counts: list[Amount]) -> tuple[tuple[int, str], ...]:
         kind = pricing.TARGET if any(w in around for w in TARGET_WORDS) else pricing.GENERAL
         sends.append((count.value, kind))
     return tuple(sends)
+
+
+def _repeats(text: str, counts: list[Amount]) -> tuple[int, ...]:
+    """How many times each recipient count is sent to, said after it and before the next
+    count ("600명 모두에게 세 번, 단골 100명한테는 한 번"); once when not said."""
+    repeats = []
+    for i, count in enumerate(counts):
+        end = counts[i + 1].at if i + 1 < len(counts) else len(text)
+        said = _TIMES.search(text, count.at + len(count.text), end)
+        times = _native_or_int(said.group(1)) if said else None
+        repeats.append(times or 1)
+    return tuple(repeats)
 
 
 # -- the rules applied ---------------------------------------------------------------------
@@ -847,13 +866,14 @@ def judge(situation: Situation) -> Verdicts:
         if s.per_week:
             values["per_week"], values["week_cost"] = s.per_week, one * s.per_week
     if len(s.sends) > 1:
+        times = s.repeats if len(s.repeats) == len(s.sends) else (1,) * len(s.sends)
+        costs = [pricing.send_cost(n, k) * t for (n, k), t in zip(s.sends, times, strict=True)]
         values["sends"] = tuple(
-            {"friends_n": f"{n:,}", "kind": k, "cost_won": f"{pricing.send_cost(n, k):,}원"}
-            for n, k in s.sends)
-        values["sends_total"] = sum(pricing.send_cost(n, k) for n, k in s.sends)
+            {"friends_n": f"{n:,}", "kind": k, "times": t, "cost_won": f"{cost:,}원"}
+            for (n, k), t, cost in zip(s.sends, times, costs, strict=True))
+        values["sends_total"] = sum(costs)
         if s.compares:
-            first, second = (pricing.send_cost(n, k) for n, k in s.sends[:2])
-            values["sends_difference"] = abs(first - second)
+            values["sends_difference"] = abs(costs[0] - costs[1])
     values["asks_cost"] = s.asks_cost
     values["received_before"] = s.received_before
     if s.months_since_consent is not None:

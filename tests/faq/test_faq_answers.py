@@ -87,7 +87,9 @@ def test_the_grant_named_with_a_friend_count_gives_sends_with_vat_and_without(ch
 
 
 def test_a_friend_count_said_in_words_or_dialect_gets_the_cost(chat):
-    said = chat.say("친구 두 명한테 시험으로 보내 보면 부가세 붙여 얼마 나가요")
+    said = chat.say("친구가 삼천인디 한 번 쏘면 얼마여")
+    assert "faq_situation/cost" in said.templates and "49,500원" in said.text
+    said = chat.as_user("u-2").say("친구 두 명한테 시험으로 보내 보면 부가세 붙여 얼마 나가요")
     assert "친구 2명에게 한 번 보내면 일반 메시지는 33원" in said.text
 
 
@@ -99,6 +101,13 @@ def test_several_counts_are_priced_each_and_added_up_or_compared(chat):
     said = chat.say("친구가 천 명인데 다 보내는 거랑 단골 200명만 타겟으로 보내는 거 가격 차이가 "
                     "얼마나 나요?")
     assert "16,500원" in said.text and "4,400원" in said.text and "차이는 12,100원" in said.text
+
+
+def test_sends_repeated_are_priced_as_often_as_they_go_out(chat):
+    said = chat.say("다음 달에 친구 600명 모두에게 세 번 보내고 단골 100명한테는 타겟으로 한 번 "
+                    "보내려는데 다 합쳐 얼마예요?")
+    assert "친구 600명에게 일반 메시지 3번: 29,700원" in said.text  # 600 × 15원 × 1.1 × 3
+    assert "합치면 31,900원" in said.text
 
 
 def test_a_sending_rhythm_gets_its_monthly_and_yearly_cost(chat):

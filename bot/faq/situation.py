@@ -141,7 +141,7 @@ _FOR_MONTHS = re.compile(rf"(?:(\d+|{_NATIVE_ALT})\s*(?:달|개월)|(\d+|일|{_N
 # or its middle two digits asked about ("가운데가 91이에요", "중간 숫자가 85면", "90번대").
 # Matching keywords: what a number found in the text is about, added to the matched text
 # ("409-33-01275 이거 맞나요?" asks about a 사업자등록번호 without saying so).
-BIZNO_TOPIC = "사업자등록번호"
+BIZNO_TOPIC = "사업자등록번호 맞는 번호 확인"
 CRN_TOPIC = "법인등록번호"
 REVENUE_TOPIC = "연매출 매출 기준"  # a month's revenue told: the question is the annual rule
 # A friend count and a price asked, in words no entry knows ("한 방 쏘면 얼마여"): the cost

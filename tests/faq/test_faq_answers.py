@@ -143,6 +143,11 @@ def test_a_business_number_and_whether_it_is_an_individuals_are_one_check(chat):
     assert "faq/eligibility_individual" not in said.templates
 
 
+def test_a_bare_business_number_to_check_is_checked(chat):
+    said = chat.say("214-86-11112 진짜 있는 번호 맞는지 봐줄래요")
+    assert said.templates[0] == "faq_situation/bizno" and "검증번호가 맞지 않아요" in said.text
+
+
 def test_a_corporate_registration_number_is_checked_never_echoed(chat):
     said = chat.say("법인등록번호가 284611-0123451 인데 틀린 건지 봐 주세요")
     assert "faq_situation/bizno" in said.templates

@@ -341,6 +341,10 @@ def situation_parts(entry: Entry, verdicts: Verdicts | None) -> list[Part]:
     # "300명한테 저녁 7시 반에 보내면 얼마고, 그 시간 괜찮아요?" → the time, and the cost).
     if verdicts.asks_cost and not COMPUTED_SITUATIONS & set(own):
         own += [name for name in verdicts.signals if name in COMPUTED_SITUATIONS][:1]
+    # A number written out to be checked is checked whatever entry matched ("법인등록번호
+    # 130111-… 맞아요?" → the entry on the two numbers, and the check of this one).
+    if verdicts.number_written and "bizno" not in own:
+        own.append("bizno")
     if not own:
         return []
     context = verdicts.context()

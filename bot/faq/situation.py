@@ -22,6 +22,7 @@ from bot.wallet import pricing
 
 # -- the rules (program-facts.md) ------------------------------------------------------
 REVENUE_LIMIT = 1_000_000_000  # §1.2: 연매출 10억 원 이하
+MONTHS_A_YEAR = 12  # §1.2's rule is on annual revenue: a month's revenue is judged × 12
 NEW_BUSINESS_MONTHS = 6  # §1.2: 개업 6개월 이내 사업자도 대상
 GRANT = 300_000  # §1.1: 최대 30만 원 무상캐시
 MIN_TOPUP = 10_000  # §1.5: 최소 충전 10,000원
@@ -66,7 +67,12 @@ COMPARE_WORDS = ("차이", "비교")
 # the entry it matched ("고객파일로 420명한테 보내면 비용이 얼마나 나와요?").
 COST_ASK_WORDS = ("얼마", "을마", "월매", "비용", "요금", "가격", "금액", "몇 번", "몇번", "몇 회",
                   "몇회", "몇 건", "몇건", "몇 원", "몇원", "몇 명", "몇명", "어느 정도",
-                  "어느정도")
+                  "어느정도", "멫 번", "멫번", "멫 건", "멫건")
+# A count of sends asked ("몇 번이나 돌릴 수", "멫 건"): with a friend count and the grant
+# named but no amount, the budget is the grant ("지원금으로 전체 메시지 몇 번").
+_COUNT_ASK = re.compile(r"(?:몇|멫)\s*(?:번|회|건)")
+GRANT_WORDS = ("지원금", "무상캐시", "무상 캐시", "지원받", "지원 받", "지원해 주", "지원해주")
+PAID_WORDS = ("충전", "유상")  # money the merchant pays in: VAT is taken from it (§1.5)
 # "얼마나 주는 거예요", "얼마 받을 수 있어요": the size of the grant is asked, not a price.
 _GRANT_ASK = re.compile(r"(?:얼마|을마|월매)\s*(?:나|정도|씩|까지)?\s*(?:를|을)?\s*"
                         r"(?:주|줘|준|받|들어오|들어와|들어온|지원)")
@@ -135,9 +141,16 @@ _FOR_MONTHS = re.compile(rf"(?:(\d+|{_NATIVE_ALT})\s*(?:달|개월)|(\d+|일|{_N
 # or its middle two digits asked about ("가운데가 91이에요", "중간 숫자가 85면", "90번대").
 # Matching keywords: what a number found in the text is about, added to the matched text
 # ("409-33-01275 이거 맞나요?" asks about a 사업자등록번호 without saying so).
-BIZNO_TOPIC = "사업자등록번호"
+BIZNO_TOPIC = "사업자등록번호 맞는 번호 확인"
+CRN_TOPIC = "법인등록번호"
+REVENUE_TOPIC = "연매출 매출 기준"  # a month's revenue told: the question is the annual rule
+# A friend count and a price asked, in words no entry knows ("한 방 쏘면 얼마여"): the cost
+# of one send is asked.
+COST_TOPIC = "한 번 보내는 비용"
 PURCHASE_TOPIC = "거래한 손님 예외"  # a purchase N months ago, in an ad question
 _BIZNO = re.compile(r"(?<![\d-])([1-9]\d{2})[\s\-‐.]?(\d{2})[\s\-‐.]?(\d{5})(?![\d-])")
+# A 법인등록번호 (6-7 digits, §2.3), read only when 법인 is said: a 주민등록번호 has its shape.
+_CRN = re.compile(r"(?<![\d-])(\d{6})[\s\-‐]?(\d{7})(?![\d-])")
 _BIZNO_MIDDLE = re.compile(r"(?:가운데|중간|중앙)\D{0,12}?(?<!\d)(\d{2})(?!\d)"
                            r"|(?<!\d)([1-9])0\s*번대")
 # The time since a customer's purchase, in a question about ads to that customer ("4개월
@@ -156,6 +169,25 @@ RECONSENT_MONTHS = 24
 CONSENT_WINDOW = 16  # characters between a date or a duration and the consent it dates
 _YEAR_MONTH = re.compile(r"(?<!\d)(\d{4})\s*년(?:\s*(\d{1,2})\s*월)?")
 _SINCE_CONSENT = re.compile(r"동의\S*\s*(?:\S+\s+)?받(?:은|았|고)\S*\s*지\s*")
+# A month's revenue: a month named right before the amount ("한 달 매출 7,900만 원쯤",
+# "월 2억씩", "월매출 칠천", "매달 구천이백씩 들어와요"); not a date's month ("3월"), 월렛,
+# 월요일, 월세 or 월급.
+_MONTHLY = re.compile(r"(?:(?<![0-9가-힣])월(?!렛|요일|세|급)|한\s*달|달마다|매달|매월)")
+MONTHLY_WINDOW = 16  # characters after the month word searched for its amount
+# Words that make a month's amount revenue ("한 달에 많이 벌면", "많이 팔 때") …
+MONTHLY_REVENUE_WORDS = (*REVENUE_WORDS, "벌면", "벌고", "벌이", "팔")
+# … and looser ones, when the amount is one no shop spends a month on messages or rent
+# ("월 2억씩 매출 찍는", "매달 구천이백씩 들어와요"); never beside these.
+LOOSE_REVENUE_WORDS = ("찍", "들어오", "나오", "나와", "장사")
+LOOSE_REVENUE_MIN = 10_000_000
+NOT_REVENUE_WORDS = ("캐시", "충전", "지원금", "광고비", "임대료", "인건비", "메시지", "문자")
+MONTHLY_RANGE = (1_000_000, 10 * REVENUE_LIMIT)  # what a shop's month may be
+_NOT_MONEY_UNIT = re.compile(r"\s*(?:명|건|통|번|회|개|일|시|분|%|년|달|주|살|곳|군데)")
+# A friend count said without 명 ("친구가 삼천인디"), or in native numerals ("친구 두 명에게");
+# not "한 명도 없어요".
+_FRIENDS_TOLD = re.compile(r"친구\s*(?:수\s*)?(?:가|는|도|만|이)?\s*(?:딱|약|대략|총)?\s*")
+_NATIVE_PEOPLE = re.compile(rf"(?<![가-힣])({_NATIVE_ALT})\s*명(?!\s*도)")
+_TIMES = re.compile(rf"(?<![가-힣0-9])(\d+|{_NATIVE_ALT})\s*(?:번|회)(?!\s*째)")
 _STORES = re.compile(rf"(?:가게|매장|점포|사업장|지점|식당)\w{{0,2}}\s*(\d+|{_NATIVE_ALT})\s*"
                      r"(?:개|곳|군데)")
 
@@ -177,7 +209,9 @@ class Situation:
 
     amounts: tuple[Amount, ...] = ()
     revenue: Amount | None = None  # 연매출, won
+    revenue_monthly: int | None = None  # the month's revenue `revenue` is 12 times
     money: Amount | None = None  # a won amount that is not revenue (충전 5만원)
+    grant: bool = False  # `money` is the grant (무상캐시: with VAT or without is 미확인)
     people: int | None = None  # friends / recipients
     messages: int | None = None  # "1000건"
     months_open: int | None = None  # since opening
@@ -190,10 +224,12 @@ class Situation:
     # Each recipient count with its message kind, when several are compared or added up
     # ("천 명 전체한테 보내는 거랑 단골 200명만 타겟으로": (1000, general), (200, target)).
     sends: tuple[tuple[int, str], ...] = ()
+    repeats: tuple[int, ...] = ()  # how many times each of `sends` goes out ("두 번": 2)
     asks_cost: bool = False  # "얼마", "몇 번": a price or a count of sends is asked
     compares: bool = False  # "차이": two prices compared, not added up
     bizno: str | None = None  # a 사업자등록번호's 10 digits
     bizno_code: int | None = None  # its middle two digits (or the ones asked about)
+    crn: str | None = None  # a 법인등록번호's 13 digits
     per_month: int | None = None  # sends a month ("한 달에 두 번씩")
     per_week: int | None = None  # sends a week ("일주일에 두 번")
     for_months: int | None = None  # over how many months ("1년 동안" = 12)
@@ -314,12 +350,17 @@ def read(text: str) -> Situation:
     text = _fold(text)
     if not text:
         return Situation()
-    amounts = _amounts(_BIZNO.sub(" ", text))  # a business number is no amount
+    crn = _crn(text)
+    # a business number is no amount, nor is a 법인등록번호
+    amounts = _amounts(_CRN.sub(" ", _BIZNO.sub(" ", text)) if crn else _BIZNO.sub(" ", text))
     revenue = money = None
     people = messages = None
     about_revenue = any(w in text for w in REVENUE_WORDS)
     revenues: list[Amount] = []
+    monthly = _monthly_revenue(text)
     for amount in amounts:
+        if monthly is not None and amount.value in (monthly[0], monthly[1].value // 12):
+            continue  # the month's revenue, read as such
         if amount.unit == "명":
             people = people or amount.value
         elif amount.unit in ("건", "통"):
@@ -331,6 +372,17 @@ def read(text: str) -> Situation:
         elif amount.unit == "원" or amount.value >= 1000 and "만" in amount.text:
             money = money or amount
     revenue = _own_revenue(text, revenues)
+    revenue_monthly = None
+    if revenue is None and not revenues and monthly is not None:
+        revenue_monthly, revenue = monthly
+    if people is None:
+        people = _friends_told(text)
+    grant = False
+    if money is None and people is not None and _COUNT_ASK.search(text) and any(
+            w in text for w in GRANT_WORDS):
+        money, grant = Amount(GRANT, "원", won(GRANT)), True  # "지원금으로 몇 번"
+    elif money is not None and money.value == GRANT and not any(w in text for w in PAID_WORDS):
+        grant = True
     clock, clock_text = _clock(text)
     date = None
     match = _DATE.search(text)
@@ -340,18 +392,106 @@ def read(text: str) -> Situation:
     business = tuple(name for name, pattern in BUSINESS_PATTERNS if re.search(pattern, text))
     if "법인" in business and re.search(r"법인\s*(아니|아녀|아닌)", text):
         business = tuple(b for b in business if b != "법인") + ("개인",)
+    if _BIZNO.search(text) or crn:
+        business = ()  # "…이 번호 개인사업자 거 맞아요?": what the number says is asked
     stores_match = _STORES.search(text)
     counts = [a for a in amounts if a.unit == "명"]
     return Situation(
-        amounts=tuple(amounts), revenue=revenue, money=money, people=people, messages=messages,
+        amounts=tuple(amounts), revenue=revenue, revenue_monthly=revenue_monthly, money=money,
+        grant=grant, people=people, messages=messages, crn=crn,
         months_open=_months_open(text), clock=clock, clock_text=clock_text, date=date,
         business=business,
         stores=_native_or_int(stores_match.group(1)) if stores_match else None,
         target=any(w in text for w in TARGET_WORDS),
-        sends=_sends(text, counts), asks_cost=_asks_cost(text),
+        sends=_sends(text, counts), repeats=_repeats(text, counts), asks_cost=_asks_cost(text),
         compares=any(w in text for w in COMPARE_WORDS), **_frequency(text), **_bizno(text),
         months_since_purchase=_months_since_purchase(text), received_before=_received(text),
         months_since_consent=_months_since_consent(text))
+
+
+def _number_at(text: str, match: re.Match[str]) -> tuple[str, int] | None:
+    """The number a _NUM_RUN match holds and where it starts, without a particle's 이."""
+    raw = match.group().strip()
+    start = match.start() + len(match.group()) - len(match.group().lstrip())
+    after = text[start + len(raw):start + len(raw) + 1]
+    if len(raw) > 1 and raw[-1] in SINO and re.match(r"[가-힣]", after) and (
+            after not in UNIT_WORDS):
+        raw = raw[:-1]  # '8천이에요': the 이 is a particle, not the digit 2
+    if not any(c.isdigit() or c in "십백천만억" for c in raw):
+        return None  # a lone 이/오/사 is a syllable ("친구 이벤트"), not a number
+    return raw, start
+
+
+def _monthly_revenue(text: str) -> tuple[int, Amount] | None:
+    """A month's revenue, when the text gives one, and the year's (× 12) as an Amount:
+    §1.2's rule is on annual revenue. A bare number ("칠천", "구천이백", "7900") is in 만 원,
+    as shopkeepers say a month's takings."""
+    for marker in _MONTHLY.finditer(text):
+        clause_end = re.search(r"[.?!,](?!\d)|$", text[marker.end():])
+        end = marker.end() + (clause_end.start() if clause_end else 0)
+        runs = _NUM_RUN.finditer(text, marker.end(), min(end, marker.end() + MONTHLY_WINDOW))
+        number_at = next(filter(None, (_number_at(text, run) for run in runs)), None)
+        if number_at is None:
+            continue
+        raw, start = number_at
+        value = number(raw)
+        after = text[start + len(raw):start + len(raw) + 12]
+        if value is None or _NOT_MONEY_UNIT.match(after):
+            continue
+        if not any(c in "만억" for c in raw):
+            if after.lstrip().startswith("원"):
+                continue  # "월 7,900원": no shop's month
+            value *= 10_000
+        if not MONTHLY_RANGE[0] <= value <= MONTHLY_RANGE[1]:
+            continue
+        sentence = re.split(r"[.?!](?!\d)", text[:start])[-1] + text[start:end]
+        revenue_said = any(w in sentence for w in MONTHLY_REVENUE_WORDS)
+        loose = (value >= LOOSE_REVENUE_MIN and any(w in sentence for w in LOOSE_REVENUE_WORDS)
+                 and not any(w in sentence for w in NOT_REVENUE_WORDS))
+        if not (revenue_said or loose):
+            continue
+        over = any(w in after for w in OVER_WORDS) and not any(w in after for w in UNDER_WORDS)
+        if over and value * MONTHS_A_YEAR <= REVENUE_LIMIT:
+            return None  # "월 8천 넘게": the year may be either side of the line
+        return value, Amount(value * MONTHS_A_YEAR, "원", raw, over, start)
+    return None
+
+
+def _friends_told(text: str) -> int | None:
+    """A friend count said without 명 ("친구 수가 천이백") or in native numerals ("세 명에게");
+    None when neither."""
+    for told in _FRIENDS_TOLD.finditer(text):
+        found = _NUM_RUN.match(text, told.end())
+        number_at = None if found is None else _number_at(text, found)
+        if number_at is None:
+            continue
+        raw, start = number_at
+        after = text[start + len(raw):start + len(raw) + 4]
+        if re.match(r"\s*(?:원|만\s*원|건|통|번|회|개|%|시|일|월|년)", after):
+            continue
+        value = pricing.korean_number(raw)
+        if value is not None and 0 < value <= pricing.MAX_FRIENDS:
+            return value
+    native = _NATIVE_PEOPLE.search(text)
+    if native and (pricing.FRIEND in text or re.match(
+            r"\s*(?:에게|한테|께)", text[native.end():])):
+        return NATIVE[native.group(1)]
+    return None
+
+
+def crn_check_digit(digits: str) -> int:
+    """A 법인등록번호's check digit (§2.3): weights 1,2,1,2… over digits 1–12, plain products
+    summed (not Luhn's digit sums), then (10 − sum mod 10) mod 10."""
+    total = sum(int(d) * (1 if i % 2 == 0 else 2) for i, d in enumerate(digits[:12]))
+    return (10 - total % 10) % 10
+
+
+def _crn(text: str) -> str | None:
+    """A 법인등록번호's 13 digits, when 법인 is said beside it."""
+    if "법인" not in text:
+        return None
+    match = _CRN.search(text)
+    return "".join(match.groups()) if match else None
 
 
 def _months_since_consent(text: str) -> int | None:
@@ -388,7 +528,8 @@ def _received(text: str) -> bool:
 def _asks_cost(text: str) -> bool:
     """Whether a price or a count of sends is asked; "돈은 얼마나 주는 거예요?" asks the
     size of the grant (the amount entry), which no computed price answers."""
-    return any(w in _GRANT_ASK.sub(" ", text) for w in COST_ASK_WORDS)
+    text = re.sub(r"월\s*매출", " ", _GRANT_ASK.sub(" ", text))  # 월매출 holds 월매 (= 얼마)
+    return any(w in text for w in COST_ASK_WORDS)
 
 
 def _months_since_purchase(text: str) -> int | None:
@@ -428,6 +569,12 @@ def topic_hint(verdicts: Verdicts) -> str:
     """Words naming what the numbers in a question are about ("" when nothing)."""
     if verdicts.bizno_masked is not None:
         return BIZNO_TOPIC
+    if verdicts.crn_masked is not None:
+        return CRN_TOPIC
+    if verdicts.revenue_monthly_text is not None:
+        return REVENUE_TOPIC
+    if verdicts.asks_cost and verdicts.cost_general is not None and verdicts.money is None:
+        return COST_TOPIC
     if verdicts.purchase_within is not None:
         return PURCHASE_TOPIC
     return CONSENT_TOPIC if verdicts.reconsent_due is not None else ""
@@ -470,6 +617,18 @@ def _sends(text: str, counts: list[Amount]) -> tuple[tuple[int, str], ...]:
         kind = pricing.TARGET if any(w in around for w in TARGET_WORDS) else pricing.GENERAL
         sends.append((count.value, kind))
     return tuple(sends)
+
+
+def _repeats(text: str, counts: list[Amount]) -> tuple[int, ...]:
+    """How many times each recipient count is sent to, said after it and before the next
+    count ("600명 모두에게 세 번, 단골 100명한테는 한 번"); once when not said."""
+    repeats = []
+    for i, count in enumerate(counts):
+        end = counts[i + 1].at if i + 1 < len(counts) else len(text)
+        said = _TIMES.search(text, count.at + len(count.text), end)
+        times = _native_or_int(said.group(1)) if said else None
+        repeats.append(times or 1)
+    return tuple(repeats)
 
 
 # -- the rules applied ---------------------------------------------------------------------
@@ -516,6 +675,7 @@ class Verdicts:
 
     revenue_text: str | None = None  # "9억 8천만 원"
     revenue_ok: bool | None = None  # within 연매출 10억 원 이하
+    revenue_monthly_text: str | None = None  # "7,900만 원": the month `revenue_text` is × 12 of
     months_open: int | None = None
     new_business_ok: bool | None = None  # within 6 months of opening
     business: str | None = None  # the type named
@@ -534,6 +694,13 @@ class Verdicts:
     broadcast_kind: str | None = None  # general / target: the kind `broadcasts` counts
     broadcast_cost: int | None = None  # one such send
     money_left: int | None = None  # what `money` keeps after `broadcasts` sends
+    # The grant as the budget: the same figures without VAT (whether it is taken from
+    # 무상캐시 is 미확인, §1.5: give both).
+    grant_budget: bool = False
+    broadcasts_novat: int | None = None
+    broadcast_cost_novat: int | None = None
+    messages_general_novat: int | None = None
+    messages_target_novat: int | None = None
     sends: tuple[dict[str, Any], ...] = ()  # several counts: {friends, kind, cost} each
     sends_total: int | None = None  # their costs added up
     sends_difference: int | None = None  # between the first two, when a 차이 is asked
@@ -541,6 +708,8 @@ class Verdicts:
     bizno_valid: bool | None = None  # its check digit is right (§2.2); not its status
     bizno_code: str | None = None  # "81"
     bizno_class: str | None = None  # BIZNO_CLASSES; None when §2.1 names no class
+    crn_masked: str | None = None  # "130111-*******"
+    crn_valid: bool | None = None  # a 법인등록번호's check digit is right (§2.3)
     per_month: int | None = None
     month_cost: int | None = None  # `per_month` sends to `friends`
     per_week: int | None = None
@@ -570,9 +739,11 @@ class Verdicts:
         data["sends"] = tuple(dict(send) for send in self.sends)
         for key in ("cost_general", "cost_target", "messages_cost_general",
                     "messages_cost_target", "broadcast_cost", "money_left", "sends_total",
-                    "sends_difference", "month_cost", "week_cost", "period_cost"):
+                    "sends_difference", "month_cost", "week_cost", "period_cost",
+                    "broadcast_cost_novat"):
             data[f"{key}_won"] = f"{data[key]:,}원" if data[key] is not None else None
-        for key in ("messages_general", "messages_target", "broadcasts", "friends", "messages"):
+        for key in ("messages_general", "messages_target", "broadcasts", "friends", "messages",
+                    "broadcasts_novat", "messages_general_novat", "messages_target_novat"):
             data[f"{key}_n"] = f"{data[key]:,}" if data[key] is not None else None
         if self.messages_general is not None and self.messages_target is not None:
             data["messages_range"] = (f"약 {approx(self.messages_target)}~"
@@ -582,6 +753,11 @@ class Verdicts:
         data["grant"] = won(GRANT)
         data["revenue_limit"] = won(REVENUE_LIMIT)
         return data
+
+    @property
+    def number_written(self) -> bool:
+        """Whether a 사업자등록번호 or 법인등록번호 was written out (and checked)."""
+        return self.bizno_valid is not None or self.crn_valid is not None
 
     @property
     def signals(self) -> tuple[str, ...]:
@@ -601,7 +777,8 @@ class Verdicts:
             found.append("cost")
         if self.messages_general is not None and "budget" not in found:
             found.append("budget")
-        if self.bizno_valid is not None or self.bizno_code is not None:
+        if self.bizno_valid is not None or self.bizno_code is not None or (
+                self.crn_valid is not None):
             found.append("bizno")
         if self.purchase_within is not None:
             found.append("purchase")
@@ -619,6 +796,8 @@ def judge(situation: Situation) -> Verdicts:
     if s.revenue is not None:
         values["revenue_text"] = won(s.revenue.value) if s.revenue.value % 10_000 == 0 else (
             f"{s.revenue.value:,}원")
+        if s.revenue_monthly is not None:
+            values["revenue_monthly_text"] = won(s.revenue_monthly)
         over_at_limit = s.revenue.over and s.revenue.value >= REVENUE_LIMIT
         values["revenue_ok"] = s.revenue.value <= REVENUE_LIMIT and not over_at_limit
     if s.months_open is not None:
@@ -657,9 +836,22 @@ def judge(situation: Situation) -> Verdicts:
             values["broadcast_cost"] = pricing.send_cost(s.people, kind)
             values["money_left"] = s.money.value - values["broadcasts"] * values[
                 "broadcast_cost"]
+        if s.grant:
+            values["grant_budget"] = True
+            values["messages_general_novat"] = pricing.messages_for(
+                s.money.value, pricing.GENERAL, vat=False)
+            values["messages_target_novat"] = pricing.messages_for(
+                s.money.value, pricing.TARGET, vat=False)
+            if s.people is not None:
+                values["broadcasts_novat"] = pricing.broadcasts_for(
+                    s.money.value, s.people, kind, vat=False)
+                values["broadcast_cost_novat"] = pricing.send_cost(s.people, kind, vat=False)
     if s.bizno is not None:
         values["bizno_masked"] = f"{s.bizno[:3]}-{s.bizno[3:5]}-*****"
         values["bizno_valid"] = business_number.parse(s.bizno) is not None
+    if s.crn is not None:
+        values["crn_masked"] = f"{s.crn[:6]}-*******"
+        values["crn_valid"] = crn_check_digit(s.crn) == int(s.crn[12])
     if s.bizno_code is not None:
         values["bizno_code"] = f"{s.bizno_code:02d}"
         values["bizno_class"] = next(
@@ -674,13 +866,14 @@ def judge(situation: Situation) -> Verdicts:
         if s.per_week:
             values["per_week"], values["week_cost"] = s.per_week, one * s.per_week
     if len(s.sends) > 1:
+        times = s.repeats if len(s.repeats) == len(s.sends) else (1,) * len(s.sends)
+        costs = [pricing.send_cost(n, k) * t for (n, k), t in zip(s.sends, times, strict=True)]
         values["sends"] = tuple(
-            {"friends_n": f"{n:,}", "kind": k, "cost_won": f"{pricing.send_cost(n, k):,}원"}
-            for n, k in s.sends)
-        values["sends_total"] = sum(pricing.send_cost(n, k) for n, k in s.sends)
+            {"friends_n": f"{n:,}", "kind": k, "times": t, "cost_won": f"{cost:,}원"}
+            for (n, k), t, cost in zip(s.sends, times, costs, strict=True))
+        values["sends_total"] = sum(costs)
         if s.compares:
-            first, second = (pricing.send_cost(n, k) for n, k in s.sends[:2])
-            values["sends_difference"] = abs(first - second)
+            values["sends_difference"] = abs(costs[0] - costs[1])
     values["asks_cost"] = s.asks_cost
     values["received_before"] = s.received_before
     if s.months_since_consent is not None:

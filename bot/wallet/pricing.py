@@ -5,8 +5,9 @@ Kakao's help centre (program-facts §1.5): 소진 비용 = 발송수 × 15원 (�
 (발송) as a whole — one broadcast to N friends — not to each single message:
 500 friends × 15원 × 1.1 = 8,250원 exactly (per-message rounding would give
 500 × 17 = 8,500원, which contradicts Kakao's formula and the program's example).
-VAT is always included here: whether Kakao takes it from 무상캐시 is 미확인, so the
-bot quotes the cautious (higher) figure.
+VAT is included by default: whether Kakao takes it from 무상캐시 is 미확인, so the bot
+quotes the cautious (higher) figure, and beside it the figure without VAT where the budget is
+the grant (`vat=False`; §1.5 "What 300,000원 buys": give both).
 
 Also here: reading a friend count out of free text ("친구 500명에게 보내면?", "천 명",
 "1,200명", "1.2만 명").
@@ -53,25 +54,33 @@ class Estimate:
     broadcasts: int | None  # whole broadcasts the balance pays for (None: no balance known)
 
 
-def send_cost(count: int, kind: str = GENERAL) -> int:
-    """Won for one send to `count` recipients: ceil(count × price × 1.1), exact."""
+def send_cost(count: int, kind: str = GENERAL, vat: bool = True) -> int:
+    """Won for one send to `count` recipients: ceil(count × price × 1.1), exact.
+
+    `vat=False`: count × price, the figure for 무상캐시 should Kakao take no VAT from it
+    (미확인, §1.5: "give both").
+    """
     if count < 0:
         raise ValueError("count must not be negative")
+    if not vat:
+        return count * PRICES[kind]
     raw = count * PRICES[kind] * VAT_NUMERATOR
     return -(-raw // VAT_DENOMINATOR)
 
 
-def messages_for(balance: int, kind: str = GENERAL) -> int:
+def messages_for(balance: int, kind: str = GENERAL, vat: bool = True) -> int:
     """How many messages a balance pays for: the largest n with send_cost(n) <= balance."""
     if balance <= 0:
         return 0
+    if not vat:
+        return balance // PRICES[kind]
     # ceil(n·p·11/10) <= B  ⇔  n·p·11 <= 10·B  (B is a whole number of won)
     return balance * VAT_DENOMINATOR // (PRICES[kind] * VAT_NUMERATOR)
 
 
-def broadcasts_for(balance: int, friends: int, kind: str = GENERAL) -> int:
+def broadcasts_for(balance: int, friends: int, kind: str = GENERAL, vat: bool = True) -> int:
     """How many whole broadcasts to `friends` friends a balance pays for."""
-    cost = send_cost(friends, kind)
+    cost = send_cost(friends, kind, vat)
     if cost == 0:
         return 0
     return max(balance, 0) // cost

@@ -31,6 +31,16 @@ def test_a_revenue_over_the_line_is_told_so(chat):
     assert "11억 원이면 기준(연매출 10억 원 이하)을 넘어서 대상이 아니에요" in said.text
 
 
+def test_a_months_revenue_is_judged_on_the_year_with_the_arithmetic_shown(chat):
+    said = chat.say("우리 빵집 한 달 매출이 7,900만원쯤인데 신청 돼요?")
+    assert said.templates[:2] == ["faq_situation/revenue", "faq/eligibility_revenue"]
+    assert "월 7,900만 원 × 12 = 연 9억 4,800만 원이면 대상이에요" in said.text
+    said = chat.as_user("u-2").say("매달 구천이백씩 들어오는 식당인데 대상이에요?")
+    assert "월 9,200만 원 × 12 = 연 11억 400만 원이면 기준(연매출 10억 원 이하)을 넘어서" in (
+        said.text)
+    assert "연 9,200만 원" not in said.text  # never a verdict on the month itself
+
+
 def test_the_plain_rule_without_an_amount(chat):
     said = chat.say("연매출 얼마 이하면 돼요")
     assert said.templates[0] == "faq/eligibility_revenue"
@@ -69,6 +79,20 @@ def test_a_friend_count_and_a_budget_give_the_cost_and_the_number_of_sends(chat)
     assert "13,200원" in said.text and "22번" in said.text and "9,600원이 남아요" in said.text
 
 
+def test_the_grant_named_with_a_friend_count_gives_sends_with_vat_and_without(chat):
+    said = chat.say("채널 친구는 1,500명인데 지원금으로 전체 메시지 몇 회 보내요?")
+    assert said.templates[0] == "faq_situation/budget"
+    assert "24,750원" in said.text and "12번" in said.text  # 1,500 × 15원 × 1.1, 30만 원에
+    assert "22,500원씩이면 13번" in said.text  # without VAT: whether it is taken is 미확인
+
+
+def test_a_friend_count_said_in_words_or_dialect_gets_the_cost(chat):
+    said = chat.say("친구가 삼천인디 한 번 쏘면 얼마여")
+    assert "faq_situation/cost" in said.templates and "49,500원" in said.text
+    said = chat.as_user("u-2").say("친구 두 명한테 시험으로 보내 보면 부가세 붙여 얼마 나가요")
+    assert "친구 2명에게 한 번 보내면 일반 메시지는 33원" in said.text
+
+
 def test_several_counts_are_priced_each_and_added_up_or_compared(chat):
     said = chat.say("친구 180명 전체한테 일반으로 한 번 보내고, 그중 단골 60명한테만 "
                     "타겟으로 쿠폰을 한 번 더 보내면 합쳐서 얼마예요?")
@@ -77,6 +101,13 @@ def test_several_counts_are_priced_each_and_added_up_or_compared(chat):
     said = chat.say("친구가 천 명인데 다 보내는 거랑 단골 200명만 타겟으로 보내는 거 가격 차이가 "
                     "얼마나 나요?")
     assert "16,500원" in said.text and "4,400원" in said.text and "차이는 12,100원" in said.text
+
+
+def test_sends_repeated_are_priced_as_often_as_they_go_out(chat):
+    said = chat.say("다음 달에 친구 600명 모두에게 세 번 보내고 단골 100명한테는 타겟으로 한 번 "
+                    "보내려는데 다 합쳐 얼마예요?")
+    assert "친구 600명에게 일반 메시지 3번: 29,700원" in said.text  # 600 × 15원 × 1.1 × 3
+    assert "합치면 31,900원" in said.text
 
 
 def test_a_sending_rhythm_gets_its_monthly_and_yearly_cost(chat):
@@ -102,6 +133,25 @@ def test_a_business_number_in_a_question_is_checked_and_never_echoed_whole(chat)
     assert "305-91-*****" in said.text and "45123" not in said.text
     assert "맞는 번호예요" in said.text and "개인 면세사업자" in said.text
     said = chat.as_user("u-2").say("409-33-01275 이거 유효한 번호 맞나여? 입력하면 튕겨요")
+    assert "검증번호가 맞지 않아요" in said.text
+
+
+def test_a_business_number_and_whether_it_is_an_individuals_are_one_check(chat):
+    said = chat.say("214-86-11112 이 번호 맞는지, 개인사업자 번호인지도 봐 주세요")
+    assert said.templates[0] == "faq_situation/bizno"
+    assert "214-86-*****" in said.text and "영리법인 본점" in said.text
+    assert "faq/eligibility_individual" not in said.templates
+
+
+def test_a_bare_business_number_to_check_is_checked(chat):
+    said = chat.say("214-86-11112 진짜 있는 번호 맞는지 봐줄래요")
+    assert said.templates[0] == "faq_situation/bizno" and "검증번호가 맞지 않아요" in said.text
+
+
+def test_a_corporate_registration_number_is_checked_never_echoed(chat):
+    said = chat.say("법인등록번호가 284611-0123451 인데 틀린 건지 봐 주세요")
+    assert "faq_situation/bizno" in said.templates
+    assert "284611-*******" in said.text and "0123451" not in said.text
     assert "검증번호가 맞지 않아요" in said.text
 
 

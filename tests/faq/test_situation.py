@@ -269,3 +269,85 @@ def test_the_grant_received_before_is_read_without_a_verdict(text, received):
 def test_the_age_of_an_ad_consent_against_the_two_year_reconfirmation(text, span, due):
     verdicts = judge(read(text))
     assert (verdicts.consent_span, verdicts.reconsent_due) == (span, due)
+
+
+# -- a month's revenue: §1.2's rule is on the year's, so the month is judged × 12 -----------
+@pytest.mark.parametrize("text, month, year, ok", [
+    ("우리 가게 한 달 매출이 7,900만원쯤 돼요", 79_000_000, 948_000_000, True),
+    ("월 2억씩 매출 찍는 마트예요", 200_000_000, 2_400_000_000, False),
+    ("월매출 칠천이면요?", 70_000_000, 840_000_000, True),  # a bare 천 is 천만 in a month's takings
+    ("매달 구천이백씩 꾸준히 들어오는 식당", 92_000_000, 1_104_000_000, False),
+    ("한 달에 많이 벌면 오천만 원이에요", 50_000_000, 600_000_000, True),
+])
+def test_a_months_revenue_is_judged_as_twelve_months(text, month, year, ok):
+    found = read(text)
+    assert found.revenue_monthly == month and found.revenue.value == year
+    verdicts = judge(found)
+    assert verdicts.revenue_ok is ok and situation.topic_hint(verdicts) == situation.REVENUE_TOPIC
+
+
+@pytest.mark.parametrize("text", [
+    "한 달에 세 번 보내면 얼마예요",  # a count of sends, not money
+    "매달 캐시 5만원씩 충전하면 몇 건이에요",  # a top-up
+    "3월 매출 자료로 증빙해도 돼요",  # a date's month, no amount
+    "월 8천 넘게 나오는데 돼요?",  # over 9억 6천 a year: either side of the line
+    "월렛에 1억 넣을 수 있어요?",
+])
+def test_no_months_revenue_where_there_is_none(text):
+    assert read(text).revenue_monthly is None
+
+
+# -- friend counts as they are said ------------------------------------------------------
+@pytest.mark.parametrize("text, friends", [
+    ("친구가 삼천인디 한 번 쏘면 얼마여", 3000),
+    ("친구 수가 천이백인데 보내면 얼마 나와요", 1200),
+    ("친구 두 명한테 시험으로 보내면 얼마예요", 2),
+    ("딱 한 명한테 먼저 보내 보면 비용이요?", 1),
+])
+def test_friend_counts_without_digits_or_without_myeong(text, friends):
+    assert judge(read(text)).friends == friends
+
+
+@pytest.mark.parametrize("text", ["친구 이벤트 하려면 뭐가 필요해요", "친구가 한 명도 없어요"])
+def test_no_friend_count_where_there_is_none(text):
+    assert judge(read(text)).friends is None
+
+
+# -- the grant as a budget: with VAT and without (미확인, §1.5: give both) ------------------
+def test_the_grant_named_with_a_friend_count_counts_sends_both_ways():
+    verdicts = judge(read("채널 친구는 1,500명인데 지원금으로 전체 메시지 몇 회 보내요"))
+    assert verdicts.grant_budget and verdicts.money == 300_000
+    assert (verdicts.broadcast_cost, verdicts.broadcasts) == (24_750, 12)
+    assert (verdicts.broadcast_cost_novat, verdicts.broadcasts_novat) == (22_500, 13)
+
+
+def test_the_grant_alone_counts_messages_both_ways():
+    verdicts = judge(read("받은 무상캐시 30만 원 다 쓰면 몇 건이에요"))
+    assert (verdicts.messages_general, verdicts.messages_target) == (18_181, 13_636)
+    assert (verdicts.messages_general_novat, verdicts.messages_target_novat) == (20_000, 15_000)
+
+
+def test_a_paid_top_up_is_no_grant():
+    verdicts = judge(read("30만원 충전하면 친구 500명한테 몇 번 보내요"))
+    assert not verdicts.grant_budget and verdicts.broadcasts_novat is None
+
+
+# -- numbers to check ----------------------------------------------------------------------
+def test_a_business_number_asked_about_is_no_business_type_told():
+    verdicts = judge(read("214-86-11112 이 번호 개인사업자 거 맞아요?"))
+    assert verdicts.business is None and "bizno" in verdicts.signals
+
+
+@pytest.mark.parametrize("text, valid", [
+    ("우리 법인 등록번호 175811-0045677 맞아요?", True),
+    ("법인 번호 2846110123459 확인 부탁해요", True),
+    ("법인등록번호가 284611-0123451 인데 틀린 건지요", False),
+])
+def test_a_corporate_registration_number_is_checked(text, valid):
+    verdicts = judge(read(text))
+    assert verdicts.crn_valid is valid and verdicts.crn_masked.endswith("-*******")
+    assert "bizno" in verdicts.signals
+
+
+def test_thirteen_digits_without_beopin_are_not_read():
+    assert judge(read("850101-1234567 이거 뭐예요")).crn_valid is None  # a 주민등록번호's shape

@@ -1,7 +1,7 @@
 """`flask templates check`: render every template with its samples and validate the result.
 
 Each problem carries a stable `code` and the `values` its wording needs (the Korean lines
-are in bot/web/console/templates/console/messages.yaml, `errors:`); `str()` is English,
+are in bot/core/messages.yaml, `errors:`); `str()` is English,
 for logs.
 """
 

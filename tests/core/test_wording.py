@@ -138,6 +138,12 @@ def test_the_scan_sees_the_code():
     made = {u.key.split(".")[0] for u in USES if u.where.startswith("bot/answers/")}
     assert {"limit", "template", "check"} <= made
     assert any(u.key == "faq.example_taken" and u.where.startswith("bot/faq/") for u in USES)
+    # The FAQ's own: entries and word lists that do not load, the coverage of program-facts.md.
+    assert {"EntryError", "WordListError", "ExampleRefused"} <= coded_classes()
+    faq = {u.key.split(".")[0] for u in USES if u.where.startswith("bot/faq/")}
+    assert {"entry", "words", "coverage", "example"} <= faq
+    in_faq_cli = {u.key for u in USES if u.where.startswith("bot/faq/cli.py:")}
+    assert {"cli.faq_coverage", "cli.faq_check_ok"} <= in_faq_cli
 
 
 def test_every_key_and_code_used_is_worded():

@@ -1,7 +1,7 @@
 """`flask templates check`: render every template with its samples and validate the result.
 
 Each problem carries a stable `code` and the `values` its wording needs (the Korean lines
-are in bot/web/console/templates/console/messages.yaml, `errors:`); `str()` is English,
+are in bot/core/messages.yaml, `errors:`); `str()` is English,
 for logs.
 """
 
@@ -29,7 +29,7 @@ class Problem:
     `path` where in the Kakao response (Kakao's field names).
     """
 
-    template: str
+    template: str  # "" for a problem of no one file (a section no FAQ entry covers)
     message: str  # English
     code: str = ""
     values: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
@@ -39,7 +39,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = "".join(f"{part}: " for part in (self.sample, self.path) if part)
-        return f"{self.template}.yaml: {where}{self.message}"
+        file = f"{self.template}.yaml: " if self.template else ""  # "": no one file (coverage)
+        return f"{file}{where}{self.message}"
 
 
 def problem(template: str, message: str, *, code: str, sample: str = "",

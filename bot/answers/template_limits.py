@@ -61,7 +61,7 @@ class TemplateLimitError(CodedError, SecurityError):
     """A template tried to compute more than an answer ever needs.
 
     The English message is for logs; `code` and `values` word it in Korean for operators
-    (`errors:` in bot/web/console/templates/console/messages.yaml).
+    (`errors:` in bot/core/messages.yaml).
     """
 
 

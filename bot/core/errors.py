@@ -1,8 +1,8 @@
 """Errors that carry a stable machine code beside their English message.
 
 The English text (`str(exc)`) is for logs and the deployers' CLI; a Korean reader (the web
-console) words the error by its `code` and `values` (bot/web/console/messages.yaml), so
-staff never read a sentence half in English.
+console, the operators' `flask` commands) words the error by its `code` and `values`
+(bot/core/wording.py), so staff never read a sentence half in English.
 """
 
 from __future__ import annotations

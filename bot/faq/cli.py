@@ -1,4 +1,9 @@
-"""`flask faq check` and `flask faq unanswered`: the FAQ knowledge base for operators."""
+"""`flask faq check`, `unanswered` and `attach`: the FAQ knowledge base for operators.
+
+Operators run `flask faq check` after editing entries on the server, so its report is in
+Korean (bot/core/wording.py, messages.yaml), each problem with its code; the English
+messages stay in the logs.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from bot.core import wording
 from bot.core.clock import KST
 from bot.services import Services
 
@@ -33,18 +39,40 @@ def check(verbose: bool) -> None:
     service = _service()
     problems = faq.check_kb(bot.renderer, service.kb)
     snapshot = service.kb.snapshot()
-    for line in faq_coverage.report(faq.coverage(snapshot)):
+    for line in _coverage_lines(faq.coverage(snapshot)):
         click.echo(line)
     for problem in problems:
-        click.echo(f"✗ {problem}", err=True)
+        click.echo(f"✗ {wording.describe(problem, with_code=True)}", err=True)
     if verbose:
         for entry, example, band, winner in faq.leave_one_out(snapshot, service.bands):
-            click.echo(f"· {entry}: '{example}' alone → {band} ({winner}); add a similar wording")
+            if winner == "-":
+                said = wording.text("cli.faq_advice_lost", entry=entry, example=example,
+                                    band=band)
+            else:
+                said = wording.text("cli.faq_advice", entry=entry, example=example, band=band,
+                                    winner=winner)
+            click.echo(f"· {said}")
     if problems:
-        click.echo(f"{len(problems)} problem(s) in {len(snapshot.entries)} FAQ entries", err=True)
+        click.echo(wording.text("cli.faq_check_failed", count=len(problems),
+                                entries=len(snapshot.entries)), err=True)
         sys.exit(1)
     examples = sum(len(e.examples) for e in snapshot.entries.values())
-    click.echo(f"✓ {len(snapshot.entries)} FAQ entries, {examples} example questions OK")
+    said = wording.text("cli.faq_check_ok", entries=len(snapshot.entries), examples=examples)
+    click.echo(f"✓ {said}")
+
+
+def _coverage_lines(cover: faq_coverage.Coverage) -> list[str]:
+    """The coverage map: each required section with its entries (✗: none), then the others."""
+    lines = [wording.text("cli.faq_coverage")]
+    for section in cover.required:
+        ids = cover.entries.get(section, ())
+        mark = "✓" if ids else "✗"
+        listed = ", ".join(ids) if ids else wording.text("cli.faq_no_entry")
+        lines.append(f"  {mark} {section} {cover.sections[section]} ({len(ids)}): {listed}")
+    for section, ids in cover.entries.items():
+        if section not in cover.required:
+            lines.append(f"  · {section} ({len(ids)}): {', '.join(ids)}")
+    return lines
 
 
 @faq_cli.command("unanswered")
@@ -56,7 +84,7 @@ def unanswered(limit: int, as_json: bool, clear: bool) -> None:
     log = _service().unanswered
     if clear:
         log.clear()
-        click.echo("unanswered list cleared")
+        click.echo(wording.text("cli.faq_unanswered_cleared"))
         return
     rows = log.top(limit)
     if as_json:
@@ -64,18 +92,18 @@ def unanswered(limit: int, as_json: bool, clear: bool) -> None:
             click.echo(faq.dump(rows))
         return
     if not rows:
-        click.echo("no unanswered questions")
+        click.echo(wording.text("cli.faq_unanswered_none"))
         return
     snapshot = _service().kb.snapshot()
     groups = faq.group_unanswered(log.top(faq.UNANSWERED_CAP), snapshot.index)[:limit]
-    click.echo(f"{'count':>5}  {'last seen (KST)':<16}  similar questions  (→ nearest entry)")
+    click.echo(wording.text("cli.faq_unanswered_head"))
     for group in groups:
         when = datetime.fromtimestamp(group.last_seen, KST).strftime("%Y-%m-%d %H:%M")
         click.echo(f"{group.count:>5}  {when:<16}  {group.examples[0]}"
                    f"  (→ {group.nearest or '-'})")
         for example in group.examples[1:]:
             click.echo(f"{'':>5}  {'':<16}  {example}")
-    click.echo("attach one to an entry: flask faq attach \"질문\" ENTRY_ID")
+    click.echo(wording.text("cli.faq_unanswered_attach"))
 
 
 @faq_cli.command("attach")
@@ -93,14 +121,14 @@ def attach(question: str, entry_id: str) -> None:
             text = faq.example_added(console.editor.source(name), entry_id, question)
             console.editor.save(name, text, f"cli:{current_app.config.get('USER') or 'shell'}",
                                 f"flask faq attach: {question}")
-            where = f"{name} (console version)"
+            where = wording.text("cli.faq_console_version", name=name)
         else:
             where = faq.attach_example(service.kb.store, entry_id, question).name
-    except ValueError as exc:
-        click.echo(f"✗ {exc}", err=True)
+    except ValueError as exc:  # the entry's rules (ExampleRefused), or the console's checks
+        click.echo(f"✗ {wording.explain(exc)}", err=True)
         sys.exit(1)
     service.unanswered.forget(question)
-    click.echo(f"✓ added to {where}: {question}")
+    click.echo(f"✓ {wording.text('cli.faq_attached', where=where, question=question)}")
 
 
 def init_app(app: Flask, services: Services) -> None:

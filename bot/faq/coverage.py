@@ -1,4 +1,4 @@
-"""Which sections of program-facts.md the FAQ entries cover (`flask faq check`).
+"""Which sections of program-facts.md the FAQ entries cover (`flask faq check`, the console).
 
 Every entry names the section(s) of the program facts its answer comes from
 (`source: "§1.5"` or a list). The sections a merchant can ask about — §1 (the
@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.answers import checks
 from bot.core.config import ROOT
 
 FACTS_FILE = ROOT.parent / "shared" / "reference" / "program-facts.md"
@@ -112,32 +113,22 @@ def coverage(sources: Mapping[str, Sequence[str]],
                     {s: tuple(ids) for s, ids in found.items()})
 
 
-def problems(sources: Mapping[str, Sequence[str]], cover: Coverage) -> list[str]:
+def problems(sources: Mapping[str, Sequence[str]], cover: Coverage) -> list[checks.Problem]:
     """Entries without a source, sources naming no section, required sections with no entry."""
     found = []
     for entry_id, names in sorted(sources.items()):
-        name = f"faq/{entry_id}.yaml"
+        name = f"faq/{entry_id}"
         if not names:
-            found.append(f"{name}: faq.source is empty (name the program-facts.md section the "
-                         f"answer comes from, e.g. \"§1.5\", or '{SETTINGS}')")
+            found.append(checks.problem(
+                name, "faq.source is empty (name the program-facts.md section the answer "
+                f"comes from, e.g. \"§1.5\", or '{SETTINGS}')", code="coverage.no_source"))
         for source in names:
             if source != SETTINGS and source not in cover.sections:
-                found.append(f"{name}: faq.source '{source}' is no section of program-facts.md")
+                found.append(checks.problem(
+                    name, f"faq.source '{source}' is no section of program-facts.md",
+                    code="coverage.unknown_source", source=source))
     for section in cover.missing():
-        found.append(f"program-facts.md {section} ({cover.sections[section]}) has no FAQ entry")
+        found.append(checks.problem(
+            "", f"program-facts.md {section} ({cover.sections[section]}) has no FAQ entry",
+            code="coverage.uncovered", section=section, heading=cover.sections[section]))
     return found
-
-
-def report(cover: Coverage) -> list[str]:
-    """The coverage map as lines: each required section with its entries, then the others."""
-    lines = ["coverage of program-facts.md (§1, §4, §5):"]
-    for section in cover.required:
-        ids = cover.entries.get(section, ())
-        mark = "✓" if ids else "✗"
-        listed = ", ".join(ids) if ids else "no entry"
-        lines.append(f"  {mark} {section} {cover.sections[section]} ({len(ids)}): {listed}")
-    others = [s for s in cover.entries if s not in cover.required]
-    for section in others:
-        ids = cover.entries[section]
-        lines.append(f"  · {section} ({len(ids)}): {', '.join(ids)}")
-    return lines

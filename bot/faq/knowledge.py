@@ -92,33 +92,53 @@ class Entry:
         return MatchEntry(self.id, self.title, self.examples, self.follow_ups)
 
 
+class EntryError(CodedError, ValueError):
+    """A `faq:` block that cannot be read as an entry (its `code` words it for operators)."""
+
+
+class WordListError(CodedError, ValueError):
+    """A synonyms or outside-topics file that cannot be read (worded by its `code`)."""
+
+
 def parse_entry(entry_id: str, spec: dict[str, Any]) -> Entry:
-    """Read the `faq:` block of a template; ValueError names what is missing or wrong."""
+    """Read the `faq:` block of a template; EntryError names what is missing or wrong."""
     block = spec.get("faq")
     if not isinstance(block, dict):
-        raise ValueError("missing the 'faq:' block (title, topic, examples …)")
+        raise EntryError("missing the 'faq:' block (title, topic, examples …)",
+                         code="entry.no_block")
     title = str(block.get("title") or "").strip()
     if not title:
-        raise ValueError("faq.title is empty")
+        raise EntryError("faq.title is empty", code="entry.no_title")
     examples = block.get("examples")
     if not isinstance(examples, list) or not all(isinstance(e, str) for e in examples):
-        raise ValueError("faq.examples must be a list of questions")
+        raise EntryError("faq.examples must be a list of questions", code="entry.bad_examples")
+    for field_name in ("related", "follow_ups", "situations", "actions"):
+        if not isinstance(block.get(field_name) or [], list):
+            raise EntryError(f"faq.{field_name} must be a list", code="entry.not_list",
+                             field=field_name)
     actions = []
     for action in block.get("actions") or []:
         if not isinstance(action, dict) or not action.get("label"):
-            raise ValueError("each faq.actions item needs a label (and a message)")
+            raise EntryError("each faq.actions item needs a label (and a message)",
+                             code="entry.action_no_label")
         actions.append({"label": str(action["label"]),
                         "message": str(action.get("message") or action["label"])})
     source = block.get("source") or []
     if isinstance(source, str | int | float):
         source = [source]
     if not isinstance(source, list):
-        raise ValueError("faq.source must be a section (\"§1.5\") or a list of sections")
+        raise EntryError("faq.source must be a section (\"§1.5\") or a list of sections",
+                         code="entry.bad_source")
+    try:
+        order = int(block.get("order") or 100)
+    except (TypeError, ValueError):
+        raise EntryError(f"faq.order must be a whole number, not {block.get('order')!r}",
+                         code="entry.bad_order", value=block.get("order")) from None
     return Entry(
         id=entry_id,
         title=title,
         topic=str(block.get("topic") or "").strip(),
-        order=int(block.get("order") or 100),
+        order=order,
         examples=tuple(e.strip() for e in examples if e.strip()),
         related=tuple(str(r) for r in block.get("related") or ()),
         follow_ups=tuple(str(r) for r in block.get("follow_ups") or ()),
@@ -143,7 +163,7 @@ class Snapshot:
 
     entries: dict[str, Entry]
     index: Index
-    problems: tuple[str, ...]  # entries that could not be read (skipped)
+    problems: tuple[checks.Problem, ...]  # files that could not be read (skipped)
 
     def ordered(self) -> list[Entry]:
         """Entries for browsing: topics in the order of their first entry, then by order."""
@@ -258,21 +278,34 @@ def word_list_text(store: TemplateStore, file_name: str) -> str | None:
     return path.read_text(encoding="utf-8") if path is not None else None
 
 
+def _word_list_yaml(text: str) -> Any:
+    """A word list's YAML; a WordListError naming the line when it does not parse."""
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise WordListError(f"YAML error: {exc}", code="template.yaml",
+                            line=mark.line + 1 if mark is not None else "?") from None
+
+
 def load_outside(text: str | None) -> list[MatchEntry]:
     """Parse the outside-topics file into match entries ('outside:<name>')."""
     if text is None:
         return []
-    spec = yaml.safe_load(text) or {}
+    spec = _word_list_yaml(text) or {}
     topics = spec.get("outside") if isinstance(spec, dict) else None
     if not isinstance(topics, list):
-        raise ValueError("the outside-topics file needs an 'outside:' list of topics")
+        raise WordListError("the outside-topics file needs an 'outside:' list of topics",
+                            code="words.no_outside")
     found = []
     for topic in topics:
         if not isinstance(topic, dict) or not str(topic.get("name") or "").strip():
-            raise ValueError("each outside topic needs a name and examples")
+            raise WordListError("each outside topic needs a name and examples",
+                                code="words.topic_no_name")
         examples = tuple(str(e).strip() for e in topic.get("examples") or () if str(e).strip())
         if not examples:
-            raise ValueError(f"outside topic '{topic['name']}' has no examples")
+            raise WordListError(f"outside topic '{topic['name']}' has no examples",
+                                code="words.topic_no_examples", name=str(topic["name"]))
         name = str(topic["name"]).strip()
         found.append(MatchEntry(f"{OUTSIDE}{name}", name, examples))
     return found
@@ -286,10 +319,27 @@ def load_synonyms(text: str | None) -> Synonyms:
     """Parse the synonyms file; a broken file means no synonyms (and `faq check` says so)."""
     if text is None:
         return Synonyms()
-    spec = yaml.safe_load(text)
+    spec = _word_list_yaml(text)
     if spec is not None and not isinstance(spec, dict):
-        raise ValueError("the synonyms file must be a mapping (synonyms:, spelling:)")
+        raise WordListError("the synonyms file must be a mapping (synonyms:, spelling:)",
+                            code="words.not_mapping")
     return Synonyms.from_spec(spec)
+
+
+def load_problem(name: str, exc: Exception) -> checks.Problem:
+    """A knowledge-base file (entry or word list) that does not load, as a problem of `name`.
+
+    Coded errors keep their code; anything else is a problem without one (worded as an
+    unknown error, its English kept for the developers).
+    """
+    if isinstance(exc, TemplateError):
+        return checks.from_error(exc, template=name)
+    if isinstance(exc, OSError):
+        return checks.problem(name, f"cannot read the file: {exc.strerror or exc}",
+                              code="template.unreadable", detail=exc.strerror or str(exc))
+    if isinstance(exc, CodedError):
+        return checks.Problem(name, str(exc), exc.code, dict(exc.values))
+    return checks.Problem(name, str(exc))
 
 
 def _build(store: TemplateStore, signature: tuple[Any, ...]) -> Snapshot:
@@ -300,24 +350,24 @@ def _build(store: TemplateStore, signature: tuple[Any, ...]) -> Snapshot:
     if cached is not None:
         return cached
     entries: dict[str, Entry] = {}
-    problems: list[str] = []
+    problems: list[checks.Problem] = []
     for name in entry_names(store):
         entry_id = name.split("/", 1)[1]
         try:
             entries[entry_id] = parse_entry(entry_id, store.spec(name, fresh=True))
         except (TemplateError, ValueError, TypeError) as exc:
-            problems.append(f"{name}: {exc}")
+            problems.append(load_problem(name, exc))
             log.error("faq entry skipped: %s: %s", name, exc)
     try:
         synonyms = load_synonyms(word_list_text(store, SYNONYMS_FILE))
-    except (OSError, ValueError, yaml.YAMLError) as exc:
-        problems.append(f"{SYNONYMS_FILE}: {exc}")
+    except (OSError, ValueError, TypeError) as exc:
+        problems.append(load_problem(word_list_name(SYNONYMS_FILE), exc))
         log.error("faq synonyms ignored: %s", exc)
         synonyms = Synonyms()
     try:
         outside = load_outside(word_list_text(store, OUTSIDE_FILE))
-    except (OSError, ValueError, yaml.YAMLError) as exc:
-        problems.append(f"{OUTSIDE_FILE}: {exc}")
+    except (OSError, ValueError, TypeError) as exc:
+        problems.append(load_problem(word_list_name(OUTSIDE_FILE), exc))
         log.error("faq outside topics ignored: %s", exc)
         outside = []
     index = Index([*(e.match_entry() for e in entries.values()), *outside], synonyms)
@@ -456,14 +506,15 @@ class UnansweredLog:
 
 
 # -- checks -------------------------------------------------------------------
-def check_kb(renderer: Renderer, kb: KnowledgeBase) -> list[checks.Problem | str]:
-    """Everything `flask faq check` reports: renders, limits, examples, links between entries.
+def check_kb(renderer: Renderer, kb: KnowledgeBase) -> list[checks.Problem]:
+    """Everything `flask faq check` reports: renders, limits, examples, links between entries,
+    files that do not load and the coverage of program-facts.md.
 
-    A template's own problems come as coded checks.Problem (worded in Korean by the console),
-    the FAQ's own as English lines; `str()` of either is what the CLI prints.
+    Each is a coded checks.Problem, worded in Korean (bot/core/wording.py) by the console and
+    the CLI; `str()` is its English, for logs.
     """
     store = renderer.store
-    problems: list[checks.Problem | str] = []
+    problems: list[checks.Problem] = []
     snapshot = _build(store, kb.signature())
     problems += snapshot.problems
     entries = snapshot.entries
@@ -700,7 +751,7 @@ def example_added(text: str, entry_id: str, question: str) -> str:
         end += 1
     lines.insert(end, f"{indent}{json.dumps(question, ensure_ascii=False)}\n")
     result = "".join(lines)
-    parse_entry(entry_id, yaml.safe_load(result))  # raises ValueError: nothing is saved
+    parse_entry(entry_id, yaml.safe_load(result))  # raises EntryError: nothing is saved
     return result
 
 
@@ -711,10 +762,12 @@ def attach_example(store: TemplateStore, entry_id: str, question: str) -> Path:
     ValueError says why nothing was written.
     """
     if not _ID.match(entry_id):
-        raise ValueError(f"'{entry_id}' is not an entry id")
+        raise ExampleRefused(f"'{entry_id}' is not an entry id", code="example.bad_entry",
+                             entry=entry_id)
     path = store.path(f"{GROUP}/{entry_id}")
     if not path.is_file():
-        raise ValueError(f"no entry '{entry_id}' (templates/faq/{entry_id}.yaml)")
+        raise ExampleRefused(f"no entry '{entry_id}' (templates/faq/{entry_id}.yaml)",
+                             code="example.no_entry", entry=entry_id)
     text = example_added(path.read_text(encoding="utf-8"), entry_id, question)
     tmp = path.with_suffix(".yaml.tmp")
     tmp.write_text(text, encoding="utf-8")

@@ -85,7 +85,7 @@ class Violation:
     """One broken rule: where in the response, and what is wrong.
 
     `message` is English (logs, strict errors); `code` and `values` let a reader word it
-    in Korean for operators (the console's messages.yaml, `errors:` section).
+    in Korean for operators (bot/core/messages.yaml, `errors:` section).
     """
 
     path: str

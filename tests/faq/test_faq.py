@@ -267,8 +267,11 @@ def test_unanswered_questions_are_masked_counted_and_listed(chat, app, redis, ru
     result = runner.invoke(args=["faq", "unanswered"])
     assert result.exit_code == 0 and "    2  " in result.output
     assert "***-****-****" in result.output
-    assert runner.invoke(args=["faq", "unanswered", "--clear"]).exit_code == 0
+    assert "비슷한 질문" in result.output and "flask faq attach" in result.output
+    cleared = runner.invoke(args=["faq", "unanswered", "--clear"])
+    assert cleared.exit_code == 0 and "답하지 못한 질문 목록을 비웠어요" in cleared.output
     assert service(app).unanswered.top(10) == []
+    assert "답하지 못한 질문이 없어요" in runner.invoke(args=["faq", "unanswered"]).output
 
 
 def test_the_unanswered_log_keeps_only_the_most_asked(app, monkeypatch):
@@ -299,7 +302,7 @@ def test_the_memory_fades(chat, clock):
 def test_faq_check_passes_on_the_shipped_knowledge_base(runner):
     result = runner.invoke(args=["faq", "check"])
     assert result.exit_code == 0, result.output
-    assert "FAQ entries" in result.output
+    assert re.search(r"✓ FAQ 항목 \d+개, 예시 질문 [\d,]+개 모두 괜찮아요", result.output)
 
 
 def test_faq_check_fails_on_a_broken_entry(own_templates):
@@ -310,22 +313,25 @@ def test_faq_check_fails_on_a_broken_entry(own_templates):
         "text: '{{ undefined_value }}'\n", encoding="utf-8")
     result = app.test_cli_runner().invoke(args=["faq", "check"])
     assert result.exit_code == 1
-    out = result.output
+    out = result.output  # in Korean, each problem with its code
     assert "faq/broken.yaml" in out
-    assert "undefined_value" in out  # does not render
-    assert "example questions" in out  # fewer than six
-    assert "longer than 14" in out and "keyword router" in out
-    assert "no_such_entry" in out
-    assert "example '월렛이 뭐예요" in out and "is also an example of" in out  # shared
+    assert "값 'undefined_value'이(가) 없어요" in out  # does not render
+    assert "예시 질문이 2개예요. 다른 말투로 6개 이상 적어 주세요. [faq.few_examples]" in out
+    assert "14자보다 길어요" in out and "[faq.long_title]" in out and "[faq.title_routed]" in out
+    assert "faq.related에 적힌 'no_such_entry' 항목이 없어요. [faq.unknown_link]" in out
+    assert "예시 '월렛이 뭐예요?'은(는) broken 항목의 예시이기도 해요" in out  # shared
+    assert "문제 " in out and "(FAQ 항목 " in out
+    assert "example questions" not in out and "is also an example of" not in out
 
 
 def test_faq_check_maps_every_section_of_the_program_facts_to_entries(runner):
     result = runner.invoke(args=["faq", "check"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
+    assert lines[0] == "program-facts.md 중 어느 절을 어느 항목이 답하나요 (§1, §4, §5):"
     for section in ("§1.1", "§1.2", "§1.3", "§1.4", "§1.5", "§1.6", "§1.7", "§4", "§5"):
         row = next(line for line in lines if line.strip().startswith(f"✓ {section} "))
-        assert "no entry" not in row
+        assert "항목 없음" not in row
     assert not any(line.strip().startswith("✗") for line in lines)
     ad_rules = next(line for line in lines if line.strip().startswith("✓ §5 "))
     assert "ad_night" in ad_rules
@@ -347,9 +353,69 @@ def test_faq_check_fails_when_a_section_has_no_entry_left(tmp_path, make_app):
     result = app.test_cli_runner().invoke(args=["faq", "check"])
     assert result.exit_code == 1
     # The title comes from program-facts.md when it is beside the repo, else from the kept list.
-    assert "✗ §5 " in result.output
-    assert re.search(r"§5 \(Advertising-message rules[^\n]*\) has no FAQ entry", result.output)
-    assert "faq.source '§9.9' is no section" in result.output
+    assert re.search(r"✗ §5 [^\n]*\(0\): 항목 없음", result.output)
+    assert re.search(r"program-facts.md §5 \(Advertising-message rules[^\n]*\)에 답하는 FAQ "
+                     r"항목이 없어요[^\n]*\[coverage.uncovered\]", result.output)
+    assert ("faq/no_source.yaml: faq.source의 '§9.9'은(는) program-facts.md에 없는 절이에요. "
+            "[coverage.unknown_source]") in result.output
+    assert "has no FAQ entry" not in result.output
+
+
+ENTRY = ("faq:\n  title: 뽀로로\n  topic: 테스트\n  source: settings\n"
+         "  examples: [뽀로로 하나, 뽀로로 둘, 뽀로로 셋, 뽀로로 넷, 뽀로로 다섯, 뽀로로 여섯]\n")
+
+
+@pytest.mark.parametrize("change, said, code", [
+    (("title: 뽀로로", "title: ''"), "faq.title(제목)이 비어 있어요.", "entry.no_title"),
+    (("examples: [", "examples: 뽀로로 [ "), "faq.examples(예시 질문)는 한 줄에 하나씩",
+     "entry.bad_examples"),
+    (("topic: 테스트", "topic: 테스트\n  related: eligibility"),
+     "faq.related은(는) '- '로 시작하는 목록", "entry.not_list"),
+    (("topic: 테스트", "topic: 테스트\n  actions: [{message: 신청}]"),
+     "faq.actions의 버튼마다 이름(label)을 적어 주세요", "entry.action_no_label"),
+    (("source: settings", "source: {a: 1}"), "faq.source에는 답이 나온 program-facts.md의 절",
+     "entry.bad_source"),
+    (("topic: 테스트", "topic: 테스트\n  order: 먼저"),
+     "faq.order(보이는 순서)는 숫자로 적어 주세요 (지금: 먼저)", "entry.bad_order"),
+])
+def test_faq_check_says_why_an_entry_cannot_be_read_in_korean(own_templates, change, said, code):
+    root, app = own_templates()
+    (root / "faq" / "pororo.yaml").write_text(ENTRY.replace(*change) + "text: 안녕하세요\n",
+                                             encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["faq", "check"])
+    assert result.exit_code == 1
+    assert f"✗ faq/pororo.yaml: {said}" in result.output and f"[{code}]" in result.output
+    assert "must be" not in result.output and "needs a" not in result.output  # the logs' English
+
+
+@pytest.mark.parametrize("file, text, said, code", [
+    ("faq_synonyms.yaml", "synonyms: [1, 2\n", "YAML 형식이 맞지 않아요 (2번째 줄 근처)",
+     "template.yaml"),
+    ("faq_synonyms.yaml", "- 월렛\n", "동의어 파일은 synonyms:", "words.not_mapping"),
+    ("faq_outside.yaml", "topics: []\n", "다루지 않는 주제 파일에는 outside:", "words.no_outside"),
+    ("faq_outside.yaml", "outside:\n  - examples: [세금]\n", "다루지 않는 주제마다 이름(name)",
+     "words.topic_no_name"),
+    ("faq_outside.yaml", "outside:\n  - name: 세금\n",
+     "다루지 않는 주제 '세금'에 예시 질문(examples)이 없어요", "words.topic_no_examples"),
+])
+def test_faq_check_says_why_a_word_list_cannot_be_read_in_korean(own_templates, file, text,
+                                                                  said, code):
+    root, app = own_templates()
+    (root / file).write_text(text, encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["faq", "check"])
+    assert result.exit_code == 1
+    assert f"✗ {file}: {said}" in result.output and f"[{code}]" in result.output
+    assert "while parsing" not in result.output and "must be" not in result.output
+
+
+def test_faq_check_verbose_words_its_advice_in_korean(runner, app, monkeypatch):
+    monkeypatch.setattr(faq, "leave_one_out", lambda snapshot, bands: [
+        ("refund", "환불 돼요?", "medium", "topup"), ("refund", "돈 돌려줘요", "low", "-")])
+    result = runner.invoke(args=["faq", "check", "-v"])
+    assert result.exit_code == 0, result.output
+    assert ("· refund: 예시 '환불 돼요?'을(를) 빼면 topup이(가) 가져가요 (추천만 함). "
+            "비슷한 표현을 하나 더 적어 주세요.") in result.output
+    assert "· refund: 예시 '돈 돌려줘요'을(를) 빼면 아무 항목도 못 찾아요 (모름)." in result.output
 
 
 def test_sections_are_read_from_the_facts_file_or_the_kept_list(tmp_path):
@@ -369,7 +435,9 @@ def test_faq_check_fails_on_a_missing_faq_block(own_templates):
     root, app = own_templates()
     (root / "faq" / "plain.yaml").write_text("text: 안녕하세요\n", encoding="utf-8")
     result = app.test_cli_runner().invoke(args=["faq", "check"])
-    assert result.exit_code == 1 and "missing the 'faq:' block" in result.output
+    assert result.exit_code == 1
+    assert "✗ faq/plain.yaml: 'faq:' 부분이 없어요" in result.output
+    assert "[entry.no_block]" in result.output and "missing" not in result.output
 
 
 # -- fallback, router and the menu ----------------------------------------------------

@@ -280,11 +280,15 @@ def test_attach_adds_the_question_to_the_entry_and_it_answers(tmp_path, make_app
     runner = app.test_cli_runner()
     result = runner.invoke(args=["faq", "attach", question, "is_free"])
     assert result.exit_code == 0, result.output
+    assert f"✓ is_free.yaml에 예시로 더했어요: {question}" in result.output
     text = (root / "faq" / "is_free.yaml").read_text(encoding="utf-8")
     assert f'- "{question}"' in text and text.startswith("#")  # comments kept
     assert service(app).unanswered.top(10) == []
-    assert runner.invoke(args=["faq", "attach", question, "is_free"]).exit_code == 1  # twice
-    assert runner.invoke(args=["faq", "attach", "아무거나", "no_such_entry"]).exit_code == 1
+    twice = runner.invoke(args=["faq", "attach", question, "is_free"])
+    assert twice.exit_code == 1
+    assert f"✗ '{question}'은(는) 이미 is_free 항목의 예시예요" in twice.output
+    missing = runner.invoke(args=["faq", "attach", "아무거나", "no_such_entry"])
+    assert missing.exit_code == 1 and "'no_such_entry' 항목이 없어요" in missing.output
     snapshot = faq.KnowledgeBase(service(app).kb.store).snapshot()
     assert question in snapshot.entries["is_free"].examples
 
@@ -299,7 +303,8 @@ def test_faq_check_names_an_unknown_situation(tmp_path, make_app):
     app = make_app(TEMPLATES_DIR=os.pathsep.join([str(root), str(ROOT / "templates"),
                                                   str(TEST_TEMPLATES)]))
     result = app.test_cli_runner().invoke(args=["faq", "check"])
-    assert result.exit_code == 1 and "faq.situations names 'send_hour'" in result.output
+    assert result.exit_code == 1
+    assert "faq.situations의 'send_hour'은(는) 모르는 상황이에요" in result.output
 
 
 # -- a clear winner, and the support-notice sites (§3) --------------------------------

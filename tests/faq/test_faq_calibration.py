@@ -137,10 +137,12 @@ def test_faq_check_names_a_program_example_an_outside_topic_takes(tmp_path, make
         "outside:\n  - name: 세금\n    examples:\n      - 부가세 별도예요\n"
         "      - 부가세 별도인가요\n      - 메시지 요금에 부가세 별도\n"))
     assert result.exit_code == 1
-    assert "matches nothing (or a topic of faq_outside.yaml better)" in result.output
+    assert "faq_outside.yaml의 다루지 않는 주제에 더 가까울 수도 있어요" in result.output
+    assert "[faq.example_unmatched]" in result.output
 
 
 def test_faq_check_names_a_broken_outside_file(tmp_path, make_app):
     result = _check_with_outside(tmp_path, make_app, "outside:\n  - name: 세금\n")
-    assert result.exit_code == 1 and "faq_outside.yaml: outside topic '세금' has no examples" \
-        in result.output
+    assert result.exit_code == 1
+    assert ("✗ faq_outside.yaml: 다루지 않는 주제 '세금'에 예시 질문(examples)이 없어요. "
+            "[words.topic_no_examples]") in result.output

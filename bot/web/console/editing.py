@@ -29,8 +29,8 @@ log = logging.getLogger(__name__)
 NEW_ID = re.compile(r"^[a-z0-9_]{2,40}$")
 
 
-# What a check found: a coded checks.Problem, or a line of a checker without codes yet
-# (the FAQ and word-list checks), shown as it is.
+# What a check found (always a coded checks.Problem), or the English line of one of the
+# editor's own refusals (no version, no file …), whose code words it without the line.
 Found = checks.Problem | str
 
 
@@ -124,8 +124,8 @@ class TemplateEditor:
         load = knowledge.load_synonyms if name == "faq_synonyms" else knowledge.load_outside
         try:
             load(text)
-        except (ValueError, TypeError, yaml.YAMLError) as exc:
-            return [f"{FILES[name]}: {exc}"]
+        except (ValueError, TypeError) as exc:  # WordListError: the file's own problem
+            return [knowledge.load_problem(name, exc)]
         before = set(knowledge.check_kb(Renderer(self.store, strict=True),
                                          knowledge.KnowledgeBase(self.store)))
         after = knowledge.check_kb(renderer, knowledge.KnowledgeBase(renderer.store))
@@ -133,12 +133,12 @@ class TemplateEditor:
 
     @staticmethod
     def _check_faq(name: str, store: TemplateStore) -> list[Found]:
-        from bot.faq.knowledge import parse_entry
+        from bot.faq.knowledge import load_problem, parse_entry
 
         try:
             parse_entry(name.split("/", 1)[1], store.spec(name, fresh=True))
         except (TemplateError, ValueError, TypeError) as exc:
-            return [f"{name}.yaml: faq: {exc}"]
+            return [load_problem(name, exc)]
         return []
 
     def preview(self, name: str, text: str, context: dict[str, Any]) -> Preview:

@@ -141,6 +141,25 @@ def test_the_faq_check_page_says_an_entrys_problems_in_korean(app, operator):
     assert "is longer than 14 characters" not in page  # the English is `flask faq check`'s
 
 
+def test_the_faq_check_page_says_why_an_entry_cannot_be_read_in_korean(app, operator):
+    source = app.extensions["console"].editor.source("faq/ad_consent")
+    broken = source.replace("title: 광고 수신 동의", "title: ''", 1)
+    app.extensions["console"].overrides.save("faq/ad_consent", broken, "elsewhere")  # unchecked
+    page = operator.text(operator.get("/console/faq/check"))
+    assert "faq/ad_consent.yaml: faq.title(제목)이 비어 있어요." in page
+    assert "faq.title is empty" not in page
+
+
+def test_the_editor_refuses_a_broken_faq_block_in_korean(app, operator):
+    source = app.extensions["console"].editor.source("faq/ad_consent")
+    broken = source.replace("  examples:\n", "  order: 먼저\n  examples:\n", 1)
+    refused = operator.post("/console/templates/faq/ad_consent", {"source": broken})
+    assert refused.status_code == 422
+    page = operator.text(refused)
+    assert "faq/ad_consent.yaml: faq.order(보이는 순서)는 숫자로 적어 주세요 (지금: 먼저)" in page
+    assert "whole number" not in page
+
+
 def test_settings_are_edited_as_a_form_and_keep_their_comments(app, operator):
     page = operator.text(operator.get("/console/settings"))
     assert "operator_phone" in page and "상담 전화번호가 정해지면" in page
@@ -172,7 +191,14 @@ def test_operators_edit_the_synonyms_and_the_bot_reads_the_new_word(app, operato
 
 def test_a_word_list_that_would_break_the_faq_is_refused(app, operator):
     refused = operator.post("/console/templates/faq_synonyms", {"source": "synonyms: [1, 2\n"})
-    assert refused.status_code == 422 and "faq_synonyms.yaml" in operator.text(refused)
+    assert refused.status_code == 422
+    page = operator.text(refused)
+    assert "faq_synonyms.yaml: YAML 형식이 맞지 않아요 (2번째 줄 근처)" in page
+    assert "while parsing" not in page  # PyYAML's English stays in the logs
+    refused = operator.post("/console/templates/faq_outside",
+                            {"source": "outside:\n  - name: 세금 신고\n"})
+    assert refused.status_code == 422
+    assert "다루지 않는 주제 '세금 신고'에 예시 질문(examples)이 없어요" in operator.text(refused)
     editor = app.extensions["console"].editor
     taking = editor.source("faq_outside") + (
         "  - name: 법인 이야기\n    examples: [법인도 되나요, 법인 사업자도 신청 가능한가요?]\n")

@@ -1,4 +1,4 @@
-"""The console's wording lives in messages.yaml: every key and error code the code uses is
+"""The operators' wording lives in messages.yaml: every key and error code the code uses is
 there, every entry there is used, and each wording fills in exactly the values it is given."""
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 
 from bot.applications.service import TransitionError
+from bot.core import wording
 from bot.core.errors import CodedError
-from bot.web.console import messages
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 CONSOLE = ROOT / "bot" / "web" / "console"
+WORDING = ROOT / "bot" / "core" / "wording.py"
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 # A Korean sentence: it ends like one (…요, …다, with or without its full stop).
 SENTENCE = re.compile(r"[\uac00-\ud7a3][요다][.!?)]?\s*$|[요다][.!?]\s")
@@ -81,13 +82,13 @@ class Use:
 
 
 def uses() -> list[Use]:
-    """say(key, …) and text(key, …) in the console; coded errors and check problems made
-    anywhere in bot/."""
+    """say(key, …) and text(key, …) in the console, wording.text(key, …) anywhere; coded errors
+    and check problems made anywhere in bot/."""
     coded = coded_classes()
     functions = coded_functions()
     found = []
     for path, tree in BOT:
-        in_console = CONSOLE in path.parents
+        in_console = CONSOLE in path.parents or path == WORDING  # where bare text() is ours
         local = functions.get(path, {})
         # and those called through their module from elsewhere (`checks.problem(…)`)
         by_module = {f"{other.stem}.{name}": kwonly for other, defs in functions.items()
@@ -99,9 +100,9 @@ def uses() -> list[Use]:
             where = f"{path.relative_to(ROOT)}:{node.lineno}"
             keywords = {k.arg for k in node.keywords if k.arg}
             kwonly = local.get(name, by_module.get(ast.unparse(node.func)))
-            via_messages = (isinstance(node.func, ast.Attribute) and name == "text"
-                            and ast.unparse(node.func.value) == "messages")
-            if (in_console and name in ("say", "text")) or via_messages:
+            via_wording = (isinstance(node.func, ast.Attribute) and name == "text"
+                           and ast.unparse(node.func.value) in ("wording", "messages"))
+            if (in_console and name in ("say", "text")) or via_wording:
                 key = node.args[0] if node.args else None
                 assert isinstance(key, ast.Constant) and isinstance(key.value, str), (
                     f"{where}: the key must be written out, so it can be checked")
@@ -137,17 +138,23 @@ def test_the_scan_sees_the_code():
     made = {u.key.split(".")[0] for u in USES if u.where.startswith("bot/answers/")}
     assert {"limit", "template", "check"} <= made
     assert any(u.key == "faq.example_taken" and u.where.startswith("bot/faq/") for u in USES)
+    # The FAQ's own: entries and word lists that do not load, the coverage of program-facts.md.
+    assert {"EntryError", "WordListError", "ExampleRefused"} <= coded_classes()
+    faq = {u.key.split(".")[0] for u in USES if u.where.startswith("bot/faq/")}
+    assert {"entry", "words", "coverage", "example"} <= faq
+    in_faq_cli = {u.key for u in USES if u.where.startswith("bot/faq/cli.py:")}
+    assert {"cli.faq_coverage", "cli.faq_check_ok"} <= in_faq_cli
 
 
 def test_every_key_and_code_used_is_worded():
-    catalogue = messages.catalogue()
+    catalogue = wording.catalogue()
     missing = [f"{u.where}: {u.section}.{u.key}" for u in USES
                if u.key not in catalogue[u.section]]
     assert missing == []
 
 
 def test_every_wording_is_used():
-    catalogue = messages.catalogue()
+    catalogue = wording.catalogue()
     used = {(u.section, u.key) for u in USES}
     unused = [f"{section}: {key}" for section, entries in catalogue.items()
               if section != "labels" for key in entries if (section, key) not in used]
@@ -156,20 +163,20 @@ def test_every_wording_is_used():
 
 @pytest.mark.parametrize("use", USES, ids=lambda u: f"{u.section}.{u.key}@{u.where}")
 def test_each_wording_fills_in_the_values_it_is_given(use):
-    wording = messages.catalogue()[use.section][use.key]
-    assert messages.placeholders(wording) - use.implicit == set(use.values), wording
+    line = wording.catalogue()[use.section][use.key]
+    assert wording.placeholders(line) - use.implicit == set(use.values), line
     sample = {name: ["a problem"] if name == "problems" else 1234
               for name in use.values | use.implicit}
-    said = messages.render(wording, sample)
+    said = wording.render(line, sample)
     assert "{" not in said and "}" not in said and HANGUL.search(said), said
 
 
 def test_the_check_of_placeholders_can_fail():
-    wording = messages.catalogue()["flash"]["users.created"]
-    assert messages.placeholders(wording) == {"name"}
-    assert messages.placeholders("{a} {b:application} {c:,}원") == {"a", "b", "c"}
+    line = wording.catalogue()["flash"]["users.created"]
+    assert wording.placeholders(line) == {"name"}
+    assert wording.placeholders("{a} {b:application} {c:,}원") == {"a", "b", "c"}
     with pytest.raises(KeyError):
-        messages.render(wording, {})
+        wording.render(line, {})
 
 
 def test_codes_are_read_as_korean_labels():
@@ -177,18 +184,18 @@ def test_codes_are_read_as_korean_labels():
                               code="application.transition", receipt="DG-1",
                               current="approved", wanted="received")
     assert str(refused) == "DG-1 is approved; cannot become received"  # the CLI's text
-    said = messages.explain(refused)
+    said = wording.explain(refused)
     assert "'승인' 상태라 '접수'(으)로 바꿀 수 없어요" in said and "approved" not in said
 
 
 def test_an_error_without_a_known_code_is_said_in_korean_with_the_original_kept():
     for error in (RuntimeError("socket closed"), CodedError("socket closed", code="no.such")):
-        said = messages.explain(error)
+        said = wording.explain(error)
         assert HANGUL.search(said.split("socket closed")[0]) and said.endswith("socket closed")
 
 
 def test_a_long_list_of_check_problems_is_cut_with_a_count():
-    said = messages.render("{problems}", {"problems": [f"p{i}" for i in range(8)]})
+    said = wording.render("{problems}", {"problems": [f"p{i}" for i in range(8)]})
     assert said.count(" / ") == 5 and said.endswith("그 밖에 3개")
 
 

@@ -43,3 +43,32 @@ def test_where_the_balance_is_seen(chat):
     said = chat.say("잔액은 어디서 확인할 수 있나요")
     assert said.templates[0] == "faq/wallet_balance_howto"
     assert "월렛 잔액" in said.text
+
+
+def test_both_cashes_held_asks_which_is_spent_first(chat):
+    said = chat.say("충전 캐시와 지원 캐시가 같이 있을 땐 어떤 걸 먼저 써요?")
+    assert said.templates[0] == "faq/free_before_paid"
+    assert "무상캐시가 유상캐시보다 먼저" in said.text
+
+
+def test_consent_kept_forever_is_the_two_year_reconfirmation(chat):
+    # 영원히 reads as 평생 (faq_synonyms.yaml)
+    said = chat.say("수신 동의는 받아 두면 영원히 유효해요?")
+    assert said.templates[0] == "faq/ad_reconsent"
+
+
+def test_what_an_ad_must_hold_is_the_whole_rule_list(chat):
+    said = chat.say("광고 문자 작성할 때 꼭 들어가야 하는 게 뭐예요?")
+    assert said.templates[0] == "faq/ad_rules"
+    assert "(광고)" in said.text
+
+
+def test_where_a_new_channel_is_made_is_not_the_wallet(chat):
+    said = chat.say("카카오톡 채널 새로 만드는 곳 알려주세요")
+    assert said.templates[0] == "faq/channel_open"
+
+
+def test_a_southern_ending_on_the_conditions_still_reads(chat):
+    # 뭐라예 reads as 뭐예요 (faq_synonyms.yaml spelling)
+    said = chat.say("지원 대상 조건이 뭐라예?")
+    assert said.templates[0] == "faq/eligibility"

@@ -81,6 +81,9 @@ class Entry:
     # when the question carries the merchant's own case ("매출 9억 8천인데 돼요?").
     situations: tuple[str, ...] = ()
     bubbles: int = 1  # speech bubbles the answer shows at most (Kakao: 3 per reply)
+    # A hand-off entry: its last bubble is the card with the 상담원 button (a fact the
+    # sources leave open); beside another answer that card is kept before any extra text.
+    hands_off: bool = False
 
     @property
     def template(self) -> str:
@@ -146,7 +149,18 @@ def parse_entry(entry_id: str, spec: dict[str, Any]) -> Entry:
         source=tuple(faq_coverage.normalise(str(x)) for x in source if str(x).strip()),
         situations=tuple(str(x) for x in block.get("situations") or ()),
         bubbles=_bubbles(spec),
+        hands_off=_hands_off(spec),
     )
+
+
+def _hands_off(spec: dict[str, Any]) -> bool:
+    """Whether the answer's last output is a card with the 상담원 button."""
+    outputs = spec.get("outputs")
+    if not isinstance(outputs, list) or not outputs or not isinstance(outputs[-1], dict):
+        return False
+    card = outputs[-1].get("card")
+    buttons = card.get("buttons") if isinstance(card, dict) else None
+    return any(isinstance(b, dict) and b.get("operator") is True for b in buttons or ())
 
 
 def _bubbles(spec: dict[str, Any]) -> int:
@@ -410,8 +424,10 @@ def answer_reply(snapshot: Snapshot, entry: Entry, verdicts: Verdicts | None = N
                         _more(snapshot, [entry], [])))
 
 
-def _more(snapshot: Snapshot, answered: list[Entry], pending: list[Entry]) -> Part:
-    """Quick replies under an answer: questions not shown yet, actions, related entries."""
+def _more(snapshot: Snapshot, answered: list[Entry], pending: list[Entry],
+          operator: bool = False) -> Part:
+    """Quick replies under an answer: questions not shown yet, actions, related entries
+    (`operator`: the 상담원 연결 reply first, for a hand-off card left out)."""
     shown = {e.id for e in answered}
     ids = [e.id for e in pending] + [r for e in answered for r in e.related]
     related, seen = [], set(shown)
@@ -420,8 +436,8 @@ def _more(snapshot: Snapshot, answered: list[Entry], pending: list[Entry]) -> Pa
             seen.add(r)
             related.append({"id": r, "title": snapshot.entries[r].title})
     actions = [a for e in answered for a in e.actions][:MAX_ACTIONS]
-    return Part(MORE_TEMPLATE, {"related": related[:MAX_RELATED], "actions": actions},
-                chrome=True)
+    return Part(MORE_TEMPLATE, {"related": related[:MAX_RELATED], "actions": actions,
+                                "operator": operator}, chrome=True)
 
 
 def multi_reply(snapshot: Snapshot, answers: list[tuple[Entry, Verdicts | None]],
@@ -431,28 +447,58 @@ def multi_reply(snapshot: Snapshot, answers: list[tuple[Entry, Verdicts | None]]
     Entries that do not fit become quick replies; a question that matched nothing is named
     ("'…'은 잘 모르겠어요") when a bubble is left for it.
     """
-    # One bubble per answer first (up to three answers), then the rest of each answer and
-    # its verdict while room is left; answers that do not fit become quick replies.
+    # One bubble per answer first (up to three answers); then, while room is left, another
+    # answer's hand-off card (the 상담원 button: its text states no answer and offers no way
+    # on), a price computed from the merchant's numbers (the answer to "몇 번 보내요?"
+    # itself, before its own entry's card), any other verdict on the merchant's case, and
+    # the rest of each answer. A card left out leaves the 상담원 연결 quick reply.
     fitted = answers[:MAX_BUBBLES]
     pending = [entry for entry, _ in answers[MAX_BUBBLES:]]
     shown = {entry.id: 1 for entry, _ in fitted}
     used = len(fitted)
+    verdict_parts: dict[str, list[Part]] = {entry.id: [] for entry, _ in fitted}
+    computed = {entry.id: [p for p in situation_parts(entry, verdicts)
+                           if p.template.rsplit("/", 1)[-1] in COMPUTED_SITUATIONS]
+                for entry, verdicts in fitted}
+
+    def show_card(entry: Entry) -> None:
+        nonlocal used
+        if (entry.hands_off and entry.bubbles == 2 and shown[entry.id] == 1
+                and used < MAX_BUBBLES):
+            shown[entry.id] += 1
+            used += 1
+
     for entry, _ in fitted:
-        extra = min(entry.bubbles - 1, MAX_BUBBLES - used)
+        if not computed[entry.id]:
+            show_card(entry)
+    for entry, _ in fitted:
+        if computed[entry.id] and used + len(computed[entry.id]) <= MAX_BUBBLES:
+            verdict_parts[entry.id] = computed[entry.id]
+            used += len(computed[entry.id])
+    for entry, _ in fitted:
+        show_card(entry)
+    for entry, verdicts in fitted:
+        situational = situation_parts(entry, verdicts)
+        if verdict_parts[entry.id] or not situational:
+            continue
+        if used + len(situational) <= MAX_BUBBLES:
+            verdict_parts[entry.id] = situational
+            used += len(situational)
+    for entry, _ in fitted:
+        extra = min(entry.bubbles - shown[entry.id], MAX_BUBBLES - used)
         shown[entry.id] += extra
         used += extra
     parts: list[Part] = []
-    for entry, verdicts in fitted:
-        situational = situation_parts(entry, verdicts)
-        if used + len(situational) > MAX_BUBBLES:
-            situational = []
-        used += len(situational)
+    for entry, _ in fitted:
         limit = shown[entry.id] if shown[entry.id] < entry.bubbles else None
-        parts += [*situational, Part(entry.template, {"faq_id": entry.id}, limit=limit)]
+        parts += [*verdict_parts[entry.id],
+                  Part(entry.template, {"faq_id": entry.id}, limit=limit)]
+    # A hand-off card that found no room still leaves the way to the centre (a quick reply).
+    operator = any(e.hands_off and shown[e.id] < e.bubbles for e, _ in fitted)
     answered = [entry for entry, _ in fitted]
     if unclear and used < MAX_BUBBLES:
         parts.append(Part(UNCLEAR_TEMPLATE, {"questions": unclear}))
-    return Reply(parts=(*parts, _more(snapshot, answered, pending)))
+    return Reply(parts=(*parts, _more(snapshot, answered, pending, operator)))
 
 
 # -- unanswered questions -------------------------------------------------------

@@ -165,6 +165,21 @@ def split(text: str) -> list[str]:
     return merged or [folded]
 
 
+# "채널 친구가 800명쯤 있어요", "월매출 8천쯤 나와요": a sentence telling the merchant's case
+# ends like a question without a question mark (해요/있어요/예요 ask too, QUESTION).
+_TELLING_END = re.compile(r"(?<!가능)(이에요|예요|에요|있어요|있습니다|나와요|나옵니다|입니다|"
+                          r"해요|합니다)\s*$")
+
+
+def tells(piece: str) -> bool:
+    """Whether a piece read as a question may just tell something: no question mark, no
+    question word, no asking ending (나요, 는지, 가능 …), only a statement's ending."""
+    text = piece.strip(" ~.")
+    return ("?" not in text and "？" not in text and not _WH_WORD.search(text)
+            and bool(_TELLING_END.search(text)) and not re.search(r"(나요|까요|가요|는지|은지|인지|"
+                                                                  r"인가|건가|죠)\s*$", text))
+
+
 _STATED_THEN = re.compile(r"(고요|구요)[\s,]*(그리고|또|그리구|글고)\s")
 
 

@@ -95,7 +95,8 @@ class FaqService:
         # so is a price computed from the merchant's numbers ("친구가 800명이에요. 한 번
         #얼마고, 30만원이면 몇 번?": the numbers and the questions belong together).
         sure = band == "high" and (hits[0].score >= self.bands.sure or self._computed(
-            snapshot.entries[hits[0].entry], verdicts))
+            snapshot.entries[hits[0].entry], verdicts)) and not self._elsewhere(
+                snapshot, text, snapshot.entries[hits[0].entry], verdicts)
         several = None if sure else self.several(snapshot, text, band, session, now, hits)
         if several is not None:
             return several
@@ -127,8 +128,30 @@ class FaqService:
         """Whether the entry answers by checking the numbers the message is about: a price
         asked, or a business number ("305-91-45123 맞는 번호예요? 개인이에요 법인이에요?")."""
         judged = set(entry.situations) & set(verdicts.signals)
-        return WHOLE_MESSAGE_SITUATIONS & judged or bool(
+        # A month's revenue as the message's only number: every clause about it asks the
+        # yearly rule ("한 달 매출이 N인데 일 년으로 치면 … 되는 건가요, 안 되는 건가요").
+        monthly = verdicts.revenue_monthly_text is not None and verdicts.signals == ("revenue",)
+        return WHOLE_MESSAGE_SITUATIONS & judged or (monthly and "revenue" in judged) or bool(
             verdicts.asks_cost and COMPUTED_SITUATIONS & judged)
+
+    def _elsewhere(self, snapshot: Snapshot, text: str, entry: Entry,
+                   verdicts: situation.Verdicts) -> bool:
+        """Whether a message read whole for a month's revenue also asks, in a clause of its
+        own, about another topic ("월매출 N인데 대상인지랑 캐시 유효기간 있는지"): then each
+        question is answered (several), not the revenue rule alone."""
+        if verdicts.revenue_monthly_text is None or verdicts.signals != ("revenue",):
+            return False
+        index = snapshot.index
+        pieces = faq_parts.split(index.analyzer.synonyms.fix_spelling(text))
+        for piece, asks in zip(pieces, faq_parts.questions(pieces), strict=True):
+            if not asks or situation.judge(situation.read(piece)).signals:
+                continue
+            hits = index.search(piece, k=2, screen=True)
+            if self.bands.of(hits) == "high" and (
+                    snapshot.entries.get(hits[0].entry) is None
+                    or snapshot.entries[hits[0].entry].topic != entry.topic):
+                return True
+        return False
 
     # -- matching -------------------------------------------------------------
     def situated(self, snapshot: Snapshot, hits: list[Hit], verdicts: situation.Verdicts,
@@ -183,8 +206,13 @@ class FaqService:
         fixed = index.analyzer.synonyms.fix_spelling(text)
         split = [p for q in faq_parts.split(fixed) for p in faq_parts.distribute(q)]
         stated: set[str] = set()  # a case told, then "그리고" another question: both asked
+        cases: set[str] = set()  # a case told in a sentence of its own, asked about after it
         for piece, asks in zip(split, faq_parts.questions(split), strict=True):
-            if not asks and situation.judge(situation.read(piece)).signals:
+            # "채널 친구가 800명쯤 있어요. 30만 원이면 전체한테 몇 번 보내요?": the count is
+            # the story of the question after it, however much its ending sounds like asking.
+            signals = set(situation.judge(situation.read(piece)).signals)
+            if signals and (not asks or (
+                    faq_parts.tells(piece) and signals <= COMPUTED_SITUATIONS)):
                 if faq_parts.states_then_asks(piece, fixed):
                     pieces.append(f"{carried} {piece}".strip())
                     stated.add(pieces[-1])
@@ -196,6 +224,7 @@ class FaqService:
             carried = ""
         if carried:
             pieces.append(carried)
+            cases.add(carried)
         pieces = self._with_their_story(index, pieces)
         if len(pieces) < 2:
             return None
@@ -207,7 +236,7 @@ class FaqService:
         candidates: list[Hit] = []  # each unsure question's best entry
         previous: str | None = None
         previous_piece = ""
-        asking = [asks or piece in stated
+        asking = [(asks and piece not in cases) or piece in stated
                   for piece, asks in zip(pieces, faq_parts.questions(pieces), strict=True)]
         story = ""  # told since the last question: a short question after it is about it
         for piece, is_question in zip(pieces, asking, strict=True):
@@ -215,8 +244,13 @@ class FaqService:
                 story = f"{story} {piece}".strip()
                 continue  # the story around the questions is not answered on its own
             told, story = story, ""
-            query = index.query(piece)
-            hits = index.search(piece, k=CANDIDATES, query=query, screen=True)
+            verdicts = situation.judge(situation.read(piece))
+            # Each part read with its own numbers' topic, as answer() reads a whole message
+            # ("월매출 8천 … 일 년으로 치면 대상 안에 드는지" → the annual revenue rule).
+            hint = situation.topic_hint(verdicts)
+            said = f"{piece} {hint}" if hint else piece
+            query = index.query(said)
+            hits = index.search(said, k=CANDIDATES, query=query, screen=True)
             if previous is not None and not told and index.is_follow_up(
                     piece, query.features) and self._more_about(
                         snapshot, previous, previous_piece, piece, hits):
@@ -229,7 +263,6 @@ class FaqService:
             if not hits:
                 elsewhere.append(piece)
                 continue
-            verdicts = situation.judge(situation.read(piece))
             # A part is answered only in its own high band (calibrated on bench/faq_dev2):
             # a short clause's middling winner was the main source of wrong answers.
             piece_band, hits = self.situated(snapshot, hits, verdicts,

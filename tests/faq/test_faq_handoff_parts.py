@@ -60,3 +60,11 @@ def test_a_whether_clause_joined_by_rang_is_its_own_question():
 
 def test_one_choice_between_two_whether_clauses_stays_one():
     assert parts.split("법인인지 개인인지 나와요?") == ["법인인지 개인인지 나와요?"]
+
+
+def test_a_hand_off_card_beside_a_longer_answer_keeps_its_button(chat):
+    # The first answer (two bubbles, its link card last) could fill the three; the open
+    # fact's 상담원 card comes before that answer's second bubble.
+    said = chat.say("카톡 채널은 처음에 어떻게 만드나요? 또 무상캐시에 유효기간 있어요?")
+    assert _entries(said) == ["faq/channel_open", "faq/cash_expiry"], said.templates
+    assert _offers_operator(said)

@@ -189,3 +189,32 @@ def test_a_rounding_question_gets_no_message_count_for_one_won(chat):
     # Before: "1원이면 약 0~0 건을 보낼 수 있어요" above the VAT answer.
     assert "faq_situation/budget" not in said.templates and "0~0" not in said.text
     assert "faq/price_vat" in said.templates or "부가세 포함인가요" in said.quick_replies
+
+
+def test_a_month_of_revenue_asked_either_way_is_judged_by_the_year(chat):
+    # Two clauses ("되는 거예요 / 안 되는 거예요") about one monthly figure: the yearly
+    # rule with its ×12 verdict, not a list of guesses.
+    said = chat.say("한 달 매출이 구천 정도 나오는 식당이에요. 일 년 치면 되는 거예요 "
+                    "안 되는 거예요")
+    assert said.templates[:2] == ["faq_situation/revenue", "faq/eligibility_revenue"], (
+        said.templates)
+
+
+def test_a_monthly_revenue_beside_another_topic_answers_both(chat):
+    # Each part is read with its own numbers' topic: the month's revenue asks the yearly
+    # rule, and the question about the cash is answered too.
+    said = chat.say("월 매출이 8천 정도인데 대상인지랑 캐시 유효기간 있는지 알려 주세요")
+    entries = [t for t in said.templates if t.startswith("faq/")]
+    assert entries == ["faq/eligibility_revenue", "faq/cash_expiry"], said.templates
+
+
+def test_a_friend_count_told_in_its_own_sentence_prices_the_question_after_it(chat):
+    # "…있어요" ends like a question; a count told alone is the story of the next question,
+    # so the sends are counted for these friends, and the other question is answered too.
+    said = chat.say("채널 친구가 육백 명 있어요. 삼십만 원 충전하면 다 같이 몇 번 보내지는지 "
+                    "궁금하고 수신거부는 어떻게 받는지도 알려주세요")
+    assert said.templates[:2] == ["faq_situation/budget", "faq/message_count"], said.templates
+    assert "faq/ad_optout" in said.templates
+    assert "친구 600명에게" in said.text
+    # the price took the room of message_count's own 상담원 card: the way stays a reply
+    assert "상담원 연결" in said.quick_replies

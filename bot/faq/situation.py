@@ -359,7 +359,7 @@ def read(text: str) -> Situation:
     revenues: list[Amount] = []
     monthly = _monthly_revenue(text)
     for amount in amounts:
-        if monthly is not None and amount.value in (monthly[0], monthly[1].value // 12):
+        if monthly is not None and amount.value == monthly[0]:
             continue  # the month's revenue, read as such
         if amount.unit == "명":
             people = people or amount.value
@@ -477,13 +477,6 @@ def _friends_told(text: str) -> int | None:
             r"\s*(?:에게|한테|께)", text[native.end():])):
         return NATIVE[native.group(1)]
     return None
-
-
-def crn_check_digit(digits: str) -> int:
-    """A 법인등록번호's check digit (§2.3): weights 1,2,1,2… over digits 1–12, plain products
-    summed (not Luhn's digit sums), then (10 − sum mod 10) mod 10."""
-    total = sum(int(d) * (1 if i % 2 == 0 else 2) for i, d in enumerate(digits[:12]))
-    return (10 - total % 10) % 10
 
 
 def _crn(text: str) -> str | None:
@@ -851,7 +844,7 @@ def judge(situation: Situation) -> Verdicts:
         values["bizno_valid"] = business_number.parse(s.bizno) is not None
     if s.crn is not None:
         values["crn_masked"] = f"{s.crn[:6]}-*******"
-        values["crn_valid"] = crn_check_digit(s.crn) == int(s.crn[12])
+        values["crn_valid"] = business_number.corporate_check_digit(s.crn) == int(s.crn[12])
     if s.bizno_code is not None:
         values["bizno_code"] = f"{s.bizno_code:02d}"
         values["bizno_class"] = next(

@@ -47,6 +47,13 @@ def check_digit(digits: str) -> int:
     return (10 - total % 10) % 10
 
 
+def corporate_check_digit(digits: str) -> int:
+    """A 법인등록번호's check digit (§2.3): weights 1,2,1,2… over digits 1–12, plain products
+    summed (not Luhn's digit sums), then (10 − sum mod 10) mod 10."""
+    total = sum(int(d) * (1 if i % 2 == 0 else 2) for i, d in enumerate(digits[:12]))
+    return (10 - total % 10) % 10
+
+
 def kind_of(code: int) -> str:
     """Entity kind from the middle two digits (program-facts §2.1)."""
     if 1 <= code <= 79 or 90 <= code <= 99:

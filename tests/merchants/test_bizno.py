@@ -35,3 +35,9 @@ def test_kind_from_middle_digits(code, kind, corp):
     digits = body + str(bizno.check_digit(body))
     parsed = bizno.parse(digits)
     assert parsed.kind == kind and parsed.is_corporation is corp
+
+
+def test_a_corporate_registration_number_check_digit_follows_the_sources_examples():
+    # program-facts §2.3: plain products with weights 1,2,1,2…, not Luhn's digit sums
+    assert bizno.corporate_check_digit("110111112949") == 7
+    assert bizno.corporate_check_digit("130111000624") == 6

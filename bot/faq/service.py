@@ -136,10 +136,14 @@ class FaqService:
 
     def _elsewhere(self, snapshot: Snapshot, text: str, entry: Entry,
                    verdicts: situation.Verdicts) -> bool:
-        """Whether a message read whole for a month's revenue also asks, in a clause of its
-        own, about another topic ("월매출 N인데 대상인지랑 캐시 유효기간 있는지"): then each
-        question is answered (several), not the revenue rule alone."""
-        if verdicts.revenue_monthly_text is None or verdicts.signals != ("revenue",):
+        """Whether a message read whole for its numbers (a month's revenue, a price asked)
+        also asks, in a clause of its own, about another topic ("월매출 N인데 대상인지랑
+        캐시 유효기간 있는지", "친구가 500명이에요. 한 번 보내면 얼마예요? 그리고 광고는
+        밤 몇 시까지 보낼 수 있어요?"): then each question is answered (several), not the
+        computed one alone."""
+        monthly = (verdicts.revenue_monthly_text is not None
+                   and verdicts.signals == ("revenue",))
+        if not monthly and not verdicts.asks_cost:
             return False
         index = snapshot.index
         pieces = faq_parts.split(index.analyzer.synonyms.fix_spelling(text))

@@ -218,3 +218,12 @@ def test_a_friend_count_told_in_its_own_sentence_prices_the_question_after_it(ch
     assert "친구 600명에게" in said.text
     # the price took the room of message_count's own 상담원 card: the way stays a reply
     assert "상담원 연결" in said.quick_replies
+
+
+def test_a_computed_price_and_another_question_are_both_answered(chat):
+    # The friend count and the price question belong together; the quiet-hours question
+    # after them is a question of its own, not dropped under the computed price.
+    said = chat.say("친구가 500명이에요. 한 번 전체로 보내면 얼마예요? "
+                    "그리고 광고는 밤 몇 시까지 보낼 수 있어요?")
+    assert "8,250원" in said.text
+    assert "8시 50분" in said.text, said.templates

@@ -53,6 +53,7 @@ MAX_SITUATIONS = 1  # one verdict bubble: Kakao shows at most three bubbles per 
 MAX_BUBBLES = 3  # Kakao's limit of outputs in one reply
 UNCLEAR_TEMPLATE = "faq_ui/unclear"  # "'…'은 잘 모르겠어요" under the parts we could answer
 RELOAD_INTERVAL = 3.0  # seconds between checks for edited knowledge-base files
+TEMPLATE_ERRORS = "template."  # codes of a TemplateError: the file does not render
 MIN_EXAMPLES = 6
 MAX_RELATED = 4
 MAX_ACTIONS = 2
@@ -568,8 +569,12 @@ def check_kb(renderer: Renderer, kb: KnowledgeBase) -> list[checks.Problem]:
     seen_examples: dict[str, str] = {}
     for entry in entries.values():
         name = f"{entry.template}.yaml"
-        problems += checks.check_template(renderer, entry.template)
-        problems += _check_reply(renderer, snapshot, entry)
+        own = checks.check_template(renderer, entry.template)
+        problems += own
+        if not any(p.code.startswith(TEMPLATE_ERRORS) for p in own):
+            # A template that does not render alone fails the same way with its related
+            # entries: one report of it is enough.
+            problems += _check_reply(renderer, snapshot, entry)
         problems += _check_fields(entry, entries, name)
         if entry.title in titles:
             problems.append(checks.problem(

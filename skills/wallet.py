@@ -190,6 +190,7 @@ def estimate(friends: int, req: SkillRequest, svc: Services,
         "friends": friends,
         "general": vars(kinds[pricing.GENERAL]),
         "target": vars(kinds[pricing.TARGET]),
+        "budget": _budget(req.utterance, friends),
         "usable": usable,
         "state": wallet.status.lower() if wallet else None,  # active | suspended | blocked
         "linked": number is not None,
@@ -198,6 +199,19 @@ def estimate(friends: int, req: SkillRequest, svc: Services,
         "as_of": found.as_of if found else None,
         "free_waiting": bool(wallet and _waiting_free(wallet, svc)),
     })
+
+
+def _budget(text: str, friends: int) -> dict[str, Any] | None:
+    """The sends a budget named in the message pays for ("30만원이면 몇 번"), by kind; for
+    the grant also without VAT (whether VAT is taken from 무상캐시 is 미확인: give both)."""
+    amount = pricing.budget(text or "")
+    if amount is None:
+        return None
+    paid = pricing.paid_in(text)
+    return {"amount": amount, "paid": paid, **{
+        f"{kind}{suffix}": pricing.broadcasts_for(amount, friends, kind, vat)
+        for kind in pricing.PRICES
+        for suffix, vat in (("", True), ("_no_vat", False)) if vat or not paid}}
 
 
 # -- views -------------------------------------------------------------------------

@@ -10,7 +10,7 @@ quotes the cautious (higher) figure, and beside it the figure without VAT where 
 the grant (`vat=False`; §1.5 "What 300,000원 buys": give both).
 
 Also here: reading a friend count out of free text ("친구 500명에게 보내면?", "천 명",
-"1,200명", "1.2만 명").
+"1,200명", "1.2만 명") and a budget ("30만원이면 몇 번", "십만 원으로").
 """
 
 from __future__ import annotations
@@ -41,6 +41,10 @@ _DIGIT_LED = re.compile(rf"(?:[0-9][0-9,.]*[{_UNITS}]*)+")  # '500', '1,200', '1
 _AFTER_FRIEND = re.compile(rf"{FRIEND}\D{{0,4}}?({_DIGIT_LED.pattern})")  # '친구 500이에요'
 _WINDOW = 12  # characters before 명 that may hold the number
 _EDGE = " \t\n.,!?~"  # what may surround a number: spaces and end punctuation
+WON = "원"  # currency word after a budget: '30만원', '30만 원'
+MIN_BUDGET, MAX_BUDGET = 1_000, 100_000_000  # a unit price (15원) or a revenue is no budget
+# A budget paid in by the merchant: VAT is charged on it, so only the VAT figure holds.
+PAID_WORDS = ("충전", "유상")
 
 
 @dataclass(frozen=True)
@@ -106,18 +110,41 @@ def _valid(value: int | None) -> int | None:
     return value if value is not None and 0 < value <= MAX_FRIENDS else None
 
 
-def _before_people(text: str, end: int) -> int | None:
-    """The longest number that ends right before the 명 at `end` ('1만 2천명' → 12000)."""
+def _number_before(text: str, end: int) -> int | None:
+    """The longest number that ends right before `end` ('1만 2천명' → 12000)."""
     window = text[max(0, end - _WINDOW):end].rstrip()
     if FRIEND in window:  # '친구천명': the 구 of 친구 is not a numeral
         window = window.rsplit(FRIEND, 1)[1]
     for start in range(len(window)):
         if window[start].isspace() or (start and window[start - 1] in "0123456789,."):
             continue  # never start inside a number: '1.5명' is not 5
-        value = _valid(korean_number(window[start:]))
+        value = korean_number(window[start:])
         if value is not None:
             return value
     return None
+
+
+def _before_people(text: str, end: int) -> int | None:
+    """A friend count ending right before the 명 at `end`."""
+    return _valid(_number_before(text, end))
+
+
+def budget(text: str) -> int | None:
+    """The won amount a message plans to spend ('30만원이면 몇 번', '십만 원으로'), if any.
+
+    Only an amount written with 원, between a unit price and a year's revenue.
+    """
+    folded = unicodedata.normalize("NFKC", text or "")
+    for at in (m.start() for m in re.finditer(WON, folded)):
+        value = _number_before(folded, at)
+        if value is not None and MIN_BUDGET <= value <= MAX_BUDGET:
+            return value
+    return None
+
+
+def paid_in(text: str) -> bool:
+    """Whether the budget is cash the merchant tops up (VAT is charged on it)."""
+    return any(word in text for word in PAID_WORDS)
 
 
 def _bare(text: str) -> int | None:

@@ -98,3 +98,18 @@ def test_a_bare_number_counts_only_when_asked(text, count):
 @pytest.mark.parametrize("text", ["음 글쎄", "", "1208147521", "010-1234-5678"])
 def test_bare_answers_that_are_no_count(text):
     assert pricing.friend_count(text, bare=True) is None
+
+
+@pytest.mark.parametrize("text, amount", [
+    ("30만원이면 몇 번", 300_000), ("친구300명타겟으로30만원이면몇번", 300_000),
+    ("십만 원으로요", 100_000), ("만오천원 충전하면", 15_000), ("300,000원", 300_000),
+])
+def test_budget_reads_the_amount_to_spend(text, amount):
+    assert pricing.budget(text) == amount
+
+
+@pytest.mark.parametrize("text", [
+    "지원금 얼마 줘요", "건당 15원이에요?", "작년 매출 9억원인데", "친구 500명", "회원 모집",
+])
+def test_budget_ignores_what_is_no_budget(text):
+    assert pricing.budget(text) is None

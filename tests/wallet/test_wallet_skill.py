@@ -235,3 +235,19 @@ def test_sandbox_expiry_dates_are_marked_as_examples(merchant, clock):
     heads_up = merchant.say("잔액")
     (line,) = [row for row in heads_up.text.splitlines() if "만료돼요" in row]
     assert "예시" in line
+
+
+def test_a_budget_in_the_question_is_counted_with_and_without_vat(chat):
+    # The grant's VAT is 미확인 (program-facts §1.5): both counts, never one as the fact.
+    # Typed in the calculator block (or handed over by the fallback when the FAQ is unsure).
+    said = chat.say("친구 300명 타겟으로 보낼건데 30만원이면 몇번 보내요", skill="wallet")
+    assert said.template == "wallet/estimate", said.templates
+    assert "타겟 메시지는 45번" in said.text and "타겟 메시지 50번" in said.text
+
+
+def test_a_topped_up_budget_is_counted_with_vat_only(chat):
+    said = chat.say("친구 300명이고 5만원 충전하면 몇 번 보내요", skill="wallet")
+    assert said.template == "wallet/estimate", said.templates
+    budget = said.context["budget"]
+    assert budget["paid"] and budget["general"] == 10 and "general_no_vat" not in budget
+    assert "빠지지 않는다면" not in said.text

@@ -36,6 +36,9 @@ ABOUT_WORDS = re.compile(r"(뭐예요|뭐에요|뭔가요|뭐야|무엇|어떻�
 COMMAND_ENDINGS = ("줘", "줘요", "주세요", "주십시오", "주라", "할게요", "할께요", "할래요",
                    "할게", "할래", "싶어요", "싶어", "싶습니다", "드려요", "바랍니다", "부탁해요",
                    "부탁드려요", "부탁합니다", "받을래요", "볼래요", "볼게요")
+# A question asked as a request: "돈이 언제 들어오는지 알려주세요", "얼마인지랑 어딘지 알려줘요"
+# (an indirect question, -는지/-인지, before 알려/가르쳐/말해/설명).
+INDIRECT_QUESTION = re.compile(r"지(?:랑|하고|도|를|만)?(?:좀|꼭|다)?(?:알려|가르쳐|말해|설명)")
 # A clear command is short; a longer message is a story or a question for the FAQ.
 MAX_COMMAND_WORDS = 10
 
@@ -60,12 +63,13 @@ normalise = compact
 def is_question(text: str) -> bool:
     """Whether the text asks something rather than asks for something.
 
-    A question mark, a question ending or word ('나요', '얼마', '언제'), or a polite
-    '…요' that is not a request ('알려주세요', '신청할게요', '받고 싶어요').
+    A question mark, a question ending or word ('나요', '얼마', '언제'), a polite '…요'
+    that is not a request ('알려주세요', '신청할게요', '받고 싶어요'), or a request to be
+    told an answer ('언제 들어오는지 알려주세요').
     """
     key = normalise(text)
     if key.endswith(COMMAND_ENDINGS):
-        return False
+        return bool(INDIRECT_QUESTION.search(key))
     return understand.question(text) or key.endswith(("요", "까", "나", "니", "냐"))
 
 

@@ -38,6 +38,9 @@ def test_route(text, target):
     ("지원사업 공고는 어떤 분야로 나눠져 있어요?", "notices"),
     ("친구가 800명이에요. 한 번 보내는 데 얼마고, 30만원이면 몇 번 보낼 수 있어요?", "wallet"),
     ("카카오 채널에서는 수신거부를 어떤 식으로 하게 돼 있어요?", "notices"),
+    # A question asked as a request to be told ("…는지 알려주세요") is still a question.
+    ("캐시 언제 들어오는지 좀 알려주세요", "apply-status"),
+    ("단골 손님 700명한테 보내면 발송 비용이 얼마인지 알려줘요", "wallet"),
     # Naming nothing, or asked *about*: the FAQ alone (it offers the skill as a chip).
     ("오늘 날씨 어때", None), ("잔액 어디서 확인해요", None),
 ])
@@ -138,6 +141,11 @@ def test_a_question_the_faq_is_unsure_of_goes_to_the_skill_it_names(chat):
     said = chat.say("요즘 정책자금 공고는 어때요?")
     assert said.template.startswith("notices/"), said.templates
     assert "정책자금" in said.text
+
+
+def test_a_when_question_worded_as_a_request_gets_the_faq_answer(chat):
+    said = chat.say("캐시 언제 들어오는지 좀 알려주세요")
+    assert said.template == "faq/credit_date", said.templates
 
 
 def test_a_short_calculator_question_still_prices_at_once(chat):

@@ -66,11 +66,20 @@ ALL_WORDS = ("전체공고", "모든공고", "전체분야", "모든분야", "�
 # notices' subject, which a command asks for ("공고 보여줘") and a question asks the FAQ
 # about first ("지원사업 공고는 어디서 봐요?").
 ALERT_WORDS = tuple(w for w in (*UNSUBSCRIBE_WORDS, *SUBSCRIBE_WORDS) if w.startswith("알림"))
-NOTICE_TOPICS = ("지원사업공고", "공고", "지원사업", "정책자금", "대출지원", "수신거부")
+NOTICE_TOPICS = ("지원사업공고", "공고", "지원사업", "정책자금", "대출지원")
+# "수신거부" is the merchant's own opt-out of the alerts, unless the message is about their
+# customers opting out of the merchant's ads (광고 규칙: the FAQ's, never the alerts').
+OPT_OUT_WORD = "수신거부"
+CUSTOMER_WORDS = ("손님", "고객", "광고", "단골", "구독자", "친구들")
 # "공고 뭐 있어?", "대출 지원 있나요?": asking what is open is asking for the list.
 _WHAT_IS_OPEN = re.compile(r"(뭐|무슨|어떤거|어떤게)?"
                            r"(있어|있나|있어요|있나요|있습니까|있을까요|없어|없나요)$")
 MAX_LIST_REQUEST_WORDS = 5
+
+
+def _opts_out_of_alerts(text: str) -> bool:
+    key = router.normalise(text)
+    return OPT_OUT_WORD in key and not _has(key, CUSTOMER_WORDS)
 
 
 def _asks_what_is_open(text: str) -> bool:
@@ -289,6 +298,7 @@ def stop_alerts(req: SkillRequest, svc: Services) -> Reply:
 # -- skills ------------------------------------------------------------------------------------
 @skill(SKILL, answers_to=Vocabulary(requests=(*ALERT_WORDS, CHIP_CONSENT_WORDS[0]),
                                     topics=NOTICE_TOPICS, claims=_asks_what_is_open,
+                                    mentions=_opts_out_of_alerts,
                                     order=50),
        prefetch=("notice_prefs",))
 def notices(req: SkillRequest, session: Session, svc: Services) -> Reply:

@@ -43,6 +43,8 @@ def test_route(text, target):
     ("단골 손님 700명한테 보내면 발송 비용이 얼마인지 알려줘요", "wallet"),
     # Naming nothing, or asked *about*: the FAQ alone (it offers the skill as a chip).
     ("오늘 날씨 어때", None), ("잔액 어디서 확인해요", None),
+    # Customers opting out of the merchant's ads: the ad rules, not the merchant's alerts.
+    ("손님이 수신거부하면 저한테 돈 나가요?", None),
 ])
 def test_a_question_naming_a_skill_goes_to_the_faq_first(text, target):
     assert router.route(text) is None

@@ -43,7 +43,7 @@ def _since(value: datetime | None) -> float | None:
 # The stored revenue codes back to the choices merchants tapped (the form's own wording).
 REVENUE_LABELS = {code: choice for choice, code in REVENUE_CODES.items()}
 # The list's columns: (field, terminal columns); the last one is not padded.
-LIST_COLUMNS = (("receipt", 16), ("status", 9), ("submitted_at", 25), ("business_number", 12),
+LIST_COLUMNS = (("receipt", 16), ("status", 9), ("submitted_at", 25), ("business_number", 14),
                 ("business_name", 20), ("delivery", 0))
 
 

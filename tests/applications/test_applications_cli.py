@@ -42,6 +42,8 @@ def test_list_masks_personal_data_and_filters(runner, receipt):
     head, line = result.output.splitlines()[:2]
     assert head.split() == ["접수번호", "상태", "접수", "사업자등록번호", "상호", "전달"]
     assert line.split()[:2] == [receipt, "접수"] and line.split()[-1] == "-"
+    width = staff_cli.width  # the columns line up in a terminal, Hangul two columns a letter
+    assert width(head[:head.index("상호")]) == width(line[:line.index("단골분식")])
     assert receipt not in run(runner, "list", "--status", "approved").output
     assert receipt in run(runner, "list", "--since", "2026-11-21").output
     assert receipt not in run(runner, "list", "--since", "2026-11-22").output

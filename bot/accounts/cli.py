@@ -1,4 +1,8 @@
-"""`flask console …`: console accounts from the shell (the first admin is made here)."""
+"""`flask console …`: console accounts from the shell (the first admin is made here).
+
+Admins read the output in Korean (messages.yaml: `cli.console.*`, roles by their labels,
+refusals by code through bot/core/staff_cli.py); account names and roles stay as typed.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from ..core import staff_cli, wording
 from ..core.clock import KST
 from .audit import AuditLog
 from .roles import ADMIN, ROLES
@@ -32,12 +37,12 @@ def _audit(action: str, target: str, before: object = None, after: object = None
 def _password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return click.prompt(wording.text("cli.console.password"), hide_input=True,
+                        confirmation_prompt=wording.text("cli.console.password_again"))
 
 
 def _fail(exc: AccountError) -> None:
-    click.echo(f"error: {exc}", err=True)
-    sys.exit(1)
+    staff_cli.fail(exc)
 
 
 @console_cli.command("add-user")
@@ -54,7 +59,7 @@ def add_user(name: str, role: str, password_stdin: bool) -> None:
         _fail(exc)
         return
     _audit("user.add", user.name, None, {"role": user.role})
-    click.echo(f"account {user.name} created ({user.role}); log in at /console/login")
+    click.echo(wording.text("cli.console.created", name=user.name, role=user.role))
 
 
 @console_cli.command("list-users")
@@ -63,9 +68,11 @@ def list_users() -> None:
     users = _users().all()
     for user in users:
         last = (datetime.fromtimestamp(user.last_login, KST).strftime("%Y-%m-%d %H:%M KST")
-                if user.last_login else "never")
-        click.echo(f"{user.name:<20} {user.role:<9} last login {last}")
-    click.echo(f"{len(users)} account(s)")
+                if user.last_login else wording.text("cli.console.never"))
+        role = staff_cli.pad(wording.label(user.role, "role"), 7)
+        click.echo(wording.text("cli.console.user_line", name=f"{user.name:<20}", role=role,
+                                last=last))
+    click.echo(wording.text("cli.console.count", count=len(users)))
 
 
 @console_cli.command("set-role")
@@ -83,7 +90,7 @@ def set_role(name: str, role: str) -> None:
         _fail(exc)
         return
     _audit("user.role", user.name, {"role": before.role}, {"role": user.role})
-    click.echo(f"{user.name} is now {user.role}")
+    click.echo(wording.text("cli.console.role_changed", name=user.name, role=user.role))
 
 
 @console_cli.command("set-password")
@@ -97,7 +104,7 @@ def set_password(name: str, password_stdin: bool) -> None:
         _fail(exc)
         return
     _audit("user.password", user.name)
-    click.echo(f"password of {user.name} changed")
+    click.echo(wording.text("cli.console.password_changed", name=user.name))
 
 
 @console_cli.command("remove-user")
@@ -115,4 +122,4 @@ def remove_user(name: str) -> None:
         _fail(exc)
         return
     _audit("user.remove", user.name, {"role": user.role}, None)
-    click.echo(f"account {user.name} removed")
+    click.echo(wording.text("cli.console.removed", name=user.name))

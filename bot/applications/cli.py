@@ -1,5 +1,8 @@
 """`flask applications …`: staff commands for 지원금 신청 (list, show, status changes,
 CSV export, intake retry). Personal data is masked unless `--unmasked` is given.
+
+Staff read every line in Korean (messages.yaml: `cli.applications.*`, statuses and fields by
+their labels, refusals by code through bot/core/staff_cli.py); the CSV keeps its column names.
 """
 
 from __future__ import annotations
@@ -12,10 +15,13 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from bot.core import wording
 from bot.core.clock import KST
+from bot.core.staff_cli import Misused, Refused, pad, refusing
 from bot.services import Services
 
 from . import service as apps
+from .fields import REVENUE_CODES
 from .service import Application, ApplicationError
 
 applications_cli = AppGroup("applications", help="지원금 신청 applications: review and export.")
@@ -34,11 +40,37 @@ def _since(value: datetime | None) -> float | None:
     return value.replace(tzinfo=KST).timestamp() if value else None
 
 
+# The stored revenue codes back to the choices merchants tapped (the form's own wording).
+REVENUE_LABELS = {code: choice for choice, code in REVENUE_CODES.items()}
+# The list's columns: (field, terminal columns); the last one is not padded.
+LIST_COLUMNS = (("receipt", 16), ("status", 9), ("submitted_at", 25), ("business_number", 14),
+                ("business_name", 20), ("delivery", 0))
+
+
+def _columns(cells: list[str]) -> str:
+    return "  ".join(pad(cell, cols) for cell, (_, cols) in
+                     zip(cells, LIST_COLUMNS, strict=True)).rstrip()
+
+
 def _line(app: Application) -> str:
     row = app.row()
     delivery = "delivered" if app.delivered_at else ("queued" if app.delivery_attempts else "-")
-    return "  ".join([app.receipt, f"{app.status:<9}", row["submitted_at"],
-                      row["business_number"], app.business_name, delivery])
+    return _columns([app.receipt, wording.label(app.status, "application"),
+                     row["submitted_at"], row["business_number"], app.business_name,
+                     wording.label(delivery, "delivery")])
+
+
+def _shown(key: str, value: Any) -> str:
+    """A value of `show` as staff read it: codes by their labels, yes/no in Korean."""
+    if key == "status":
+        return wording.label(value, "application")
+    if key == "entity_kind":
+        return wording.label(value, "entity")
+    if key == "revenue_band":
+        return REVENUE_LABELS.get(str(value), str(value))
+    if value in ("yes", "no"):
+        return wording.label(value, "yes_no")
+    return str(value)
 
 
 @applications_cli.command("list")
@@ -47,34 +79,37 @@ def _line(app: Application) -> str:
 def list_applications(status: str | None, since: datetime | None) -> None:
     """List applications, oldest first (personal data masked)."""
     found = apps.store_of(_services()).list(status, _since(since))
+    click.echo(_columns([wording.label(name, "application_field") for name, _ in LIST_COLUMNS]))
     for app in found:
         click.echo(_line(app))
-    click.echo(f"{len(found)} application(s)")
+    click.echo(wording.text("cli.applications.count", count=len(found)))
 
 
 @applications_cli.command("show")
 @click.argument("receipt")
 @click.option("--unmasked", is_flag=True, help="Show personal data in full.")
+@refusing()
 def show(receipt: str, unmasked: bool) -> None:
     """Show one application with its status history."""
     app = apps.store_of(_services()).get(receipt)
     if app is None:
-        raise click.ClickException(f"no application {receipt}")
+        raise Refused(code="application.unknown", receipt=receipt)
     for key, value in app.row(unmasked).items():
-        click.echo(f"{key:>18}: {value}")
-    click.echo("           history:")
+        name = pad(wording.label(key, "application_field"), 16, right=True)
+        click.echo(f"{name}: {_shown(key, value)}")
+    click.echo(f"{pad(wording.text('cli.applications.history'), 16, right=True)}:")
     for change in app.history:
         reason = f"  ({change.reason})" if change.reason else ""
-        click.echo(f"    {apps.iso(change.at)}  {change.status:<9} by {change.by}{reason}")
+        click.echo(wording.text("cli.applications.history_line", at=apps.iso(change.at),
+                                status=change.status, by=change.by, reason=reason))
 
 
+@refusing(ApplicationError)
 def _change(receipt: str, status: str, by: str | None, reason: str = "") -> None:
     by = by or current_app.config.get("USER") or "staff"
-    try:
-        app = apps.change_status(_services(), receipt, status, by, reason)
-    except ApplicationError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"{app.receipt} is now {app.status} (by {by})")
+    app = apps.change_status(_services(), receipt, status, by, reason)
+    click.echo(wording.text("cli.applications.changed", receipt=app.receipt, status=app.status,
+                            by=by))
 
 
 def _status_command(name: str, status: str, summary: str) -> None:
@@ -101,10 +136,11 @@ for _name, _status, _summary in (
 @click.argument("receipt")
 @click.option("--reason", required=True, help="Shown to the merchant in 신청 현황.")
 @_by
+@refusing()
 def reject(receipt: str, reason: str, by: str | None) -> None:
     """Reject an application (반려); the business may apply again."""
     if not reason.strip():
-        raise click.BadParameter("a reason is required", param_hint="--reason")
+        raise Misused(code="applications.reason_needed")
     _change(receipt, apps.REJECTED, by, reason.strip())
 
 
@@ -123,8 +159,10 @@ def export(path: str, status: str | None, since: datetime | None, unmasked: bool
         writer = csv.DictWriter(handle, fieldnames=columns)
         writer.writeheader()
         writer.writerows(rows)
-    click.echo(f"{len(rows)} application(s) written to {path}"
-               + ("" if unmasked else " (personal data masked)"))
+    if unmasked:
+        click.echo(wording.text("cli.applications.exported", count=len(rows), path=path))
+    else:
+        click.echo(wording.text("cli.applications.exported_masked", count=len(rows), path=path))
 
 
 @applications_cli.command("retry")
@@ -133,11 +171,12 @@ def retry(attempts: int) -> None:
     """Deliver queued applications to APPLICATION_INTAKE_URL."""
     report = apps.deliver_pending(_services(), attempts=attempts)
     if not report.configured:
-        click.echo("APPLICATION_INTAKE_URL is not set: nothing to deliver")
+        click.echo(wording.text("cli.applications.no_intake"))
         return
-    click.echo(f"delivered {len(report.delivered)}, still queued {len(report.failed)}")
+    click.echo(wording.text("cli.applications.retried", delivered=len(report.delivered),
+                            queued=len(report.failed)))
     for receipt in report.failed:
-        click.echo(f"  queued: {receipt}")
+        click.echo(wording.text("cli.applications.still_queued", receipt=receipt))
     if report.failed:
         raise SystemExit(1)
 

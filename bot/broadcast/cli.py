@@ -1,10 +1,11 @@
-"""`flask broadcast …`: the staff commands, a thin layer over BroadcastService."""
+"""`flask broadcast …`: the staff commands, a thin layer over BroadcastService.
+
+Staff read every line: it is worded in Korean from messages.yaml (`cli.broadcast.*`, statuses
+and skip reasons by their labels, refusals by code through bot/core/staff_cli.py).
+"""
 
 from __future__ import annotations
 
-import functools
-import sys
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -13,14 +14,18 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from bot.conversation import simulator
+from bot.core import wording
 from bot.core.clock import KST
+from bot.core.staff_cli import Misused, pad, refusing
 from bot.services import Services
 
 from . import store as st
+from .notes import funds_note
 from .service import BroadcastError, BroadcastService
 
 broadcast_cli = AppGroup("broadcast", help="Notice alerts to subscribers (Kakao Event API).")
 BAR_WIDTH = 30
+staff_errors = refusing(BroadcastError)  # a refusal: '✗ <Korean> [code]', exit status 1
 
 
 def _service() -> BroadcastService:
@@ -31,28 +36,28 @@ def _when(ts: float | None) -> str:
     return datetime.fromtimestamp(ts, KST).strftime("%Y-%m-%d %H:%M KST") if ts else "-"
 
 
-def staff_errors(command: Callable[..., None]) -> Callable[..., None]:
-    """Turn a BroadcastError into a one-line message and exit status 1."""
-
-    @functools.wraps(command)
-    def run(*args: Any, **kwargs: Any) -> None:
-        try:
-            command(*args, **kwargs)
-        except BroadcastError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
-
-    return run
-
-
 def _bar(fraction: float) -> str:
     filled = round(fraction * BAR_WIDTH)
     return f"[{'#' * filled}{'-' * (BAR_WIDTH - filled)}] {fraction:4.0%}"
 
 
-def _reasons(title: str, reasons: dict[str, int]) -> None:
+def _reasons(kind: str, reasons: dict[str, int]) -> None:
+    """Failed or skipped recipients by reason, most first (skip reasons by their label)."""
     for reason, count in sorted(reasons.items(), key=lambda kv: -kv[1]):
-        click.echo(f"    {title} {count:>7,}  {reason}")
+        if kind == "skipped":
+            click.echo(wording.text("cli.broadcast.skipped_reason", count=count, reason=reason))
+        else:
+            click.echo(wording.text("cli.broadcast.failed_reason", count=count, reason=reason))
+
+
+def _flags(meta: dict[str, Any]) -> str:
+    """' · 광고 · 테스트 발송' for an ad and a rehearsal."""
+    flags = []
+    if meta["ad"]:
+        flags.append(wording.text("cli.broadcast.flag_ad"))
+    if meta["test"]:
+        flags.append(wording.text("cli.broadcast.flag_test"))
+    return "".join(f" · {flag}" for flag in flags)
 
 
 @broadcast_cli.command("create")
@@ -73,29 +78,32 @@ def create(notice_id: str, category: str | None, region: str | None, ad: bool,
                           test_users=tests or None)
     preview = service.preview(meta["id"], current_app.extensions["bot"].renderer.to_kakao)
     s = service.settings
-    click.echo(f"broadcast {meta['id']} (draft) — notice {meta['notice_id']}: "
-               f"{meta['notice'].get('title')}")
-    click.echo(f"  filters   category={meta['category'] or '*'} region={meta['region'] or '*'}"
-               f"{' ad' if meta['ad'] else ''}{' TEST' if meta['test'] else ''}")
-    click.echo(f"  recipients {meta['recipients']:,} in {meta['batches']} call(s); "
-               f"skipped {meta['skipped']:,}")
+    every = wording.text("cli.broadcast.every")
+    click.echo(wording.text("cli.broadcast.head", bid=str(meta["id"]), status=meta["status"],
+                            notice=meta["notice_id"], title=meta["notice"].get("title") or ""))
+    click.echo(wording.text("cli.broadcast.filters", category=meta["category"] or every,
+                            region=meta["region"] or every, flags=_flags(meta)))
+    click.echo(wording.text("cli.broadcast.recipients", recipients=meta["recipients"],
+                            batches=meta["batches"], skipped=meta["skipped"]))
     _reasons("skipped", service.report(meta["id"])["skipped_reasons"])
-    click.echo(f"  cost      {meta['cost']:,} KRW = {meta['recipients']:,} × {s.unit_price} KRW"
-               " × 1.1 (VAT incl., total rounded up)")
-    click.echo(f"  wallet    {_funds(service.funds(meta['id']))}")
+    click.echo(wording.text("cli.broadcast.cost", cost=meta["cost"], recipients=meta["recipients"],
+                            unit=s.unit_price))
+    click.echo(wording.text("cli.broadcast.wallet", funds=_funds(service.funds(meta["id"]))))
     quiet = (meta["live_at"] or 0) > meta["created_at"]
-    quiet_note = " (quiet hours: nothing goes out 20:50–08:00)" if quiet else " (now)"
+    quiet_note = (wording.text("cli.broadcast.quiet_note") if quiet
+                  else wording.text("cli.broadcast.now_note"))
     if s.dry_run:
-        click.echo(f"  send at   now — a dry run ignores quiet hours; a live send would go out "
-                   f"{_when(meta['live_at'])}{quiet_note}")
+        click.echo(wording.text("cli.broadcast.send_at_dry", live_at=_when(meta["live_at"]),
+                                note=quiet_note))
     else:
-        click.echo(f"  send at   {_when(meta['scheduled_at'])}{quiet_note}")
-    dry_note = " (nothing is sent: calls are simulated)" if s.dry_run else ""
-    click.echo(f"  mode      {s.mode}{dry_note}")
-    click.echo("  preview:")
+        click.echo(wording.text("cli.broadcast.send_at", at=_when(meta["scheduled_at"]),
+                                note=quiet_note))
+    dry_note = wording.text("cli.broadcast.dry_note") if s.dry_run else ""
+    click.echo(wording.text("cli.broadcast.mode", mode=s.mode, note=dry_note))
+    click.echo(wording.text("cli.broadcast.preview"))
     lines, _ = simulator.draw(preview)
     click.echo("\n".join("    " + line for line in lines))
-    click.echo(f"next: flask broadcast send {meta['id']}")
+    click.echo(wording.text("cli.broadcast.next", bid=str(meta["id"])))
 
 
 def _test_user(entry: str) -> str:
@@ -105,20 +113,22 @@ def _test_user(entry: str) -> str:
         return entry
     key = simulator.sim_user_id(entry)
     if profiles.get(key) is not None:
-        click.echo(f"  test user {entry!r} = flask chat user, key {key}")
+        click.echo(wording.text("cli.broadcast.test_user", name=entry, user_key=key))
         return key
     return entry  # unknown: reported below as skipped (not a channel friend)
 
 
 def _funds(funds: Any) -> str:
     """One line on the centre's wallet against what the broadcast may still cost."""
+    note = funds_note(funds)
     if funds.verdict == "unchecked":
-        return f"not checked ({funds.note})"
-    line = f"{funds.usable:,} KRW usable for up to {funds.needed:,} KRW"
+        return wording.text("cli.broadcast.funds_unchecked", note=note)
+    line = wording.text("cli.broadcast.funds", usable=funds.usable, needed=funds.needed)
     if funds.verdict == "short":
         gap = funds.needed - funds.usable
-        line += " — SHORT" + (f" by {gap:,} KRW" if gap > 0 else "")
-    return line + (f" ({funds.note})" if funds.note else "")
+        line += (wording.text("cli.broadcast.funds_short_by", gap=gap) if gap > 0
+                 else wording.text("cli.broadcast.funds_short"))
+    return line + (f" ({note})" if note else "")
 
 
 @broadcast_cli.command("send")
@@ -131,18 +141,21 @@ def send(broadcast_id: str, yes: bool, force: bool) -> None:
     service = _service()
     meta = service.get(broadcast_id)
     if not yes:
-        click.confirm(f"Send broadcast {broadcast_id} to {meta['recipients']:,} recipients "
-                      f"({meta['cost']:,} KRW, mode {service.settings.mode}; wallet: "
-                      f"{_funds(service.funds(broadcast_id))})?", abort=True)
+        click.confirm(wording.text("cli.broadcast.confirm", bid=broadcast_id,
+                                   recipients=meta["recipients"], cost=meta["cost"],
+                                   mode=service.settings.mode,
+                                   funds=_funds(service.funds(broadcast_id))), abort=True)
     result = service.send(broadcast_id, force=force)
     if result.status == st.QUEUED:
-        later = f" at {_when(result.resume_at)}" if result.resume_at else ""
-        click.echo(f"queued for the worker{later}")
+        if result.resume_at:
+            click.echo(wording.text("cli.broadcast.queued_at", at=_when(result.resume_at)))
+        else:
+            click.echo(wording.text("cli.broadcast.queued"))
     elif result.status in (st.SCHEDULED, st.PAUSED):
-        click.echo(f"{result.status}: quiet hours — run `send` again after "
-                   f"{_when(result.resume_at)}")
+        click.echo(wording.text("cli.broadcast.quiet_hours", status=str(result.status),
+                                at=_when(result.resume_at)))
     elif result.status == "busy":
-        click.echo("another worker is sending this broadcast")
+        click.echo(wording.text("cli.broadcast.busy"))
     _print_status(service.report(broadcast_id))
 
 
@@ -156,31 +169,31 @@ def status(broadcast_id: str) -> None:
 
 
 def _print_status(r: dict[str, Any]) -> None:
-    stalled = " (STALLED: run send again)" if r["stalled"] else ""
-    click.echo(f"broadcast {r['id']} — {r['status']}{stalled}"
-               f" — notice {r['notice_id']}: {r['notice'].get('title')}")
-    click.echo(f"  {_bar(r['progress'])}  calls made for {r['called']}/{r['batches']} batches, "
-               f"delivery known for {r['reported']}")
+    stalled = wording.text("cli.broadcast.stalled") if r["stalled"] else ""
+    click.echo(wording.text("cli.broadcast.status_head", bid=str(r["id"]), status=r["status"],
+                            stalled=stalled, notice=r["notice_id"],
+                            title=r["notice"].get("title") or ""))
+    click.echo(wording.text("cli.broadcast.progress", bar=_bar(r["progress"]), called=r["called"],
+                            batches=r["batches"], reported=r["reported"]))
     if r["dry_run"]:
-        click.echo(f"  recipients {r['recipients']:>7,}   simulated {r['simulated']:>7,}   "
-                   f"(dry run: nothing was sent or delivered; a live send would go out "
-                   f"{_when(r['live_at'])})")
+        click.echo(wording.text("cli.broadcast.figures_dry", recipients=r["recipients"],
+                                simulated=r["simulated"], live_at=_when(r["live_at"])))
     else:
-        click.echo(f"  recipients {r['recipients']:>7,}   sent {r['sent']:>7,}   "
-                   f"delivered {r['delivered']:>7,}   failed {r['failed']:>7,}")
-    rate = f" ({r['calls_per_s']:.1f}/s)" if r["calls_per_s"] else ""
-    click.echo(f"  skipped    {r['skipped']:>7,}   unconfirmed {r['unconfirmed']:>7,}   "
-               f"calls {r['calls']:,}{rate}")
+        click.echo(wording.text("cli.broadcast.figures", recipients=r["recipients"], sent=r["sent"],
+                                delivered=r["delivered"], failed=r["failed"]))
+    rate = wording.text("cli.broadcast.rate", rate=r["calls_per_s"]) if r["calls_per_s"] else ""
+    click.echo(wording.text("cli.broadcast.skips", skipped=r["skipped"],
+                            unconfirmed=r["unconfirmed"], calls=r["calls"], rate=rate))
     if r["possibly_duplicated"]:
-        click.echo(f"  possibly duplicated (가능한 중복) {r['possibly_duplicated']:,} recipient(s) "
-                   f"in {r['resent_calls']:,} call(s) sent again after an unknown outcome")
-    _reasons("failed ", r["failed_reasons"])
+        click.echo(wording.text("cli.broadcast.duplicated", recipients=r["possibly_duplicated"],
+                                calls=r["resent_calls"]))
+    _reasons("failed", r["failed_reasons"])
     _reasons("skipped", r["skipped_reasons"])
     if r["held"]:
-        click.echo(f"  {r['held']} call(s) held: unknown whether they reached Kakao — "
-                   f"flask broadcast resolve {r['id']} --resend | --sent")
-    click.echo(f"  created {_when(r['created_at'])}  scheduled {_when(r['scheduled_at'])}  "
-               f"started {_when(r['started_at'])}  finished {_when(r['finished_at'])}")
+        click.echo(wording.text("cli.broadcast.held", calls=r["held"], bid=str(r["id"])))
+    click.echo(wording.text("cli.broadcast.times", created=_when(r["created_at"]),
+                            scheduled=_when(r["scheduled_at"]), started=_when(r["started_at"]),
+                            finished=_when(r["finished_at"])))
 
 
 @broadcast_cli.command("cancel")
@@ -189,8 +202,8 @@ def _print_status(r: dict[str, Any]) -> None:
 def cancel(broadcast_id: str) -> None:
     """Stop a broadcast before its next call."""
     meta = _service().cancel(broadcast_id)
-    click.echo(f"broadcast {broadcast_id}: {meta['status']} "
-               f"(cancel requested; {meta['sent']:,} already sent)")
+    click.echo(wording.text("cli.broadcast.cancelled", bid=broadcast_id, status=meta["status"],
+                            sent=meta["sent"]))
 
 
 @broadcast_cli.command("resolve")
@@ -201,10 +214,22 @@ def cancel(broadcast_id: str) -> None:
 def resolve(broadcast_id: str, action: str | None) -> None:
     """Decide on calls whose outcome is unknown (BROADCAST_UNCONFIRMED=hold)."""
     if action is None:
-        raise click.UsageError("choose --resend or --sent")
+        raise Misused(code="broadcast.resolve_how")
     count = _service().resolve(broadcast_id, action)
-    click.echo(f"{count} call(s) marked {action}"
-               + (f"; run `flask broadcast send {broadcast_id}`" if action == "resend" else ""))
+    if action == "resend":
+        click.echo(wording.text("cli.broadcast.resolved_resend", count=count, bid=broadcast_id))
+    else:
+        click.echo(wording.text("cli.broadcast.resolved_sent", count=count))
+
+
+# The list's columns: (heading key, terminal columns, right-aligned).
+COLUMNS = (("id", 5, True), ("status", 10, False), ("created", 20, False),
+           ("recipients", 10, True), ("delivered", 10, True), ("notice", 0, False))
+
+
+def _row(cells: list[str]) -> str:
+    return "  ".join(pad(cell, cols, right=right)
+                     for cell, (_, cols, right) in zip(cells, COLUMNS, strict=True)).rstrip()
 
 
 @broadcast_cli.command("list")
@@ -213,17 +238,17 @@ def list_(limit: int) -> None:
     """The newest broadcasts, under a header row."""
     rows = _service().list(limit)
     if not rows:
-        click.echo("no broadcasts yet")
+        click.echo(wording.text("cli.broadcast.none"))
         return
-    click.echo(f"{'id':>5}  {'status':<10} {'created':<20}  {'recipients':>10}  "
-               f"{'delivered':>10}  notice")
+    click.echo(_row([wording.label(name, "broadcast_column") for name, _, _ in COLUMNS]))
     for m in rows:
-        flags = (" ad" if m["ad"] else "") + (" TEST" if m["test"] else "")
         dry = m.get("mode") == "dry-run"
-        outcome = f"{m['sent']:,} sim." if dry else f"{m['delivered']:,}"
-        click.echo(f"{m['id']:>5}  {m['status']:<10} {_when(m['created_at']):<20}  "
-                   f"{m['recipients']:>10,}  {outcome:>10}  {m['notice_id']}{flags}"
-                   f"{' (dry run)' if dry else ''}")
+        outcome = (wording.text("cli.broadcast.simulated", count=m["sent"]) if dry
+                   else f"{m['delivered']:,}")
+        notice = m["notice_id"] + _flags(m) + (
+            f" ({wording.label('dry-run', 'broadcast_mode')})" if dry else "")
+        click.echo(_row([str(m["id"]), wording.label(m["status"], "broadcast"),
+                         _when(m["created_at"]), f"{m['recipients']:,}", outcome, notice]))
 
 
 def init_app(app: Flask, services: Services) -> None:

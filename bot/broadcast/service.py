@@ -46,7 +46,7 @@ class Funds:
     verdict: str  # enough | short | unchecked
     needed: int  # won, for the recipients not sent yet (Kakao may bill less: delivered only)
     usable: int | None = None  # won the wallet can spend now
-    note: str = ""  # why unchecked / short, or the age of a stale balance (English: CLI, logs)
+    note: str = ""  # why unchecked / short, or the age of a stale balance (English: the logs)
     reason: str = ""  # the same as a code the console words (funds.<reason> in messages.yaml)
     values: dict[str, str] = field(default_factory=dict)  # what the wording names
 

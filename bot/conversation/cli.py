@@ -2,19 +2,23 @@
 
 The funnel: where merchants give up in a form, and which step refuses most answers.
 Counters come from bot/conversation/funnel.py; what each number means is in README
-"Form funnel (operators)". Output is for staff (English), with each step shown by its label.
+"Form funnel (operators)". Operators read it in Korean (messages.yaml `cli.stats.*`, the
+columns by their `funnel_column` labels, the console's words), each step by its label.
+`flask chat` is the developers' and operators' way to try the bot: it speaks through the
+templates (its banner, help and notes are templates/cli/chat_*).
 """
 
 from __future__ import annotations
 
 import json
-import unicodedata
 from typing import Any
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from bot.core import wording
+from bot.core.staff_cli import Misused, pad, refusing, width
 from bot.services import Services
 
 from . import funnel, simulator
@@ -23,8 +27,9 @@ from .registry import FORMS
 
 stats_cli = AppGroup("stats", help="Usage figures for operators.")
 
-COLUMNS = (("reached", 7), ("answered", 8), ("invalid", 7), ("rate", 5), ("questions", 9),
-           ("paused", 6), ("cancelled", 9), ("ended", 5))
+# The table's columns (their headings: `funnel_column` labels) and terminal widths.
+COLUMNS = (("reached", 5), ("answered", 5), ("invalid", 9), ("rate", 5), ("questions", 5),
+           ("paused", 5), ("cancelled", 5), ("ended", 5))
 LABEL_WIDTH = 18
 MARK = "▶"  # the step with the most validation failures
 
@@ -34,13 +39,13 @@ MARK = "▶"  # the step with the most validation failures
               help="KST days to sum, today included.")
 @click.option("--form", "form_name", help="Only this form (default: every registered form).")
 @click.option("--json", "as_json", is_flag=True, help="JSON instead of tables.")
+@refusing()
 def forms(days: int, form_name: str | None, as_json: bool) -> None:
     """Form funnel per step: reached, answered, refused answers, questions, exits."""
     svc = current_app.extensions["bot"].services
     if form_name is not None and form_name not in FORMS:
-        known = ", ".join(sorted(FORMS)) or "none"
-        raise click.BadParameter(f"no form {form_name!r} (registered: {known})",
-                                 param_hint="--form")
+        raise Misused(code="stats.unknown_form", form=form_name,
+                      known=", ".join(sorted(FORMS)) or "-")
     names = [form_name] if form_name else list(FORMS)
     settings = svc.settings()
     funnels = funnel.report(svc, [FORMS[n].form.titled(settings) for n in names], days)
@@ -58,39 +63,44 @@ def render(f: Funnel) -> list[str]:
     """One funnel as text lines."""
     title = f"{f.form} ({f.title})" if f.title else f.form
     span = f.first_day if f.days == 1 else f"{f.first_day} … {f.last_day}"
-    lines = [f"{title} — {span} KST, {f.days} day{'s' if f.days > 1 else ''}"]
+    lines = [wording.text("cli.stats.head", title=title, span=span, days=f.days)]
     if not any(s.reached or s.invalid for s in f.steps) and not f.started:
-        return lines + ["no form activity on these days"]
-    lines.append(f"started {f.started}" + (f" (incl. {f.restarted} restarts)" if f.restarted
-                                         else "") + f" · resumed drafts {f.resumed}")
+        return lines + [wording.text("cli.stats.no_activity")]
+    restarts = wording.text("cli.stats.restarts", count=f.restarted) if f.restarted else ""
+    lines.append(wording.text("cli.stats.started", started=f.started, restarts=restarts,
+                              resumed=f.resumed))
     lines.append("")
-    lines.append(_pad("    step", LABEL_WIDTH + 4) + "".join(
-        f"  {name:>{width}}" for name, width in COLUMNS))
+    lines.append(pad(f"    {wording.text('cli.stats.step')}", LABEL_WIDTH + 4) + "".join(
+        f"  {pad(wording.label(name, 'funnel_column'), cols, right=True)}"
+        for name, cols in COLUMNS))
     for n, row in enumerate(f.steps, 1):
         mark = MARK if row.name == f.most_invalid else " "
         lines.append(_row(f"{mark}{n:>2} ", row))
     if f.review is not None:
         lines.append(_row("    ", f.review, review=True))
     lines.append("")
-    lines.append(f"submitted {f.submitted} ({_share(f.submitted, f.started)} of started)"
-                 + (f" · submission refused {f.refused}" if f.refused else ""))
-    lines.append(f"left: paused {f.paused} · cancelled {f.cancelled} · ended {f.ended}"
-                 f" (not eligible) · restarted {f.restarted}")
+    refused = wording.text("cli.stats.refused", count=f.refused) if f.refused else ""
+    lines.append(wording.text("cli.stats.submitted", submitted=f.submitted,
+                              share=_share(f.submitted, f.started), refused=refused))
+    lines.append(wording.text("cli.stats.left", paused=f.paused, cancelled=f.cancelled,
+                              ended=f.ended, restarted=f.restarted))
     worst = next((s for s in f.steps if s.name == f.most_invalid), None)
     if worst is None:
-        lines.append("most validation failures: none")
+        lines.append(wording.text("cli.stats.worst_none"))
     else:
-        lines.append(f"{MARK} most validation failures: {worst.label} ({worst.name}) —"
-                     f" {worst.invalid} refused, {_rate(worst)} of answers typed there")
+        lines.append(f"{MARK} " + wording.text("cli.stats.worst", label=worst.label,
+                                                 name=worst.name, invalid=worst.invalid,
+                                                 rate=_rate(worst)))
     if any(s.conditional for s in f.steps):
-        lines.append("* asked only when earlier answers make it apply")
+        lines.append(wording.text("cli.stats.conditional"))
     if any(s.removed for s in f.steps):
-        lines.append("† no longer in the form")
+        lines.append(wording.text("cli.stats.removed"))
     return lines
 
 
 def _row(lead: str, row: StepRow, review: bool = False) -> str:
-    label = row.label + ("*" if row.conditional else "") + ("†" if row.removed else "")
+    label = (wording.text("cli.stats.review") if review else row.label) + (
+        "*" if row.conditional else "") + ("†" if row.removed else "")
     values = {
         "reached": row.reached,
         "answered": "" if review else row.answered,
@@ -101,8 +111,8 @@ def _row(lead: str, row: StepRow, review: bool = False) -> str:
         "cancelled": row.cancelled,
         "ended": "" if review else row.ended,
     }
-    cells = "".join(f"  {values[name]!s:>{width}}" for name, width in COLUMNS)
-    return (lead + _pad(_clip(label, LABEL_WIDTH), LABEL_WIDTH) + cells).rstrip()
+    cells = "".join(f"  {pad(values[name], cols, right=True)}" for name, cols in COLUMNS)
+    return (lead + pad(_clip(label, LABEL_WIDTH), LABEL_WIDTH) + cells).rstrip()
 
 
 def _rate(row: StepRow) -> str:
@@ -113,17 +123,8 @@ def _share(part: int, whole: int) -> str:
     return f"{part / whole:.0%}" if whole else "-"
 
 
-def _width(text: str) -> int:
-    """Terminal columns: Hangul and other wide characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - _width(text))
-
-
-def _clip(text: str, width: int) -> str:
-    while _width(text) > width:
+def _clip(text: str, columns: int) -> str:
+    while width(text) > columns:
         text = text[:-2] + "…"
     return text
 

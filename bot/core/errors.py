@@ -1,7 +1,7 @@
 """Errors that carry a stable machine code beside their English message.
 
-The English text (`str(exc)`) is for logs and the deployers' CLI; a Korean reader (the web
-console, the operators' `flask` commands) words the error by its `code` and `values`
+The English text (`str(exc)`) is for the logs; a Korean reader (the web console, the
+`flask …` commands staff run) words the error by its `code` and `values`
 (bot/core/wording.py), so staff never read a sentence half in English.
 """
 

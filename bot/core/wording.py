@@ -1,7 +1,9 @@
 """The operators' wording: messages.yaml read once, and codes worded in Korean from it.
 
 Everything an operator or staff member reads, from the web console or from the `flask …`
-commands operators run (`templates check|preview`, `faq check`), is worded here:
+commands operators, staff and admins run (`templates`, `faq`, `notices`, `broadcast`,
+`applications`, `console`, `merchants`, `wallet`; refusals through bot/core/staff_cli.py), is
+worded here:
 `text(key, **values)` a sentence, `explain(exc)` a domain error by its `code`
 (bot/core/errors.py), `describe(problem)` a check's problem by its code (bot/answers/checks.py),
 `label(value, kind)` a code as a word. No request state: the console's flash notices are

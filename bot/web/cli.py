@@ -9,6 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from bot.core import wording
 from bot.core.config import ROOT
 from bot.services import Services
 
@@ -30,7 +31,7 @@ def serve(host: str, port: int | None, workers: int, threads: int) -> None:
     # Kiwi, the FAQ index and the notices load here, before the fork: workers share them.
     app.extensions["bot"].services.warm()
     server = gunicorn_server(app, host, port, workers, threads)
-    click.echo(f"skill server on http://{host}:{port}/skill/<name> — health: /healthz, /readyz")
+    click.echo(wording.text("cli.serve.listening", host=host, port=str(port)))
     server.run()
 
 

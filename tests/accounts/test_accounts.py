@@ -16,7 +16,9 @@ def test_add_user_asks_the_password_twice(app):
     result = cli(app, "add-user", "kim", "--role", "operator",
                  input=f"{PASSWORD}\n{PASSWORD}\n")
     assert result.exit_code == 0, result.output
-    assert "account kim created (operator)" in result.output
+    assert "비밀번호: \n비밀번호 다시: \n" in result.output  # asked twice, in Korean, not echoed
+    assert result.output.endswith(
+        "kim 계정을 만들었어요 (운영자). /console/login에서 로그인해 주세요.\n")
     assert Console(app).login("kim").headers["Location"] == "/console/"
 
 
@@ -24,10 +26,11 @@ def test_add_user_reads_the_password_from_stdin_and_refuses_weak_ones(app):
     assert cli(app, "add-user", "lee", "--role", "staff", "--password-stdin",
                input=f"{PASSWORD}\n").exit_code == 0
     short = cli(app, "add-user", "park", "--role", "staff", "--password-stdin", input="short\n")
-    assert short.exit_code == 1 and "at least 10 characters" in short.output
+    assert short.exit_code == 1
+    assert short.output == "✗ 비밀번호는 10자 이상이어야 해요. [account.short_password]\n"
     again = cli(app, "add-user", "lee", "--role", "admin", "--password-stdin",
                 input=f"{PASSWORD}\n")
-    assert again.exit_code == 1 and "exists already" in again.output
+    assert again.exit_code == 1 and "'lee' 계정이 이미 있어요. [account.exists]" in again.output
 
 
 def test_passwords_are_stored_as_scrypt_hashes(app):
@@ -40,12 +43,17 @@ def test_list_set_role_and_remove(app):
     cli(app, "add-user", "boss", "--role", "admin", "--password-stdin", input=f"{PASSWORD}\n")
     cli(app, "add-user", "kim", "--role", "operator", "--password-stdin", input=f"{PASSWORD}\n")
     listed = cli(app, "list-users").output
-    assert "boss" in listed and "kim" in listed and "2 account(s)" in listed
-    assert cli(app, "set-role", "kim", "staff").exit_code == 0
+    assert listed.splitlines() == [
+        "boss                 관리자   마지막 로그인 없음",
+        "kim                  운영자   마지막 로그인 없음",
+        "계정 2개"]
+    changed = cli(app, "set-role", "kim", "staff")
+    assert changed.exit_code == 0 and changed.output == "kim의 역할을 직원(으)로 바꿨어요.\n"
     assert app.extensions["console"].users.get("kim").role == "staff"
     last_admin = cli(app, "set-role", "boss", "staff")
-    assert last_admin.exit_code == 1 and "last admin" in last_admin.output
-    assert cli(app, "remove-user", "kim").exit_code == 0
+    assert last_admin.exit_code == 1 and "[account.last_admin]" in last_admin.output
+    assert "마지막 관리자 계정이에요" in last_admin.output
+    assert cli(app, "remove-user", "kim").output == "kim 계정을 지웠어요.\n"
     assert app.extensions["console"].users.get("kim") is None
     actions = [e.action for e in app.extensions["console"].audit.recent(10)]
     assert actions == ["user.remove", "user.role", "user.add", "user.add"]

@@ -7,7 +7,7 @@ import csv
 import pytest
 
 from bot.applications import service as apps
-from bot.core import events
+from bot.core import events, staff_cli
 from bot.core.config import Config
 from tests.support.apply_flow import NOON_KST, fill, freeze
 from tests.support.kakao import Chat
@@ -38,7 +38,12 @@ def test_list_masks_personal_data_and_filters(runner, receipt):
     result = run(runner, "list")
     assert result.exit_code == 0, result.output
     assert receipt in result.output and "120-81-*****" in result.output
-    assert "1208147521" not in result.output and "1 application(s)" in result.output
+    assert "1208147521" not in result.output and result.output.endswith("신청 1건\n")
+    head, line = result.output.splitlines()[:2]
+    assert head.split() == ["접수번호", "상태", "접수", "사업자등록번호", "상호", "전달"]
+    assert line.split()[:2] == [receipt, "접수"] and line.split()[-1] == "-"
+    width = staff_cli.width  # the columns line up in a terminal, Hangul two columns a letter
+    assert width(head[:head.index("상호")]) == width(line[:line.index("단골분식")])
     assert receipt not in run(runner, "list", "--status", "approved").output
     assert receipt in run(runner, "list", "--since", "2026-11-21").output
     assert receipt not in run(runner, "list", "--since", "2026-11-22").output
@@ -49,7 +54,13 @@ def test_show_masks_unless_asked(runner, receipt, chat):
     assert masked.exit_code == 0
     assert "010-****-1357" in masked.output and "홍*동" in masked.output
     assert "01024681357" not in masked.output and chat.user_id not in masked.output
-    assert "received  by merchant" in masked.output
+    lines = masked.output.splitlines()
+    fields = lines[:[line.strip() for line in lines].index("기록:") + 1]
+    assert {"상태: 접수", "사업자 구분: 법인", "비즈니스 채널: 예", "기록:"} <= {
+        line.strip() for line in fields}
+    # The Korean names line up on their colons in a terminal (Hangul: two columns a letter).
+    assert {staff_cli.width(line.split(":")[0]) for line in fields} == {16}
+    assert lines[-1].endswith("  접수 — 처리: merchant")
     full = run(runner, "show", receipt, "--unmasked")
     assert "01024681357" in full.output and "1208147521" in full.output
     assert chat.user_id in full.output  # the merchant's user key is kept for them
@@ -57,7 +68,8 @@ def test_show_masks_unless_asked(runner, receipt, chat):
 
 def test_show_an_unknown_receipt_fails(runner):
     result = run(runner, "show", "DG-20261121-0404")
-    assert result.exit_code == 1 and "no application" in result.output
+    assert result.exit_code == 1
+    assert result.output == "✗ 접수번호 DG-20261121-0404인 신청이 없어요. [application.unknown]\n"
 
 
 def test_approve_and_mark_paid_record_who_and_when(runner, receipt, services, chat):
@@ -70,7 +82,8 @@ def test_approve_and_mark_paid_record_who_and_when(runner, receipt, services, ch
     assert run(runner, "review", receipt, "--by", "kim").exit_code == 0
     services.clock = lambda: NOON_KST + 86400
     result = run(runner, "approve", receipt, "--by", "kim")
-    assert result.exit_code == 0 and f"{receipt} is now approved (by kim)" in result.output
+    assert result.exit_code == 0
+    assert result.output == f"{receipt}: 승인(으)로 바꿨어요 (처리: kim).\n"
     services.clock = lambda: NOON_KST + 2 * 86400
     assert run(runner, "mark-paid", receipt, "--by", "lee").exit_code == 0
     app = apps.store_of(services).get(receipt)
@@ -104,12 +117,14 @@ def test_changes_outside_the_lifecycle_are_refused(runner, receipt, steps, refus
         assert run(runner, step[0], receipt, *step[1:]).exit_code == 0
     args = [refused, receipt] + (["--reason", "x"] if refused == "reject" else [])
     result = run(runner, *args)
-    assert result.exit_code == 1 and "cannot become" in result.output
+    assert result.exit_code == 1 and "바꿀 수 없어요" in result.output
+    assert result.output.startswith("✗ ") and "[application.transition]" in result.output
 
 
 def test_reject_needs_a_reason_and_lets_the_merchant_apply_again(runner, receipt, chat):
     assert run(runner, "reject", receipt).exit_code == 2  # --reason is required
-    assert run(runner, "reject", receipt, "--reason", "  ").exit_code == 2
+    blank = run(runner, "reject", receipt, "--reason", "  ")
+    assert blank.exit_code == 2 and "반려 사유(--reason)를 적어 주세요" in blank.output
     assert run(runner, "reject", receipt, "--reason", "개인 월렛이에요").exit_code == 0
     said = chat.say("신청 현황")
     assert said.context["status"] == "rejected"
@@ -125,7 +140,9 @@ def test_reject_needs_a_reason_and_lets_the_merchant_apply_again(runner, receipt
 def test_export_writes_excel_friendly_csv_masked_by_default(runner, receipt, tmp_path):
     path = tmp_path / "apps.csv"
     result = run(runner, "export", "--csv", str(path))
-    assert result.exit_code == 0 and "1 application(s)" in result.output
+    assert result.exit_code == 0
+    assert result.output == (f"신청 1건을 {path}에 썼어요. "
+                             "개인정보는 가렸어요 (전부 보려면 --unmasked).\n")
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
     rows = list(csv.DictReader(path.open(encoding="utf-8-sig")))
@@ -153,13 +170,14 @@ def test_retry_delivers_the_queue(make_app, http):
     runner = app.test_cli_runner()
     http.replace("POST", INTAKE, status=503)
     failed = run(runner, "retry", "--attempts", "1")
-    assert failed.exit_code == 1 and f"queued: {receipt}" in failed.output
+    assert failed.exit_code == 1 and f"  대기: {receipt}" in failed.output
     http.replace("POST", INTAKE, json={"ok": True})
     result = run(runner, "retry")
-    assert result.exit_code == 0 and "delivered 1, still queued 0" in result.output
-    assert "delivered 0, still queued 0" in run(runner, "retry").output
+    assert result.exit_code == 0 and "전달 1건, 아직 대기 0건" in result.output
+    assert "전달 0건, 아직 대기 0건" in run(runner, "retry").output
 
 
 def test_retry_without_an_intake_says_so(runner):
     result = run(runner, "retry")
-    assert result.exit_code == 0 and "not set" in result.output
+    assert result.exit_code == 0
+    assert result.output == "APPLICATION_INTAKE_URL이 설정되지 않아 전달할 곳이 없어요.\n"

@@ -15,6 +15,7 @@ from rq import Queue, SimpleWorker
 from bot.broadcast import BroadcastSettings
 from bot.broadcast.sender import EventApi, Pacer
 from bot.broadcast.wire import Wire
+from bot.core import staff_cli
 from bot.core.clock import KST
 from bot.core.config import Config
 from tests.support.kakao import Chat
@@ -160,7 +161,10 @@ def test_create_plans_audience_skips_and_cost(live):
     assert result.exit_code == 0, result.output
     meta = bc(live).list()[0]
     assert meta["recipients"] == 500 and meta["batches"] == 5 and meta["cost"] == 8250
-    assert "8,250 KRW" in result.output and "recipients 500" in result.output
+    assert "비용       8,250원 = 500명 × 15원 × 1.1" in result.output
+    assert "받는 사람  500명 (호출 5번) · 제외 4명" in result.output
+    assert "제외       4명  채널 친구 아님" in result.output  # skip reasons by their label
+    assert f"발송 {meta['id']} (초안) — 공고 NTC-1" in result.output
     recipients = svc.redis.lrange(svc.keys.broadcast_recipients(meta["id"]), 0, -1)
     assert sorted(recipients) == users
     skipped = bc(live).store.outcomes(meta["id"], "skipped")
@@ -193,7 +197,8 @@ def test_ad_broadcast_needs_consent_within_two_years(live):
 
 def test_unknown_notice_is_a_clean_cli_error(live):
     result = live.test_cli_runner().invoke(args=["broadcast", "create", "--notice", "nope"])
-    assert result.exit_code == 1 and "not found" in result.output
+    assert result.exit_code == 1
+    assert result.output == "✗ 공고 'nope'을(를) 찾지 못했어요. [broadcast.unknown_notice]\n"
 
 
 # -- send ----------------------------------------------------------------------
@@ -219,7 +224,8 @@ def test_1050_recipients_go_out_in_11_calls_and_all_are_reported(live, http):
     unreached = [u["id"] for u in bodies[3]["user"][:2]]
     assert bc(live).store.outcomes(bid, "failed") == dict.fromkeys(unreached, "201: skill error")
     status = live.test_cli_runner().invoke(args=["broadcast", "status", bid]).output
-    assert "100%" in status and "delivered   1,048" in status and "201: skill error" in status
+    assert "100%" in status and "전달됨   1,048" in status
+    assert "실패       2명  201: skill error" in status
 
 
 def test_429_is_retried_with_backoff_then_succeeds(live, http):
@@ -380,9 +386,12 @@ def test_hold_policy_keeps_unknown_calls_for_staff(make_app, http):
     mock_kakao(http)
     send(app, bid)
     assert not posted(http) and bc(app).report(bid)["held"] == 1
-    assert "resolve" in app.test_cli_runner().invoke(args=["broadcast", "status", bid]).output
+    held = app.test_cli_runner().invoke(args=["broadcast", "status", bid]).output
+    assert f"보류된 호출 1번: 카카오에 닿았는지 몰라요 — flask broadcast resolve {bid}" in held
+    unsaid = app.test_cli_runner().invoke(args=["broadcast", "resolve", bid])
+    assert unsaid.exit_code == 2 and "[broadcast.resolve_how]" in unsaid.output
     resolved = app.test_cli_runner().invoke(args=["broadcast", "resolve", bid, "--resend"])
-    assert resolved.exit_code == 0 and "1 call(s) marked resend" in resolved.output
+    assert resolved.exit_code == 0 and "호출 1번을 다시 보내기로 정리했어요" in resolved.output
     send(app, bid)
     assert len(posted_users(http)) == 100 and bc(app).report(bid)["status"] == "done"
 
@@ -420,10 +429,12 @@ def test_created_in_quiet_hours_waits_for_eight(make_app, http):
     seed(app, 10)
     out = app.test_cli_runner().invoke(
         args=["broadcast", "create", "--notice", "NTC-1", "--ad"]).output
-    assert "2026-11-24 08:00 KST (quiet hours" in out and "(광고)" in out
+    assert "보내는 때  2026-11-24 08:00 KST (조용한 시간: 20:50~08:00" in out and "(광고)" in out
+    assert "분야 경영 · 지역 전체 · 광고" in out
     bid = bc(app).list()[0]["id"]
     result = app.test_cli_runner().invoke(args=["broadcast", "send", bid, "--yes"])
-    assert "scheduled" in result.output and not http.calls
+    assert "예약: 조용한 시간이에요 — 2026-11-24 08:00 KST 이후에" in result.output
+    assert not http.calls
     mock_kakao(http)
     with time_machine.travel(datetime(2026, 11, 24, 7, 59, tzinfo=KST), tick=False):
         assert bc(app).send(bid).status == "scheduled" and not http.calls
@@ -501,11 +512,12 @@ def test_a_broadcast_the_wallet_cannot_pay_for_is_refused_unless_forced(funded, 
     seed(funded, 100)  # 100 × 15 × 1.1 = 1,650 KRW
     svc_of(funded).wallet.credit_paid(CENTRE, 1000)
     out = funded.test_cli_runner().invoke(args=["broadcast", "create", "--notice", "NTC-1"]).output
-    assert "wallet    1,000 KRW usable for up to 1,650 KRW — SHORT by 650 KRW" in out
+    assert "센터 월렛  쓸 수 있는 잔액 1,000원 / 남은 발송에 최대 1,650원 — 650원 모자라요" in out
     bid = bc(funded).list()[0]["id"]
     mock_kakao(http)
     refused = funded.test_cli_runner().invoke(args=["broadcast", "send", bid, "--yes"])
-    assert refused.exit_code == 1 and "top it up or pass --force" in refused.output
+    assert refused.exit_code == 1 and "(flask broadcast send는 --force)" in refused.output
+    assert "[broadcast.short_of_funds]" in refused.output
     assert not posted(http) and bc(funded).get(bid)["status"] == "draft"
     forced = funded.test_cli_runner().invoke(args=["broadcast", "send", bid, "--yes", "--force"])
     assert forced.exit_code == 0 and len(posted_users(http)) == 100
@@ -559,7 +571,7 @@ def test_with_a_worker_process_send_queues_an_rq_job_that_a_worker_runs(
     seed(app, 3)
     bid = bc(app).create("NTC-1")["id"]
     result = app.test_cli_runner().invoke(args=["broadcast", "send", bid, "--yes"])
-    assert "queued for the worker" in result.output
+    assert "작업자 대기열에 넣었어요." in result.output
     from redis import Redis
 
     queue = Queue("danggol", connection=Redis.from_url(rq_redis_url))
@@ -588,11 +600,14 @@ def test_status_shows_progress_while_sending(live, http):
     mock_kakao(http, on_talk=look)
     send(live, bid)
     assert "[###############---------------]  50%" in seen[0]
-    assert "calls made for 2/4 batches" in seen[0] and "sending" in seen[0]
+    assert "호출한 묶음 2/4" in seen[0] and "발송 중" in seen[0]
     listing = live.test_cli_runner().invoke(args=["broadcast", "list"]).output
     header, *rows = listing.splitlines()
-    assert header.split() == ["id", "status", "created", "recipients", "delivered", "notice"]
-    assert f"{bid}  done" in rows[0] and rows[0].split()[5:7] == ["400", "400"]
+    assert header.split() == ["번호", "상태", "만든", "때", "받는", "사람", "전달됨", "공고"]
+    assert f"{bid}  완료" in rows[0] and rows[0].split()[5:7] == ["400", "400"]
+    # Korean takes two terminal columns a letter: the figures still line up under their heads.
+    width = staff_cli.width
+    assert width(header[:header.index("전달됨") + 3]) == width(rows[0][:rows[0].rindex("400") + 3])
 
 
 # -- pacing -----------------------------------------------------------------------
@@ -641,19 +656,21 @@ def test_a_dry_run_at_night_runs_at_once_and_says_what_a_live_send_would_do(make
     seed(app, 10)
     cli = app.test_cli_runner()
     out = cli.invoke(args=["broadcast", "create", "--notice", "NTC-1"]).output
-    assert "send at   now — a dry run ignores quiet hours" in out
-    assert "a live send would go out 2026-11-24 08:00 KST (quiet hours" in out
+    assert "보내는 때  지금 — 모의 발송은 조용한 시간에도 바로 돌아요" in out
+    assert "실제 발송이면 2026-11-24 08:00 KST (조용한 시간" in out
+    assert "방식       모의 발송 (아무것도 보내지 않아요" in out
     bid = bc(app).list()[0]["id"]
     result = cli.invoke(args=["broadcast", "send", bid, "--yes"])
     assert result.exit_code == 0, result.output
-    assert "quiet hours — run `send` again" not in result.output and not http.calls
-    assert "— done" in result.output
-    assert "simulated      10" in result.output and "nothing was sent or delivered" in result.output
-    assert "delivered" not in result.output.replace("sent or delivered", "")
+    assert "조용한 시간이에요" not in result.output and not http.calls
+    assert "— 완료" in result.output
+    assert "모의 발송      10" in result.output
+    assert "아무것도 보내거나 전달하지 않았어요" in result.output
+    assert "전달됨" not in result.output
     report = bc(app).report(bid)
     assert report["status"] == "done" and report["delivered"] == 0 and report["simulated"] == 10
     listing = cli.invoke(args=["broadcast", "list"]).output
-    assert "10 sim." in listing and "(dry run)" in listing
+    assert "10 (모의)" in listing and "(모의 발송)" in listing
 
 
 def test_a_flask_chat_user_can_be_a_test_recipient_by_name(make_app, http):
@@ -668,7 +685,7 @@ def test_a_flask_chat_user_can_be_a_test_recipient_by_name(make_app, http):
     assert "지금 사용자: 김사장" in chat and f"사용자 키(botUserKey): {key}" in chat
     out = cli.invoke(args=["broadcast", "create", "--notice", "NTC-1",
                            "--test-users", "김사장"]).output
-    assert f"test user '김사장' = flask chat user, key {key}" in out
+    assert f"테스트 사용자 '김사장' = flask chat 사용자, 키 {key}" in out
     meta = bc(app).list()[0]
     assert meta["test_users"] == [key] and meta["recipients"] == 1
     out = cli.invoke(args=["broadcast", "create", "--notice", "NTC-1",
@@ -695,7 +712,7 @@ def test_a_call_resent_after_an_unknown_outcome_is_reported_as_possibly_duplicat
     assert report["unconfirmed"] == 0
     assert report["possibly_duplicated"] == 100 and report["resent_calls"] == 1
     shown = live.test_cli_runner().invoke(args=["broadcast", "status", bid]).output
-    assert "가능한 중복" in shown and "100 recipient(s)" in shown
+    assert "가능한 중복 100명: 결과를 모른 채 다시 보낸 호출 1번에 들어 있어요" in shown
 
 
 def test_a_clean_run_reports_no_possible_duplicates(live, http):

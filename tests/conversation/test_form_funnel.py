@@ -10,6 +10,7 @@ import time_machine
 
 from bot.conversation import funnel
 from bot.conversation.dialog import Reply
+from bot.core import staff_cli
 from bot.core.clock import KST
 from tests.support import demo_skill
 from tests.support.apply_flow import HAPPY, STEPS, fill, freeze, start
@@ -210,8 +211,10 @@ def test_cli_prints_the_funnel_with_labels_and_the_worst_step(app, runner, clock
     result = runner.invoke(args=["stats", "forms", "--form", "demo"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == "demo (데모 신청서) — 2026-11-15 … 2026-11-21 KST, 7 days"
-    assert lines[1] == "started 3 · resumed drafts 0"
+    assert lines[0] == "demo (데모 신청서) — 2026-11-15 … 2026-11-21 KST, 7일"
+    assert lines[1] == "시작 3 · 이어서 하기 0"
+    assert lines[3].split() == ["단계", "도달", "응답", "잘못된", "답", "비율", "질문", "미룸",
+                                "취소", "종료"]
     rows = {line[4:].split()[0]: line for line in lines[3:] if line[1:3].strip().isdigit()}
     assert list(rows) == ["이름", "규모", "팀원", "전화"]
     # after the label: reached answered invalid rate questions paused cancelled ended
@@ -220,10 +223,13 @@ def test_cli_prints_the_funnel_with_labels_and_the_worst_step(app, runner, clock
     assert rows["전화"].split()[3:] == ["2", "1", "3", "75%", "0", "0", "0", "0"]
     assert rows["전화"].startswith("▶ 4 전화")  # the step with the most validation failures
     assert rows["이름"].startswith("  1 이름")
-    assert "submitted 1 (33% of started)" in lines
-    assert "▶ most validation failures: 전화 (phone) — 3 refused, 75% of answers typed there" \
-        in lines
-    assert "* asked only when earlier answers make it apply" in lines
+    # Each figure ends under the end of its heading (Hangul takes two terminal columns).
+    ends = [staff_cli.width(lines[3][:lines[3].index(h) + len(h)]) for h in ("도달", "종료")]
+    assert [staff_cli.width(rows["전화"][:rows["전화"].index(" 2 ") + 2]),
+            staff_cli.width(rows["전화"])] == ends
+    assert "제출 1 (시작의 33%)" in lines
+    assert "▶ 잘못된 답이 가장 많은 단계: 전화 (phone) — 3번 거절, 이 단계에 적은 답의 75%" in lines
+    assert "* 앞의 답에 따라 묻는 단계" in lines
 
 
 def test_cli_json_sums_the_chosen_days(app, runner, clock):
@@ -249,6 +255,7 @@ def test_cli_json_sums_the_chosen_days(app, runner, clock):
 def test_cli_without_activity_and_with_an_unknown_form(runner, clock):
     result = runner.invoke(args=["stats", "forms", "--form", "apply"])
     assert result.exit_code == 0
-    assert result.output.splitlines()[1] == "no form activity on these days"
+    assert result.output.splitlines()[1] == "이 기간에는 신청서를 쓴 사람이 없어요."
     result = runner.invoke(args=["stats", "forms", "--form", "nope"])
-    assert result.exit_code == 2 and "no form 'nope'" in result.output
+    assert result.exit_code == 2 and "✗ 'nope' 신청서가 없어요 (등록된 신청서: " in result.output
+    assert "[stats.unknown_form]" in result.output

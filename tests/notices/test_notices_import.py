@@ -174,7 +174,8 @@ def test_cli_import_prints_a_summary_with_category_and_pages(feed_app, store, ht
     result = feed_app.test_cli_runner().invoke(
         args=["notices", "import", "--category", "금융", "--pages", "2"])
     assert result.exit_code == 0, result.output
-    assert "new 3" in result.output and "skipped 1" in result.output and "errors 0" in result.output
+    assert "새 공고 3건" in result.output and "건너뜀 1건" in result.output
+    assert "오류 0건" in result.output
     assert all(c.request.params["searchLclasId"] == "01" for c in http.calls)
     assert len(http.calls) == 2  # --pages 2 although the total says 99
 
@@ -182,8 +183,11 @@ def test_cli_import_prints_a_summary_with_category_and_pages(feed_app, store, ht
 def test_cli_import_reports_errors_and_needs_a_key(feed_app, make_app, http):
     http.get(URL, json={"reqErr": "인증키를 입력해주세요."})
     result = feed_app.test_cli_runner().invoke(args=["notices", "import"])
-    assert result.exit_code == 1 and "errors 1" in result.output
+    assert result.exit_code == 1 and "오류 1건" in result.output
+    assert "기업마당이 요청을 거절했어요" in result.output and "[bizinfo.refused]" in result.output
     bad = feed_app.test_cli_runner().invoke(args=["notices", "import", "--category", "여행"])
-    assert bad.exit_code == 2 and "unknown category" in bad.output
+    assert bad.exit_code == 2
+    assert "'여행'은(는) 기업마당에 없는 분야예요. [notice.unknown_category]" in bad.output
     keyless = make_app().test_cli_runner().invoke(args=["notices", "import"])
-    assert keyless.exit_code == 2 and "BIZINFO_API_KEY" in keyless.output
+    assert keyless.exit_code == 2 and keyless.output == (
+        "✗ BIZINFO_API_KEY가 설정되지 않아 기업마당에서 가져올 수 없어요. [notices.no_api_key]\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -135,8 +136,9 @@ def test_staff_add_edit_hide_delete_and_list(cli, app, tmp_path):
     path.write_text(NOTICE_YAML, encoding="utf-8")
     added = cli.invoke(args=["notices", "add", "--file", str(path)])
     assert added.exit_code == 0, added.output
-    notice_id = added.output.split()[-1]
-    assert notice_id.startswith("CENTER_20260820_")
+    said = re.fullmatch(r"공고 (CENTER_20260820_[0-9a-f]{6})을\(를\) 넣었어요.\n", added.output)
+    assert said, added.output
+    notice_id = said.group(1)
     notice = store.get(notice_id)
     assert notice.source == "manual" and notice.regions == ("서울",) and notice.end == "2026-09-05"
     assert notice.summary == "채널 메시지 보내는 법을 함께 배워요."
@@ -151,32 +153,46 @@ def test_staff_add_edit_hide_delete_and_list(cli, app, tmp_path):
     assert store.query(Query(category="경영"), TODAY) == []  # re-indexed
     assert store.query(Query(category="기술"), TODAY) == [notice_id]
 
-    assert cli.invoke(args=["notices", "hide", notice_id]).exit_code == 0
+    hidden = cli.invoke(args=["notices", "hide", notice_id])
+    assert hidden.exit_code == 0 and f"공고 {notice_id}을(를) 숨겼어요." in hidden.output
     assert store.query(Query(), TODAY) == []
-    listing = cli.invoke(args=["notices", "list"])
-    assert f"{notice_id}\thidden" in listing.output
-    assert "0 notice(s)" in cli.invoke(args=["notices", "list", "--open"]).output
-    assert cli.invoke(args=["notices", "hide", notice_id, "--undo"]).exit_code == 0
+    listing = cli.invoke(args=["notices", "list"]).output.splitlines()
+    assert listing[0] == "아이디\t상태\t마감\t분야\t제목"
+    assert listing[1] == f"{notice_id}\t숨김\t상시\t기술\t센터 자체 카카오톡 채널 활용 교육"
+    assert listing[-1] == "공고 1건"
+    assert "공고 0건" in cli.invoke(args=["notices", "list", "--open"]).output
+    shown = cli.invoke(args=["notices", "hide", notice_id, "--undo"])
+    assert shown.exit_code == 0 and "다시 보여요" in shown.output
+    assert f"{notice_id}\t상시\t상시" in cli.invoke(args=["notices", "list"]).output
     assert store.query(Query(), TODAY) == [notice_id]
 
     assert cli.invoke(args=["notices", "delete", notice_id]).exit_code == 0
     assert store.get(notice_id) is None
     missing = cli.invoke(args=["notices", "delete", notice_id])
-    assert missing.exit_code == 2 and "no notice" in missing.output
+    assert missing.exit_code == 2
+    assert missing.output == (f"✗ 공고 {notice_id}이(가) 없어요. flask notices list로 아이디를 "
+                              "확인해 주세요. [notices.unknown]\n")
 
 
 def test_staff_add_rejects_bad_files_and_duplicates(cli, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("summary: 제목이 없어요\n", encoding="utf-8")
     result = cli.invoke(args=["notices", "add", "--file", str(bad)])
-    assert result.exit_code == 2 and "title" in result.output
+    assert result.exit_code == 2
+    assert result.output == f"✗ {bad}: 공고에 제목을 적어 주세요. [notice.no_title]\n"
     raw = tmp_path / "bizinfo.json"
     raw.write_text('{"pblancId": "PBLN_000000000112001", "pblancNm": "복사해 온 공고", '
                    '"bsnsSumryCn": "내용", "reqstBeginEndDe": "상시", '
                    '"pblancUrl": "https://www.bizinfo.go.kr/x"}', encoding="utf-8")
     assert cli.invoke(args=["notices", "add", "--file", str(raw)]).exit_code == 0
     again = cli.invoke(args=["notices", "add", "--file", str(raw)])
-    assert again.exit_code == 2 and "exists already" in again.output
+    assert again.exit_code == 2 and "PBLN_000000000112001이(가) 이미 있어요" in again.output
+    assert "[notices.exists]" in again.output
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("title: 교육\n  summary: [\n", encoding="utf-8")
+    unread = cli.invoke(args=["notices", "add", "--file", str(broken)])
+    assert unread.exit_code == 2 and "YAML 형식이 맞지 않아요" in unread.output
+    assert "[notices.not_yaml]" in unread.output and "Error" not in unread.output
 
 
 @pytest.mark.parametrize(("dropped", "named"), [

@@ -1,4 +1,8 @@
-"""Commands the console adds: `flask console …` and `flask templates export`."""
+"""Commands the console adds: `flask console …` and `flask templates export`.
+
+Operators read `templates export` in Korean, like the rest of `flask templates`
+(messages.yaml `cli.templates_export*`).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from ...accounts.cli import console_cli
+from ...core import wording
 
 
 @click.command("export")
@@ -18,9 +23,11 @@ def templates_export(clear: bool) -> None:
     editor = current_app.extensions["console"].editor
     written = editor.export(clear=clear)
     for name, path in written:
-        click.echo(f"wrote {name} → {path}")
-    click.echo(f"{len(written)} template(s) exported"
-               + (" and cleared from Redis" if clear and written else ""))
+        click.echo(wording.text("cli.templates_export_wrote", name=name, path=str(path)))
+    if clear and written:
+        click.echo(wording.text("cli.templates_exported_cleared", count=len(written)))
+    else:
+        click.echo(wording.text("cli.templates_exported", count=len(written)))
 
 
 def init_cli(app: Flask) -> None:

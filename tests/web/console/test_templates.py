@@ -150,7 +150,8 @@ def test_export_writes_live_versions_back_to_files(make_app, tmp_path, config):
     editor.save(GREETING, editor.source(GREETING).replace(OLD_LINE, NEW_LINE), "kim")
     result = app.test_cli_runner().invoke(args=["templates", "export", "--clear"])
     assert result.exit_code == 0, result.output
-    assert "1 template(s) exported" in result.output
+    assert "welcome/greeting → " in result.output
+    assert result.output.endswith("템플릿 1개를 파일로 내보내고 Redis의 콘솔 버전은 지웠어요.\n")
     assert NEW_LINE in (folder / "welcome" / "greeting.yaml").read_text(encoding="utf-8")
     assert not editor.is_edited(GREETING)
 

@@ -11,13 +11,14 @@ from typing import Any
 from flask import abort, current_app, redirect, render_template, request, url_for
 
 from ....broadcast import store as st
-from ....broadcast.service import BroadcastError, Funds, short_of_funds
+from ....broadcast.notes import funds_note
+from ....broadcast.service import BroadcastError, short_of_funds
 from ....core.clock import today_of
 from ....notices.store import CATEGORIES
 from .. import access
 from ..auth import area, audit
 from ..blueprint import bp
-from ..messages import explain, say, text
+from ..messages import explain, say
 
 log = logging.getLogger(__name__)
 AREA = "broadcasts"
@@ -83,7 +84,7 @@ def broadcasts_show(bid: str) -> str:
     except BroadcastError:
         preview = None
     return render_template("console/broadcast.html", r=report, preview=preview,
-                           funds=(funds := service.funds(bid)), funds_note=_funds_note(funds),
+                           funds=(funds := service.funds(bid)), funds_note=funds_note(funds),
                            settings=service.settings,
                            quiet=report["scheduled_at"] > report["created_at"],
                            active=_active(report))
@@ -183,23 +184,3 @@ def broadcasts_resolve(bid: str) -> Any:
         else:
             say("broadcasts.resolved_sent", "ok", count=count)
     return redirect(url_for("console.broadcasts_show", bid=bid))
-
-
-def _funds_note(funds: Funds) -> str:
-    """Why the centre's wallet went unchecked or falls short, or that its balance is old."""
-    reason = funds.reason
-    if reason == "no_setting":
-        return text("funds.no_setting")
-    if reason == "bad_setting":
-        return text("funds.bad_setting")
-    if reason == "lookup_not_found":
-        return text("funds.not_found")
-    if reason.startswith("lookup_"):
-        return text("funds.unavailable")
-    if reason == "inactive" and funds.values.get("status") == "BLOCKED":
-        return text("funds.blocked")
-    if reason == "inactive":
-        return text("funds.suspended")
-    if reason == "stale":
-        return text("funds.stale")
-    return ""

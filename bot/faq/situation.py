@@ -58,6 +58,7 @@ AGED_BUSINESS = re.compile(
     r"^\s*(?:밖에\s*)?(?:안\s*)?(?:된|됐|되는|째)\s*(?:가게|매장|식당|카페|집|업체|점포|사업장"
     r"|사업자|신규|새\s*가게|\w{0,4}(?:집|가게|카페|식당|점))")
 OPENING_WINDOW = 24  # characters before a duration searched for the event it counts from
+REVENUE_WINDOW = 8  # characters before a bare number searched for 매출 (then it is in 만 원)
 RULE_WINDOW = 6  # characters around 10억 searched for 기준: the rule quoted, not a revenue
 OVER_WORDS = ("넘", "초과", "이상", "넘어")
 UNDER_WORDS = ("안 되", "안되", "못 미", "밑", "미만", "이하", "조금 안", "좀 안")
@@ -118,8 +119,10 @@ BIZNO_CLASSES: tuple[tuple[range | tuple[int, ...], str], ...] = (
 PERIODS = {"새벽": "dawn", "아침": "am", "오전": "am", "낮": "pm", "점심": "pm", "오후": "pm",
            "저녁": "pm", "밤": "night"}
 
+# Digits may follow a word with no space ("작년매출20억", "타겟으로30만원"); a hangul numeral
+# only after a space or a non-letter (the 이 of "친구이벤트" is no 2).
 _NUM_RUN = re.compile(
-    r"(?<![가-힣0-9])(?:[0-9][0-9,]*(?:\.[0-9]+)?|[영공일이삼사오육칠팔구십백천만억])"
+    r"(?:(?<![0-9.,])[0-9][0-9,]*(?:\.[0-9]+)?|(?<![가-힣0-9])[영공일이삼사오육칠팔구십백천만억])"
     r"(?:[0-9,.영공일이삼사오육칠팔구십백천만억]|\s(?=[0-9일이삼사오육칠팔구십백천]))*")
 _NATIVE_ALT = "|".join(sorted(NATIVE, key=len, reverse=True))
 _MONTHS = re.compile(rf"(\d+|{_NATIVE_ALT})\s*(?:달|개월)|(반)\s*년|(\d+|{_NATIVE_ALT}|일)\s*년")
@@ -127,8 +130,11 @@ _DAYS = re.compile(
     r"(\d+|며칠|몇\s*일|일주일|하루|이틀|사흘|나흘|닷새|엿새|이레|여드레|아흐레|열흘|보름)"
     r"\s*(?:일|주)?\s*(?:됐|되었|밖에|전|째|만에)")
 _CLOCK = re.compile(
-    rf"(새벽|아침|오전|낮|점심|오후|저녁|밤)?\s*(\d{{1,2}}|{_NATIVE_ALT})\s*시"
-    r"(?:\s*(반)|\s*(\d{1,2})\s*분)?")
+    rf"(새벽|아침|오전|낮|점심|오후|저녁|밤)?\s*(\d{{1,2}}|(?<![가-힣])(?:{_NATIVE_ALT}))\s*시(?![간작])"
+    r"(?:\s*(반)|\s*(\d{1,2}|[일이삼사오육칠팔구]?십?[일이삼사오육칠팔구]?)\s*분)?")
+# A part of the day said earlier in the clause ("저녁 장사 끝나고 8시 30분쯤"): its period.
+_PERIOD_BEFORE = re.compile(r"(새벽|아침|오전|점심|오후|저녁|밤)(?!\s*(?:에도|이나|이든))")
+PERIOD_WINDOW = 14  # characters before a bare hour searched for the part of the day
 _HHMM = re.compile(r"(?<!\d)([01]?\d|2[0-3]):([0-5]\d)(?!\d)")
 _DATE = re.compile(r"(?:(\d{4})\s*년\s*)?(\d{1,2})\s*월\s*(\d{1,2})\s*일")
 # How often the merchant plans to send: "한 달에 두 번씩", "매달 세 번", "일주일에 2번";
@@ -148,6 +154,18 @@ REVENUE_TOPIC = "연매출 매출 기준"  # a month's revenue told: the questio
 # of one send is asked.
 COST_TOPIC = "한 번 보내는 비용"
 PURCHASE_TOPIC = "거래한 손님 예외"  # a purchase N months ago, in an ad question
+# A revenue or a time since opening told with "되나요" asked: the eligibility rule is asked
+# ("구억구천구백만원 매출이면 될까요", "문 연 지 석 달인데 우짜노"), in words the entries
+# may not share; not how revenue is proved or judged ("매출은 뭘로 증명해요").
+YEAR_REVENUE_TOPIC = "연매출 기준"
+OPENING_TOPIC = "개업 6개월 이내 신규 사업자"
+SEND_TIME_TOPIC = "광고 발송 시간"
+_ASKS_ELIGIBLE = re.compile(r"되나|돼요|되요|될까|되는|되능|되겠|되노|되제|돼\?|대상|해당"
+                            r"|받을\s*수|받나|가능|안\s*되|못\s*받|우짜|어쩌|어떡|어떻게\s*돼")
+_ASKS_PROOF = re.compile(r"증명|서류|자료|뭘로|무엇으로|어떤\s*기준|판단|어떻게\s*(?:봐|보|따)"
+                         r"|합쳐|합치|따로|각각")
+# Words of sending around a clock time: the time of an ad send is asked ("8시 반에 보내도").
+_SENDING = re.compile(r"보내|보낼|보냄|발송|광고|예약|쏘|쏠|쏴|뿌리|돌리")
 _BIZNO = re.compile(r"(?<![\d-])([1-9]\d{2})[\s\-‐.]?(\d{2})[\s\-‐.]?(\d{5})(?![\d-])")
 # A 법인등록번호 (6-7 digits, §2.3), read only when 법인 is said: a 주민등록번호 has its shape.
 _CRN = re.compile(r"(?<![\d-])(\d{6})[\s\-‐]?(\d{7})(?![\d-])")
@@ -236,6 +254,8 @@ class Situation:
     months_since_purchase: int | None = None  # a customer's purchase, in an ad question
     received_before: bool = False  # the grant was received before (작년에 받았는데)
     months_since_consent: int | None = None  # an ad consent taken this long ago
+    asks_eligible: bool = False  # whether the business qualifies is asked (not how proved)
+    about_sending: bool = False  # words of sending (보내, 발송, 광고, 예약) are said
 
     @property
     def empty(self) -> bool:
@@ -292,6 +312,22 @@ def _amounts(text: str) -> list[Amount]:
     return found
 
 
+def _in_manwon(text: str, amount: Amount) -> Amount:
+    """A year's revenue said as a bare number is in 만 원, as shopkeepers say it ("작년 매출
+    6천이에요", "매출이 한 4500 정도"): read as 6천만, 4,500만 원. Only a number right
+    after 매출 with no unit of its own; "매출 6천만 원", "매출 8억" are read as written."""
+    if amount.unit or any(c in "만억" for c in amount.text):
+        return amount
+    if not 100 <= amount.value < 100_000:
+        return amount
+    before = text[max(0, amount.at - REVENUE_WINDOW):amount.at]
+    after = text[amount.at + len(amount.text):amount.at + len(amount.text) + 12]
+    if not re.search(r"매출|벌이|수입", before) or _NOT_MONEY_UNIT.match(after) or re.match(
+            r"\s*(?:원|만|억|\.|,\d|\d)", after):
+        return amount
+    return Amount(amount.value * 10_000, "원", amount.text, amount.over, amount.at)
+
+
 def _months_open(text: str) -> int | None:
     """Months since the business opened, when the text says so; None for the time since
     anything else ("신청한 지 일주일 됐는데", "채널 만든 지 두 달")."""
@@ -331,8 +367,11 @@ def _clock(text: str) -> tuple[tuple[int, int] | None, str]:
         hour = _native_or_int(match.group(2))
         if hour is None or hour > 24:
             continue
-        minute = 30 if match.group(3) else int(match.group(4) or 0)
-        period = PERIODS.get(match.group(1) or "")
+        minute = 30 if match.group(3) else _minute(match.group(4))
+        if minute is None or minute > 59:
+            continue
+        said = match.group(1) or _period_before(text, match.start(2))
+        period = PERIODS.get(said or "")
         if period is None and hour <= 12:
             return None, match.group().strip()  # "9시": morning or evening? no verdict
         if period in ("pm",) and hour < 12:
@@ -345,6 +384,20 @@ def _clock(text: str) -> tuple[tuple[int, int] | None, str]:
     return None, ""
 
 
+def _minute(word: str | None) -> int | None:
+    """'30' or '이십' (sino-korean, as minutes are said); 0 when no minute was said."""
+    if not word:
+        return 0
+    return int(word) if word.isdigit() else number(word)
+
+
+def _period_before(text: str, at: int) -> str | None:
+    """The part of the day named shortly before a bare hour, in the same clause."""
+    before = re.split(r"[.?!,]", text[max(0, at - PERIOD_WINDOW):at])[-1]
+    found = list(_PERIOD_BEFORE.finditer(before))
+    return found[-1].group(1) if found else None
+
+
 def read(text: str) -> Situation:
     """Everything situational in one question."""
     text = _fold(text)
@@ -352,7 +405,8 @@ def read(text: str) -> Situation:
         return Situation()
     crn = _crn(text)
     # a business number is no amount, nor is a 법인등록번호
-    amounts = _amounts(_CRN.sub(" ", _BIZNO.sub(" ", text)) if crn else _BIZNO.sub(" ", text))
+    scan = _CRN.sub(" ", _BIZNO.sub(" ", text)) if crn else _BIZNO.sub(" ", text)
+    amounts = [_in_manwon(scan, a) for a in _amounts(scan)]
     revenue = money = None
     people = messages = None
     about_revenue = any(w in text for w in REVENUE_WORDS)
@@ -392,7 +446,8 @@ def read(text: str) -> Situation:
     business = tuple(name for name, pattern in BUSINESS_PATTERNS if re.search(pattern, text))
     if "법인" in business and re.search(r"법인\s*(아니|아녀|아닌)", text):
         business = tuple(b for b in business if b != "법인") + ("개인",)
-    if _BIZNO.search(text) or crn:
+    digits = _bizno(text)
+    if _BIZNO.search(text) or crn or digits:
         business = ()  # "…이 번호 개인사업자 거 맞아요?": what the number says is asked
     stores_match = _STORES.search(text)
     counts = [a for a in amounts if a.unit == "명"]
@@ -404,9 +459,11 @@ def read(text: str) -> Situation:
         stores=_native_or_int(stores_match.group(1)) if stores_match else None,
         target=any(w in text for w in TARGET_WORDS),
         sends=_sends(text, counts), repeats=_repeats(text, counts), asks_cost=_asks_cost(text),
-        compares=any(w in text for w in COMPARE_WORDS), **_frequency(text), **_bizno(text),
+        compares=any(w in text for w in COMPARE_WORDS), **_frequency(text), **digits,
         months_since_purchase=_months_since_purchase(text), received_before=_received(text),
-        months_since_consent=_months_since_consent(text))
+        months_since_consent=_months_since_consent(text),
+        asks_eligible=bool(_ASKS_ELIGIBLE.search(text)) and not _ASKS_PROOF.search(text),
+        about_sending=bool(_SENDING.search(text)))
 
 
 def _number_at(text: str, match: re.Match[str]) -> tuple[str, int] | None:
@@ -570,7 +627,16 @@ def topic_hint(verdicts: Verdicts) -> str:
         return COST_TOPIC
     if verdicts.purchase_within is not None:
         return PURCHASE_TOPIC
-    return CONSENT_TOPIC if verdicts.reconsent_due is not None else ""
+    if verdicts.reconsent_due is not None:
+        return CONSENT_TOPIC
+    hints = []
+    if verdicts.asks_eligible and verdicts.revenue_ok is not None:
+        hints.append(YEAR_REVENUE_TOPIC)
+    if verdicts.asks_eligible and verdicts.new_business_ok:
+        hints.append(OPENING_TOPIC)
+    if verdicts.about_sending and verdicts.clock_text:
+        hints.append(SEND_TIME_TOPIC)
+    return " ".join(hints)
 
 
 def _bizno(text: str) -> dict[str, Any]:
@@ -579,8 +645,8 @@ def _bizno(text: str) -> dict[str, Any]:
     if match:
         digits = "".join(match.groups())
         return {"bizno": digits, "bizno_code": int(digits[3:5])}
-    if "번호" not in text and "번대" not in text:
-        return {}
+    if not any(w in text for w in ("번호", "번대", "자리", "사업자")):
+        return {}  # "가운데 두 자리가 84면", "가운데가 23이면 개인사업자": the number's digits
     middle = _BIZNO_MIDDLE.search(text)
     if middle is None:
         return {}
@@ -720,6 +786,8 @@ class Verdicts:
     received_before: bool = False  # no verdict: whether it may be received again is 미확인
     consent_span: str | None = None  # "2년 5개월": since the customer's ad consent
     reconsent_due: bool | None = None  # 2 years or more: the consent must be re-confirmed
+    asks_eligible: bool = False
+    about_sending: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     def context(self) -> dict[str, Any]:
@@ -868,6 +936,8 @@ def judge(situation: Situation) -> Verdicts:
         if s.compares:
             values["sends_difference"] = abs(costs[0] - costs[1])
     values["asks_cost"] = s.asks_cost
+    values["asks_eligible"] = s.asks_eligible
+    values["about_sending"] = s.about_sending
     values["received_before"] = s.received_before
     if s.months_since_consent is not None:
         years, months = divmod(s.months_since_consent, 12)

@@ -160,14 +160,15 @@ class FaqService:
     # -- matching -------------------------------------------------------------
     def situated(self, snapshot: Snapshot, hits: list[Hit], verdicts: situation.Verdicts,
                  lead: bool = False, query: Query | None = None,
-                 beside: bool = False) -> tuple[str, list[Hit]]:
+                 beside: bool = False, text: str | None = None) -> tuple[str, list[Hit]]:
         """Band and hits once the merchant's own case counts: entries that judge it (an
         amount, a time, a business type) move up, and a 'did you mean' on such an entry
         becomes an answer ("매출 11억 좀 넘는데" → the revenue rule with a verdict), and so
         does one whose entry holds the question's words (`query`: Bands.covered) when the
         question says enough or stands `beside` others in one message ("…공짜로 주는
         거예요? 얼마나 줘요?"), not a lone "신규는요?".
-        `lead`: the question says enough for a clear winner to be answered (Bands.of)."""
+        `lead`: the question says enough for a clear winner to be answered (Bands.of).
+        `text`: the whole message, when `hits` are its own (not one question's of several)."""
         signals = set(verdicts.signals)
         # A price asked is computed for any entry (knowledge.situation_parts).
         computed = COMPUTED_SITUATIONS if verdicts.asks_cost else set()
@@ -184,6 +185,18 @@ class FaqService:
                 (Hit(h.entry, round(h.score + SITUATION_BONUS, 4)) if judges(h.entry) else h
                  for h in hits), key=lambda h: -h.score)
         band = self.bands.of(hits, lead=lead)
+        if band != "high" and verdicts.priced:
+            # A price asked of the merchant's own recipients or messages ("팔백 명 정도인데
+            # 30만 원이면 전체한테 몇 번"): the arithmetic answers it, on the best entry that
+            # prices sends, however weakly a long message's words place it.
+            pricing = [h for h in hits if COMPUTED_SITUATIONS & set(
+                snapshot.entries[h.entry].situations)]
+            # … unless the message's words point elsewhere first (a story about which cash
+            # goes first, with a price asked on the side): each question is answered then.
+            if pricing and hits[0].score - pricing[0].score < self.bands.margin and (
+                    text is None or self._only_prices(snapshot, text)):
+                hits = [pricing[0], *(h for h in hits if h is not pricing[0])]
+                band = "high"
         if band == "medium" and hits[0].score >= self.bands.situational and judges(
                 hits[0].entry):
             band = "high"
@@ -193,6 +206,22 @@ class FaqService:
                 snapshot, hits, query):
             band = "high"
         return band, hits[:SUGGESTIONS]
+
+    def _only_prices(self, snapshot: Snapshot, text: str) -> bool:
+        """Whether every question of a message asks a price of its numbers, or names nothing
+        another entry answers: "친구가 60명인데 어떻게 늘려요? 그리고 지금 한 번 보내면
+        얼마예요?" asks how to get friends too, which the arithmetic does not answer."""
+        index = snapshot.index
+        pieces = faq_parts.split(index.analyzer.synonyms.fix_spelling(text))
+        for piece, asks in zip(pieces, faq_parts.questions(pieces), strict=True):
+            if not asks or situation.judge(situation.read(piece)).priced:
+                continue
+            hits = index.search(piece, k=1, screen=True)
+            if hits and hits[0].score >= self.bands.low and not COMPUTED_SITUATIONS & set(
+                    snapshot.entries[hits[0].entry].situations
+                    if hits[0].entry in snapshot.entries else ()):
+                return False
+        return True
 
     def _covered(self, snapshot: Snapshot, hits: list[Hit], query: Query) -> bool:
         """Whether the top entry knows the question's words (Bands.covered) and leads."""
@@ -366,13 +395,13 @@ class FaqService:
         lead = index.says_enough(query)
         band, hits = self.situated(
             snapshot, index.search(text, k=CANDIDATES, query=query, screen=True), verdicts,
-            lead, query)
+            lead, query, text=text)
         previous = self.last_entry(session, now)
         if previous in snapshot.entries and index.is_follow_up(text, query.features):
             context_band, in_context = self.situated(
                 snapshot, index.search(text, k=CANDIDATES, context=previous, query=query,
                                        screen=True),
-                verdicts, lead, query)
+                verdicts, lead, query, text=text)
             if _BAND_ORDER[context_band] > _BAND_ORDER[band] or (
                     context_band == band and in_context and hits
                     and in_context[0].score > hits[0].score):

@@ -23,6 +23,7 @@ from bot.wallet import pricing
 # -- the rules (program-facts.md) ------------------------------------------------------
 REVENUE_LIMIT = 1_000_000_000  # §1.2: 연매출 10억 원 이하
 MONTHS_A_YEAR = 12  # §1.2's rule is on annual revenue: a month's revenue is judged × 12
+WEEKS_A_MONTH = 4  # a weekly plan over months is priced at 4 weeks a month (the answer says so)
 NEW_BUSINESS_MONTHS = 6  # §1.2: 개업 6개월 이내 사업자도 대상
 GRANT = 300_000  # §1.1: 최대 30만 원 무상캐시
 MIN_TOPUP = 10_000  # §1.5: 최소 충전 10,000원
@@ -67,11 +68,19 @@ COMPARE_WORDS = ("차이", "비교")
 # The question asks for a price or a count of sends: a computed cost answers it, whatever
 # the entry it matched ("고객파일로 420명한테 보내면 비용이 얼마나 나와요?").
 COST_ASK_WORDS = ("얼마", "을마", "월매", "비용", "요금", "가격", "금액", "몇 번", "몇번", "몇 회",
-                  "몇회", "몇 건", "몇건", "몇 원", "몇원", "몇 명", "몇명", "어느 정도",
+                  "몇회", "몇 건", "몇건", "몇 원", "몇원", "어느 정도",
                   "어느정도", "멫 번", "멫번", "멫 건", "멫건")
+# "몇 명" asks what a budget reaches ("5만원이면 몇 명한테 보내요") only beside an amount of
+# money; after a friend count alone it asks who receives ("1,200명 중 차단이 200명이면 몇
+# 명이 받아요"), which no price answers.
+PEOPLE_ASK_WORDS = ("몇 명", "몇명")
 # A count of sends asked ("몇 번이나 돌릴 수", "멫 건"): with a friend count and the grant
 # named but no amount, the budget is the grant ("지원금으로 전체 메시지 몇 번").
 _COUNT_ASK = re.compile(r"(?:몇|멫)\s*(?:번|회|건)")
+# How long or how often a budget lasts is asked ("몇 주나 버텨요", "몇 달 가요", "얼마나 보낼
+# 수 있어요"): the number of sends is the answer, not only the price of one.
+_SENDS_ASK = re.compile(r"(?:몇|멫)\s*(?:번|회|건|주|달|개월)|버티|버틸|버텨|모자라|모자랄"
+                        r"|충분|부족|얼마나\s*(?:보내|보낼|쓸|갈|가)")
 GRANT_WORDS = ("지원금", "무상캐시", "무상 캐시", "지원받", "지원 받", "지원해 주", "지원해주")
 PAID_WORDS = ("충전", "유상")  # money the merchant pays in: VAT is taken from it (§1.5)
 # "얼마나 주는 거예요", "얼마 받을 수 있어요": the size of the grant is asked, not a price.
@@ -244,6 +253,8 @@ class Situation:
     sends: tuple[tuple[int, str], ...] = ()
     repeats: tuple[int, ...] = ()  # how many times each of `sends` goes out ("두 번": 2)
     asks_cost: bool = False  # "얼마", "몇 번": a price or a count of sends is asked
+    asks_sends: bool = False  # "몇 번", "몇 주나 버텨요": how many sends a budget makes
+    recipients: bool = False  # a count of people a message goes to is told (_recipients)
     compares: bool = False  # "차이": two prices compared, not added up
     bizno: str | None = None  # a 사업자등록번호's 10 digits
     bizno_code: int | None = None  # its middle two digits (or the ones asked about)
@@ -450,7 +461,12 @@ def read(text: str) -> Situation:
     if _BIZNO.search(text) or crn or digits:
         business = ()  # "…이 번호 개인사업자 거 맞아요?": what the number says is asked
     stores_match = _STORES.search(text)
-    counts = [a for a in amounts if a.unit == "명"]
+    counts = []
+    for amount in amounts:
+        # the same count said twice is one audience ("친구가 60명이에요 … 60명한테 보내면")
+        if amount.unit == "명" and _recipients(scan, amount) and all(
+                c.value != amount.value for c in counts):
+            counts.append(amount)
     return Situation(
         amounts=tuple(amounts), revenue=revenue, revenue_monthly=revenue_monthly, money=money,
         grant=grant, people=people, messages=messages, crn=crn,
@@ -458,7 +474,10 @@ def read(text: str) -> Situation:
         business=business,
         stores=_native_or_int(stores_match.group(1)) if stores_match else None,
         target=any(w in text for w in TARGET_WORDS),
-        sends=_sends(text, counts), repeats=_repeats(text, counts), asks_cost=_asks_cost(text),
+        sends=_sends(text, counts), repeats=_repeats(text, counts),
+        asks_cost=_asks_cost(text, money is not None) or (
+            money is not None and bool(_SENDS_ASK.search(text))),
+        asks_sends=bool(_SENDS_ASK.search(text)), recipients=bool(counts),
         compares=any(w in text for w in COMPARE_WORDS), **_frequency(text), **digits,
         months_since_purchase=_months_since_purchase(text), received_before=_received(text),
         months_since_consent=_months_since_consent(text),
@@ -575,11 +594,13 @@ def _received(text: str) -> bool:
         for m in _RECEIVED.finditer(text))
 
 
-def _asks_cost(text: str) -> bool:
-    """Whether a price or a count of sends is asked; "돈은 얼마나 주는 거예요?" asks the
-    size of the grant (the amount entry), which no computed price answers."""
+def _asks_cost(text: str, money: bool = False) -> bool:
+    """Whether a price or a count of sends is asked (`money`: an amount of money is told);
+    "돈은 얼마나 주는 거예요?" asks the size of the grant (the amount entry), which no
+    computed price answers."""
     text = re.sub(r"월\s*매출", " ", _GRANT_ASK.sub(" ", text))  # 월매출 holds 월매 (= 얼마)
-    return any(w in text for w in COST_ASK_WORDS)
+    return any(w in text for w in COST_ASK_WORDS) or money and any(
+        w in text for w in PEOPLE_ASK_WORDS)
 
 
 def _months_since_purchase(text: str) -> int | None:
@@ -664,6 +685,22 @@ def _frequency(text: str) -> dict[str, int | None]:
     return {"per_month": _native_or_int(month.group(1)) if month else None,
             "per_week": _native_or_int(week.group(1)) if week else None,
             "for_months": months}
+
+
+# A count of people is one a message goes to when friends are named just before it or
+# sending words follow it ("단골 60명한테만", "1,000명 전체로"); not customers a day ("하루에
+# 서른 명 넘게 와요"), nor a count the merchant sees ("발송 수가 400명대", "차단한 사람이 200명").
+_RECIPIENT_AFTER = re.compile(r"\s*(?:정도|쯤|가량|만|씩)?\s*(?:한테|에게|께|전체|모두|다\s|만\s"
+                              r"|뽑|골라|따로|타겟|타깃|일반|으로|보내|보낼|발송)")
+RECIPIENT_WINDOW = 10  # characters before a count searched for 친구
+
+
+def _recipients(text: str, count: Amount) -> bool:
+    """Whether a count of people is one a message goes to (see _RECIPIENT_AFTER)."""
+    before = text[max(0, count.at - RECIPIENT_WINDOW):count.at]
+    after = text[count.at + len(count.text):]
+    after = re.sub(r"^\s*명", "", after)
+    return "친구" in before or bool(_RECIPIENT_AFTER.match(after))
 
 
 def _sends(text: str, counts: list[Amount]) -> tuple[tuple[int, str], ...]:
@@ -775,6 +812,7 @@ class Verdicts:
     week_cost: int | None = None
     for_months: int | None = None
     period_cost: int | None = None  # `month_cost` over `for_months`
+    weeks_period_cost: int | None = None  # `week_cost` over `for_months` of 4 weeks
     asks_cost: bool = False
     below_min_topup: bool | None = None
     messages: int | None = None
@@ -788,6 +826,8 @@ class Verdicts:
     reconsent_due: bool | None = None  # 2 years or more: the consent must be re-confirmed
     asks_eligible: bool = False
     about_sending: bool = False
+    # A price asked of the merchant's own numbers: a count of recipients or of messages.
+    priced: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     def context(self) -> dict[str, Any]:
@@ -801,6 +841,7 @@ class Verdicts:
         for key in ("cost_general", "cost_target", "messages_cost_general",
                     "messages_cost_target", "broadcast_cost", "money_left", "sends_total",
                     "sends_difference", "month_cost", "week_cost", "period_cost",
+                    "weeks_period_cost",
                     "broadcast_cost_novat"):
             data[f"{key}_won"] = f"{data[key]:,}원" if data[key] is not None else None
         for key in ("messages_general", "messages_target", "broadcasts", "friends", "messages",
@@ -891,7 +932,9 @@ def judge(situation: Situation) -> Verdicts:
         values["messages_general"] = pricing.messages_for(s.money.value, pricing.GENERAL)
         values["messages_target"] = pricing.messages_for(s.money.value, pricing.TARGET)
         values["below_min_topup"] = s.money.value < MIN_TOPUP
-        if s.people is not None:
+        # The sends a budget makes with the friend count, when they are asked: "한 번에
+        # 얼마씩 빠지는지" beside "3만원 충전해 뒀고 30만원 받았어요" asks the price only.
+        if s.people is not None and s.asks_sends:
             values["broadcasts"] = pricing.broadcasts_for(s.money.value, s.people, kind)
             values["broadcast_kind"] = kind
             values["broadcast_cost"] = pricing.send_cost(s.people, kind)
@@ -903,7 +946,7 @@ def judge(situation: Situation) -> Verdicts:
                 s.money.value, pricing.GENERAL, vat=False)
             values["messages_target_novat"] = pricing.messages_for(
                 s.money.value, pricing.TARGET, vat=False)
-            if s.people is not None:
+            if s.people is not None and s.asks_sends:
                 values["broadcasts_novat"] = pricing.broadcasts_for(
                     s.money.value, s.people, kind, vat=False)
                 values["broadcast_cost_novat"] = pricing.send_cost(s.people, kind, vat=False)
@@ -926,6 +969,10 @@ def judge(situation: Situation) -> Verdicts:
                 values["period_cost"] = one * s.per_month * s.for_months
         if s.per_week:
             values["per_week"], values["week_cost"] = s.per_week, one * s.per_week
+            if s.for_months and not s.per_month:
+                # "한 달 동안 일주일에 두 번": a month counted as 4 weeks, said so in the answer
+                values["for_months"] = s.for_months
+                values["weeks_period_cost"] = one * s.per_week * WEEKS_A_MONTH * s.for_months
     if len(s.sends) > 1:
         times = s.repeats if len(s.repeats) == len(s.sends) else (1,) * len(s.sends)
         costs = [pricing.send_cost(n, k) * t for (n, k), t in zip(s.sends, times, strict=True)]
@@ -937,6 +984,7 @@ def judge(situation: Situation) -> Verdicts:
             values["sends_difference"] = abs(costs[0] - costs[1])
     values["asks_cost"] = s.asks_cost
     values["asks_eligible"] = s.asks_eligible
+    values["priced"] = s.asks_cost and (s.recipients or s.messages is not None)
     values["about_sending"] = s.about_sending
     values["received_before"] = s.received_before
     if s.months_since_consent is not None:

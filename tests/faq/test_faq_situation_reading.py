@@ -47,3 +47,37 @@ def test_a_shop_opened_months_ago_asked_about_loosely_gets_the_new_business_rule
 def test_a_dawn_send_in_dialect_is_judged(chat):
     said = chat.say("새벽 여섯 시에 물건 들어오믄 그때 바로 쏴도 되겄어?")
     assert "새벽 여섯 시(06:00)에는 광고 메시지를 보낼 수 없어요" in said.text
+
+
+def test_a_count_told_beside_another_question_gets_no_price(chat):
+    said = chat.say("친구가 300명인데 메시지 보냈더니 받은 사람이 200명대밖에 안 돼요 왜 그런가요?")
+    assert "faq_situation/cost" not in said.templates and "합치면" not in said.text
+    said = chat.as_user("u-2").say("친구 900명 중에 차단한 손님이 100명이면 몇 명이 받아요?")
+    assert "faq_situation/cost" not in said.templates and "합치면" not in said.text
+
+
+def test_only_the_price_asked_is_computed_not_what_a_top_up_buys(chat):
+    said = chat.say("유상캐시 2만원 남았고 친구 250명이에요. 한 번 보낼 때 얼마 빠져요?")
+    assert "4,125원" in said.text  # 250 × 15원 × 1.1, rounded up
+    assert "번 보낼 수 있고" not in said.text
+
+
+def test_one_audience_said_twice_or_customers_a_day_are_not_added_up(chat):
+    said = chat.say("손님은 하루에 마흔 명쯤 오고 친구는 90명이에요. "
+                    "90명한테 한 번 보내면 얼마예요?")
+    assert "1,485원" in said.text and "합치면" not in said.text
+
+
+def test_a_long_message_with_a_friend_count_and_the_grant_gets_the_number_of_sends(chat):
+    said = chat.say("안녕하세요 시장에서 떡집을 합니다 손님들이 채널에 많이 들어와서 "
+                    "친구가 천이백 명 정도 됐어요 지원금 30만 원을 받으면 전체한테 몇 번이나 "
+                    "보낼 수 있을지 미리 알고 싶어요")
+    assert said.templates[0] == "faq_situation/budget"
+    assert "19,800원" in said.text and "15번" in said.text  # 1,200 × 15원 × 1.1; 30만 원에
+    assert "18,000원씩이면 16번" in said.text  # without VAT: whether it is taken is 미확인
+
+
+def test_a_weekly_plan_over_a_month_is_priced_at_four_weeks_and_says_so(chat):
+    said = chat.say("친구 300명한테 한 달 동안 일주일에 세 번씩 보내면 총 얼마예요?")
+    assert "일주일에 3번이면 14,850원" in said.text
+    assert "한 달을 4주로 치면 1개월에 59,400원" in said.text

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from bot.answers.templating import TemplateStore
-from bot.conversation import router
+from bot.conversation import korean, router
 from bot.conversation.reply import Reply
 from bot.conversation.session import Session
 from bot.core import metrics
@@ -132,7 +132,7 @@ class FaqService:
         # yearly rule ("한 달 매출이 N인데 일 년으로 치면 … 되는 건가요, 안 되는 건가요").
         monthly = verdicts.revenue_monthly_text is not None and verdicts.signals == ("revenue",)
         return WHOLE_MESSAGE_SITUATIONS & judged or (monthly and "revenue" in judged) or bool(
-            verdicts.asks_cost and COMPUTED_SITUATIONS & judged)
+            verdicts.asks_cost and COMPUTED_SITUATIONS & judged) or _eligible(entry, verdicts)
 
     def _elsewhere(self, snapshot: Snapshot, text: str, entry: Entry,
                    verdicts: situation.Verdicts) -> bool:
@@ -143,6 +143,13 @@ class FaqService:
         computed one alone."""
         monthly = (verdicts.revenue_monthly_text is not None
                    and verdicts.signals == ("revenue",))
+        judged = set(entry.situations) & set(verdicts.signals)
+        if _eligible(entry, verdicts) and not (
+                WHOLE_MESSAGE_SITUATIONS & judged or monthly and "revenue" in judged
+                or verdicts.asks_cost and COMPUTED_SITUATIONS & judged):
+            # Read whole for a verdict on the case (_eligible): only when each of its other
+            # questions is the bare "신청되나요?" that verdict answers.
+            return not self._only_whether(snapshot, text)
         if not monthly and not verdicts.asks_cost:
             return False
         index = snapshot.index
@@ -218,6 +225,25 @@ class FaqService:
                 continue
             hits = index.search(piece, k=1, screen=True)
             if hits and hits[0].score >= self.bands.low and not COMPUTED_SITUATIONS & set(
+                    snapshot.entries[hits[0].entry].situations
+                    if hits[0].entry in snapshot.entries else ()):
+                return False
+        return True
+
+    def _only_whether(self, snapshot: Snapshot, text: str) -> bool:
+        """Whether every question of a message either tells the case the eligibility rules
+        judge or only asks whether it qualifies ("년매출 2억이에요 / 신청되나요?"); not "매출
+        7억인디 되는 거여? 되믄 월렛은 누가 맹그는 거여?" (a second question of its own)."""
+        pieces = faq_parts.split(snapshot.index.analyzer.synonyms.fix_spelling(text))
+        index = snapshot.index
+        for piece, asks in zip(pieces, faq_parts.questions(pieces), strict=True):
+            if ELIGIBILITY_SITUATIONS & set(situation.judge(situation.read(piece)).signals):
+                continue
+            if asks and not set(korean.tokens(piece)) <= WHETHER_WORDS:
+                return False
+            # a clause that names another topic clearly, asked or not ("…유효기간도요")
+            hits = [] if asks else index.search(piece, k=1, screen=True)
+            if hits and hits[0].score >= self.bands.high and not ELIGIBILITY_SITUATIONS & set(
                     snapshot.entries[hits[0].entry].situations
                     if hits[0].entry in snapshot.entries else ()):
                 return False
@@ -446,6 +472,28 @@ class FaqService:
         page = _requested_page(req, len(pages))
         return Reply.of("faq_ui/topics",
                         {"cards": pages[page - 1], "page": page, "pages": len(pages)})
+
+
+# The merchant's case the eligibility rules judge (§1.2): a revenue, a time since opening,
+# a business type (any of them makes a piece the case, not another question).
+ELIGIBILITY_SITUATIONS = {"revenue", "opening", "business"}
+# The words of a bare "does it qualify" question ("신청되나요?", "이래도 받을 수 있어요?",
+# "지원 대상인가요", "그럼 신청 가능한가요"): it names no topic of its own.
+WHETHER_WORDS = frozenset({"신청", "지원", "대상", "해당", "가능", "되", "돼", "수", "있", "이",
+                           "그럼", "그래도", "이래도", "저", "저희", "우리", "나", "받", "거",
+                           "것", "궁금하", "혹시"})
+
+
+def _eligible(entry: Entry, verdicts: situation.Verdicts) -> bool:
+    """Whether the entry gives a verdict on the merchant's own case and whether the business
+    qualifies is what is asked ("년매출 2억이에요 신청되나요", "작년 매출 5천이에요. 받을 수
+    있어요?"): "신청되나요" after the case is that question, not one about how to apply."""
+    judged = ELIGIBILITY_SITUATIONS & set(entry.situations) & set(verdicts.signals)
+    # Not the time since opening: "개업 N개월인데 …" comes before questions of every kind
+    # (a held-back dev set lost a right answer to it).
+    decided = (verdicts.revenue_ok is not None and "revenue" in judged
+               or verdicts.business_ok is not None and "business" in judged)
+    return bool(decided and verdicts.asks_eligible)
 
 
 def _related_tie(snapshot: Snapshot, hits: list[Hit], bands: Bands) -> bool:

@@ -81,3 +81,14 @@ def test_a_weekly_plan_over_a_month_is_priced_at_four_weeks_and_says_so(chat):
     said = chat.say("친구 300명한테 한 달 동안 일주일에 세 번씩 보내면 총 얼마예요?")
     assert "일주일에 3번이면 14,850원" in said.text
     assert "한 달을 4주로 치면 1개월에 59,400원" in said.text
+
+
+def test_a_revenue_then_a_bare_can_i_apply_is_one_question(chat):
+    said = chat.say("꽃집인데 작년 매출이 3억 좀 넘었어요 저희도 신청되나요")
+    assert said.templates[0] == "faq_situation/revenue"
+    assert "연매출 3억 원이면 대상이에요" in said.text
+
+
+def test_a_revenue_beside_a_question_of_its_own_does_not_swallow_it(chat):
+    said = chat.say("매출 5억인데 되나요? 그리고 무상캐시는 언제까지 써야 돼요?")
+    assert "faq/cash_expiry" in said.templates  # both questions answered, each its own

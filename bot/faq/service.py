@@ -183,6 +183,10 @@ class FaqService:
             # An amount or a friend count told in passing ("충전은 10만원 해놨고 … 뭐부터
             #빠져요?") is the story, not the question: it lifts no price entry.
             signals -= COMPUTED_SITUATIONS
+        if verdicts.asks_proof:
+            # "개업 4개월이라 신고를 안 했는데 매출은 뭘로 증명해요?": how the case is proved
+            # or counted is asked, which no verdict on it answers; it lifts no such entry.
+            signals -= {"revenue", "opening"}
 
         def judges(entry_id: str) -> bool:
             return bool(signals & (set(snapshot.entries[entry_id].situations) | computed))

@@ -173,6 +173,8 @@ _ASKS_ELIGIBLE = re.compile(r"되나|돼요|되요|될까|되는|되능|되겠|�
                             r"|받을\s*수|받나|가능|안\s*되|못\s*받|우짜|어쩌|어떡|어떻게\s*돼")
 _ASKS_PROOF = re.compile(r"증명|서류|자료|뭘로|무엇으로|어떤\s*기준|판단|어떻게\s*(?:봐|보|따)"
                          r"|합쳐|합치|따로|각각")
+# How the case is proved is asked ("매출은 뭘로 증명해요", "무슨 서류로 확인해요").
+_ASKS_HOW_PROVED = re.compile(r"증명|뭘로|무엇으로|어떤\s*서류|무슨\s*서류")
 # Words of sending around a clock time: the time of an ad send is asked ("8시 반에 보내도").
 _SENDING = re.compile(r"보내|보낼|보냄|발송|광고|예약|쏘|쏠|쏴|뿌리|돌리")
 _BIZNO = re.compile(r"(?<![\d-])([1-9]\d{2})[\s\-‐.]?(\d{2})[\s\-‐.]?(\d{5})(?![\d-])")
@@ -266,6 +268,7 @@ class Situation:
     received_before: bool = False  # the grant was received before (작년에 받았는데)
     months_since_consent: int | None = None  # an ad consent taken this long ago
     asks_eligible: bool = False  # whether the business qualifies is asked (not how proved)
+    asks_proof: bool = False  # how revenue is proved or counted is asked ("뭘로 증명해요")
     about_sending: bool = False  # words of sending (보내, 발송, 광고, 예약) are said
 
     @property
@@ -482,6 +485,7 @@ def read(text: str) -> Situation:
         months_since_purchase=_months_since_purchase(text), received_before=_received(text),
         months_since_consent=_months_since_consent(text),
         asks_eligible=bool(_ASKS_ELIGIBLE.search(text)) and not _ASKS_PROOF.search(text),
+        asks_proof=bool(_ASKS_HOW_PROVED.search(text)),
         about_sending=bool(_SENDING.search(text)))
 
 
@@ -825,6 +829,7 @@ class Verdicts:
     consent_span: str | None = None  # "2년 5개월": since the customer's ad consent
     reconsent_due: bool | None = None  # 2 years or more: the consent must be re-confirmed
     asks_eligible: bool = False
+    asks_proof: bool = False
     about_sending: bool = False
     # A price asked of the merchant's own numbers: a count of recipients or of messages.
     priced: bool = False
@@ -984,6 +989,7 @@ def judge(situation: Situation) -> Verdicts:
             values["sends_difference"] = abs(costs[0] - costs[1])
     values["asks_cost"] = s.asks_cost
     values["asks_eligible"] = s.asks_eligible
+    values["asks_proof"] = s.asks_proof
     values["priced"] = s.asks_cost and (s.recipients or s.messages is not None)
     values["about_sending"] = s.about_sending
     values["received_before"] = s.received_before

@@ -92,3 +92,8 @@ def test_a_revenue_then_a_bare_can_i_apply_is_one_question(chat):
 def test_a_revenue_beside_a_question_of_its_own_does_not_swallow_it(chat):
     said = chat.say("매출 5억인데 되나요? 그리고 무상캐시는 언제까지 써야 돼요?")
     assert "faq/cash_expiry" in said.templates  # both questions answered, each its own
+
+
+def test_how_a_new_business_proves_its_revenue_is_not_answered_with_the_opening_rule(chat):
+    said = chat.say("가게 연 지 석 달 됐는데 매출은 뭘로 증명하면 돼요?")
+    assert "faq/eligibility_new_business" not in said.templates  # how, not whether

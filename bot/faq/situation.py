@@ -11,6 +11,7 @@ everything else stays None so the template shows the plain rule or hands off.
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from dataclasses import dataclass, field, fields
@@ -267,6 +268,8 @@ class Situation:
     months_since_purchase: int | None = None  # a customer's purchase, in an ad question
     received_before: bool = False  # the grant was received before (작년에 받았는데)
     months_since_consent: int | None = None  # an ad consent taken this long ago
+    consent_date: tuple[int, int, int] | None = None  # the day a consent was taken
+    purchase_date: tuple[int, int, int] | None = None  # the day a customer bought
     asks_eligible: bool = False  # whether the business qualifies is asked (not how proved)
     asks_proof: bool = False  # how revenue is proved or counted is asked ("뭘로 증명해요")
     about_sending: bool = False  # words of sending (보내, 발송, 광고, 예약) are said
@@ -484,6 +487,8 @@ def read(text: str) -> Situation:
         compares=any(w in text for w in COMPARE_WORDS), **_frequency(text), **digits,
         months_since_purchase=_months_since_purchase(text), received_before=_received(text),
         months_since_consent=_months_since_consent(text),
+        consent_date=_dated(text, CONSENT_AFTER_DATE),
+        purchase_date=_dated(text, _PURCHASE) if any(w in text for w in AD_WORDS) else None,
         asks_eligible=bool(_ASKS_ELIGIBLE.search(text)) and not _ASKS_PROOF.search(text),
         asks_proof=bool(_ASKS_HOW_PROVED.search(text)),
         about_sending=bool(_SENDING.search(text)))
@@ -565,6 +570,36 @@ def _crn(text: str) -> str | None:
         return None
     match = _CRN.search(text)
     return "".join(match.groups()) if match else None
+
+
+# A dated consent or purchase: "2025년 3월 15일에 수신 동의를 받았어요", "26년1월20일에
+# 동의", "2026년 9월 10일 거래": the day, then what happened on it within a few words.
+_FULL_DATE = re.compile(r"(?<!\d)(\d{4}|\d{2})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일")
+CONSENT_AFTER_DATE = re.compile(r"동의")
+DATED_WINDOW = 20  # characters after a date searched for the consent or purchase it dates
+
+
+def _dated(text: str, what: re.Pattern[str]) -> tuple[int, int, int] | None:
+    """The day `what` (a consent, a purchase) happened, when the text dates it."""
+    for match in _FULL_DATE.finditer(text):
+        year, month, day = (int(g) for g in match.groups())
+        year += 2000 if year < 100 else 0
+        if not (1 <= month <= 12 and 1 <= day <= 31 and 2000 <= year <= 2100):
+            continue
+        if what.search(text[match.end():match.end() + DATED_WINDOW]):
+            return year, month, day
+    return None
+
+
+def _months_after(day: tuple[int, int, int], months: int) -> tuple[int, int, int]:
+    """The same day `months` later (the month's last day when it has no such day)."""
+    year, month, date = day
+    year, month = divmod(year * 12 + month - 1 + months, 12)
+    return year, month + 1, min(date, calendar.monthrange(year, month + 1)[1])
+
+
+def _day_text(day: tuple[int, int, int]) -> str:
+    return f"{day[0]}년 {day[1]}월 {day[2]}일"
 
 
 def _months_since_consent(text: str) -> int | None:
@@ -650,9 +685,9 @@ def topic_hint(verdicts: Verdicts) -> str:
         return REVENUE_TOPIC
     if verdicts.asks_cost and verdicts.cost_general is not None and verdicts.money is None:
         return COST_TOPIC
-    if verdicts.purchase_within is not None:
+    if verdicts.purchase_within is not None or verdicts.purchase_until is not None:
         return PURCHASE_TOPIC
-    if verdicts.reconsent_due is not None:
+    if verdicts.reconsent_due is not None or verdicts.reconsent_by is not None:
         return CONSENT_TOPIC
     hints = []
     if verdicts.asks_eligible and verdicts.revenue_ok is not None:
@@ -828,6 +863,10 @@ class Verdicts:
     received_before: bool = False  # no verdict: whether it may be received again is 미확인
     consent_span: str | None = None  # "2년 5개월": since the customer's ad consent
     reconsent_due: bool | None = None  # 2 years or more: the consent must be re-confirmed
+    consent_date_text: str | None = None  # "2025년 3월 15일": the day the consent was taken
+    reconsent_by: str | None = None  # the day 2 years after it
+    purchase_date_text: str | None = None  # "2026년 9월 10일": the day of the purchase
+    purchase_until: str | None = None  # the day 6 months after it
     asks_eligible: bool = False
     asks_proof: bool = False
     about_sending: bool = False
@@ -887,11 +926,11 @@ class Verdicts:
         if self.bizno_valid is not None or self.bizno_code is not None or (
                 self.crn_valid is not None):
             found.append("bizno")
-        if self.purchase_within is not None:
+        if self.purchase_within is not None or self.purchase_until is not None:
             found.append("purchase")
         if self.received_before:
             found.append("received")
-        if self.reconsent_due is not None:
+        if self.reconsent_due is not None or self.reconsent_by is not None:
             found.append("consent")
         return tuple(found)
 
@@ -999,6 +1038,12 @@ def judge(situation: Situation) -> Verdicts:
             part for part in (f"{years}년" if years else "", f"{months}개월" if months else "")
             if part) or "1개월 미만"
         values["reconsent_due"] = s.months_since_consent >= RECONSENT_MONTHS
+    if s.consent_date is not None:
+        values["consent_date_text"] = _day_text(s.consent_date)
+        values["reconsent_by"] = _day_text(_months_after(s.consent_date, RECONSENT_MONTHS))
+    if s.purchase_date is not None:
+        values["purchase_date_text"] = _day_text(s.purchase_date)
+        values["purchase_until"] = _day_text(_months_after(s.purchase_date, TRANSACTION_MONTHS))
     if s.stores is not None:
         values["stores"] = s.stores
     if s.months_since_purchase is not None:

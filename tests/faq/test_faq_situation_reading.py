@@ -97,3 +97,15 @@ def test_a_revenue_beside_a_question_of_its_own_does_not_swallow_it(chat):
 def test_how_a_new_business_proves_its_revenue_is_not_answered_with_the_opening_rule(chat):
     said = chat.say("가게 연 지 석 달 됐는데 매출은 뭘로 증명하면 돼요?")
     assert "faq/eligibility_new_business" not in said.templates  # how, not whether
+
+
+def test_a_dated_consent_gets_the_day_it_must_be_confirmed_again(chat):
+    said = chat.say("2025년 6월 3일에 단골들한테 광고 받겠다는 동의를 받았는데 "
+                    "언제 다시 받아야 해요?")
+    assert "2027년 6월 3일 전에 수신 동의를 다시 확인해야 해요" in said.text
+
+
+def test_a_dated_purchase_gets_the_last_day_of_the_six_month_exception(chat):
+    said = chat.say("2026년 8월 31일에 화분 산 손님한테 비슷한 화분 광고는 "
+                    "언제까지 동의 없이 돼요?")
+    assert "2027년 2월 28일까지" in said.text  # six months on, the month's last day

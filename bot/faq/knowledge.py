@@ -399,8 +399,12 @@ def situation_parts(entry: Entry, verdicts: Verdicts | None) -> list[Part]:
     """The situational bubble(s) for this entry: the rules applied to the merchant's case."""
     if verdicts is None:
         return []
+    # A price is computed only when one is asked: a friend count told beside another
+    # question ("친구가 500명인데 발송 수가 400명대로 나와요 왜 그래요?") gets no cost, nor do
+    # two counts of one audience get added up.
     own = [name for name in verdicts.signals
-           if name in entry.situations and name not in SILENT_SIGNALS][:MAX_SITUATIONS]
+           if name in entry.situations and name not in SILENT_SIGNALS
+           and (verdicts.asks_cost or name not in COMPUTED_SITUATIONS)][:MAX_SITUATIONS]
     # A price asked with a count or a budget is computed whatever entry matched
     # ("고객파일로 420명한테 보내면 비용이 얼마나 나와요?" → customer_file, and the cost;
     # "300명한테 저녁 7시 반에 보내면 얼마고, 그 시간 괜찮아요?" → the time, and the cost).

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from bot.answers.templating import TemplateStore
-from bot.conversation import router
+from bot.conversation import korean, router
 from bot.conversation.reply import Reply
 from bot.conversation.session import Session
 from bot.core import metrics
@@ -132,7 +132,7 @@ class FaqService:
         # yearly rule ("한 달 매출이 N인데 일 년으로 치면 … 되는 건가요, 안 되는 건가요").
         monthly = verdicts.revenue_monthly_text is not None and verdicts.signals == ("revenue",)
         return WHOLE_MESSAGE_SITUATIONS & judged or (monthly and "revenue" in judged) or bool(
-            verdicts.asks_cost and COMPUTED_SITUATIONS & judged)
+            verdicts.asks_cost and COMPUTED_SITUATIONS & judged) or _eligible(entry, verdicts)
 
     def _elsewhere(self, snapshot: Snapshot, text: str, entry: Entry,
                    verdicts: situation.Verdicts) -> bool:
@@ -143,6 +143,13 @@ class FaqService:
         computed one alone."""
         monthly = (verdicts.revenue_monthly_text is not None
                    and verdicts.signals == ("revenue",))
+        judged = set(entry.situations) & set(verdicts.signals)
+        if _eligible(entry, verdicts) and not (
+                WHOLE_MESSAGE_SITUATIONS & judged or monthly and "revenue" in judged
+                or verdicts.asks_cost and COMPUTED_SITUATIONS & judged):
+            # Read whole for a verdict on the case (_eligible): only when each of its other
+            # questions is the bare "신청되나요?" that verdict answers.
+            return not self._only_whether(snapshot, text)
         if not monthly and not verdicts.asks_cost:
             return False
         index = snapshot.index
@@ -160,14 +167,15 @@ class FaqService:
     # -- matching -------------------------------------------------------------
     def situated(self, snapshot: Snapshot, hits: list[Hit], verdicts: situation.Verdicts,
                  lead: bool = False, query: Query | None = None,
-                 beside: bool = False) -> tuple[str, list[Hit]]:
+                 beside: bool = False, text: str | None = None) -> tuple[str, list[Hit]]:
         """Band and hits once the merchant's own case counts: entries that judge it (an
         amount, a time, a business type) move up, and a 'did you mean' on such an entry
         becomes an answer ("매출 11억 좀 넘는데" → the revenue rule with a verdict), and so
         does one whose entry holds the question's words (`query`: Bands.covered) when the
         question says enough or stands `beside` others in one message ("…공짜로 주는
         거예요? 얼마나 줘요?"), not a lone "신규는요?".
-        `lead`: the question says enough for a clear winner to be answered (Bands.of)."""
+        `lead`: the question says enough for a clear winner to be answered (Bands.of).
+        `text`: the whole message, when `hits` are its own (not one question's of several)."""
         signals = set(verdicts.signals)
         # A price asked is computed for any entry (knowledge.situation_parts).
         computed = COMPUTED_SITUATIONS if verdicts.asks_cost else set()
@@ -175,6 +183,10 @@ class FaqService:
             # An amount or a friend count told in passing ("충전은 10만원 해놨고 … 뭐부터
             #빠져요?") is the story, not the question: it lifts no price entry.
             signals -= COMPUTED_SITUATIONS
+        if verdicts.asks_proof:
+            # "개업 4개월이라 신고를 안 했는데 매출은 뭘로 증명해요?": how the case is proved
+            # or counted is asked, which no verdict on it answers; it lifts no such entry.
+            signals -= {"revenue", "opening"}
 
         def judges(entry_id: str) -> bool:
             return bool(signals & (set(snapshot.entries[entry_id].situations) | computed))
@@ -184,6 +196,18 @@ class FaqService:
                 (Hit(h.entry, round(h.score + SITUATION_BONUS, 4)) if judges(h.entry) else h
                  for h in hits), key=lambda h: -h.score)
         band = self.bands.of(hits, lead=lead)
+        if band != "high" and verdicts.priced:
+            # A price asked of the merchant's own recipients or messages ("팔백 명 정도인데
+            # 30만 원이면 전체한테 몇 번"): the arithmetic answers it, on the best entry that
+            # prices sends, however weakly a long message's words place it.
+            pricing = [h for h in hits if COMPUTED_SITUATIONS & set(
+                snapshot.entries[h.entry].situations)]
+            # … unless the message's words point elsewhere first (a story about which cash
+            # goes first, with a price asked on the side): each question is answered then.
+            if pricing and hits[0].score - pricing[0].score < self.bands.margin and (
+                    text is None or self._only_prices(snapshot, text)):
+                hits = [pricing[0], *(h for h in hits if h is not pricing[0])]
+                band = "high"
         if band == "medium" and hits[0].score >= self.bands.situational and judges(
                 hits[0].entry):
             band = "high"
@@ -193,6 +217,41 @@ class FaqService:
                 snapshot, hits, query):
             band = "high"
         return band, hits[:SUGGESTIONS]
+
+    def _only_prices(self, snapshot: Snapshot, text: str) -> bool:
+        """Whether every question of a message asks a price of its numbers, or names nothing
+        another entry answers: "친구가 60명인데 어떻게 늘려요? 그리고 지금 한 번 보내면
+        얼마예요?" asks how to get friends too, which the arithmetic does not answer."""
+        index = snapshot.index
+        pieces = faq_parts.split(index.analyzer.synonyms.fix_spelling(text))
+        for piece, asks in zip(pieces, faq_parts.questions(pieces), strict=True):
+            if not asks or situation.judge(situation.read(piece)).priced:
+                continue
+            hits = index.search(piece, k=1, screen=True)
+            if hits and hits[0].score >= self.bands.low and not COMPUTED_SITUATIONS & set(
+                    snapshot.entries[hits[0].entry].situations
+                    if hits[0].entry in snapshot.entries else ()):
+                return False
+        return True
+
+    def _only_whether(self, snapshot: Snapshot, text: str) -> bool:
+        """Whether every question of a message either tells the case the eligibility rules
+        judge or only asks whether it qualifies ("년매출 2억이에요 / 신청되나요?"); not "매출
+        7억인디 되는 거여? 되믄 월렛은 누가 맹그는 거여?" (a second question of its own)."""
+        pieces = faq_parts.split(snapshot.index.analyzer.synonyms.fix_spelling(text))
+        index = snapshot.index
+        for piece, asks in zip(pieces, faq_parts.questions(pieces), strict=True):
+            if ELIGIBILITY_SITUATIONS & set(situation.judge(situation.read(piece)).signals):
+                continue
+            if asks and not set(korean.tokens(piece)) <= WHETHER_WORDS:
+                return False
+            # a clause that names another topic clearly, asked or not ("…유효기간도요")
+            hits = [] if asks else index.search(piece, k=1, screen=True)
+            if hits and hits[0].score >= self.bands.high and not ELIGIBILITY_SITUATIONS & set(
+                    snapshot.entries[hits[0].entry].situations
+                    if hits[0].entry in snapshot.entries else ()):
+                return False
+        return True
 
     def _covered(self, snapshot: Snapshot, hits: list[Hit], query: Query) -> bool:
         """Whether the top entry knows the question's words (Bands.covered) and leads."""
@@ -366,13 +425,13 @@ class FaqService:
         lead = index.says_enough(query)
         band, hits = self.situated(
             snapshot, index.search(text, k=CANDIDATES, query=query, screen=True), verdicts,
-            lead, query)
+            lead, query, text=text)
         previous = self.last_entry(session, now)
         if previous in snapshot.entries and index.is_follow_up(text, query.features):
             context_band, in_context = self.situated(
                 snapshot, index.search(text, k=CANDIDATES, context=previous, query=query,
                                        screen=True),
-                verdicts, lead, query)
+                verdicts, lead, query, text=text)
             if _BAND_ORDER[context_band] > _BAND_ORDER[band] or (
                     context_band == band and in_context and hits
                     and in_context[0].score > hits[0].score):
@@ -417,6 +476,28 @@ class FaqService:
         page = _requested_page(req, len(pages))
         return Reply.of("faq_ui/topics",
                         {"cards": pages[page - 1], "page": page, "pages": len(pages)})
+
+
+# The merchant's case the eligibility rules judge (§1.2): a revenue, a time since opening,
+# a business type (any of them makes a piece the case, not another question).
+ELIGIBILITY_SITUATIONS = {"revenue", "opening", "business"}
+# The words of a bare "does it qualify" question ("신청되나요?", "이래도 받을 수 있어요?",
+# "지원 대상인가요", "그럼 신청 가능한가요"): it names no topic of its own.
+WHETHER_WORDS = frozenset({"신청", "지원", "대상", "해당", "가능", "되", "돼", "수", "있", "이",
+                           "그럼", "그래도", "이래도", "저", "저희", "우리", "나", "받", "거",
+                           "것", "궁금하", "혹시"})
+
+
+def _eligible(entry: Entry, verdicts: situation.Verdicts) -> bool:
+    """Whether the entry gives a verdict on the merchant's own case and whether the business
+    qualifies is what is asked ("년매출 2억이에요 신청되나요", "작년 매출 5천이에요. 받을 수
+    있어요?"): "신청되나요" after the case is that question, not one about how to apply."""
+    judged = ELIGIBILITY_SITUATIONS & set(entry.situations) & set(verdicts.signals)
+    # Not the time since opening: "개업 N개월인데 …" comes before questions of every kind
+    # (a held-back dev set lost a right answer to it).
+    decided = (verdicts.revenue_ok is not None and "revenue" in judged
+               or verdicts.business_ok is not None and "business" in judged)
+    return bool(decided and verdicts.asks_eligible)
 
 
 def _related_tie(snapshot: Snapshot, hits: list[Hit], bands: Bands) -> bool:

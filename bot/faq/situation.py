@@ -11,6 +11,7 @@ everything else stays None so the template shows the plain rule or hands off.
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from dataclasses import dataclass, field, fields
@@ -23,6 +24,7 @@ from bot.wallet import pricing
 # -- the rules (program-facts.md) ------------------------------------------------------
 REVENUE_LIMIT = 1_000_000_000  # §1.2: 연매출 10억 원 이하
 MONTHS_A_YEAR = 12  # §1.2's rule is on annual revenue: a month's revenue is judged × 12
+WEEKS_A_MONTH = 4  # a weekly plan over months is priced at 4 weeks a month (the answer says so)
 NEW_BUSINESS_MONTHS = 6  # §1.2: 개업 6개월 이내 사업자도 대상
 GRANT = 300_000  # §1.1: 최대 30만 원 무상캐시
 MIN_TOPUP = 10_000  # §1.5: 최소 충전 10,000원
@@ -58,6 +60,7 @@ AGED_BUSINESS = re.compile(
     r"^\s*(?:밖에\s*)?(?:안\s*)?(?:된|됐|되는|째)\s*(?:가게|매장|식당|카페|집|업체|점포|사업장"
     r"|사업자|신규|새\s*가게|\w{0,4}(?:집|가게|카페|식당|점))")
 OPENING_WINDOW = 24  # characters before a duration searched for the event it counts from
+REVENUE_WINDOW = 8  # characters before a bare number searched for 매출 (then it is in 만 원)
 RULE_WINDOW = 6  # characters around 10억 searched for 기준: the rule quoted, not a revenue
 OVER_WORDS = ("넘", "초과", "이상", "넘어")
 UNDER_WORDS = ("안 되", "안되", "못 미", "밑", "미만", "이하", "조금 안", "좀 안")
@@ -66,11 +69,19 @@ COMPARE_WORDS = ("차이", "비교")
 # The question asks for a price or a count of sends: a computed cost answers it, whatever
 # the entry it matched ("고객파일로 420명한테 보내면 비용이 얼마나 나와요?").
 COST_ASK_WORDS = ("얼마", "을마", "월매", "비용", "요금", "가격", "금액", "몇 번", "몇번", "몇 회",
-                  "몇회", "몇 건", "몇건", "몇 원", "몇원", "몇 명", "몇명", "어느 정도",
+                  "몇회", "몇 건", "몇건", "몇 원", "몇원", "어느 정도",
                   "어느정도", "멫 번", "멫번", "멫 건", "멫건")
+# "몇 명" asks what a budget reaches ("5만원이면 몇 명한테 보내요") only beside an amount of
+# money; after a friend count alone it asks who receives ("1,200명 중 차단이 200명이면 몇
+# 명이 받아요"), which no price answers.
+PEOPLE_ASK_WORDS = ("몇 명", "몇명")
 # A count of sends asked ("몇 번이나 돌릴 수", "멫 건"): with a friend count and the grant
 # named but no amount, the budget is the grant ("지원금으로 전체 메시지 몇 번").
 _COUNT_ASK = re.compile(r"(?:몇|멫)\s*(?:번|회|건)")
+# How long or how often a budget lasts is asked ("몇 주나 버텨요", "몇 달 가요", "얼마나 보낼
+# 수 있어요"): the number of sends is the answer, not only the price of one.
+_SENDS_ASK = re.compile(r"(?:몇|멫)\s*(?:번|회|건|주|달|개월)|버티|버틸|버텨|모자라|모자랄"
+                        r"|충분|부족|얼마나\s*(?:보내|보낼|쓸|갈|가)")
 GRANT_WORDS = ("지원금", "무상캐시", "무상 캐시", "지원받", "지원 받", "지원해 주", "지원해주")
 PAID_WORDS = ("충전", "유상")  # money the merchant pays in: VAT is taken from it (§1.5)
 # "얼마나 주는 거예요", "얼마 받을 수 있어요": the size of the grant is asked, not a price.
@@ -118,8 +129,10 @@ BIZNO_CLASSES: tuple[tuple[range | tuple[int, ...], str], ...] = (
 PERIODS = {"새벽": "dawn", "아침": "am", "오전": "am", "낮": "pm", "점심": "pm", "오후": "pm",
            "저녁": "pm", "밤": "night"}
 
+# Digits may follow a word with no space ("작년매출20억", "타겟으로30만원"); a hangul numeral
+# only after a space or a non-letter (the 이 of "친구이벤트" is no 2).
 _NUM_RUN = re.compile(
-    r"(?<![가-힣0-9])(?:[0-9][0-9,]*(?:\.[0-9]+)?|[영공일이삼사오육칠팔구십백천만억])"
+    r"(?:(?<![0-9.,])[0-9][0-9,]*(?:\.[0-9]+)?|(?<![가-힣0-9])[영공일이삼사오육칠팔구십백천만억])"
     r"(?:[0-9,.영공일이삼사오육칠팔구십백천만억]|\s(?=[0-9일이삼사오육칠팔구십백천]))*")
 _NATIVE_ALT = "|".join(sorted(NATIVE, key=len, reverse=True))
 _MONTHS = re.compile(rf"(\d+|{_NATIVE_ALT})\s*(?:달|개월)|(반)\s*년|(\d+|{_NATIVE_ALT}|일)\s*년")
@@ -127,8 +140,11 @@ _DAYS = re.compile(
     r"(\d+|며칠|몇\s*일|일주일|하루|이틀|사흘|나흘|닷새|엿새|이레|여드레|아흐레|열흘|보름)"
     r"\s*(?:일|주)?\s*(?:됐|되었|밖에|전|째|만에)")
 _CLOCK = re.compile(
-    rf"(새벽|아침|오전|낮|점심|오후|저녁|밤)?\s*(\d{{1,2}}|{_NATIVE_ALT})\s*시"
-    r"(?:\s*(반)|\s*(\d{1,2})\s*분)?")
+    rf"(새벽|아침|오전|낮|점심|오후|저녁|밤)?\s*(\d{{1,2}}|(?<![가-힣])(?:{_NATIVE_ALT}))\s*시(?![간작])"
+    r"(?:\s*(반)|\s*(\d{1,2}|[일이삼사오육칠팔구]?십?[일이삼사오육칠팔구]?)\s*분)?")
+# A part of the day said earlier in the clause ("저녁 장사 끝나고 8시 30분쯤"): its period.
+_PERIOD_BEFORE = re.compile(r"(새벽|아침|오전|점심|오후|저녁|밤)(?!\s*(?:에도|이나|이든))")
+PERIOD_WINDOW = 14  # characters before a bare hour searched for the part of the day
 _HHMM = re.compile(r"(?<!\d)([01]?\d|2[0-3]):([0-5]\d)(?!\d)")
 _DATE = re.compile(r"(?:(\d{4})\s*년\s*)?(\d{1,2})\s*월\s*(\d{1,2})\s*일")
 # How often the merchant plans to send: "한 달에 두 번씩", "매달 세 번", "일주일에 2번";
@@ -148,6 +164,20 @@ REVENUE_TOPIC = "연매출 매출 기준"  # a month's revenue told: the questio
 # of one send is asked.
 COST_TOPIC = "한 번 보내는 비용"
 PURCHASE_TOPIC = "거래한 손님 예외"  # a purchase N months ago, in an ad question
+# A revenue or a time since opening told with "되나요" asked: the eligibility rule is asked
+# ("구억구천구백만원 매출이면 될까요", "문 연 지 석 달인데 우짜노"), in words the entries
+# may not share; not how revenue is proved or judged ("매출은 뭘로 증명해요").
+YEAR_REVENUE_TOPIC = "연매출 기준"
+OPENING_TOPIC = "개업 6개월 이내 신규 사업자"
+SEND_TIME_TOPIC = "광고 발송 시간"
+_ASKS_ELIGIBLE = re.compile(r"되나|돼요|되요|될까|되는|되능|되겠|되노|되제|돼\?|대상|해당"
+                            r"|받을\s*수|받나|가능|안\s*되|못\s*받|우짜|어쩌|어떡|어떻게\s*돼")
+_ASKS_PROOF = re.compile(r"증명|서류|자료|뭘로|무엇으로|어떤\s*기준|판단|어떻게\s*(?:봐|보|따)"
+                         r"|합쳐|합치|따로|각각")
+# How the case is proved is asked ("매출은 뭘로 증명해요", "무슨 서류로 확인해요").
+_ASKS_HOW_PROVED = re.compile(r"증명|뭘로|무엇으로|어떤\s*서류|무슨\s*서류")
+# Words of sending around a clock time: the time of an ad send is asked ("8시 반에 보내도").
+_SENDING = re.compile(r"보내|보낼|보냄|발송|광고|예약|쏘|쏠|쏴|뿌리|돌리")
 _BIZNO = re.compile(r"(?<![\d-])([1-9]\d{2})[\s\-‐.]?(\d{2})[\s\-‐.]?(\d{5})(?![\d-])")
 # A 법인등록번호 (6-7 digits, §2.3), read only when 법인 is said: a 주민등록번호 has its shape.
 _CRN = re.compile(r"(?<![\d-])(\d{6})[\s\-‐]?(\d{7})(?![\d-])")
@@ -226,6 +256,8 @@ class Situation:
     sends: tuple[tuple[int, str], ...] = ()
     repeats: tuple[int, ...] = ()  # how many times each of `sends` goes out ("두 번": 2)
     asks_cost: bool = False  # "얼마", "몇 번": a price or a count of sends is asked
+    asks_sends: bool = False  # "몇 번", "몇 주나 버텨요": how many sends a budget makes
+    recipients: bool = False  # a count of people a message goes to is told (_recipients)
     compares: bool = False  # "차이": two prices compared, not added up
     bizno: str | None = None  # a 사업자등록번호's 10 digits
     bizno_code: int | None = None  # its middle two digits (or the ones asked about)
@@ -236,6 +268,11 @@ class Situation:
     months_since_purchase: int | None = None  # a customer's purchase, in an ad question
     received_before: bool = False  # the grant was received before (작년에 받았는데)
     months_since_consent: int | None = None  # an ad consent taken this long ago
+    consent_date: tuple[int, int, int] | None = None  # the day a consent was taken
+    purchase_date: tuple[int, int, int] | None = None  # the day a customer bought
+    asks_eligible: bool = False  # whether the business qualifies is asked (not how proved)
+    asks_proof: bool = False  # how revenue is proved or counted is asked ("뭘로 증명해요")
+    about_sending: bool = False  # words of sending (보내, 발송, 광고, 예약) are said
 
     @property
     def empty(self) -> bool:
@@ -292,6 +329,22 @@ def _amounts(text: str) -> list[Amount]:
     return found
 
 
+def _in_manwon(text: str, amount: Amount) -> Amount:
+    """A year's revenue said as a bare number is in 만 원, as shopkeepers say it ("작년 매출
+    6천이에요", "매출이 한 4500 정도"): read as 6천만, 4,500만 원. Only a number right
+    after 매출 with no unit of its own; "매출 6천만 원", "매출 8억" are read as written."""
+    if amount.unit or any(c in "만억" for c in amount.text):
+        return amount
+    if not 100 <= amount.value < 100_000:
+        return amount
+    before = text[max(0, amount.at - REVENUE_WINDOW):amount.at]
+    after = text[amount.at + len(amount.text):amount.at + len(amount.text) + 12]
+    if not re.search(r"매출|벌이|수입", before) or _NOT_MONEY_UNIT.match(after) or re.match(
+            r"\s*(?:원|만|억|\.|,\d|\d)", after):
+        return amount
+    return Amount(amount.value * 10_000, "원", amount.text, amount.over, amount.at)
+
+
 def _months_open(text: str) -> int | None:
     """Months since the business opened, when the text says so; None for the time since
     anything else ("신청한 지 일주일 됐는데", "채널 만든 지 두 달")."""
@@ -331,8 +384,11 @@ def _clock(text: str) -> tuple[tuple[int, int] | None, str]:
         hour = _native_or_int(match.group(2))
         if hour is None or hour > 24:
             continue
-        minute = 30 if match.group(3) else int(match.group(4) or 0)
-        period = PERIODS.get(match.group(1) or "")
+        minute = 30 if match.group(3) else _minute(match.group(4))
+        if minute is None or minute > 59:
+            continue
+        said = match.group(1) or _period_before(text, match.start(2))
+        period = PERIODS.get(said or "")
         if period is None and hour <= 12:
             return None, match.group().strip()  # "9시": morning or evening? no verdict
         if period in ("pm",) and hour < 12:
@@ -345,6 +401,20 @@ def _clock(text: str) -> tuple[tuple[int, int] | None, str]:
     return None, ""
 
 
+def _minute(word: str | None) -> int | None:
+    """'30' or '이십' (sino-korean, as minutes are said); 0 when no minute was said."""
+    if not word:
+        return 0
+    return int(word) if word.isdigit() else number(word)
+
+
+def _period_before(text: str, at: int) -> str | None:
+    """The part of the day named shortly before a bare hour, in the same clause."""
+    before = re.split(r"[.?!,]", text[max(0, at - PERIOD_WINDOW):at])[-1]
+    found = list(_PERIOD_BEFORE.finditer(before))
+    return found[-1].group(1) if found else None
+
+
 def read(text: str) -> Situation:
     """Everything situational in one question."""
     text = _fold(text)
@@ -352,7 +422,8 @@ def read(text: str) -> Situation:
         return Situation()
     crn = _crn(text)
     # a business number is no amount, nor is a 법인등록번호
-    amounts = _amounts(_CRN.sub(" ", _BIZNO.sub(" ", text)) if crn else _BIZNO.sub(" ", text))
+    scan = _CRN.sub(" ", _BIZNO.sub(" ", text)) if crn else _BIZNO.sub(" ", text)
+    amounts = [_in_manwon(scan, a) for a in _amounts(scan)]
     revenue = money = None
     people = messages = None
     about_revenue = any(w in text for w in REVENUE_WORDS)
@@ -392,10 +463,16 @@ def read(text: str) -> Situation:
     business = tuple(name for name, pattern in BUSINESS_PATTERNS if re.search(pattern, text))
     if "법인" in business and re.search(r"법인\s*(아니|아녀|아닌)", text):
         business = tuple(b for b in business if b != "법인") + ("개인",)
-    if _BIZNO.search(text) or crn:
+    digits = _bizno(text)
+    if _BIZNO.search(text) or crn or digits:
         business = ()  # "…이 번호 개인사업자 거 맞아요?": what the number says is asked
     stores_match = _STORES.search(text)
-    counts = [a for a in amounts if a.unit == "명"]
+    counts = []
+    for amount in amounts:
+        # the same count said twice is one audience ("친구가 60명이에요 … 60명한테 보내면")
+        if amount.unit == "명" and _recipients(scan, amount) and all(
+                c.value != amount.value for c in counts):
+            counts.append(amount)
     return Situation(
         amounts=tuple(amounts), revenue=revenue, revenue_monthly=revenue_monthly, money=money,
         grant=grant, people=people, messages=messages, crn=crn,
@@ -403,10 +480,18 @@ def read(text: str) -> Situation:
         business=business,
         stores=_native_or_int(stores_match.group(1)) if stores_match else None,
         target=any(w in text for w in TARGET_WORDS),
-        sends=_sends(text, counts), repeats=_repeats(text, counts), asks_cost=_asks_cost(text),
-        compares=any(w in text for w in COMPARE_WORDS), **_frequency(text), **_bizno(text),
+        sends=_sends(text, counts), repeats=_repeats(text, counts),
+        asks_cost=_asks_cost(text, money is not None) or (
+            money is not None and bool(_SENDS_ASK.search(text))),
+        asks_sends=bool(_SENDS_ASK.search(text)), recipients=bool(counts),
+        compares=any(w in text for w in COMPARE_WORDS), **_frequency(text), **digits,
         months_since_purchase=_months_since_purchase(text), received_before=_received(text),
-        months_since_consent=_months_since_consent(text))
+        months_since_consent=_months_since_consent(text),
+        consent_date=_dated(text, CONSENT_AFTER_DATE),
+        purchase_date=_dated(text, _PURCHASE) if any(w in text for w in AD_WORDS) else None,
+        asks_eligible=bool(_ASKS_ELIGIBLE.search(text)) and not _ASKS_PROOF.search(text),
+        asks_proof=bool(_ASKS_HOW_PROVED.search(text)),
+        about_sending=bool(_SENDING.search(text)))
 
 
 def _number_at(text: str, match: re.Match[str]) -> tuple[str, int] | None:
@@ -487,6 +572,36 @@ def _crn(text: str) -> str | None:
     return "".join(match.groups()) if match else None
 
 
+# A dated consent or purchase: "2025년 3월 15일에 수신 동의를 받았어요", "26년1월20일에
+# 동의", "2026년 9월 10일 거래": the day, then what happened on it within a few words.
+_FULL_DATE = re.compile(r"(?<!\d)(\d{4}|\d{2})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일")
+CONSENT_AFTER_DATE = re.compile(r"동의")
+DATED_WINDOW = 20  # characters after a date searched for the consent or purchase it dates
+
+
+def _dated(text: str, what: re.Pattern[str]) -> tuple[int, int, int] | None:
+    """The day `what` (a consent, a purchase) happened, when the text dates it."""
+    for match in _FULL_DATE.finditer(text):
+        year, month, day = (int(g) for g in match.groups())
+        year += 2000 if year < 100 else 0
+        if not (1 <= month <= 12 and 1 <= day <= 31 and 2000 <= year <= 2100):
+            continue
+        if what.search(text[match.end():match.end() + DATED_WINDOW]):
+            return year, month, day
+    return None
+
+
+def _months_after(day: tuple[int, int, int], months: int) -> tuple[int, int, int]:
+    """The same day `months` later (the month's last day when it has no such day)."""
+    year, month, date = day
+    year, month = divmod(year * 12 + month - 1 + months, 12)
+    return year, month + 1, min(date, calendar.monthrange(year, month + 1)[1])
+
+
+def _day_text(day: tuple[int, int, int]) -> str:
+    return f"{day[0]}년 {day[1]}월 {day[2]}일"
+
+
 def _months_since_consent(text: str) -> int | None:
     """Months since a customer's ad consent was taken, when the text dates it; else None."""
     if "동의" not in text:
@@ -518,11 +633,13 @@ def _received(text: str) -> bool:
         for m in _RECEIVED.finditer(text))
 
 
-def _asks_cost(text: str) -> bool:
-    """Whether a price or a count of sends is asked; "돈은 얼마나 주는 거예요?" asks the
-    size of the grant (the amount entry), which no computed price answers."""
+def _asks_cost(text: str, money: bool = False) -> bool:
+    """Whether a price or a count of sends is asked (`money`: an amount of money is told);
+    "돈은 얼마나 주는 거예요?" asks the size of the grant (the amount entry), which no
+    computed price answers."""
     text = re.sub(r"월\s*매출", " ", _GRANT_ASK.sub(" ", text))  # 월매출 holds 월매 (= 얼마)
-    return any(w in text for w in COST_ASK_WORDS)
+    return any(w in text for w in COST_ASK_WORDS) or money and any(
+        w in text for w in PEOPLE_ASK_WORDS)
 
 
 def _months_since_purchase(text: str) -> int | None:
@@ -568,9 +685,18 @@ def topic_hint(verdicts: Verdicts) -> str:
         return REVENUE_TOPIC
     if verdicts.asks_cost and verdicts.cost_general is not None and verdicts.money is None:
         return COST_TOPIC
-    if verdicts.purchase_within is not None:
+    if verdicts.purchase_within is not None or verdicts.purchase_until is not None:
         return PURCHASE_TOPIC
-    return CONSENT_TOPIC if verdicts.reconsent_due is not None else ""
+    if verdicts.reconsent_due is not None or verdicts.reconsent_by is not None:
+        return CONSENT_TOPIC
+    hints = []
+    if verdicts.asks_eligible and verdicts.revenue_ok is not None:
+        hints.append(YEAR_REVENUE_TOPIC)
+    if verdicts.asks_eligible and verdicts.new_business_ok:
+        hints.append(OPENING_TOPIC)
+    if verdicts.about_sending and verdicts.clock_text:
+        hints.append(SEND_TIME_TOPIC)
+    return " ".join(hints)
 
 
 def _bizno(text: str) -> dict[str, Any]:
@@ -579,8 +705,8 @@ def _bizno(text: str) -> dict[str, Any]:
     if match:
         digits = "".join(match.groups())
         return {"bizno": digits, "bizno_code": int(digits[3:5])}
-    if "번호" not in text and "번대" not in text:
-        return {}
+    if not any(w in text for w in ("번호", "번대", "자리", "사업자")):
+        return {}  # "가운데 두 자리가 84면", "가운데가 23이면 개인사업자": the number's digits
     middle = _BIZNO_MIDDLE.search(text)
     if middle is None:
         return {}
@@ -598,6 +724,22 @@ def _frequency(text: str) -> dict[str, int | None]:
     return {"per_month": _native_or_int(month.group(1)) if month else None,
             "per_week": _native_or_int(week.group(1)) if week else None,
             "for_months": months}
+
+
+# A count of people is one a message goes to when friends are named just before it or
+# sending words follow it ("단골 60명한테만", "1,000명 전체로"); not customers a day ("하루에
+# 서른 명 넘게 와요"), nor a count the merchant sees ("발송 수가 400명대", "차단한 사람이 200명").
+_RECIPIENT_AFTER = re.compile(r"\s*(?:정도|쯤|가량|만|씩)?\s*(?:한테|에게|께|전체|모두|다\s|만\s"
+                              r"|뽑|골라|따로|타겟|타깃|일반|으로|보내|보낼|발송)")
+RECIPIENT_WINDOW = 10  # characters before a count searched for 친구
+
+
+def _recipients(text: str, count: Amount) -> bool:
+    """Whether a count of people is one a message goes to (see _RECIPIENT_AFTER)."""
+    before = text[max(0, count.at - RECIPIENT_WINDOW):count.at]
+    after = text[count.at + len(count.text):]
+    after = re.sub(r"^\s*명", "", after)
+    return "친구" in before or bool(_RECIPIENT_AFTER.match(after))
 
 
 def _sends(text: str, counts: list[Amount]) -> tuple[tuple[int, str], ...]:
@@ -709,6 +851,7 @@ class Verdicts:
     week_cost: int | None = None
     for_months: int | None = None
     period_cost: int | None = None  # `month_cost` over `for_months`
+    weeks_period_cost: int | None = None  # `week_cost` over `for_months` of 4 weeks
     asks_cost: bool = False
     below_min_topup: bool | None = None
     messages: int | None = None
@@ -720,6 +863,15 @@ class Verdicts:
     received_before: bool = False  # no verdict: whether it may be received again is 미확인
     consent_span: str | None = None  # "2년 5개월": since the customer's ad consent
     reconsent_due: bool | None = None  # 2 years or more: the consent must be re-confirmed
+    consent_date_text: str | None = None  # "2025년 3월 15일": the day the consent was taken
+    reconsent_by: str | None = None  # the day 2 years after it
+    purchase_date_text: str | None = None  # "2026년 9월 10일": the day of the purchase
+    purchase_until: str | None = None  # the day 6 months after it
+    asks_eligible: bool = False
+    asks_proof: bool = False
+    about_sending: bool = False
+    # A price asked of the merchant's own numbers: a count of recipients or of messages.
+    priced: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     def context(self) -> dict[str, Any]:
@@ -733,6 +885,7 @@ class Verdicts:
         for key in ("cost_general", "cost_target", "messages_cost_general",
                     "messages_cost_target", "broadcast_cost", "money_left", "sends_total",
                     "sends_difference", "month_cost", "week_cost", "period_cost",
+                    "weeks_period_cost",
                     "broadcast_cost_novat"):
             data[f"{key}_won"] = f"{data[key]:,}원" if data[key] is not None else None
         for key in ("messages_general", "messages_target", "broadcasts", "friends", "messages",
@@ -773,11 +926,11 @@ class Verdicts:
         if self.bizno_valid is not None or self.bizno_code is not None or (
                 self.crn_valid is not None):
             found.append("bizno")
-        if self.purchase_within is not None:
+        if self.purchase_within is not None or self.purchase_until is not None:
             found.append("purchase")
         if self.received_before:
             found.append("received")
-        if self.reconsent_due is not None:
+        if self.reconsent_due is not None or self.reconsent_by is not None:
             found.append("consent")
         return tuple(found)
 
@@ -823,7 +976,9 @@ def judge(situation: Situation) -> Verdicts:
         values["messages_general"] = pricing.messages_for(s.money.value, pricing.GENERAL)
         values["messages_target"] = pricing.messages_for(s.money.value, pricing.TARGET)
         values["below_min_topup"] = s.money.value < MIN_TOPUP
-        if s.people is not None:
+        # The sends a budget makes with the friend count, when they are asked: "한 번에
+        # 얼마씩 빠지는지" beside "3만원 충전해 뒀고 30만원 받았어요" asks the price only.
+        if s.people is not None and s.asks_sends:
             values["broadcasts"] = pricing.broadcasts_for(s.money.value, s.people, kind)
             values["broadcast_kind"] = kind
             values["broadcast_cost"] = pricing.send_cost(s.people, kind)
@@ -835,7 +990,7 @@ def judge(situation: Situation) -> Verdicts:
                 s.money.value, pricing.GENERAL, vat=False)
             values["messages_target_novat"] = pricing.messages_for(
                 s.money.value, pricing.TARGET, vat=False)
-            if s.people is not None:
+            if s.people is not None and s.asks_sends:
                 values["broadcasts_novat"] = pricing.broadcasts_for(
                     s.money.value, s.people, kind, vat=False)
                 values["broadcast_cost_novat"] = pricing.send_cost(s.people, kind, vat=False)
@@ -858,6 +1013,10 @@ def judge(situation: Situation) -> Verdicts:
                 values["period_cost"] = one * s.per_month * s.for_months
         if s.per_week:
             values["per_week"], values["week_cost"] = s.per_week, one * s.per_week
+            if s.for_months and not s.per_month:
+                # "한 달 동안 일주일에 두 번": a month counted as 4 weeks, said so in the answer
+                values["for_months"] = s.for_months
+                values["weeks_period_cost"] = one * s.per_week * WEEKS_A_MONTH * s.for_months
     if len(s.sends) > 1:
         times = s.repeats if len(s.repeats) == len(s.sends) else (1,) * len(s.sends)
         costs = [pricing.send_cost(n, k) * t for (n, k), t in zip(s.sends, times, strict=True)]
@@ -868,6 +1027,10 @@ def judge(situation: Situation) -> Verdicts:
         if s.compares:
             values["sends_difference"] = abs(costs[0] - costs[1])
     values["asks_cost"] = s.asks_cost
+    values["asks_eligible"] = s.asks_eligible
+    values["asks_proof"] = s.asks_proof
+    values["priced"] = s.asks_cost and (s.recipients or s.messages is not None)
+    values["about_sending"] = s.about_sending
     values["received_before"] = s.received_before
     if s.months_since_consent is not None:
         years, months = divmod(s.months_since_consent, 12)
@@ -875,6 +1038,12 @@ def judge(situation: Situation) -> Verdicts:
             part for part in (f"{years}년" if years else "", f"{months}개월" if months else "")
             if part) or "1개월 미만"
         values["reconsent_due"] = s.months_since_consent >= RECONSENT_MONTHS
+    if s.consent_date is not None:
+        values["consent_date_text"] = _day_text(s.consent_date)
+        values["reconsent_by"] = _day_text(_months_after(s.consent_date, RECONSENT_MONTHS))
+    if s.purchase_date is not None:
+        values["purchase_date_text"] = _day_text(s.purchase_date)
+        values["purchase_until"] = _day_text(_months_after(s.purchase_date, TRANSACTION_MONTHS))
     if s.stores is not None:
         values["stores"] = s.stores
     if s.months_since_purchase is not None:

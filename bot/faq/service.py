@@ -211,13 +211,25 @@ class FaqService:
         split = [p for q in faq_parts.split(fixed) for p in faq_parts.distribute(q)]
         stated: set[str] = set()  # a case told, then "그리고" another question: both asked
         cases: set[str] = set()  # a case told in a sentence of its own, asked about after it
+        cursor = 0  # where the pieces seen so far end in the message
         for piece, asks in zip(split, faq_parts.questions(split), strict=True):
+            at = fixed.find(piece, cursor)
+            if at >= 0:
+                cursor = at + len(piece)
             # "채널 친구가 800명쯤 있어요. 30만 원이면 전체한테 몇 번 보내요?": the count is
             # the story of the question after it, however much its ending sounds like asking.
             signals = set(situation.judge(situation.read(piece)).signals)
+            if (signals and not asks and faq_parts.is_question(piece)
+                    and not signals <= COMPUTED_SITUATIONS):
+                # "면세사업자예요. 캐시는 언제 들어오나요?": a case told to be judged, beside a
+                # question about something else: both are answered.
+                pieces.append(f"{carried} {piece}".strip())
+                stated.add(pieces[-1])
+                carried = ""
+                continue
             if signals and (not asks or (
                     faq_parts.tells(piece) and signals <= COMPUTED_SITUATIONS)):
-                if faq_parts.states_then_asks(piece, fixed):
+                if faq_parts.states_then_asks(piece, fixed, max(at, 0)):
                     pieces.append(f"{carried} {piece}".strip())
                     stated.add(pieces[-1])
                     carried = ""
@@ -249,6 +261,12 @@ class FaqService:
                 continue  # the story around the questions is not answered on its own
             told, story = story, ""
             verdicts = situation.judge(situation.read(piece))
+            if told and not verdicts.signals:
+                # "…친구가 620명 정도 모였는데 … 한 번 보낼 때마다 얼마씩 빠지는지": the
+                # numbers told just before a question are its case.
+                with_story = situation.judge(situation.read(f"{told} {piece}"))
+                if with_story.signals:
+                    verdicts = with_story
             # Each part read with its own numbers' topic, as answer() reads a whole message
             # ("월매출 8천 … 일 년으로 치면 대상 안에 드는지" → the annual revenue rule).
             hint = situation.topic_hint(verdicts)

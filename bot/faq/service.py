@@ -250,6 +250,9 @@ class FaqService:
         unsure: list[tuple[str, set[str], set[str]]] = []
         elsewhere: list[str] = []  # questions on a topic the channel does not answer
         candidates: list[Hit] = []  # each unsure question's best entry
+        # unsure questions whose best entry the whole message points to as well: (where
+        # its answer goes, the entry, its case, its `unsure` item)
+        agreeing: list[tuple[int, Entry, situation.Verdicts, tuple[str, set[str], set[str]]]] = []
         previous: str | None = None
         previous_piece = ""
         asking = [(asks and piece not in cases) or piece in stated
@@ -303,6 +306,20 @@ class FaqService:
                            {h.entry for h in hits}))
             if piece_band == "medium":
                 candidates.append(hits[0])
+                runner_up = hits[1].score if len(hits) > 1 else 0.0
+                if whole and hits[0].entry == whole[0].entry and (
+                        hits[0].score - runner_up >= self.bands.margin):
+                    agreeing.append((len(answers), snapshot.entries[hits[0].entry], verdicts,
+                                     unsure[-1]))
+        if answers and agreeing:
+            # A part only suggested on its own, whose best entry (clearly ahead) is also the
+            # one the whole message points to, beside parts answered clearly ("얼마까지
+            # 주는지, 안 쓰면 현금으로 돌려주는지"): both readings agree, it is answered too.
+            # Alone (no other part clear) it is still offered, never answered.
+            for at, entry, verdicts, item in reversed(agreeing):
+                if all(entry.id != e.id for e, _ in answers):
+                    answers.insert(at, (entry, verdicts))
+                unsure.remove(item)
         # An unsure question whose best entry (or one tied with it) another question of the
         # message gets as its answer, before or after it, is about that answer (a worry told
         # as a question, then the how-to that answers it; two events each asked about with

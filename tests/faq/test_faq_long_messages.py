@@ -75,3 +75,16 @@ def test_numbers_told_before_a_question_are_its_case(chat):
     assert "faq_ui/multi" not in said.templates, said.templates
     assert "faq/apply_prepare" in said.templates, said.templates
     assert "10억" in said.text
+
+
+def test_a_part_only_suggested_is_answered_when_the_whole_message_agrees(chat):
+    # "받은 걸 다른 데 써도 되는지" only suggests on its own, but its best entry is the one
+    # the whole message points to, and the other part is clear: both are answered.
+    said = chat.say("신청은 어디서 하는지, 받은 걸 다른 데 써도 되는지 궁금해요")
+    assert "faq_ui/multi" not in said.templates, said.templates
+    assert _entries(said) == ["faq/apply_where", "faq/usage"], said.templates
+
+
+def test_parts_none_clear_are_still_offered_even_when_the_whole_agrees(chat):
+    said = chat.say("어떤 게 광고로 치는 건지 기준이 뭐예요")
+    assert not any(t.startswith("faq/eligibility") for t in said.templates), said.templates

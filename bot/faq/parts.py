@@ -228,6 +228,15 @@ def states_then_asks(piece: str, text: str, start: int = 0) -> bool:
     return at >= 0 and bool(_STATED_THEN.match(text, at + len(piece) - 2))
 
 
+_CONJUNCTION_BEFORE = re.compile(r"(?:^|[\s,.?!])(" + "|".join(CONJUNCTIONS) + r")[\s,]*$")
+
+
+def follows_conjunction(text: str, at: int) -> bool:
+    """Whether the piece starting at `at` in the message is brought in by 그리고/또/근데 …
+    ("…끝인가요? 그리고 신청은 아무 때나 되나요?"): a question of its own, said so."""
+    return bool(_CONJUNCTION_BEFORE.search(text[max(0, at - 8):at]))
+
+
 def _choice(first: str, second: str) -> bool:
     """'부가세 기준이에요 종소세 기준이에요?', '개인이에요 법인이에요?': one question between two
     things, the first said without a question mark, both ending the same way and neither

@@ -48,6 +48,11 @@ SITUATION_BONUS = 0.1  # score added to entries that judge the case the question
 CARD_ENTRIES = 4  # list items per card inside a carousel (Kakao)
 PAGE_CARDS = 5  # list cards per carousel (Kakao)
 _BAND_ORDER = {"low": 0, "medium": 1, "high": 2}
+# A part of a message naming at most this many words, placed by no entry, may ask more about
+# the answer before it ("정한 다음에 바꿀 수도 있나요?", "그 사람들 몫까지 돈 나가요?");
+# one naming more may be a question of its own the KB lacks ("예전에 하던 가게로 한 번
+# 받았었는데 그래도 괜찮나요?": four words, asking whether one may receive again).
+MORE_ABOUT_WORDS = 3
 # A verdict on one number answers every question the message asks about it.
 WHOLE_MESSAGE_SITUATIONS = {"bizno"}
 
@@ -258,7 +263,12 @@ class FaqService:
         asking = [(asks and piece not in cases) or piece in stated
                   for piece, asks in zip(pieces, faq_parts.questions(pieces), strict=True)]
         story = ""  # told since the last question: a short question after it is about it
+        cursor = 0
         for piece, is_question in zip(pieces, asking, strict=True):
+            at = fixed.find(piece, cursor)
+            joined = at > 0 and faq_parts.follows_conjunction(fixed, at)
+            if at >= 0:
+                cursor = at + len(piece)
             if not is_question:
                 story = f"{story} {piece}".strip()
                 continue  # the story around the questions is not answered on its own
@@ -276,8 +286,9 @@ class FaqService:
             said = f"{piece} {hint}" if hint else piece
             query = index.query(said)
             hits = index.search(said, k=CANDIDATES, query=query, screen=True)
-            if previous is not None and not told and index.is_follow_up(
-                    piece, query.features) and self._more_about(
+            if previous is not None and not told and (
+                    (len(query.features.words) <= MORE_ABOUT_WORDS and not joined)
+                    or index.is_follow_up(piece, query.features)) and self._more_about(
                         snapshot, previous, previous_piece, piece, hits):
                 continue  # "검색용 아이디는 몇 자까지? 정한 다음에 바꿀 수도 있나요?"
             if previous is not None and index.is_follow_up(piece, query.features):
@@ -381,8 +392,8 @@ class FaqService:
         just answered: read together with the question before it, that entry still wins
         clearly ("매출이 딱 10억원이면요? 이하에 들어가는 거 맞죠?"). One that names more
         ("신청은 아무 때나 되나요") may be a question of its own the KB lacks: not absorbed."""
-        if hits and hits[0].score >= self.bands.low:
-            return False  # it has a topic of its own
+        if not hits or hits[0].score >= self.bands.low:
+            return False  # it has a topic of its own (or one the channel does not answer)
         index = snapshot.index
         both = f"{previous_piece} {piece}"
         together = index.search(both, k=CANDIDATES, screen=True)

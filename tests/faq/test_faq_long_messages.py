@@ -88,3 +88,10 @@ def test_a_part_only_suggested_is_answered_when_the_whole_message_agrees(chat):
 def test_parts_none_clear_are_still_offered_even_when_the_whole_agrees(chat):
     said = chat.say("어떤 게 광고로 치는 건지 기준이 뭐예요")
     assert not any(t.startswith("faq/eligibility") for t in said.templates), said.templates
+
+
+def test_a_short_part_the_kb_cannot_place_asks_more_about_the_answer_before(chat):
+    said = chat.say("채널을 차단한 손님한테도 메시지가 가요? 그 몫도 돈이 빠져요?")
+    assert "faq_ui/multi" not in said.templates, said.templates
+    assert _entries(said) == ["faq/message_blocked"], said.templates
+

@@ -44,3 +44,9 @@ def test_a_case_said_twice_is_judged_where_it_stands():
     piece = "연매출 4억 꽃집이고요"
     assert not parts.states_then_asks(piece, text)
     assert parts.states_then_asks(piece, text, text.index("옆"))
+
+
+def test_a_question_brought_in_by_geurigo_is_said_to_be_another():
+    text = "한 번 받으면 그걸로 끝이에요? 그리고 접수는 아무 때나 돼요?"
+    assert parts.follows_conjunction(text, text.index("접수"))
+    assert not parts.follows_conjunction(text, text.index("한 번"))

@@ -12,9 +12,8 @@ def test_a_clause_ending_in_geonji_asks():
 
 
 def test_two_whether_clauses_side_by_side_are_one_question():
-    pieces = parts.split("무상캐시는 현금으로 바꿔 주는 건지 메시지에만 쓰는 건지 헷갈려요")
-    assert pieces[0] == "무상캐시는 현금으로 바꿔 주는 건지 메시지에만 쓰는 건지", pieces
-    assert sum(parts.questions(pieces)) == 1, pieces
+    said = "무상캐시는 현금으로 바꿔 주는 건지 메시지에만 쓰는 건지 헷갈려요"
+    assert parts.split(said) == [said]
     assert len(parts.split("법인 가게도 되는 건지 아니면 개인만 되는 건지 궁금해요")) == 1
 
 
@@ -50,3 +49,9 @@ def test_a_question_brought_in_by_geurigo_is_said_to_be_another():
     text = "한 번 받으면 그걸로 끝이에요? 그리고 접수는 아무 때나 돼요?"
     assert parts.follows_conjunction(text, text.index("접수"))
     assert not parts.follows_conjunction(text, text.index("한 번"))
+
+
+def test_a_question_asked_politely_asks():
+    assert parts.is_question("캐시가 언제 사라지는 건지도 함께 알고 싶습니다")
+    assert parts.is_question("어디서 확인하는지 알려 주시면 감사하겠습니다")
+    assert parts.is_question("충전한 돈은 돌려받는 건지 궁금하고요")

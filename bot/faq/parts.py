@@ -25,7 +25,7 @@ ASKING_WORDS = frozenset({"알리", "알려주", "나오", "궁금", "모르", "
                           # piece belongs to the question before it, never stands alone.
                           "잘", "궁금하", "순서", "그대로", "감사", "고맙", "죄송", "빨리",
                           "정리", "하나하나", "하나씩", "차근차근", "천천히", "설명", "쉽", "미리",
-                          "저", "이것", "그것",
+                          "저", "이것", "그것", "헷갈리",
                           # "…있는지 같이 알려주세요", "둘 다 알려 주세요": asking for both parts
                           # names no topic of its own either
                           "같이", "함께", "다", "모두", "둘", "전부"})
@@ -37,14 +37,28 @@ CONJUNCTIONS = ("그리고", "또", "또한", "그리구", "근데", "그런데"
                 "글고")
 LIST_PARTICLES = ("랑", "이랑", "하고", "와", "과")
 NOUN_TAGS = ("NNG", "NNP", "NNB", "SL", "XR")
-QUESTION = re.compile(r"(\?|뭐|무엇|어떻게|어케|언제|얼마|몇|어디|누가|누구|왜|나요|까요|가요|"
-                      r"는지|되요|돼요|되나|되는|되능|될까|있어요|없어요|해요|하나|할까|인가|인지|"
-                      r"는교|능교|는겨|랑가|건가|거예요|거에요|예요|에요|죠|나와요|가능|맞아요|"
-                      r"알려\s*주세요|알려\s*줘|궁금해요|궁금합니다|궁금하고|모르겠어요)\s*$")
+# Endings a statement ends with too ("채널 친구가 800명쯤 있어요", "개인사업자예요"): they ask
+# only when nothing else in the message asks more plainly (questions(), tells()).
+TELLING_ENDINGS = ("이에요", "예요", "에요", "있어요", "없어요", "나와요", "해요")
+# Endings only a statement ends with (a piece ending so never asks by its ending alone).
+STATEMENT_ENDINGS = ("있습니다", "없습니다", "나옵니다", "입니다", "합니다")
+# Endings that ask (besides a question word at the end and the telling endings above):
+# "…주는 건지", "…맞출 수 있을지" ask as "…는지" does.
+ASKING_ENDINGS = ("나요", "까요", "가요", "는지", "은지", "인지", "건지", "을지", "할지", "될지",
+                  "는지도", "은지도", "인지도", "건지도",
+                  "되요", "돼요", "되나", "되는", "되능", "될까", "하나", "할까", "인가", "는교",
+                  "능교", "는겨", "랑가", "건가", "뭔지", "죠", "가능", "맞아요", r"알려\s*주세요",
+                  r"알려\s*줘", "궁금해요", "궁금합니다", "궁금하고", "궁금하고요", "모르겠어요",
+                  # "…건지도 함께 알고 싶습니다", "…알려 주시면 (고맙겠습니다)": asked politely
+                  r"알고\s*싶습니다", r"알고\s*싶어요", r"알려\s*주시면")
+QUESTION = re.compile(r"(\?|뭐|무엇|어떻게|어케|언제|얼마|몇|어디|누가|누구|왜|"
+                      + "|".join(ASKING_ENDINGS + TELLING_ENDINGS) + r")\s*$")
 # "심사에서 뭘 봐요": a question word inside and a polite ending asks too; a story sentence
 # with one ("뭘 하는 게 서툰데요", "매출도 얼마 없구요") ends otherwise.
 _WH_WORD = re.compile(r"(뭐|뭘|무엇|무슨|어디|언제|얼마|몇|누가|누구|왜|어떻게|어케|어떤)")
-_COURTESY_TAIL = re.compile(r"(\s*(미리|정말|너무|진짜)?\s*(감사|고맙|수고)\S*)+\s*$")
+_COURTESY_TAIL = re.compile(r"(\s*(미리|정말|너무|진짜)?\s*(감사|고맙|수고)\S*|"
+                            r"(?:(?<=지)|(?<=지도)|\s*(?:궁금해서|궁금하여|몰라서))\s*"
+                            r"(여쭤|여쭙|문의\s*드|질문\s*드)\S*)+\s*$")
 _WH_END = re.compile(r"(?<!데)(?<!든)(?<!서)(?<!니까)(?<!려고)(?<!구)(?<!고)요\s*$")
 _BARE_CHOICE = re.compile(r"^\S+(인지|는지|은지)$")
 _CHOICE_END = re.compile(r"(?:^|\s)\S*?(이에요|예요|에요|인가요|이요|임|이야)\??$")
@@ -91,22 +105,44 @@ def _cut_points(text: str) -> list[tuple[int, int]]:
 
 
 def _clauses(sentence: str) -> list[str]:
-    pieces, start = [], 0
+    raw, start = [], 0
+    between = ""  # the conjunction cut out before the next piece ("그리고", "아니면")
     for cut_start, cut_end in _cut_points(sentence):
-        pieces.append(sentence[start:cut_start])
+        piece = sentence[start:cut_start].strip(" ,~")
+        if piece:
+            raw.append((piece, between.strip()))
+            between = ""
+        between += f" {sentence[cut_start:cut_end]}"
         start = cut_end
-    pieces.append(sentence[start:])
-    pieces = [p.strip(" ,~") for p in pieces if p.strip(" ,~")]
+    piece = sentence[start:].strip(" ,~")
+    if piece:
+        raw.append((piece, between.strip()))
     joined: list[str] = []
-    for piece in pieces:
+    for piece, conjunction in raw:
         # "캐시는 신청하고 언제 들어와요?": a step, then the question about it ('after applying,
         # when…'); "누가 받을 수 있고 얼마 받아요" asks twice (a question word on each side).
         if (joined and joined[-1].endswith("고") and not joined[-1].endswith("말고")
                 and not _WH_WORD.search(joined[-1]) and _WH_WORD.match(piece)):
             joined[-1] = f"{joined[-1]} {piece}"
+        elif joined and _alternative(joined[-1], conjunction, piece):
+            joined[-1] = f"{joined[-1]} {conjunction} {piece}".replace("  ", " ")
         else:
             joined.append(piece)
     return joined
+
+
+_WHETHER_END = re.compile(r"(는지|은지|인지|건지|을지|할지|될지)(도|를|가)?$")
+
+
+def _alternative(first: str, conjunction: str, second: str) -> bool:
+    """'같은 사업인지 다른 사업인지', '신청해도 되는 건지 (아니면) 남편이 해야 하는 건지': two
+    whether-clauses side by side, neither asking 뭐/얼마/언제, are one question between two
+    answers; joined by 그리고/또 ("법인도 되는지, 그리고 새 가게도 되는지") they stay two."""
+    if conjunction and conjunction not in ("아니면", "아님", "아니믄", "아니모"):
+        return False
+    return (bool(_WHETHER_END.search(first)) and "?" not in first
+            and not _WH_WORD.search(first) and not _WH_WORD.search(second)
+            and bool(re.search(r"(는지|은지|인지|건지|을지|할지|될지)", second)))
 
 
 def distribute(clause: str) -> list[str]:
@@ -167,8 +203,10 @@ def split(text: str) -> list[str]:
 
 # "채널 친구가 800명쯤 있어요", "월매출 8천쯤 나와요": a sentence telling the merchant's case
 # ends like a question without a question mark (해요/있어요/예요 ask too, QUESTION).
-_TELLING_END = re.compile(r"(?<!가능)(이에요|예요|에요|있어요|있습니다|나와요|나옵니다|입니다|"
-                          r"해요|합니다)\s*$")
+# "-는 거예요" asks about a fact ("공짜로 주는 거예요", "법인도 되는 거예요"), "카페예요" tells.
+_TELLING_END = re.compile(r"(?<!가능)(?<![거것])(" + "|".join(TELLING_ENDINGS + STATEMENT_ENDINGS)
+                          + r")\s*$")
+_ASKING_END = re.compile(r"(" + "|".join(ASKING_ENDINGS) + r")\s*$")
 
 
 def tells(piece: str) -> bool:
@@ -176,19 +214,29 @@ def tells(piece: str) -> bool:
     question word, no asking ending (나요, 는지, 가능 …), only a statement's ending."""
     text = piece.strip(" ~.")
     return ("?" not in text and "？" not in text and not _WH_WORD.search(text)
-            and bool(_TELLING_END.search(text)) and not re.search(r"(나요|까요|가요|는지|은지|인지|"
-                                                                  r"인가|건가|죠)\s*$", text))
+            and bool(_TELLING_END.search(text)) and not _ASKING_END.search(text))
 
 
 _STATED_THEN = re.compile(r"(고요|구요)[\s,]*(그리고|또|그리구|글고)\s")
 
 
-def states_then_asks(piece: str, text: str) -> bool:
+def states_then_asks(piece: str, text: str, start: int = 0) -> bool:
     """Whether a clause that tells the merchant's case ends '…이고요, 그리고 …' in the message:
     the case is put forward to be judged, and another question follows ("연매출 6억
-    꽃집이고요, 그리고 제 동생도 신청할 수 있나요?" asks about both)."""
-    at = text.find(piece)
+    꽃집이고요, 그리고 제 동생도 신청할 수 있나요?" asks about both). The clause is looked
+    up from `start` on (where the pieces before it ended), not at its first occurrence: a
+    clause said twice is judged where it stands."""
+    at = text.find(piece, start)
     return at >= 0 and bool(_STATED_THEN.match(text, at + len(piece) - 2))
+
+
+_CONJUNCTION_BEFORE = re.compile(r"(?:^|[\s,.?!])(" + "|".join(CONJUNCTIONS) + r")[\s,]*$")
+
+
+def follows_conjunction(text: str, at: int) -> bool:
+    """Whether the piece starting at `at` in the message is brought in by 그리고/또/근데 …
+    ("…끝인가요? 그리고 신청은 아무 때나 되나요?"): a question of its own, said so."""
+    return bool(_CONJUNCTION_BEFORE.search(text[max(0, at - 8):at]))
 
 
 def _choice(first: str, second: str) -> bool:
@@ -207,9 +255,13 @@ def _topic_words(piece: str) -> int:
 
 
 def questions(pieces: list[str]) -> list[bool]:
-    """Which pieces ask something; '월렛은 어디서 만들고' asks what the clause after it asks."""
+    """Which pieces ask something; '월렛은 어디서 만들고' asks what the clause after it asks.
+    A piece that only tells ("카톡 채널은 아직 없어요", "개인사업자예요": no question mark, no
+    question word, a statement's ending) is the story when another piece asks plainly
+    ("…자격은 되는 거 맞죠?"); alone, or among pieces that all end so, it still asks."""
+    plainly = any(is_question(p) and not tells(p) for p in pieces)
     flags = [False] * len(pieces)
     for i in range(len(pieces) - 1, -1, -1):
-        flags[i] = is_question(pieces[i]) or (
+        flags[i] = (is_question(pieces[i]) and not (plainly and tells(pieces[i]))) or (
             pieces[i].endswith(("고", "하고")) and i + 1 < len(pieces) and flags[i + 1])
     return flags

@@ -48,6 +48,11 @@ SITUATION_BONUS = 0.1  # score added to entries that judge the case the question
 CARD_ENTRIES = 4  # list items per card inside a carousel (Kakao)
 PAGE_CARDS = 5  # list cards per carousel (Kakao)
 _BAND_ORDER = {"low": 0, "medium": 1, "high": 2}
+# A part of a message naming at most this many words, placed by no entry, may ask more about
+# the answer before it ("정한 다음에 바꿀 수도 있나요?", "그 사람들 몫까지 돈 나가요?");
+# one naming more may be a question of its own the KB lacks ("예전에 하던 가게로 한 번
+# 받았었는데 그래도 괜찮나요?": four words, asking whether one may receive again).
+MORE_ABOUT_WORDS = 3
 # A verdict on one number answers every question the message asks about it.
 WHOLE_MESSAGE_SITUATIONS = {"bizno"}
 
@@ -270,13 +275,25 @@ class FaqService:
         split = [p for q in faq_parts.split(fixed) for p in faq_parts.distribute(q)]
         stated: set[str] = set()  # a case told, then "그리고" another question: both asked
         cases: set[str] = set()  # a case told in a sentence of its own, asked about after it
+        cursor = 0  # where the pieces seen so far end in the message
         for piece, asks in zip(split, faq_parts.questions(split), strict=True):
+            at = fixed.find(piece, cursor)
+            if at >= 0:
+                cursor = at + len(piece)
             # "채널 친구가 800명쯤 있어요. 30만 원이면 전체한테 몇 번 보내요?": the count is
             # the story of the question after it, however much its ending sounds like asking.
             signals = set(situation.judge(situation.read(piece)).signals)
+            if (signals and not asks and faq_parts.is_question(piece)
+                    and not signals <= COMPUTED_SITUATIONS):
+                # "면세사업자예요. 캐시는 언제 들어오나요?": a case told to be judged, beside a
+                # question about something else: both are answered.
+                pieces.append(f"{carried} {piece}".strip())
+                stated.add(pieces[-1])
+                carried = ""
+                continue
             if signals and (not asks or (
                     faq_parts.tells(piece) and signals <= COMPUTED_SITUATIONS)):
-                if faq_parts.states_then_asks(piece, fixed):
+                if faq_parts.states_then_asks(piece, fixed, max(at, 0)):
                     pieces.append(f"{carried} {piece}".strip())
                     stated.add(pieces[-1])
                     carried = ""
@@ -297,25 +314,40 @@ class FaqService:
         unsure: list[tuple[str, set[str], set[str]]] = []
         elsewhere: list[str] = []  # questions on a topic the channel does not answer
         candidates: list[Hit] = []  # each unsure question's best entry
+        # unsure questions whose best entry the whole message points to as well: (where
+        # its answer goes, the entry, its case, its `unsure` item)
+        agreeing: list[tuple[int, Entry, situation.Verdicts, tuple[str, set[str], set[str]]]] = []
         previous: str | None = None
         previous_piece = ""
         asking = [(asks and piece not in cases) or piece in stated
                   for piece, asks in zip(pieces, faq_parts.questions(pieces), strict=True)]
         story = ""  # told since the last question: a short question after it is about it
+        cursor = 0
         for piece, is_question in zip(pieces, asking, strict=True):
+            at = fixed.find(piece, cursor)
+            joined = at > 0 and faq_parts.follows_conjunction(fixed, at)
+            if at >= 0:
+                cursor = at + len(piece)
             if not is_question:
                 story = f"{story} {piece}".strip()
                 continue  # the story around the questions is not answered on its own
             told, story = story, ""
             verdicts = situation.judge(situation.read(piece))
+            if told and not verdicts.signals:
+                # "…친구가 620명 정도 모였는데 … 한 번 보낼 때마다 얼마씩 빠지는지": the
+                # numbers told just before a question are its case.
+                with_story = situation.judge(situation.read(f"{told} {piece}"))
+                if with_story.signals:
+                    verdicts = with_story
             # Each part read with its own numbers' topic, as answer() reads a whole message
             # ("월매출 8천 … 일 년으로 치면 대상 안에 드는지" → the annual revenue rule).
             hint = situation.topic_hint(verdicts)
             said = f"{piece} {hint}" if hint else piece
             query = index.query(said)
             hits = index.search(said, k=CANDIDATES, query=query, screen=True)
-            if previous is not None and not told and index.is_follow_up(
-                    piece, query.features) and self._more_about(
+            if previous is not None and not told and (
+                    (len(query.features.words) <= MORE_ABOUT_WORDS and not joined)
+                    or index.is_follow_up(piece, query.features)) and self._more_about(
                         snapshot, previous, previous_piece, piece, hits):
                 continue  # "검색용 아이디는 몇 자까지? 정한 다음에 바꿀 수도 있나요?"
             if previous is not None and index.is_follow_up(piece, query.features):
@@ -344,6 +376,20 @@ class FaqService:
                            {h.entry for h in hits}))
             if piece_band == "medium":
                 candidates.append(hits[0])
+                runner_up = hits[1].score if len(hits) > 1 else 0.0
+                if whole and hits[0].entry == whole[0].entry and (
+                        hits[0].score - runner_up >= self.bands.margin):
+                    agreeing.append((len(answers), snapshot.entries[hits[0].entry], verdicts,
+                                     unsure[-1]))
+        if answers and agreeing:
+            # A part only suggested on its own, whose best entry (clearly ahead) is also the
+            # one the whole message points to, beside parts answered clearly ("얼마까지
+            # 주는지, 안 쓰면 현금으로 돌려주는지"): both readings agree, it is answered too.
+            # Alone (no other part clear) it is still offered, never answered.
+            for at, entry, verdicts, item in reversed(agreeing):
+                if all(entry.id != e.id for e, _ in answers):
+                    answers.insert(at, (entry, verdicts))
+                unsure.remove(item)
         # An unsure question whose best entry (or one tied with it) another question of the
         # message gets as its answer, before or after it, is about that answer (a worry told
         # as a question, then the how-to that answers it; two events each asked about with
@@ -405,8 +451,8 @@ class FaqService:
         just answered: read together with the question before it, that entry still wins
         clearly ("매출이 딱 10억원이면요? 이하에 들어가는 거 맞죠?"). One that names more
         ("신청은 아무 때나 되나요") may be a question of its own the KB lacks: not absorbed."""
-        if hits and hits[0].score >= self.bands.low:
-            return False  # it has a topic of its own
+        if not hits or hits[0].score >= self.bands.low:
+            return False  # it has a topic of its own (or one the channel does not answer)
         index = snapshot.index
         both = f"{previous_piece} {piece}"
         together = index.search(both, k=CANDIDATES, screen=True)

@@ -69,3 +69,26 @@ def test_a_new_friend_starts_receiving_messages(chat):
     said = chat.say("채널 친구 모으는 좋은 방법 있어요?")
     assert said.templates[0] == "faq/get_friends"
     assert "친구가 되면 그때부터 메시지를 받을 수 있어요" in said.text
+
+
+def test_the_list_of_formats_gives_the_feed_cards_text_limit(chat):
+    said = chat.say("메시지 모양은 어떤 종류가 있어요")
+    assert said.templates[0] == "faq/message_types"
+    assert "본문 180자" in said.text
+
+
+def test_a_fraction_of_a_won_is_rounded_up(chat):
+    said = chat.say("소수점 아래 요금은 버려요?")
+    assert said.templates[0] == "faq/price_vat"
+    assert "올려서" in said.text
+
+
+def test_how_many_merchants_got_it_so_far(chat):
+    said = chat.say("지금까지 이 지원받은 사장님이 몇 명이에요")
+    assert said.templates[0] == "faq/program_scale"
+    assert "7만 4천" in said.text
+
+
+def test_a_dropped_final_consonant_and_a_yeo_ending(chat):
+    said = chat.say("신청 햇는데 언제 승인 나여")
+    assert said.templates[0] == "faq/approval_time"

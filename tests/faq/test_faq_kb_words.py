@@ -92,3 +92,15 @@ def test_how_many_merchants_got_it_so_far(chat):
 def test_a_dropped_final_consonant_and_a_yeo_ending(chat):
     said = chat.say("신청 햇는데 언제 승인 나여")
     assert said.templates[0] == "faq/approval_time"
+
+
+def test_what_a_business_channel_is_says_cash_dealing_is_refused(chat):
+    said = chat.say("비즈니스 채널이란 게 정확히 뭔가요")
+    assert said.templates[0] == "faq/business_channel_what"
+    assert "현금 거래 내용은 심사에서 거절돼요" in said.text
+
+
+def test_after_opening_a_channel_in_dialect_gets_the_steps(chat):
+    said = chat.say("톡채널 하나 맹글어 놨으면 그다음은 뭘 해야 되노")
+    assert said.templates[0] == "faq/apply_how"
+    assert "비즈니스 채널" in said.text

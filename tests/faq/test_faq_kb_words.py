@@ -104,3 +104,9 @@ def test_after_opening_a_channel_in_dialect_gets_the_steps(chat):
     said = chat.say("톡채널 하나 맹글어 놨으면 그다음은 뭘 해야 되노")
     assert said.templates[0] == "faq/apply_how"
     assert "비즈니스 채널" in said.text
+
+
+def test_the_list_of_formats_says_the_price_follows_the_target(chat):
+    said = chat.say("보낼 수 있는 메시지 형식을 다 알려 주세요")
+    assert said.templates[0] == "faq/message_types"
+    assert "일반 메시지 15원, 타겟 메시지 20원" in said.text

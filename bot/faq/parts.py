@@ -124,6 +124,8 @@ def _clauses(sentence: str) -> list[str]:
         if (joined and joined[-1].endswith("고") and not joined[-1].endswith("말고")
                 and not _WH_WORD.search(joined[-1]) and _WH_WORD.match(piece)):
             joined[-1] = f"{joined[-1]} {piece}"
+        elif joined and not conjunction and _object_of(joined[-1], piece):
+            joined[-1] = f"{joined[-1]} {piece}"
         elif joined and _alternative(joined[-1], conjunction, piece):
             joined[-1] = f"{joined[-1]} {conjunction} {piece}".replace("  ", " ")
         else:
@@ -132,6 +134,17 @@ def _clauses(sentence: str) -> list[str]:
 
 
 _WHETHER_END = re.compile(r"(는지|은지|인지|건지|을지|할지|될지)(도|를|가)?$")
+_WHETHER_ANY = re.compile(r"(는지|은지|인지|건지|을지|할지|될지)")
+OBJECT_QUESTION_WORDS = 2  # "기준이 뭐예요", "좀 알려주세요": asks about the clause before it
+
+
+def _object_of(whether: str, piece: str) -> bool:
+    """'어떤 게 광고로 치는 건지 / 기준이 뭐예요': a whether-clause then a question of a
+    word or two about it, with no conjunction between, is one question (the clause is
+    what the short question asks about)."""
+    return (bool(_WHETHER_END.search(whether)) and "?" not in whether
+            and len(piece.split()) <= OBJECT_QUESTION_WORDS
+            and not _WHETHER_ANY.search(piece))  # "…받는지, 언제 들어오는지": two questions
 
 
 def _alternative(first: str, conjunction: str, second: str) -> bool:

@@ -55,3 +55,8 @@ def test_a_question_asked_politely_asks():
     assert parts.is_question("캐시가 언제 사라지는 건지도 함께 알고 싶습니다")
     assert parts.is_question("어디서 확인하는지 알려 주시면 감사하겠습니다")
     assert parts.is_question("충전한 돈은 돌려받는 건지 궁금하고요")
+
+
+def test_a_whether_clause_then_a_short_question_about_it_is_one_question():
+    said = "무상캐시로 뭘 살 수 있는 건지 범위가 어디까지예요"
+    assert parts.split(said) == [said]

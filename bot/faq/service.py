@@ -9,7 +9,7 @@ bot/faq/knowledge.py), faq_ui/*.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from bot.answers.templating import TemplateStore
@@ -158,9 +158,8 @@ class FaqService:
         if not monthly and not verdicts.asks_cost:
             return False
         index = snapshot.index
-        pieces = faq_parts.split(index.analyzer.synonyms.fix_spelling(text))
-        for piece, asks in zip(pieces, faq_parts.questions(pieces), strict=True):
-            if not asks or situation.judge(situation.read(piece)).signals:
+        for piece, asks, verdicts in _pieces(index, text):
+            if not asks or verdicts.signals:
                 continue
             hits = index.search(piece, k=2, screen=True)
             if self.bands.of(hits) == "high" and (
@@ -228,9 +227,8 @@ class FaqService:
         another entry answers: "친구가 60명인데 어떻게 늘려요? 그리고 지금 한 번 보내면
         얼마예요?" asks how to get friends too, which the arithmetic does not answer."""
         index = snapshot.index
-        pieces = faq_parts.split(index.analyzer.synonyms.fix_spelling(text))
-        for piece, asks in zip(pieces, faq_parts.questions(pieces), strict=True):
-            if not asks or situation.judge(situation.read(piece)).priced:
+        for piece, asks, verdicts in _pieces(index, text):
+            if not asks or verdicts.priced:
                 continue
             hits = index.search(piece, k=1, screen=True)
             if hits and hits[0].score >= self.bands.low and not COMPUTED_SITUATIONS & set(
@@ -243,10 +241,9 @@ class FaqService:
         """Whether every question of a message either tells the case the eligibility rules
         judge or only asks whether it qualifies ("년매출 2억이에요 / 신청되나요?"); not "매출
         7억인디 되는 거여? 되믄 월렛은 누가 맹그는 거여?" (a second question of its own)."""
-        pieces = faq_parts.split(snapshot.index.analyzer.synonyms.fix_spelling(text))
         index = snapshot.index
-        for piece, asks in zip(pieces, faq_parts.questions(pieces), strict=True):
-            if ELIGIBILITY_SITUATIONS & set(situation.judge(situation.read(piece)).signals):
+        for piece, asks, verdicts in _pieces(index, text):
+            if ELIGIBILITY_SITUATIONS & set(verdicts.signals):
                 continue
             if asks and not set(korean.tokens(piece)) <= WHETHER_WORDS:
                 return False
@@ -544,6 +541,13 @@ def _eligible(entry: Entry, verdicts: situation.Verdicts) -> bool:
     decided = (verdicts.revenue_ok is not None and "revenue" in judged
                or verdicts.business_ok is not None and "business" in judged)
     return bool(decided and verdicts.asks_eligible)
+
+
+def _pieces(index: Index, text: str) -> Iterator[tuple[str, bool, situation.Verdicts]]:
+    """Each clause of a message (spelling fixed), whether it asks, and its own case."""
+    pieces = faq_parts.split(index.analyzer.synonyms.fix_spelling(text))
+    for piece, asks in zip(pieces, faq_parts.questions(pieces), strict=True):
+        yield piece, asks, situation.judge(situation.read(piece))
 
 
 def _related_tie(snapshot: Snapshot, hits: list[Hit], bands: Bands) -> bool:

@@ -32,11 +32,6 @@ class Misused(Refused):
     exit_status = 2
 
 
-def said(*, code: str, **values: Any) -> str:
-    """The `errors:` wording of `code` with its values, and the code in brackets."""
-    return f"{wording.render(wording.catalogue()['errors'][code], values)} [{code}]"
-
-
 def refusal(exc: BaseException) -> str:
     """An error in Korean, with its code in brackets when it has one."""
     code = getattr(exc, "code", "")

@@ -155,7 +155,7 @@ def _alternative(first: str, conjunction: str, second: str) -> bool:
         return False
     return (bool(_WHETHER_END.search(first)) and "?" not in first
             and not _WH_WORD.search(first) and not _WH_WORD.search(second)
-            and bool(re.search(r"(는지|은지|인지|건지|을지|할지|될지)", second)))
+            and bool(_WHETHER_ANY.search(second)))
 
 
 def distribute(clause: str) -> list[str]:

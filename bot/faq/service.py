@@ -130,14 +130,10 @@ class FaqService:
 
     @staticmethod
     def _computed(entry: Entry, verdicts: situation.Verdicts) -> bool:
-        """Whether the entry answers by checking the numbers the message is about: a price
-        asked, or a business number ("305-91-45123 맞는 번호예요? 개인이에요 법인이에요?")."""
-        judged = set(entry.situations) & set(verdicts.signals)
-        # A month's revenue as the message's only number: every clause about it asks the
-        # yearly rule ("한 달 매출이 N인데 일 년으로 치면 … 되는 건가요, 안 되는 건가요").
-        monthly = verdicts.revenue_monthly_text is not None and verdicts.signals == ("revenue",)
-        return WHOLE_MESSAGE_SITUATIONS & judged or (monthly and "revenue" in judged) or bool(
-            verdicts.asks_cost and COMPUTED_SITUATIONS & judged) or _eligible(entry, verdicts)
+        """Whether the entry answers by checking the numbers the message is about (a price
+        asked, a business number: _by_numbers) or gives a verdict on the case asked about
+        (_eligible)."""
+        return _by_numbers(entry, verdicts) or _eligible(entry, verdicts)
 
     def _elsewhere(self, snapshot: Snapshot, text: str, entry: Entry,
                    verdicts: situation.Verdicts) -> bool:
@@ -146,20 +142,15 @@ class FaqService:
         캐시 유효기간 있는지", "친구가 500명이에요. 한 번 보내면 얼마예요? 그리고 광고는
         밤 몇 시까지 보낼 수 있어요?"): then each question is answered (several), not the
         computed one alone."""
-        monthly = (verdicts.revenue_monthly_text is not None
-                   and verdicts.signals == ("revenue",))
-        judged = set(entry.situations) & set(verdicts.signals)
-        if _eligible(entry, verdicts) and not (
-                WHOLE_MESSAGE_SITUATIONS & judged or monthly and "revenue" in judged
-                or verdicts.asks_cost and COMPUTED_SITUATIONS & judged):
+        if _eligible(entry, verdicts) and not _by_numbers(entry, verdicts):
             # Read whole for a verdict on the case (_eligible): only when each of its other
             # questions is the bare "신청되나요?" that verdict answers.
             return not self._only_whether(snapshot, text)
-        if not monthly and not verdicts.asks_cost:
+        if not _monthly_only(verdicts) and not verdicts.asks_cost:
             return False
         index = snapshot.index
-        for piece, asks, verdicts in _pieces(index, text):
-            if not asks or verdicts.signals:
+        for piece, asks, case in _pieces(index, text):
+            if not asks or case.signals:
                 continue
             hits = index.search(piece, k=2, screen=True)
             if self.bands.of(hits) == "high" and (
@@ -231,9 +222,8 @@ class FaqService:
             if not asks or verdicts.priced:
                 continue
             hits = index.search(piece, k=1, screen=True)
-            if hits and hits[0].score >= self.bands.low and not COMPUTED_SITUATIONS & set(
-                    snapshot.entries[hits[0].entry].situations
-                    if hits[0].entry in snapshot.entries else ()):
+            if hits and hits[0].score >= self.bands.low and not COMPUTED_SITUATIONS & (
+                    _situations(snapshot, hits[0].entry)):
                 return False
         return True
 
@@ -249,9 +239,8 @@ class FaqService:
                 return False
             # a clause that names another topic clearly, asked or not ("…유효기간도요")
             hits = [] if asks else index.search(piece, k=1, screen=True)
-            if hits and hits[0].score >= self.bands.high and not ELIGIBILITY_SITUATIONS & set(
-                    snapshot.entries[hits[0].entry].situations
-                    if hits[0].entry in snapshot.entries else ()):
+            if hits and hits[0].score >= self.bands.high and not ELIGIBILITY_SITUATIONS & (
+                    _situations(snapshot, hits[0].entry)):
                 return False
         return True
 
@@ -529,6 +518,28 @@ ELIGIBILITY_SITUATIONS = {"revenue", "opening", "business"}
 WHETHER_WORDS = frozenset({"신청", "지원", "대상", "해당", "가능", "되", "돼", "수", "있", "이",
                            "그럼", "그래도", "이래도", "저", "저희", "우리", "나", "받", "거",
                            "것", "궁금하", "혹시"})
+
+
+def _monthly_only(verdicts: situation.Verdicts) -> bool:
+    """A month's revenue as the message's only number: every clause about it asks the yearly
+    rule ("한 달 매출이 N인데 일 년으로 치면 … 되는 건가요, 안 되는 건가요")."""
+    return verdicts.revenue_monthly_text is not None and verdicts.signals == ("revenue",)
+
+
+def _by_numbers(entry: Entry, verdicts: situation.Verdicts) -> bool:
+    """Whether the entry answers by checking the numbers the whole message is about: a
+    business number ("305-91-45123 맞는 번호예요? 개인이에요 법인이에요?"), a month's revenue
+    as its only number, or a price asked."""
+    judged = set(entry.situations) & set(verdicts.signals)
+    return bool(WHOLE_MESSAGE_SITUATIONS & judged or (
+        _monthly_only(verdicts) and "revenue" in judged)
+        or verdicts.asks_cost and COMPUTED_SITUATIONS & judged)
+
+
+def _situations(snapshot: Snapshot, entry_id: str) -> set[str]:
+    """The situations an entry judges (none for an entry not in the snapshot)."""
+    entry = snapshot.entries.get(entry_id)
+    return set(entry.situations) if entry is not None else set()
 
 
 def _eligible(entry: Entry, verdicts: situation.Verdicts) -> bool:

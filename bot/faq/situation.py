@@ -83,7 +83,6 @@ _COUNT_ASK = re.compile(r"(?:몇|멫)\s*(?:번|회|건)")
 _SENDS_ASK = re.compile(r"(?:몇|멫)\s*(?:번|회|건|주|달|개월)|버티|버틸|버텨|모자라|모자랄"
                         r"|충분|부족|얼마나\s*(?:보내|보낼|쓸|갈|가)")
 GRANT_WORDS = ("지원금", "무상캐시", "무상 캐시", "지원받", "지원 받", "지원해 주", "지원해주")
-PAID_WORDS = ("충전", "유상")  # money the merchant pays in: VAT is taken from it (§1.5)
 # "얼마나 주는 거예요", "얼마 받을 수 있어요": the size of the grant is asked, not a price.
 _GRANT_ASK = re.compile(r"(?:얼마|을마|월매)\s*(?:나|정도|씩|까지)?\s*(?:를|을)?\s*"
                         r"(?:주|줘|준|받|들어오|들어와|들어온|지원)")
@@ -452,7 +451,7 @@ def read(text: str) -> Situation:
     if money is None and people is not None and _COUNT_ASK.search(text) and any(
             w in text for w in GRANT_WORDS):
         money, grant = Amount(GRANT, "원", won(GRANT)), True  # "지원금으로 몇 번"
-    elif money is not None and money.value == GRANT and not any(w in text for w in PAID_WORDS):
+    elif money is not None and money.value == GRANT and not pricing.paid_in(text):
         grant = True
     clock, clock_text = _clock(text)
     date = None
@@ -467,6 +466,7 @@ def read(text: str) -> Situation:
     if _BIZNO.search(text) or crn or digits:
         business = ()  # "…이 번호 개인사업자 거 맞아요?": what the number says is asked
     stores_match = _STORES.search(text)
+    asks_sends = bool(_SENDS_ASK.search(text))
     counts = []
     for amount in amounts:
         # the same count said twice is one audience ("친구가 60명이에요 … 60명한테 보내면")
@@ -481,9 +481,8 @@ def read(text: str) -> Situation:
         stores=_native_or_int(stores_match.group(1)) if stores_match else None,
         target=any(w in text for w in TARGET_WORDS),
         sends=_sends(text, counts), repeats=_repeats(text, counts),
-        asks_cost=_asks_cost(text, money is not None) or (
-            money is not None and bool(_SENDS_ASK.search(text))),
-        asks_sends=bool(_SENDS_ASK.search(text)), recipients=bool(counts),
+        asks_cost=_asks_cost(text, money is not None) or (money is not None and asks_sends),
+        asks_sends=asks_sends, recipients=bool(counts),
         compares=any(w in text for w in COMPARE_WORDS), **_frequency(text), **digits,
         months_since_purchase=_months_since_purchase(text), received_before=_received(text),
         months_since_consent=_months_since_consent(text),

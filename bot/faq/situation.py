@@ -12,11 +12,13 @@ everything else stays None so the template shows the plain rule or hands off.
 from __future__ import annotations
 
 import calendar
+import datetime
 import re
 import unicodedata
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from bot.answers.filters import date_ko
 from bot.core import numbers
 from bot.merchants import bizno as business_number
 from bot.wallet import pricing
@@ -598,7 +600,7 @@ def _months_after(day: tuple[int, int, int], months: int) -> tuple[int, int, int
 
 
 def _day_text(day: tuple[int, int, int]) -> str:
-    return f"{day[0]}년 {day[1]}월 {day[2]}일"
+    return date_ko(datetime.date(*day), weekday=False)
 
 
 def _months_since_consent(text: str) -> int | None:
